@@ -1,0 +1,18 @@
+/* Writing below the extraction root without ever following a symlink or climbing out with "..". */
+#ifndef PSPF_SAFE_FS_H
+#define PSPF_SAFE_FS_H
+
+#include <stdint.h>
+
+#include "slot-reader.h"
+
+/* Relative, normalised form of a path inside the root ("a/./b" -> "a/b"); NULL if absolute, empty or "..". */
+char *safe_relpath(const char *path);
+
+/* Opens (creating with 0700) every directory of rel but the last, refusing symlinks; *last points into rel. */
+int open_parent(int root_fd, char *rel, const char **last);
+
+/* Writes exactly size bytes (UINT64_MAX: to the end of the stream) from r to rel (below root_fd) with the given mode, replacing a previous file. */
+void copy_to_file(slot_reader *r, const char *rel, uint64_t size, unsigned mode, int root_fd);
+
+#endif

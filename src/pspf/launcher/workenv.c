@@ -1,0 +1,130 @@
+/* The work environment cache: paths, validity, the verified-file stamp, the extraction lock and the
+ * extraction itself (into tmp/<pid>, then renamed into place). */
+#define _GNU_SOURCE
+#include "workenv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "extract.h"
+#include "setup.h"
+#include "shebang.h"
+#include "util.h"
+
+#define LOCK_WAIT_SECONDS 600
+
+static const char *nonempty_env(const char *k) {
+  const char *v = getenv(k);
+  return v && *v ? v : NULL;
+}
+
+static char *cache_root(void) {
+  const char *v;
+  if ((v = nonempty_env("FLAVOR_WORKENV"))) { /* the override's grandparent, as in the reference */
+    char *c = xstrdup(v), *s;
+    for (int i = 0; i < 2 && (s = strrchr(c, '/')) && s != c; i++) *s = 0;
+    return c;
+  }
+  if ((v = nonempty_env("FLAVOR_CACHE"))) return xstrdup(v);
+  if ((v = nonempty_env("XDG_CACHE_HOME"))) return xasprintf("%s/flavor", v);
+  if ((v = nonempty_env("HOME"))) return xasprintf("%s/.cache/flavor", v);
+  return xasprintf("%s/flavor", nonempty_env("TMPDIR") ? nonempty_env("TMPDIR") : "/tmp");
+}
+
+void workenv_paths_init(workenv_paths *w, const char *package_path) {
+  const char *base = strrchr(package_path, '/');
+  char *name = xstrdup(base ? base + 1 : package_path);
+  size_t n = strlen(name);
+  if (n > 5 && !strcmp(name + n - 5, ".pspf")) name[n - 5] = 0;
+  else if (n > 4 && !strcmp(name + n - 4, ".psp")) name[n - 4] = 0;
+  w->root = cache_root();
+  w->workenv = xasprintf("%s/workenv/%s", w->root, name);
+  w->meta = xasprintf("%s/workenv/.%s.pspf", w->root, name);
+  w->instance = xasprintf("%s/instance", w->meta);
+}
+
+static int cache_valid(const pspf_pkg *pkg, const workenv_paths *w) {
+  const char *use = getenv("FLAVOR_WORKENV_CACHE");
+  if (use && (!strcasecmp(use, "false") || !strcmp(use, "0"))) return 0;
+  char *complete = xasprintf("%s/extract/complete", w->instance), *sum_path = xasprintf("%s/package.checksum", w->instance);
+  char want[16];
+  snprintf(want, sizeof want, "%08x", pkg->index_checksum);
+  char *sum = path_exists(complete) ? read_small_file(sum_path, 64, NULL) : NULL;
+  int ok = sum && !strcmp(sum, want) && path_exists(w->workenv);
+  free(complete), free(sum_path), free(sum);
+  return ok;
+}
+
+/* Identity of the package file whose slots were hashed: any later change to it moves mtime/ctime. */
+static char *file_stamp(const pspf_pkg *pkg) {
+  const struct stat *s = &pkg->st;
+  return xasprintf("%llu %llu %llu %lld.%09ld %lld.%09ld %08x\n", (unsigned long long)s->st_dev,
+                   (unsigned long long)s->st_ino, (unsigned long long)s->st_size, (long long)s->st_mtim.tv_sec,
+                   s->st_mtim.tv_nsec, (long long)s->st_ctim.tv_sec, s->st_ctim.tv_nsec, pkg->index_checksum);
+}
+
+static void record_verified(const pspf_pkg *pkg, const workenv_paths *w) {
+  char *path = xasprintf("%s/verified", w->instance), *stamp = file_stamp(pkg);
+  if (mkdir_p(w->instance, 0700) == 0) write_file_atomic(path, stamp, strlen(stamp), 0600);
+  free(path), free(stamp);
+}
+
+static int verified_before(const pspf_pkg *pkg, const workenv_paths *w) {
+  char *path = xasprintf("%s/verified", w->instance), *stamp = file_stamp(pkg);
+  char *got = read_small_file(path, 256, NULL);
+  int ok = got && !strcmp(got, stamp);
+  free(path), free(stamp), free(got);
+  return ok;
+}
+
+static int take_lock(const workenv_paths *w) {
+  char *dir = xasprintf("%s/extract", w->instance), *path = xasprintf("%s/lock", dir);
+  if (mkdir_p(dir, 0700) != 0) die(EX_IO, "cannot create %s: %s", dir, strerror(errno));
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) die(EX_IO, "cannot open lock %s: %s", path, strerror(errno));
+  for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited++) {
+    if (errno != EWOULDBLOCK && errno != EINTR) die(EX_IO, "cannot lock %s: %s", path, strerror(errno));
+    if (waited == 0) note("waiting for another process to finish extracting");
+    if (waited >= LOCK_WAIT_SECONDS * 20) die(EX_IO, "timed out waiting for the extraction lock %s", path);
+    nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+  }
+  char pid[32];
+  int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+  if (ftruncate(fd, 0) == 0) write_full(fd, pid, (size_t)n);
+  free(dir), free(path);
+  return fd;
+}
+
+/* Removes tmp/<pid> directories left by extractions whose process is gone. */
+static void clean_stale_tmp(const char *tmp_root) {
+  DIR *d = opendir(tmp_root);
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    char *proc = xasprintf("/proc/%s", e->d_name), *p = xasprintf("%s/%s", tmp_root, e->d_name);
+    if (!path_exists(proc) || atoi(e->d_name) == (int)getpid()) rm_rf(p);
+    free(proc), free(p);
+  }
+  if (d) closedir(d);
+}
+
+/* Moves each top-level entry of tmp into the workenv, replacing what was there. */
+static void move_into_place(const char *tmp, const char *workenv) {
+  if (mkdir_p(workenv, 0700) != 0) die(EX_IO, "cannot create %s: %s", workenv, strerror(errno));
+  DIR *d = opendir(tmp);
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char *from = xasprintf("%s/%s", tmp, e->d_name), *to = xasprintf("%s/%s", workenv, e->d_name);
+    if (rm_rf(to) != 0 || rename(from, to) != 0) die(EX_IO, "cannot move %s into the workenv: %s", e->d_name, strerror(errno));
+    free(from), free(to);
+  }
+  if (d) closedir(d);
+}
