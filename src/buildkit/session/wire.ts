@@ -1,0 +1,107 @@
+/**
+ * Session wire codecs: fsutil Packets and BytesMessages, and grpc-js service definitions for the
+ * services the client serves on its session (built from proto/ through the one shared loader).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type * as protobuf from 'protobufjs';
+import { protoRoot } from '../protos';
+
+/** fsutil.types.Packet.PacketType. */
+export const PacketType = { STAT: 0, REQ: 1, DATA: 2, FIN: 3, ERR: 4 } as const;
+export type PacketTypeValue = (typeof PacketType)[keyof typeof PacketType];
+
+/** fsutil.types.Stat with int64 fields as decimal strings (modTime in ns exceeds 2^53). */
+export interface Stat {
+  path: string;
+  mode: number;
+  uid?: number;
+  gid?: number;
+  size?: string;
+  modTime?: string;
+  linkname?: string;
+  devmajor?: string;
+  devminor?: string;
+  xattrs?: Record<string, Buffer>;
+}
+
+export interface Packet {
+  type: PacketTypeValue;
+  stat?: Stat;
+  ID?: number;
+  data?: Buffer;
+}
+
+const TO_OBJECT = { longs: String, defaults: false, oneofs: true } as const;
+
+function type(name: string): protobuf.Type {
+  return protoRoot().lookupType(name);
+}
+
+export function encodePacket(p: Packet): Buffer {
+  const T = type('fsutil.types.Packet');
+  // proto3 leaves zero values off the wire; protobufjs would write an explicit `type: 0`.
+  const { type: t, ...rest } = p;
+  return Buffer.from(T.encode(T.fromObject(t === PacketType.STAT ? rest : p)).finish());
+}
+
+export function decodePacket(buf: Buffer): Packet {
+  const T = type('fsutil.types.Packet');
+  const obj = T.toObject(T.decode(buf), TO_OBJECT) as Packet;
+  return { ...obj, type: (obj.type ?? PacketType.STAT) as PacketTypeValue };
+}
+
+export function encodeBytesMessage(data: Buffer): Buffer {
+  const T = type('moby.filesync.v1.BytesMessage');
+  return Buffer.from(T.encode({ data }).finish());
+}
+
+export function decodeBytesMessage(buf: Buffer): Buffer {
+  const T = type('moby.filesync.v1.BytesMessage');
+  const msg = T.decode(buf) as unknown as { data?: Uint8Array };
+  return Buffer.from(msg.data ?? new Uint8Array(0));
+}
+
+/** A method whose messages are passed through as raw bytes (FileSend carries two message kinds). */
+function rawMethod(path: string): grpc.MethodDefinition<Buffer, Buffer> {
+  const id = (b: Buffer): Buffer => b;
+  return {
+    path,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: id,
+    requestDeserialize: id,
+    responseSerialize: id,
+    responseDeserialize: id,
+  };
+}
+
+/** grpc-js service definition for `fullName`, codecs from proto/ (objects as proto-loader gives them). */
+export function serviceDefinition(fullName: string): grpc.ServiceDefinition {
+  const service = protoRoot().lookupService(fullName);
+  const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const m of service.methodsArray) {
+    m.resolve();
+    const req = m.resolvedRequestType as protobuf.Type;
+    const res = m.resolvedResponseType as protobuf.Type;
+    def[m.name] = {
+      path: `/${fullName}/${m.name}`,
+      requestStream: !!m.requestStream,
+      responseStream: !!m.responseStream,
+      requestSerialize: (o) => Buffer.from(req.encode(req.fromObject(o as object)).finish()),
+      requestDeserialize: (b) => req.toObject(req.decode(b), TO_OBJECT),
+      responseSerialize: (o) => Buffer.from(res.encode(res.fromObject(o as object)).finish()),
+      responseDeserialize: (b) => res.toObject(res.decode(b), TO_OBJECT),
+    };
+  }
+  return def;
+}
+
+/** FileSync.DiffCopy speaks Packets; FileSend.DiffCopy is raw (BytesMessage or Packet per exporter). */
+export function fileSendDefinition(): grpc.ServiceDefinition {
+  return { DiffCopy: rawMethod('/moby.filesync.v1.FileSend/DiffCopy') };
+}
+
+/** The full method paths a service exposes, for the X-Docker-Expose-Session-Grpc-Method headers. */
+export function methodPaths(def: grpc.ServiceDefinition): string[] {
+  return Object.values(def).map((m) => m.path);
+}
