@@ -128,3 +128,77 @@ static void move_into_place(const char *tmp, const char *workenv) {
   }
   if (d) closedir(d);
 }
+
+static void write_marker(const char *path, const char *body) {
+  if (write_file_atomic(path, body, strlen(body), 0600) != 0) die(EX_IO, "cannot write %s: %s", path, strerror(errno));
+}
+
+static void write_instance_files(const pspf_pkg *pkg, const workenv_paths *w) {
+  const unsigned char *ix = pkg->index;
+  char *index_json = xasprintf(
+      "{\n  \"format_version\": %u,\n  \"index_checksum\": %u,\n  \"package_size\": %llu,\n  \"launcher_size\": %llu,\n"
+      "  \"metadata_offset\": %llu,\n  \"metadata_size\": %llu,\n  \"slot_table_offset\": %llu,\n  \"slot_count\": %u\n}\n",
+      rd32(ix), pkg->index_checksum, (unsigned long long)rd64(ix + 8), (unsigned long long)rd64(ix + 16),
+      (unsigned long long)rd64(ix + 24), (unsigned long long)rd64(ix + 32), (unsigned long long)rd64(ix + 40),
+      pkg->slot_count);
+  char *pid = xasprintf("%d", (int)getpid()), sum[16];
+  snprintf(sum, sizeof sum, "%08x", pkg->index_checksum);
+  write_marker(xasprintf("%s/index.json", w->instance), index_json);
+  write_marker(xasprintf("%s/extract/complete", w->instance), pid);
+  write_marker(xasprintf("%s/package.checksum", w->instance), sum);
+}
+
+/* init-lifecycle slots exist only for setup; the reference deletes them afterwards. */
+static void drop_init_slots(const pspf_pkg *pkg, const char *tmp) {
+  for (uint32_t i = 0; i < pkg->slot_count; i++) {
+    const pspf_slot *s = &pkg->slots[i];
+    if (strcmp(s->lifecycle, "init") || strncmp(s->target, "{workenv}/", 10) || !s->target[10]) continue;
+    char *p = xasprintf("%s/%s", tmp, s->target + 10);
+    if (!strstr(p, "/../")) rm_rf(p);
+    free(p);
+  }
+}
+
+static void extract_all(const pspf_pkg *pkg, const workenv_paths *w) {
+  char *tmp_root = xasprintf("%s/tmp", w->meta), *tmp = xasprintf("%s/%d", tmp_root, (int)getpid());
+  clean_stale_tmp(tmp_root);
+  if (mkdir_p(tmp, 0700) != 0) die(EX_IO, "cannot create %s: %s", tmp, strerror(errno));
+  unlink(xasprintf("%s/extract/complete", w->instance));
+  unlink(xasprintf("%s/package.checksum", w->instance));
+  int root_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) die(EX_IO, "cannot open %s: %s", tmp, strerror(errno));
+  for (uint32_t i = 0; i < pkg->slot_count; i++) {
+    fprintf(stderr, "[%u/%u] Extracting %s...\n", i + 1, pkg->slot_count, pkg->slots[i].id);
+    extract_slot(pkg, i, root_fd);
+  }
+  close(root_fd);
+  char *pkg_dir = xasprintf("%s/package", w->meta);
+  if (mkdir_p(pkg_dir, 0700) == 0) write_marker(xasprintf("%s/psp.json", pkg_dir), pkg->json);
+  run_setup(pkg, tmp, xasprintf("%s/setup.log", w->meta));
+  drop_init_slots(pkg, tmp);
+  move_into_place(tmp, w->workenv);
+  fix_shebangs(xasprintf("%s/bin", w->workenv), tmp, w->workenv);
+  rm_rf(tmp);
+  write_instance_files(pkg, w);
+}
+
+int workenv_ensure(const pspf_pkg *pkg, const workenv_paths *w) {
+  if (cache_valid(pkg, w)) {
+    if (!verified_before(pkg, w)) {
+      pspf_verify_slots(pkg);
+      record_verified(pkg, w);
+    }
+    return 0;
+  }
+  pspf_verify_slots(pkg); /* before a single byte is extracted */
+  if (mkdir_p(w->meta, 0700) != 0) die(EX_IO, "cannot create the cache %s: %s", w->meta, strerror(errno));
+  int lock = take_lock(w);
+  int extracted = 0;
+  if (!cache_valid(pkg, w)) { /* another process may have finished while we waited */
+    extract_all(pkg, w);
+    extracted = 1;
+  }
+  record_verified(pkg, w);
+  close(lock);
+  return extracted;
+}

@@ -1,0 +1,60 @@
+/* The PSPF launcher: verify our own executable as a package, make sure its work environment is extracted,
+ * then exec the package's command so its exit code and signals pass straight through. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "env.h"
+#include "pspf.h"
+#include "util.h"
+#include "workenv.h"
+
+static char *self_path(void) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) die(EX_IO, "cannot locate our own executable: %s", strerror(errno));
+  buf[n] = 0;
+  return xstrdup(buf);
+}
+
+/* Optional pinning: with COGPACK_PSPF_TRUSTED_KEY=<hex public key>, only that signer is accepted. */
+static void check_pinned_key(const pspf_pkg *pkg) {
+  const char *want = getenv("COGPACK_PSPF_TRUSTED_KEY");
+  if (!want || !*want) return;
+  char have[65];
+  for (int i = 0; i < 32; i++) snprintf(have + 2 * i, 3, "%02x", pkg->index[64 + i]);
+  if (strcasecmp(have, want) || !pkg->signature_ok) die(EX_VERIFY, "package is not signed by the trusted key");
+}
+
+static char **build_argv(const pspf_pkg *pkg, const char *workenv, char **user_args, int n_user, char **envp) {
+  const char *command = json_get_str(json_get(pkg->meta, "execution"), "command");
+  if (!command || !*command) die(EX_FORMAT, "metadata has no execution.command");
+  int argc;
+  char **cmd = split_command(subst_placeholders(command, placeholder_table(pkg, workenv)), &argc);
+  if (argc == 0) die(EX_FORMAT, "execution.command is empty");
+  char **argv = xmalloc(((size_t)argc + (size_t)n_user + 1) * sizeof *argv);
+  memcpy(argv, cmd, (size_t)argc * sizeof *argv);
+  memcpy(argv + argc, user_args, (size_t)n_user * sizeof *argv);
+  argv[argc + n_user] = NULL;
+  argv[0] = resolve_executable(cmd[0], env_lookup(envp, "PATH"));
+  return argv;
+}
+
+int main(int argc, char **argv) {
+  pspf_pkg pkg;
+  pspf_open(&pkg, self_path());
+  check_pinned_key(&pkg);
+  workenv_paths w;
+  workenv_paths_init(&w, pkg.path);
+  workenv_ensure(&pkg, &w);
+  char **envp = build_child_env(&pkg, w.workenv);
+  char **child = build_argv(&pkg, w.workenv, argv + 1, argc > 0 ? argc - 1 : 0, envp);
+  close(pkg.fd);
+  execve(child[0], child, envp);
+  die(EX_EXEC, "cannot execute %s: %s", child[0], strerror(errno));
+}
