@@ -1,0 +1,2 @@
+/** Public API of llb/ (filled in below as modules land). */
+export { State } from './state';
