@@ -17,12 +17,16 @@ DOCKER=("$BK_BIN/docker" -H "$BK_HOST")
 export DOCKER_CONFIG
 spec() { node -e 'const s=require(process.argv[1]);const v=process.argv[2].split(".").reduce((o,k)=>o[k],s);process.stdout.write(Array.isArray(v)?v.join(","):typeof v==="object"?JSON.stringify(v):String(v))' "$SPEC" "$1"; }
 have_image() { "${DOCKER[@]}" image inspect "$1" >/dev/null 2>&1; }
+# image_label REF KEY -> the label's value ("" when the image or label is missing).
+image_label() { "${DOCKER[@]}" image inspect --format "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
+# rootfs_key KIND -> what the rootfs is made of; a changed spec re-creates the tarball and the image.
+rootfs_key() { printf '%s %s' "$(spec "images.$1.suite")" "$(spec "images.$1.include")" | sha256sum | cut -c1-12; }
 
 # rootfs_tarball KIND -> path of a cached minbase tarball for that image kind (made once).
 rootfs_tarball() {
   local kind=$1 suite include tarball tmp
   suite=$(spec "images.$kind.suite"); include=$(spec "images.$kind.include")
-  tarball="$BK_CACHE/rootfs-$kind-$suite-$(printf '%s' "$include" | sha256sum | cut -c1-8).tar"
+  tarball="$BK_CACHE/rootfs-$kind-$suite-$(rootfs_key "$kind").tar"
   if [ ! -s "$tarball" ]; then
     tmp="$BK_CACHE/rootfs-$kind.tmp"
     rm -rf "$tmp" && mkdir -p "$tmp"
@@ -35,14 +39,15 @@ rootfs_tarball() {
     tar --numeric-owner --sort=name -C "$tmp" -cf "$tarball.tmp" .
     mv "$tarball.tmp" "$tarball"
     rm -rf "$tmp"
+    find "$BK_CACHE" -maxdepth 1 -name "rootfs-$kind-*.tar" ! -path "$tarball" -delete
   fi
   printf '%s\n' "$tarball"
 }
 
 import_image() {
-  local kind=$1 ref tarball cmd
-  ref=$(spec "images.$kind.ref")
-  if have_image "$ref"; then log "$ref present"; return 0; fi
+  local kind=$1 ref tarball cmd key
+  ref=$(spec "images.$kind.ref"); key=$(rootfs_key "$kind")
+  if [ "$(image_label "$ref" org.cogpack.rootfs)" = "$key" ]; then log "$ref present"; return 0; fi
   tarball=$(rootfs_tarball "$kind")
   cmd=$(spec "images.$kind.cmd")
   log "docker import $ref"
@@ -51,6 +56,7 @@ import_image() {
     --change 'ENV LANG=C.UTF-8' \
     --change "CMD [\"${cmd//,/\",\"}\"]" \
     --change "LABEL org.cogpack.local-image=$ref" \
+    --change "LABEL org.cogpack.rootfs=$key" \
     "$tarball" "$ref" >/dev/null
 }
 
@@ -58,7 +64,11 @@ import_image() {
 tag_cuda_standin() {
   local ref from label
   ref=$(spec cudaStandin.ref); from=$(spec "images.$(spec cudaStandin.from).ref"); label=$(spec cudaStandin.label)
-  if have_image "$ref"; then log "$ref present"; return 0; fi
+  # Same rootfs label as the python image means it was made from the current one.
+  if [ -n "$(image_label "$ref" org.cogpack.rootfs)" ] \
+    && [ "$(image_label "$ref" org.cogpack.rootfs)" = "$(image_label "$from" org.cogpack.rootfs)" ]; then
+    log "$ref present"; return 0
+  fi
   log "tagging $ref (label only, same layer as $from)"
   printf 'FROM %s\nLABEL %s\n' "$from" "$label" \
     | "${DOCKER[@]}" buildx build --quiet --load -t "$ref" - >/dev/null
