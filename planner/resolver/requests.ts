@@ -1,0 +1,35 @@
+/**
+ * Checks the requests blocks hand to the resolver (a malformed one is a block bug, so cogpack's fault).
+ */
+import { z } from 'zod';
+import { InternalError } from '../../src/errors';
+import type { DependencyRequest } from './types';
+
+export const DependencyRequestSchema = z
+  .object({
+    kind: z.enum(['python', 'python-package', 'cuda', 'cudnn', 'system']),
+    name: z.string().min(1),
+    constraint: z.string(),
+    source: z.string().min(1),
+    requester: z.string().min(1),
+  })
+  .strict();
+
+const FIXED_NAMES: Record<string, DependencyRequest['kind']> = { python: 'python', cuda: 'cuda', cudnn: 'cudnn' };
+
+export function validateRequests(requests: DependencyRequest[]): void {
+  requests.forEach((r, i) => {
+    const parsed = DependencyRequestSchema.safeParse(r);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InternalError('E_BAD_REQUEST', `dependency request #${i} from block ${String(r?.requester)} is malformed at ${issue.path.join('.')}: ${issue.message}`);
+    }
+    const expected = FIXED_NAMES[r.name];
+    const fixedKind = Object.values(FIXED_NAMES).includes(r.kind) && r.kind !== 'python-package' && r.kind !== 'system';
+    if ((expected && r.kind !== expected && r.kind !== 'system') || (fixedKind && r.name !== r.kind)) {
+      throw new InternalError('E_BAD_REQUEST', `dependency request from block ${r.requester} has kind ${r.kind} but name ${r.name}`, {
+        hint: `kind python/cuda/cudnn requests must be named after their kind`,
+      });
+    }
+  });
+}
