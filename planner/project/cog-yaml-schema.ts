@@ -1,0 +1,80 @@
+/**
+ * The strict zod schema of cog.yaml (cog's schema v1.0 as of 2026, see docs/cog-build-system §2).
+ * Deprecated fields are accepted here and warned about by cog-yaml.ts; unknown keys are rejected.
+ */
+import { z } from 'zod';
+
+/** Fields cog removed; a clear hint beats "unknown key". */
+export const REMOVED_FIELDS: Record<string, string> = {
+  python_extra_index_urls: 'put --extra-index-url lines in your python_requirements file',
+  python_find_links: 'put --find-links lines in your python_requirements file',
+  fast: 'remove it (the fast builder was removed from cog)',
+  cog_runtime: 'remove it (removed from cog)',
+  python_overrides: 'remove it (removed from cog)',
+};
+
+/** Deprecated field → the replacement named in the warning. */
+export const DEPRECATED_FIELDS: Record<string, string> = {
+  'build.python_packages': 'build.python_requirements',
+  'build.pre_install': 'build.run',
+  predict: 'run',
+  concurrency: '@cog.concurrent in your predictor',
+};
+
+const SecretMountSchema = z
+  .object({
+    type: z.literal('secret'),
+    id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'secret ids are letters, digits, ".", "_" and "-"'),
+    target: z.string().startsWith('/', 'a mount target is an absolute path'),
+  })
+  .strict();
+
+export const RunItemSchema = z.union([
+  z.string().min(1),
+  z.object({ command: z.string().min(1), mounts: z.array(SecretMountSchema).optional() }).strict(),
+]);
+export type RunItem = z.infer<typeof RunItemSchema>;
+
+const BuildSchema = z
+  .object({
+    python_version: z.string().optional(),
+    python_requirements: z.string().min(1).optional(),
+    python_packages: z.array(z.string().min(1)).optional(),
+    system_packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.=:~-]*$/, 'not an apt package name')).optional(),
+    gpu: z.boolean().optional(),
+    cuda: z.string().optional(),
+    cudnn: z.string().optional(),
+    run: z.union([z.string().min(1), z.array(RunItemSchema)]).optional(),
+    pre_install: z.array(z.string().min(1)).optional(),
+    sdk_version: z.string().min(1).optional(),
+  })
+  .strict();
+
+const WeightSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    target: z.string().startsWith('/').optional(),
+    source: z
+      .object({
+        uri: z.string().min(1),
+        include: z.array(z.string()).optional(),
+        exclude: z.array(z.string()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const CogYamlSchema = z
+  .object({
+    build: BuildSchema.optional(),
+    run: z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional(),
+    predict: z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional(),
+    train: z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional(),
+    image: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    concurrency: z.object({ max: z.number().int().min(1) }).strict().optional(),
+    environment: z.array(z.string()).optional(),
+    weights: z.array(WeightSchema).optional(),
+  })
+  .strict();
+export type CogYaml = z.infer<typeof CogYamlSchema>;

@@ -1,0 +1,146 @@
+/**
+ * Reads cog.yaml: YAML syntax errors, schema errors and rule violations all become ConfigErrors with
+ * `cog.yaml:LINE`; deprecated fields are accepted with a warning. Line numbers come from the yaml
+ * package's LineCounter, so every later error (resolver, blocks) can point at the right line too.
+ */
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../../src/errors';
+import { CogYamlSchema, DEPRECATED_FIELDS, REMOVED_FIELDS, type CogYaml } from './cog-yaml-schema';
+import { parseEnvironment } from './environment';
+
+export type YamlPath = (string | number)[];
+
+export interface CogConfig {
+  /** the project-relative file name, `cog.yaml` */
+  file: string;
+  data: CogYaml;
+  /** the 1-based line a key (or list item) was written on; the nearest written ancestor otherwise */
+  lineOf(path: YamlPath): number | undefined;
+  /** `cog.yaml:12 build.python_version`: the provenance string used in plans and resolver errors */
+  sourceOf(path: YamlPath): string;
+  environment: Record<string, string>;
+  warnings: string[];
+}
+
+function lineLocator(doc: Document, lc: LineCounter) {
+  return (path: YamlPath): number | undefined => {
+    for (let n = path.length; n > 0; n--) {
+      const parent = n > 1 ? doc.getIn(path.slice(0, n - 1), true) : doc.contents;
+      const key = path[n - 1];
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
+        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+        if (range) return lc.linePos(range[0]).line;
+      }
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lc.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+}
+
+/** YAML reads `3.10` as the number 3.1; version fields keep the text as written. */
+function keepVersionText(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      const k = isScalar(pair.key) ? pair.key.value : undefined;
+      if (['python_version', 'cuda', 'cudnn', 'sdk_version'].includes(String(k)) && isScalar(pair.value)) {
+        if (typeof pair.value.value === 'number') pair.value.value = pair.value.source ?? String(pair.value.value);
+      }
+    },
+  });
+}
+
+function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (p: YamlPath) => number | undefined): ConfigError {
+  const path = issue.path as YamlPath;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const where = [...path, key];
+    const removed = REMOVED_FIELDS[key];
+    return new ConfigError('E_COG_YAML_UNKNOWN_KEY', `unknown key "${where.join('.')}"${removed ? ' (removed from cog)' : ''}`, {
+      file,
+      line: lineOf(where),
+      hint: removed ?? 'check the spelling against the cog.yaml reference',
+    });
+  }
+  return new ConfigError('E_COG_YAML_SCHEMA', `${path.join('.') || '(top level)'}: ${issue.message}`, {
+    file,
+    line: lineOf(path),
+    hint: 'see the cog.yaml reference for the expected type',
+  });
+}
+
+export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    throw new ConfigError('E_YAML_SYNTAX', `invalid YAML: ${err.message.split('\n')[0]}`, {
+      file,
+      line: lc.linePos(err.pos[0]).line,
+      hint: 'fix the YAML syntax (indentation, quotes, brackets)',
+    });
+  }
+  keepVersionText(doc);
+  const lineOf = lineLocator(doc, lc);
+  const raw = doc.toJS() ?? {};
+  const parsed = CogYamlSchema.safeParse(raw);
+  if (!parsed.success) throw schemaError(parsed.error.issues[0], file, lineOf);
+  const data = parsed.data;
+  const sourceOf = (p: YamlPath) => `${file}:${lineOf(p) ?? 1} ${p.join('.')}`;
+  checkRules(data, file, lineOf);
+  const environment = parseEnvironment(data.environment ?? [], (i) => ({ file, line: lineOf(['environment', i]) }));
+  return { file, data, lineOf, sourceOf, environment, warnings: deprecationWarnings(data, file, lineOf) };
+}
+
+function deprecationWarnings(data: CogYaml, file: string, lineOf: (p: YamlPath) => number | undefined): string[] {
+  const present: Record<string, boolean> = {
+    'build.python_packages': data.build?.python_packages !== undefined,
+    'build.pre_install': data.build?.pre_install !== undefined,
+    predict: data.predict !== undefined,
+    concurrency: data.concurrency !== undefined,
+  };
+  return Object.entries(DEPRECATED_FIELDS)
+    .filter(([k]) => present[k])
+    .map(([k, repl]) => `${file}:${lineOf(k.split('.'))}: ${k} is deprecated; use ${repl}`);
+}
+
+function rule(cond: boolean, code: string, msg: string, file: string, line: number | undefined, hint: string): void {
+  if (cond) throw new ConfigError(code, msg, { file, line, hint });
+}
+
+function checkRules(data: CogYaml, file: string, lineOf: (p: YamlPath) => number | undefined): void {
+  const b = data.build ?? {};
+  rule(b.python_packages !== undefined && b.python_requirements !== undefined, 'E_COG_YAML_EXCLUSIVE',
+    'build.python_packages and build.python_requirements cannot both be set', file, lineOf(['build', 'python_packages']),
+    'move the python_packages entries into the python_requirements file');
+  rule(data.predict !== undefined && data.run !== undefined, 'E_COG_YAML_EXCLUSIVE', 'predict and run cannot both be set',
+    file, lineOf(['predict']), 'keep only run (predict is its deprecated name)');
+  rule(data.image !== undefined && data.model !== undefined, 'E_COG_YAML_EXCLUSIVE', 'image and model cannot both be set',
+    file, lineOf(['model']), 'keep one of them');
+  if (b.python_version !== undefined) {
+    const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(b.python_version);
+    rule(!m, 'E_PYTHON_VERSION', `python_version "${b.python_version}" is not a version`, file,
+      lineOf(['build', 'python_version']), 'write it like "3.11" or "3.11.9"');
+    const [maj, min] = [Number(m![1]), Number(m![2])];
+    rule(maj !== 3 || min < 10, 'E_PYTHON_VERSION', `python_version "${b.python_version}" is not supported`, file,
+      lineOf(['build', 'python_version']), 'use Python 3.10 or newer');
+  }
+  if (b.cuda !== undefined) {
+    const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(b.cuda);
+    rule(!m || Number(m[1]) < 11, 'E_CUDA_VERSION', `cuda "${b.cuda}" is not supported`, file, lineOf(['build', 'cuda']),
+      'use CUDA 11.x or newer, written like "12.1"');
+  }
+  rule(b.cudnn !== undefined && !/^\d+(\.\d+)*$/.test(b.cudnn), 'E_CUDNN_VERSION', `cudnn "${b.cudnn}" is not a version`,
+    file, lineOf(['build', 'cudnn']), 'write the major version, e.g. "8" or "9"');
+  rule((b.cuda !== undefined || b.cudnn !== undefined) && b.gpu !== true, 'E_CUDA_WITHOUT_GPU',
+    'build.cuda/cudnn is set but build.gpu is not true', file, lineOf(['build', b.cuda !== undefined ? 'cuda' : 'cudnn']),
+    'set build.gpu: true, or remove cuda/cudnn');
+  const runs = typeof b.run === 'string' ? [b.run] : (b.run ?? []);
+  runs.forEach((r, i) => {
+    const cmd = typeof r === 'string' ? r : r.command;
+    rule(cmd.trim().includes('\n'), 'E_RUN_NEWLINE', 'a build.run command contains a newline', file,
+      lineOf(['build', 'run', i]), 'split it into several build.run entries or join lines with &&');
+  });
+}

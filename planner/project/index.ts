@@ -1,0 +1,98 @@
+/**
+ * loadProject: reads every input file of a project once (cog.yaml, pyproject.toml, requirements, uv.lock,
+ * .python-version, ignore files) into one Project value that stacks and blocks only read.
+ */
+import { ConfigError } from '../../src/errors';
+import { parseCogYaml, type CogConfig } from './cog-yaml';
+import { parseEnvironment } from './environment';
+import { projectFileExists, readProjectText } from './fs-safe';
+import { makeMatcher, readIgnorePatterns } from './ignore-files';
+import { parsePyproject, type Pyproject } from './pyproject';
+import { emptyRequirements, parseRequirementLine, parseRequirementsFile, type Requirements } from './requirements';
+import { parseUvLock, type UvLock } from './uv-lock';
+import { walkProject, type TreeInfo } from './walk';
+import { collectWeights, DEFAULT_WEIGHTS_THRESHOLD_MB, type WeightPath } from './weights';
+
+export interface Project {
+  /** absolute directory; used to read files, never written into a plan */
+  dir: string;
+  cog?: CogConfig;
+  pyproject?: Pyproject;
+  /** the pip requirements the project declares (cog.yaml, requirements.txt or [project.dependencies]) */
+  requirements: Requirements;
+  uvLock?: UvLock;
+  pythonVersionFile?: { version: string; source: string };
+  /** dockerignore-syntax patterns left out of the code layer */
+  excludes: string[];
+  tree: TreeInfo;
+  weights: WeightPath[];
+  gpu: boolean;
+  environment: Record<string, string>;
+  warnings: string[];
+}
+
+function readOptional(dir: string, file: string): string | undefined {
+  return projectFileExists(dir, file) ? readProjectText(dir, file, { file }, file) : undefined;
+}
+
+function loadRequirements(dir: string, cog?: CogConfig, py?: Pyproject, uv?: UvLock): Requirements {
+  const b = cog?.data.build;
+  if (b?.python_requirements) {
+    const ref = { file: cog!.file, line: cog!.lineOf(['build', 'python_requirements']) };
+    return parseRequirementsFile(dir, b.python_requirements.replace(/^\.\//, ''), ref);
+  }
+  if (b?.python_packages) {
+    const reqs = emptyRequirements();
+    reqs.requirements = b.python_packages.map((p, i) => parseRequirementLine(dir, p, cog!.file, cog!.lineOf(['build', 'python_packages', i]) ?? 1, '.'));
+    return reqs;
+  }
+  if (!cog && !uv && projectFileExists(dir, 'requirements.txt')) return parseRequirementsFile(dir, 'requirements.txt', {});
+  if (!uv && py && py.dependencies.length > 0) return { ...emptyRequirements(), requirements: py.dependencies };
+  return emptyRequirements();
+}
+
+/** poetry.lock / environment.yml: refuse when they are the project's only dependency source, else warn. */
+function checkUnsupported(dir: string, hasOtherSource: boolean, warnings: string[]): void {
+  const unsupported: [string, string][] = [
+    ['poetry.lock', 'run `poetry export -f requirements.txt -o requirements.txt` and point build.python_requirements at it'],
+    ['environment.yml', 'list the pip packages in a requirements.txt (conda is not supported)'],
+  ];
+  for (const [file, hint] of unsupported) {
+    if (!projectFileExists(dir, file)) continue;
+    if (!hasOtherSource) throw new ConfigError('E_NOT_SUPPORTED', `${file} is not supported yet`, { file, line: 1, hint });
+    warnings.push(`${file}: ignored (not supported yet); dependencies come from the other project files`);
+  }
+}
+
+export function loadProject(dir: string, env: NodeJS.ProcessEnv = {}): Project {
+  const cogText = readOptional(dir, 'cog.yaml');
+  const cog = cogText === undefined ? undefined : parseCogYaml(cogText);
+  const pyText = readOptional(dir, 'pyproject.toml');
+  const pyproject = pyText === undefined ? undefined : parsePyproject(dir, pyText);
+  const uvText = readOptional(dir, 'uv.lock');
+  const uvLock = uvText === undefined ? undefined : parseUvLock(uvText);
+  const pv = readOptional(dir, '.python-version')?.trim().split(/\s+/)[0];
+  const warnings = [...(cog?.warnings ?? [])];
+  const requirements = loadRequirements(dir, cog, pyproject, uvLock);
+  warnings.push(...requirements.warnings);
+  const hasSource = requirements.files.length > 0 || requirements.requirements.length > 0 || !!uvLock;
+  checkUnsupported(dir, hasSource, warnings);
+  const excludes = readIgnorePatterns(dir);
+  const mb = Number(env.COGPACK_WEIGHTS_THRESHOLD_MB) || pyproject?.tool.weights_threshold_mb || DEFAULT_WEIGHTS_THRESHOLD_MB;
+  const tree = walkProject(dir, makeMatcher(excludes), mb * 1024 * 1024);
+  const pyEnv = pyproject?.tool.environment ?? [];
+  return {
+    dir,
+    cog,
+    pyproject,
+    requirements,
+    uvLock,
+    pythonVersionFile: pv ? { version: pv, source: '.python-version:1' } : undefined,
+    excludes,
+    tree,
+    weights: collectWeights(dir, cog, pyproject, tree.largeFiles, mb),
+    gpu: cog?.data.build?.gpu ?? pyproject?.tool.gpu ?? false,
+    environment: cog ? cog.environment : parseEnvironment(pyEnv, () => ({ file: 'pyproject.toml', line: pyproject!.toolLine('environment') })),
+    warnings,
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Reads pip requirements files (requirements*.txt): `-r`/`-c` includes, index options, local wheel/sdist
+ * paths and PEP 508 lines, each kept with the file:line it came from. Local paths are made
+ * project-relative; a path that leaves the project is an error. Semantics follow pip: includes and
+ * local paths are relative to the file that names them.
+ */
+import { posix } from 'node:path';
+import { ConfigError } from '../../src/errors';
+import { projectPath, readProjectText } from './fs-safe';
+
+export interface Requirement {
+  /** PEP 503 normalised name; absent for a bare URL */
+  name?: string;
+  /** version specifier as written, e.g. "==2.3.1", ">=2.1,<2.3", "" */
+  constraint: string;
+  /** the line as pip should see it, local paths rewritten project-relative */
+  spec: string;
+  /** project-relative path of a local wheel/sdist/directory */
+  local?: string;
+  editable: boolean;
+  file: string;
+  line: number;
+}
+
+export interface FindLinks {
+  /** a URL, or a project-relative directory when `local` */
+  value: string;
+  local: boolean;
+}
+
+export interface Requirements {
+  /** every file read, project-relative, in include order */
+  files: string[];
+  requirements: Requirement[];
+  indexUrl?: string;
+  extraIndexUrls: string[];
+  findLinks: FindLinks[];
+  noIndex: boolean;
+  pre: boolean;
+  warnings: string[];
+}
+
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+export function emptyRequirements(): Requirements {
+  return { files: [], requirements: [], extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, warnings: [] };
+}
+
+const NAME_RE = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/;
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
+const LOCAL_RE = /^(\.{1,2}\/|\/|file:)|\.(whl|tar\.gz|zip|tar\.bz2)$/;
+
+/** Logical lines: comments stripped, `\` continuations joined, with the first physical line number. */
+function logicalLines(text: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  let buf = '';
+  let start = 0;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (!buf) start = i + 1;
+    const noComment = raw.replace(/(^|\s)#.*$/, '');
+    if (noComment.endsWith('\\')) {
+      buf += `${noComment.slice(0, -1)} `;
+      return;
+    }
+    const full = (buf + noComment).trim();
+    buf = '';
+    if (full) out.push({ text: full, line: start });
+  });
+  return out;
+}
+
+/** Parses a single PEP 508 / local-path requirement line. */
+export function parseRequirementLine(root: string, text: string, file: string, line: number, baseDir: string): Requirement {
+  let rest = text;
+  let editable = false;
+  const ed = /^(-e|--editable)[\s=]+(.*)$/.exec(rest);
+  if (ed) [editable, rest] = [true, ed[2]];
+  rest = rest.replace(/\s--hash[=\s]\S+/g, '').trim();
+  const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*(\S+)(.*)$/.exec(rest);
+  if (direct && direct[3].startsWith('file:')) {
+    const local = projectPath(root, baseDir, direct[3].replace(/^file:(\/\/)?/, ''), { file, line }, 'requirement path');
+    return { name: normalizeName(direct[1]), constraint: '', spec: rest, local, editable, file, line };
+  }
+  if (!direct && !URL_RE.test(rest) && LOCAL_RE.test(rest.split(/[;\s]/)[0])) {
+    const p = rest.split(/[;\s]/)[0].replace(/^file:(\/\/)?/, '');
+    const local = projectPath(root, baseDir, p, { file, line }, 'requirement path');
+    const wheel = /^([A-Za-z0-9_.]+)-\d/.exec(posix.basename(local));
+    return { name: wheel ? normalizeName(wheel[1]) : undefined, constraint: '', spec: rest, local, editable, file, line };
+  }
+  if (direct || URL_RE.test(rest)) {
+    return { name: direct ? normalizeName(direct[1]) : undefined, constraint: '', spec: rest, editable, file, line };
+  }
+  const m = NAME_RE.exec(rest);
+  const constraint = m ? m[3].split(';')[0].trim().replace(/\s+/g, '') : '';
+  if (!m || (constraint && !/^(\(?[<>=!~]=?=?\s*[^\s,;()]+\)?,?)+$/.test(constraint))) {
+    throw new ConfigError('E_REQUIREMENT_SYNTAX', `cannot read requirement "${text}"`, {
+      file,
+      line,
+      hint: 'write NAME[extras] SPECIFIER, a URL, or a path starting with ./',
+    });
+  }
+  return { name: normalizeName(m[1]), constraint: constraint.replace(/[()]/g, ''), spec: rest, editable, file, line };
+}
+
+interface Walk {
+  root: string;
+  out: Requirements;
+  stack: string[];
+}
+
+function option(w: Walk, rel: string, opt: string, value: string, line: number): void {
+  const baseDir = posix.dirname(rel);
+  const ref = { file: rel, line };
+  if (['-r', '--requirement', '-c', '--constraint'].includes(opt)) {
+    if (opt.includes('c')) w.out.warnings.push(`${rel}:${line}: constraints file ${value} is read as requirements`);
+    readFile(w, projectPath(w.root, baseDir, value, ref, 'included requirements file'), ref);
+  } else if (['-i', '--index-url'].includes(opt)) w.out.indexUrl = value;
+  else if (opt === '--extra-index-url') w.out.extraIndexUrls.push(value);
+  else if (['-f', '--find-links'].includes(opt)) {
+    if (URL_RE.test(value)) w.out.findLinks.push({ value, local: false });
+    else w.out.findLinks.push({ value: projectPath(w.root, baseDir, value, ref, '--find-links path'), local: true });
+  } else if (opt === '--no-index') w.out.noIndex = true;
+  else if (opt === '--pre') w.out.pre = true;
+  else if (['--trusted-host', '--prefer-binary', '--only-binary', '--no-binary', '--use-feature'].includes(opt)) {
+    w.out.warnings.push(`${rel}:${line}: ${opt} is ignored by cogpack`);
+  } else {
+    throw new ConfigError('E_REQUIREMENT_OPTION', `unsupported option "${opt}"`, {
+      ...ref,
+      hint: 'use -r, -c, --index-url, --extra-index-url, --find-links, --no-index or --pre',
+    });
+  }
+}
+
+function readFile(w: Walk, rel: string, ref: { file?: string; line?: number }): void {
+  if (w.stack.includes(rel)) {
+    throw new ConfigError('E_REQUIREMENT_CYCLE', `requirements file ${rel} includes itself`, { ...ref, hint: 'remove the circular -r' });
+  }
+  const text = readProjectText(w.root, rel, ref, 'requirements file');
+  w.stack.push(rel);
+  if (!w.out.files.includes(rel)) w.out.files.push(rel);
+  for (const { text: l, line } of logicalLines(text)) {
+    const opt = /^(--?[a-z-]+)(?:[\s=]+(.*))?$/.exec(l);
+    if (opt && !['-e', '--editable'].includes(opt[1])) {
+      const needsValue = !['--no-index', '--pre', '--prefer-binary'].includes(opt[1]);
+      if (needsValue && !opt[2]) {
+        throw new ConfigError('E_REQUIREMENT_OPTION', `${opt[1]} needs a value`, { file: rel, line, hint: `write ${opt[1]} VALUE` });
+      }
+      option(w, rel, opt[1], (opt[2] ?? '').trim(), line);
+    } else {
+      w.out.requirements.push(parseRequirementLine(w.root, l, rel, line, posix.dirname(rel)));
+    }
+  }
+  w.stack.pop();
+}
+
+/** Reads a requirements file (project-relative) and everything it includes. */
+export function parseRequirementsFile(root: string, rel: string, ref: { file?: string; line?: number }): Requirements {
+  const w: Walk = { root, out: emptyRequirements(), stack: [] };
+  readFile(w, rel, ref);
+  return w.out;
+}
