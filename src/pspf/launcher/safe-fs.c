@@ -39,10 +39,12 @@ int open_parent(int root_fd, char *rel, const char **last) {
   char *p = rel;
   for (char *slash; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
     *slash = 0;
-    if (mkdirat(fd, p, 0700) != 0 && errno != EEXIST) die(EX_EXTRACT, "cannot create directory %s: %s", rel, strerror(errno));
-    int next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (next < 0) die(EX_EXTRACT, "refusing path %s: a parent is not a plain directory (%s)", rel, strerror(errno));
+    int made = mkdirat(fd, p, 0700) == 0 || errno == EEXIST, err = errno;
+    int next = made ? openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    if (next < 0 && made) err = errno;
     *slash = '/';
+    if (!made) die(EX_EXTRACT, "cannot create a directory for %s: %s", rel, strerror(err));
+    if (next < 0) die(EX_EXTRACT, "refusing path %s: a parent is not a plain directory (%s)", rel, strerror(err));
     close(fd);
     fd = next;
   }

@@ -1,0 +1,50 @@
+/** Tar entries that try to leave the work environment are refused before anything lands outside it. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TarEntry } from '../tar-writer';
+import { packApp, runEnv, runPackage, tempDir, treeSlot } from './test-packages';
+
+jest.setTimeout(120_000);
+
+let dir: string;
+beforeAll(() => (dir = tempDir('safety')));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const APP = { 'bin/app.sh': [0o755, '#!/bin/sh\necho SHOULD-NOT-RUN\n'] as [number, string] };
+const file = (name: string): TarEntry => ({ name, type: 'file', mode: 0o644, data: Buffer.from('pwned\n') });
+const link = (name: string, linkname: string, type: 'symlink' | 'hardlink' = 'symlink'): TarEntry => ({ name, type, mode: 0o777, linkname });
+
+const CASES: Array<[string, TarEntry[], RegExp]> = [
+  ['dot-dot member', [file('../escape.txt')], /refusing unsafe path "\.\.\/escape\.txt"/],
+  ['nested dot-dot member', [file('a/../../escape.txt')], /refusing unsafe path/],
+  ['absolute member', [file(`${'/tmp'}/pspf-abs-escape.txt`)], /refusing unsafe path "\/tmp/],
+  ['absolute symlink', [link('out', '/tmp')], /refusing link out -> \/tmp/],
+  ['symlink climbing out', [link('out', '../..')], /refusing link out -> \.\.\/\.\./],
+  ['symlink stepping back after a name', [link('in', 'bin/../..')], /refusing link in -> bin\/\.\.\/\.\./],
+  ['write through an inside symlink', [link('alias', 'bin'), file('alias/evil.sh')], /refusing path alias\/evil\.sh: a parent is not a plain directory/],
+  ['hardlink to an outside path', [link('h', '../../../etc/passwd', 'hardlink')], /refusing link h -> \.\.\/\.\.\/\.\.\/etc\/passwd/],
+];
+
+describe('path traversal in tar slots', () => {
+  test.each(CASES)('%s is refused (exit 103, app not run)', (name, entries, reason) => {
+    const id = name.replace(/\W+/g, '-');
+    const pkg = packApp(dir, id, [treeSlot('app', APP, entries)]);
+    const cache = path.join(dir, `cache-${id}`);
+    const r = runPackage(pkg, [], runEnv(cache));
+    expect(r.status).toBe(103);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n').pop()).toMatch(reason);
+    expect(fs.existsSync(path.join(cache, 'workenv/escape.txt'))).toBe(false);
+    expect(fs.existsSync(path.join(cache, 'escape.txt'))).toBe(false);
+    expect(fs.existsSync('/tmp/pspf-abs-escape.txt')).toBe(false);
+    expect(fs.existsSync(path.join(cache, `workenv/${id}/bin/app.sh`))).toBe(false); // nothing moved into place
+  });
+
+  test('symlinks that stay inside are kept', () => {
+    const pkg = packApp(dir, 'inside', [treeSlot('app', { ...APP, 'lib/real.txt': [0o644, 'real\n'] }, [link('lib/alias.txt', 'real.txt'), link('top', 'lib/real.txt')])]);
+    const cache = path.join(dir, 'cache-inside');
+    expect(runPackage(pkg, [], runEnv(cache)).status).toBe(0);
+    expect(fs.readFileSync(path.join(cache, 'workenv/inside/top'), 'utf8')).toBe('real\n');
+    expect(fs.readlinkSync(path.join(cache, 'workenv/inside/lib/alias.txt'))).toBe('real.txt');
+  });
+});
