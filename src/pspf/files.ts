@@ -1,0 +1,76 @@
+/** File-level entry points: read a package file, write one (never clobbering without force), place slots in a dir. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PspfError } from './errors';
+import { extractTar } from './extract';
+import { OP, unpackOperations } from './operations';
+import { readPackage, readSlot, type PspfPackage } from './reader';
+import { descriptorMode } from './descriptor';
+import { writePackage, type WritePackageOptions } from './writer';
+
+export function readFileOrFail(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new PspfError('E_PSPF_IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+  }
+}
+
+export function readPackageFile(file: string): { buf: Buffer; pkg: PspfPackage } {
+  const buf = readFileOrFail(file);
+  try {
+    return { buf, pkg: readPackage(buf) };
+  } catch (e) {
+    if (e instanceof PspfError && !e.file) throw new PspfError(e.code, e.message, { file, hint: e.hint, cause: e.cause });
+    throw e;
+  }
+}
+
+/** Writes bytes to `dest` atomically (temp + rename); an existing file is an error unless `force`. */
+export function writeOutputFile(dest: string, data: Uint8Array, opts: { force?: boolean; mode?: number } = {}): void {
+  if (!opts.force && fs.existsSync(dest)) {
+    throw new PspfError('E_PSPF_EXISTS', `${dest} already exists`, { hint: 'pass --force to overwrite it' });
+  }
+  fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
+  const tmp = `${dest}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, data, { mode: opts.mode ?? 0o644 });
+  fs.chmodSync(tmp, opts.mode ?? 0o644);
+  fs.renameSync(tmp, dest);
+}
+
+/** writePackage to a file, executable (0755), refusing to overwrite unless `force`. Returns the bytes written. */
+export function writePackageFile(opts: WritePackageOptions, dest: string, force = false): Buffer {
+  const buf = writePackage(opts);
+  writeOutputFile(dest, buf, { force, mode: 0o755 });
+  return buf;
+}
+
+/** A slot's target relative to the workenv (`{workenv}/a/b` → `a/b`), refusing anything that leaves it. */
+export function targetInWorkenv(target: string): string {
+  const rel = target.replace(/^\{workenv\}\/?/, '');
+  const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
+  if (target.startsWith('/') || rel.startsWith('/') || parts.includes('..') || /[{}]/.test(rel)) {
+    throw new PspfError('E_PSPF_TARGET', `slot target "${target}" is not inside {workenv}`);
+  }
+  return parts.join('/');
+}
+
+/**
+ * Places every slot into `dir` the way the launchers do: tar slots unpacked into the root, other slots written
+ * at their target with the descriptor's permissions (0600 when zero). The package must already be verified.
+ */
+export function installSlots(buf: Buffer, pkg: PspfPackage, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  pkg.slots.forEach((d, i) => {
+    const data = readSlot(buf, pkg, i);
+    if (unpackOperations(d.operations)[0] === OP.TAR) {
+      extractTar(data, dir);
+      return;
+    }
+    const rel = targetInWorkenv(pkg.metadata.slots[i].target);
+    if (rel === '') throw new PspfError('E_PSPF_TARGET', `slot ${i} is a file but its target is the workenv root`);
+    const dest = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
+    writeOutputFile(dest, data, { force: true, mode: descriptorMode(d) & 0o777 || 0o600 });
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The strict reader: locates the trailer, bounds-checks every region with exact integer arithmetic, checks
+ * the index Adler-32, package size and metadata SHA-256, and decodes slots with sizes capped at what they declare.
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { checkedAdd, sha256, sha256U64, within } from './bytes';
+import { DESCRIPTOR_SIZE, END_MAGIC, INDEX_SIZE, MAX_METADATA_JSON, PSPF_VERSION, START_MAGIC, TRAILER_SIZE } from './constants';
+import { decodeDescriptor, type SlotDescriptor } from './descriptor';
+import { PspfError, ensure } from './errors';
+import { gunzipBounded } from './gzip';
+import { decodeIndex, type IndexBlock } from './index-block';
+import { parseMetadata, type PspfMetadata } from './metadata-schema';
+import { OP, assertSupported, operationsToString, unpackOperations } from './operations';
+
+const MAX_LENGTH = bufferConstants.MAX_LENGTH;
+
+export interface PspfLayout {
+  fileSize: number;
+  trailerOffset: number;
+  index: IndexBlock;
+  slots: SlotDescriptor[];
+}
+
+export interface PspfPackage extends PspfLayout {
+  metadataJson: Buffer;
+  metadata: PspfMetadata;
+}
+
+/** Trailer, index and slot table, with every region proven to lie inside the file before anything uses it. */
+export function parseLayout(buf: Buffer): PspfLayout {
+  ensure(buf.length >= TRAILER_SIZE, 'E_PSPF_TRUNCATED', `file is ${buf.length} bytes, smaller than the ${TRAILER_SIZE}-byte trailer`);
+  const trailerOffset = buf.length - TRAILER_SIZE;
+  ensure(buf.subarray(trailerOffset, trailerOffset + 4).equals(START_MAGIC), 'E_PSPF_MAGIC', 'start magic (📦) not found at EOF−8200: not a PSPF package');
+  ensure(buf.subarray(buf.length - 4).equals(END_MAGIC), 'E_PSPF_MAGIC', 'end magic (🪄) not found at EOF−4: not a PSPF package');
+  const index = decodeIndex(buf.subarray(trailerOffset + 4, trailerOffset + 4 + INDEX_SIZE));
+  const n = index.numbers;
+  ensure(n.format_version === PSPF_VERSION, 'E_PSPF_VERSION', `format_version 0x${n.format_version.toString(16)} is not PSPF/2025 (0x20250001)`);
+  ensure(n.launcher_size <= trailerOffset, 'E_PSPF_BOUNDS', `launcher_size ${n.launcher_size} runs past the trailer`);
+  ensure(n.metadata_size > 0 && within(n.metadata_offset, n.metadata_size, n.launcher_size, trailerOffset), 'E_PSPF_BOUNDS',
+    `metadata (${n.metadata_offset}+${n.metadata_size}) is not between the launcher and the trailer`);
+  const metaEnd = checkedAdd(n.metadata_offset, n.metadata_size, 'metadata end');
+  ensure(n.slot_count <= Math.floor(trailerOffset / DESCRIPTOR_SIZE), 'E_PSPF_BOUNDS', `slot_count ${n.slot_count} cannot fit in the file`);
+  ensure(n.slot_table_size === n.slot_count * DESCRIPTOR_SIZE, 'E_PSPF_BOUNDS', `slot_table_size ${n.slot_table_size} is not slot_count × 64`);
+  const slots: SlotDescriptor[] = [];
+  if (n.slot_count === 0) return { fileSize: buf.length, trailerOffset, index, slots };
+  ensure(within(n.slot_table_offset, n.slot_table_size, metaEnd, trailerOffset), 'E_PSPF_BOUNDS',
+    `slot table (${n.slot_table_offset}+${n.slot_table_size}) is not between the metadata and the trailer`);
+  const tableEnd = n.slot_table_offset + n.slot_table_size;
+  for (let i = 0; i < n.slot_count; i++) {
+    const at = n.slot_table_offset + i * DESCRIPTOR_SIZE;
+    const d = decodeDescriptor(buf.subarray(at, at + DESCRIPTOR_SIZE), i);
+    ensure(within(d.offset, d.size, tableEnd, trailerOffset), 'E_PSPF_BOUNDS', `slot ${i} data (${d.offset}+${d.size}) is not between the slot table and the trailer`);
+    slots.push(d);
+  }
+  return { fileSize: buf.length, trailerOffset, index, slots };
+}
+
+export function metadataBytes(buf: Buffer, layout: PspfLayout): Buffer {
+  const n = layout.index.numbers;
+  return buf.subarray(n.metadata_offset, n.metadata_offset + n.metadata_size);
+}
+
+/** Decodes the metadata gzip (capped) and checks its shape and that it lists exactly the table's slots. */
+export function decodeMetadata(buf: Buffer, layout: PspfLayout): { json: Buffer; metadata: PspfMetadata } {
+  const json = gunzipBounded(metadataBytes(buf, layout), MAX_METADATA_JSON, 'metadata');
+  const metadata = parseMetadata(json);
+  ensure(metadata.slots.length === layout.slots.length, 'E_PSPF_METADATA',
+    `metadata lists ${metadata.slots.length} slots but the slot table has ${layout.slots.length}`);
+  return { json, metadata };
+}
+
+/** Parses and checks everything except slot data and the signature (see verifyPackage for those). */
+export function readPackage(buf: Buffer): PspfPackage {
+  const layout = parseLayout(buf);
+  const n = layout.index.numbers;
+  ensure(layout.index.computedChecksum === n.index_checksum, 'E_PSPF_INDEX_CHECKSUM',
+    `index checksum mismatch: stored ${hex32(n.index_checksum)}, computed ${hex32(layout.index.computedChecksum)}`);
+  ensure(n.package_size === buf.length, 'E_PSPF_PACKAGE_SIZE', `package_size ${n.package_size} differs from the file size ${buf.length}`);
+  ensure(sha256(metadataBytes(buf, layout)).equals(layout.index.metadataChecksum), 'E_PSPF_METADATA_CHECKSUM', 'metadata SHA-256 mismatch');
+  const { json, metadata } = decodeMetadata(buf, layout);
+  return { ...layout, metadataJson: json, metadata };
+}
+
+export function slotBytes(buf: Buffer, d: SlotDescriptor): Buffer {
+  return buf.subarray(d.offset, d.offset + d.size);
+}
+
+/** True when both the descriptor's u64 checksum and the (signed) metadata `sha256:` string match the bytes. */
+export function slotChecksumOk(buf: Buffer, pkg: PspfLayout, metadata: PspfMetadata | undefined, i: number): boolean {
+  const stored = slotBytes(buf, pkg.slots[i]);
+  const digest = sha256(stored);
+  if (digest.readBigUInt64LE(0) !== pkg.slots[i].checksum) return false;
+  return metadata === undefined || metadata.slots[i].checksum === `sha256:${digest.toString('hex')}`;
+}
+
+export interface ReadSlotOptions {
+  /** Upper bound for any decoded slot, whatever it declares (default: the largest Buffer). */
+  maxSize?: number;
+}
+
+/**
+ * Checked, decoded slot bytes: gzip undone with output capped at the declared size (tar chains return the tar).
+ * Supported chains: raw, gzip, tar, tar.gz; others fail with E_PSPF_UNSUPPORTED_OP.
+ */
+export function readSlot(buf: Buffer, pkg: PspfPackage, i: number, opts: ReadSlotOptions = {}): Buffer {
+  ensure(Number.isInteger(i) && i >= 0 && i < pkg.slots.length, 'E_PSPF_SLOT_INDEX', `no slot ${i} (the package has ${pkg.slots.length})`);
+  const d = pkg.slots[i];
+  ensure(slotChecksumOk(buf, pkg, pkg.metadata, i), 'E_PSPF_SLOT_CHECKSUM', `slot ${i} checksum mismatch`);
+  const ops = unpackOperations(d.operations);
+  assertSupported(ops, `slot ${i}`);
+  const name = operationsToString(ops);
+  const stored = slotBytes(buf, d);
+  if (ops.length === 0 || name === 'tar') return stored;
+  if (name !== 'gzip' && name !== 'tar.gz') throw new PspfError('E_PSPF_UNSUPPORTED_OP', `slot ${i}: operation chain ${name} is not supported`);
+  const declared = declaredSize(d, stored);
+  const limit = Math.min(opts.maxSize ?? MAX_LENGTH, declared);
+  ensure(declared <= limit, 'E_PSPF_DECLARED_SIZE', `slot ${i} declares ${declared} bytes, more than the limit ${limit}`);
+  const out = gunzipBounded(stored, declared, `slot ${i}`);
+  ensure(out.length === declared, 'E_PSPF_DECLARED_SIZE', `slot ${i} decompresses to ${out.length} bytes, not the declared ${declared}`);
+  if (ops[0] === OP.TAR) ensure(out.length % 512 === 0, 'E_PSPF_TAR', `slot ${i} is not a whole number of tar blocks`);
+  return out;
+}
+
+/**
+ * The declared decoded size: descriptor original_size, except for the reference's pre-gzipped-input quirk
+ * (original_size == size), where the gzip trailer's ISIZE is the only declaration there is.
+ */
+function declaredSize(d: SlotDescriptor, stored: Buffer): number {
+  if (d.original_size !== d.size || stored.length < 18) return d.original_size;
+  return stored.readUInt32LE(stored.length - 4);
+}
+
+function hex32(v: number): string {
+  return `0x${v.toString(16).padStart(8, '0')}`;
+}

@@ -1,0 +1,85 @@
+/** Whole-package verification: index, package size, metadata, every slot and the signature under a policy. */
+import { isAllZero, sha256 } from './bytes';
+import { PspfError } from './errors';
+import { verifyMetadata } from './keys';
+import type { PspfMetadata } from './metadata-schema';
+import { decodeMetadata, metadataBytes, parseLayout, slotChecksumOk } from './reader';
+
+/** required: must be signed and verify; optional: an unsigned package passes, a bad signature fails; off: ignored. */
+export type SignaturePolicy = 'required' | 'optional' | 'off';
+
+export interface VerifyOptions {
+  signature?: SignaturePolicy; // default required
+  /** When given, the package must be signed by exactly this raw Ed25519 public key. */
+  trustedPublicKey?: Buffer;
+}
+
+export interface Verdicts {
+  magic_ok: boolean;
+  index_checksum_ok: boolean;
+  metadata_checksum_ok: boolean;
+  slot_checksums_ok: boolean[];
+  all_slot_checksums_ok: boolean;
+  signature_ok: boolean | null; // null: not checked (policy off, or optional and unsigned)
+  package_size_matches_file: boolean;
+  valid: boolean;
+}
+
+export interface VerifyReport {
+  verdicts: Verdicts;
+  problems: string[];
+  metadata?: PspfMetadata;
+}
+
+function signatureVerdict(json: Buffer | undefined, pub: Buffer, sig: Buffer, o: VerifyOptions, problems: string[]): boolean | null {
+  const policy = o.signature ?? 'required';
+  if (policy === 'off') return null;
+  const present = !isAllZero(pub) || !isAllZero(sig);
+  if (!present) {
+    if (policy === 'required') problems.push('package is not signed (signature required)');
+    return policy === 'required' ? false : null;
+  }
+  if (o.trustedPublicKey && !o.trustedPublicKey.equals(pub)) {
+    problems.push(`signed by ${pub.toString('hex')}, not the trusted key`);
+    return false;
+  }
+  const ok = json !== undefined && verifyMetadata(json, sig, pub);
+  if (!ok) problems.push('Ed25519 signature over the metadata does not verify');
+  return ok;
+}
+
+/**
+ * Checks everything and reports each verdict; structural damage (no trailer, regions out of bounds, undecodable
+ * metadata under a good checksum) throws a PspfError instead, as nothing else can be trusted then.
+ */
+export function verifyPackage(buf: Buffer, o: VerifyOptions = {}): VerifyReport {
+  const layout = parseLayout(buf);
+  const n = layout.index.numbers;
+  const problems: string[] = [];
+  const index_checksum_ok = layout.index.computedChecksum === n.index_checksum;
+  if (!index_checksum_ok) problems.push('index checksum mismatch');
+  const package_size_matches_file = n.package_size === buf.length;
+  if (!package_size_matches_file) problems.push(`package_size ${n.package_size} differs from file size ${buf.length}`);
+  const metadata_checksum_ok = sha256(metadataBytes(buf, layout)).equals(layout.index.metadataChecksum);
+  if (!metadata_checksum_ok) problems.push('metadata SHA-256 mismatch');
+  const decoded = metadata_checksum_ok ? decodeMetadata(buf, layout) : undefined;
+  const slot_checksums_ok = layout.slots.map((_, i) => slotChecksumOk(buf, layout, decoded?.metadata, i));
+  slot_checksums_ok.forEach((ok, i) => ok || problems.push(`slot ${i} checksum mismatch`));
+  const all_slot_checksums_ok = slot_checksums_ok.every(Boolean);
+  const signature_ok = signatureVerdict(decoded?.json, layout.index.publicKey, layout.index.signature, o, problems);
+  const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && all_slot_checksums_ok && signature_ok !== false;
+  return {
+    verdicts: { magic_ok: true, index_checksum_ok, metadata_checksum_ok, slot_checksums_ok, all_slot_checksums_ok, signature_ok, package_size_matches_file, valid },
+    problems,
+    metadata: decoded?.metadata,
+  };
+}
+
+/** verifyPackage that throws one PspfError naming the first failed check unless the package is valid. */
+export function assertValidPackage(buf: Buffer, o: VerifyOptions = {}): VerifyReport {
+  const r = verifyPackage(buf, o);
+  if (!r.verdicts.valid) {
+    throw new PspfError('E_PSPF_VERIFY', `verification failed: ${r.problems.join('; ')}`);
+  }
+  return r;
+}
