@@ -25,6 +25,8 @@ export interface MarshalResult {
   readonly terminal: string;
   /** digest of the op the terminal op points at */
   readonly result: string;
+  /** digest of any vertex of the graph (for mapping states such as stage layers to ops) */
+  readonly vertexDigests: ReadonlyMap<Vertex, string>;
 }
 
 export interface MarshalOptions {
@@ -82,5 +84,5 @@ export function marshal(state: State, opts: MarshalOptions = {}): MarshalResult 
   metadata[terminal] = { caps: { constraints: true, platform: true } };
   const list = [...ops.values()];
   const definition = encodeDefinition({ def: [...list.map((o) => o.bytes), terminalBytes], metadata });
-  return { definition, ops: list, terminal, result };
+  return { definition, ops: list, terminal, result, vertexDigests: digests };
 }

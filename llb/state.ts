@@ -65,6 +65,11 @@ export class State {
     return this.withMeta({ env: next });
   }
 
+  /** The same filesystem with no env: a plan stage sets exactly the env its execs see. */
+  clearEnv(): State {
+    return this.withMeta({ env: [] });
+  }
+
   getEnv(key: string): string | undefined {
     return this.meta.env.find(([k]) => k === key)?.[1];
   }

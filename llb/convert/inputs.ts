@@ -1,0 +1,132 @@
+/**
+ * Resolves Plan inputs (scratch, image, context, stage, phase) to States, building each stage and phase
+ * once, lazily and in any order, and turning each stage into its single layer (Diff or Copy(Diff)).
+ */
+import { InternalError } from '../../src/errors';
+import type { Input, PlanData, Stage } from '../../planner/plan-schema';
+import { diff } from '../diff';
+import { merge } from '../merge';
+import { State } from '../state';
+import { convertOperations } from './operations';
+
+export interface InputResolver {
+  resolve(input: Input): State;
+}
+
+export interface GraphOptions {
+  sessionId?: string;
+  /** local.sharedkeyhint prefix; defaults to the context name alone */
+  contextsSharedKey?: string;
+}
+
+interface StageInfo {
+  stage: Stage;
+  kind: 'build' | 'export';
+  phase: string;
+}
+
+function fail(code: string, message: string): never {
+  throw new InternalError(code, message, { hint: 'the plan is inconsistent; check `cogpack plan --json`' });
+}
+
+export class PlanGraph implements InputResolver {
+  private readonly stages = new Map<string, StageInfo>();
+  private readonly results = new Map<string, State>();
+  private readonly layers = new Map<string, State>();
+  private readonly phases = new Map<string, State>();
+  private readonly building = new Set<string>();
+
+  constructor(private readonly plan: PlanData, private readonly opts: GraphOptions = {}) {
+    const add = (kind: 'build' | 'export') => (p: PlanData['build_phases'][number]) => {
+      for (const stage of p.stages) {
+        if (this.stages.has(stage.id)) fail('E_PLAN_STAGE', `stage id "${stage.id}" is used twice`);
+        this.stages.set(stage.id, { stage, kind, phase: p.name });
+      }
+    };
+    plan.build_phases.forEach(add('build'));
+    plan.export_phases.forEach(add('export'));
+  }
+
+  resolve(input: Input): State {
+    switch (input.type) {
+      case 'scratch': return State.scratch();
+      case 'image': return State.image(input.ref);
+      case 'context': return this.context(input.name);
+      case 'stage': return this.stageResult(input.id);
+      case 'phase': return this.phaseState(input.name);
+      default: {
+        const never: never = input;
+        return fail('E_PLAN_INPUT', `unknown input ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private context(name: string): State {
+    const ctx = this.plan.contexts[name];
+    if (!ctx) fail('E_PLAN_CONTEXT', `context "${name}" is not declared in plan.contexts`);
+    const hint = this.opts.contextsSharedKey ? `${this.opts.contextsSharedKey}:${name}` : name;
+    return State.local(name, { sessionId: this.opts.sessionId, sharedKeyHint: hint, exclude: ctx.exclude, include: ctx.include });
+  }
+
+  /** The full filesystem after a stage's operations, built once. */
+  stageResult(id: string): State {
+    const cached = this.results.get(id);
+    if (cached) return cached;
+    const info = this.stages.get(id) ?? fail('E_PLAN_STAGE', `unknown stage "${id}"`);
+    if (this.building.has(id)) fail('E_PLAN_CYCLE', `stage "${id}" depends on itself`);
+    this.building.add(id);
+    const { stage } = info;
+    let st = this.resolve(stage.source).clearEnv();
+    for (const [k, v] of Object.entries(stage.env)) st = st.env(k, v);
+    const result = convertOperations(st.dir(stage.dir), stage.operations, this, `[${stage.id}]`);
+    this.building.delete(id);
+    this.results.set(id, result);
+    return result;
+  }
+
+  /**
+   * The stage's one layer. `diff` keeps deletions but keeps one layer per exec; `squash` copies the diff
+   * onto scratch: exactly one layer, deletions lost (shared/reference/buildkit-merge-diff-findings.md).
+   */
+  stageLayer(id: string): State {
+    const cached = this.layers.get(id);
+    if (cached) return cached;
+    const { stage } = this.stages.get(id) ?? fail('E_PLAN_STAGE', `unknown stage "${id}"`);
+    const changes = diff(this.resolve(stage.source), this.stageResult(id), { name: `diff ${stage.id}` });
+    const layer = stage.layer === 'diff'
+      ? changes
+      : State.scratch().file(
+        [{ action: 'copy', from: changes, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false } }],
+        { name: `squash ${stage.id}` },
+      );
+    this.layers.set(id, layer);
+    return layer;
+  }
+
+  /** The base image of the phase's kind with the layers of that phase and every earlier one of its kind. */
+  phaseState(name: string): State {
+    const cached = this.phases.get(name);
+    if (cached) return cached;
+    const kind = this.plan.build_phases.some((p) => p.name === name) ? 'build' : 'export';
+    const list = kind === 'build' ? this.plan.build_phases : this.plan.export_phases;
+    const at = list.findIndex((p) => p.name === name);
+    if (at < 0) fail('E_PLAN_PHASE', `unknown phase "${name}"`);
+    if (this.building.has(`phase:${name}`)) fail('E_PLAN_CYCLE', `phase "${name}" depends on itself`);
+    this.building.add(`phase:${name}`);
+    const ids = list.slice(0, at + 1).flatMap((p) => p.stages.map((s) => s.id));
+    const state = this.stack(kind, ids, `phase ${name}`);
+    this.building.delete(`phase:${name}`);
+    this.phases.set(name, state);
+    return state;
+  }
+
+  /** Merge([base, layer₁, …]): Op.inputs in layer order, never reordered. */
+  stack(kind: 'build' | 'export', stageIds: readonly string[], name: string): State {
+    const base = State.image(kind === 'build' ? this.plan.base_image.build : this.plan.base_image.runtime);
+    return merge([base, ...stageIds.map((id) => this.stageLayer(id))], { name });
+  }
+
+  exportStageIds(): string[] {
+    return this.plan.export_phases.flatMap((p) => p.stages.map((s) => s.id));
+  }
+}

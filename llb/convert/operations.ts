@@ -1,0 +1,98 @@
+/** One converter per Plan operation kind: exec becomes an ExecOp, the file kinds become FileOp actions. */
+import { InternalError } from '../../src/errors';
+import type { ExecOperation, Mount, Operation } from '../../planner/plan-schema';
+import type { MountSpec } from '../exec';
+import type { FileActionSpec } from '../file';
+import type { State } from '../state';
+import type { InputResolver } from './inputs';
+
+export type FileOperation = Exclude<Operation, ExecOperation>;
+
+function mountSpec(m: Mount, inputs: InputResolver): MountSpec {
+  switch (m.type) {
+    case 'cache':
+      return { type: 'cache', dest: m.target, id: m.id, sharing: m.sharing };
+    case 'secret':
+      return { type: 'secret', dest: m.target, id: m.id, optional: !m.required };
+    case 'bind':
+      return { type: 'bind', dest: m.target, from: inputs.resolve(m.from), selector: m.source, readonly: m.readonly };
+    case 'tmpfs':
+      return { type: 'tmpfs', dest: m.target, size: m.size };
+    default: {
+      const never: never = m;
+      throw new InternalError('E_PLAN_MOUNT', `unknown mount type in ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Runs one exec on `st`; env is the stage env (already on `st`) plus the operation's own. */
+export function convertExec(st: State, op: ExecOperation, inputs: InputResolver, prefix: string): State {
+  return st.run({
+    args: op.args,
+    env: op.env,
+    mounts: op.mounts.map((m) => mountSpec(m, inputs)),
+    network: op.network,
+    name: `${prefix} ${op.description ?? op.args.join(' ')}`,
+  }).root;
+}
+
+/** Dockerfile COPY semantics: parents created, wildcards allowed, symlinks followed. */
+export function fileAction(op: FileOperation, inputs: InputResolver): FileActionSpec {
+  switch (op.op) {
+    case 'copy':
+      return {
+        action: 'copy',
+        from: inputs.resolve(op.from),
+        src: op.src,
+        dest: op.dest,
+        opts: {
+          contentsOnly: op.contents_only, include: op.include, exclude: op.exclude, owner: op.owner, mode: op.mode,
+          createDestPath: true, allowWildcard: true, allowEmptyWildcard: true, followSymlink: true,
+        },
+      };
+    case 'mkfile':
+      return { action: 'mkfile', path: op.path, data: op.data, mode: op.mode };
+    case 'mkdir':
+      return { action: 'mkdir', path: op.path, mode: op.mode, parents: op.parents };
+    case 'rm':
+      return { action: 'rm', path: op.path, allowNotFound: op.allow_not_found };
+    case 'symlink':
+      return { action: 'symlink', target: op.target, path: op.path };
+    default: {
+      const never: never = op;
+      throw new InternalError('E_PLAN_OPERATION', `unknown operation ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Consecutive file operations share one FileOp (one vertex, one layer in `diff` mode). */
+export function convertOperations(start: State, ops: readonly Operation[], inputs: InputResolver, prefix: string): State {
+  let st = start;
+  let pending: FileOperation[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const actions = pending.map((o) => fileAction(o, inputs));
+    st = st.file(actions, { name: `${prefix} ${pending.map(describeFileOperation).join(', ')}` });
+    pending = [];
+  };
+  for (const op of ops) {
+    if (op.op === 'exec') {
+      flush();
+      st = convertExec(st, op, inputs, prefix);
+    } else {
+      pending.push(op);
+    }
+  }
+  flush();
+  return st;
+}
+
+function describeFileOperation(op: FileOperation): string {
+  switch (op.op) {
+    case 'copy': return `COPY ${op.src} ${op.dest}`;
+    case 'mkfile': return `MKFILE ${op.path}`;
+    case 'mkdir': return `MKDIR ${op.path}`;
+    case 'rm': return `RM ${op.path}`;
+    case 'symlink': return `SYMLINK ${op.path} -> ${op.target}`;
+  }
+}

@@ -1,0 +1,122 @@
+import { decodeDefinition, decodeOp } from '../encode';
+import { samplePlan } from '../sample-plan';
+import { planToLlb } from './plan-to-llb';
+import type { PlanData } from '../../planner/plan-schema';
+
+const byDigest = (r: ReturnType<typeof planToLlb>) => new Map(r.ops.map((o) => [o.digest, o]));
+
+describe('planToLlb', () => {
+  it('builds the image as Merge([runtime base, one layer per export stage]) in order', () => {
+    const r = planToLlb(samplePlan(), { sessionId: 'sess' });
+    expect(r.stageLayers).toEqual(['system:apt', 'deps:pip', 'app:source']);
+    const ops = byDigest(r);
+    const top = ops.get(r.result)!;
+    expect(top.kind).toBe('merge');
+    expect(top.name).toBe('image');
+    const inputs = top.op.inputs!.map((i) => i.digest);
+    expect(inputs).toHaveLength(4);
+    expect(ops.get(inputs[0])!.op.source!.identifier).toBe('docker-image://docker.io/library/python:3.11-slim');
+    expect(inputs.slice(1)).toEqual(r.stageLayers.map((id) => r.layerDigests[id]));
+    expect(top.op.merge!.inputs).toEqual([{ input: 0 }, { input: 1 }, { input: 2 }, { input: 3 }]);
+  });
+
+  it('squash stages are Copy(Diff) onto scratch; diff stages are the raw Diff', () => {
+    const r = planToLlb(samplePlan());
+    const ops = byDigest(r);
+    const squash = ops.get(r.layerDigests['system:apt'])!;
+    expect(squash.kind).toBe('file');
+    const action = squash.op.file!.actions[0];
+    expect(action).toMatchObject({ input: -1, secondaryInput: 0, output: 0, copy: { src: '/', dest: '/', dirCopyContents: true } });
+    expect(ops.get(squash.op.inputs![0].digest)!.kind).toBe('diff');
+    const raw = ops.get(r.layerDigests['deps:pip'])!;
+    expect(raw.kind).toBe('diff');
+    expect(raw.op.diff).toEqual({ lower: { input: 0 }, upper: { input: 1 } });
+  });
+
+  it('converts mounts: locked apt cache, shared pip cache, secret by id, bind from a build stage, network', () => {
+    const r = planToLlb(samplePlan());
+    const execs = r.ops.filter((o) => o.kind === 'exec');
+    const apt = execs.find((o) => o.name.startsWith('[system:apt]'))!;
+    expect(apt.op.exec!.mounts.find((m) => m.dest === '/var/cache/apt')!.cacheOpt).toEqual({ ID: 'cogpack-apt-cache', sharing: 2 });
+    const pip = execs.find((o) => o.name.startsWith('[deps:pip]'))!;
+    const mounts = pip.op.exec!.mounts;
+    expect(mounts.map((m) => m.dest)).toEqual(['/', '/run/secrets/pip-token', '/tmp', '/wheels']);
+    expect(mounts[1].secretOpt).toMatchObject({ ID: 'pip-token', optional: true });
+    expect(mounts[3]).toMatchObject({ selector: '/wheels', readonly: true, output: -1, input: 1 });
+    const wheels = byDigest(r).get(pip.op.inputs![1].digest)!;
+    expect(wheels.name).toBe('[build-deps:pip:wheels] build wheels');
+    expect(pip.op.exec!.network).toBe(2);
+    expect(pip.op.exec!.meta.env).toEqual(['DEBIAN_FRONTEND=noninteractive', 'PIP_NO_CACHE_DIR=1']);
+    expect(pip.op.platform).toEqual({ Architecture: 'amd64', OS: 'linux' });
+    const wheelCache = wheels.op.exec!.mounts.find((m) => m.dest === '/root/.cache/pip')!;
+    expect(wheelCache.cacheOpt).toEqual({ ID: 'cogpack-pip-cache', sharing: 0 });
+  });
+
+  it('groups consecutive file operations into one FileOp and uses local sources with session and patterns', () => {
+    const r = planToLlb(samplePlan(), { sessionId: 'sess-1' });
+    const file = r.ops.find((o) => o.name.startsWith('[app:source]'))!;
+    expect(file.op.file!.actions.map((a) => Object.keys(a).find((k) => ['copy', 'mkfile', 'mkdir', 'symlink'].includes(k)))).toEqual(['mkdir', 'copy', 'mkfile', 'symlink']);
+    const local = r.ops.find((o) => o.kind === 'source' && o.op.source!.identifier === 'local://source')!;
+    expect(local.op.source!.attrs).toEqual({
+      'local.excludepatterns': '[".git","__pycache__"]', 'local.session': 'sess-1', 'local.sharedkeyhint': 'source',
+    });
+  });
+
+  it('changing one stage changes only that stage layer digest and the merge', () => {
+    const a = planToLlb(samplePlan());
+    const changed = samplePlan();
+    const op = changed.export_phases[0].stages[0].operations[0];
+    if (op.op === 'exec') op.args = ['/bin/sh', '-c', 'apt-get update && apt-get install -y ffmpeg git'];
+    const b = planToLlb(changed);
+    expect(b.layerDigests['system:apt']).not.toBe(a.layerDigests['system:apt']);
+    // deps:pip sits on the system phase, so its raw Diff changes too; the squashed app layer does as well.
+    // What must not change is a stage whose inputs did not change:
+    const independent = samplePlan();
+    const indep2 = samplePlan();
+    const s2 = indep2.export_phases[2].stages[0].operations[2];
+    if (s2.op === 'mkfile') s2.data = '0.2\n';
+    const c = planToLlb(independent);
+    const d = planToLlb(indep2);
+    expect(d.layerDigests['system:apt']).toBe(c.layerDigests['system:apt']);
+    expect(d.layerDigests['deps:pip']).toBe(c.layerDigests['deps:pip']);
+    expect(d.layerDigests['app:source']).not.toBe(c.layerDigests['app:source']);
+  });
+
+  it('is deterministic and valid', () => {
+    const a = planToLlb(samplePlan(), { sessionId: 's' });
+    const b = planToLlb(samplePlan(), { sessionId: 's' });
+    expect(Buffer.from(a.definition).equals(Buffer.from(b.definition))).toBe(true);
+    const def = decodeDefinition(a.definition);
+    expect(decodeOp(def.def[def.def.length - 1])).toEqual({ inputs: [{ digest: a.result }] });
+    for (const entry of a.dump()) {
+      expect(['exec', 'source', 'file', 'merge', 'diff']).toContain(entry.kind);
+      expect(def.metadata![entry.digest].description!['llb.customname']).toBe(entry.description);
+    }
+  });
+
+  it('sets ignore_cache with noCache', () => {
+    const r = planToLlb(samplePlan(), { noCache: true });
+    const md = decodeDefinition(r.definition).metadata!;
+    expect(r.ops.every((o) => md[o.digest].ignore_cache === true)).toBe(true);
+  });
+
+  it('throws InternalError on unknown stage ids, contexts and cycles', () => {
+    const unknown: PlanData = samplePlan();
+    unknown.export_phases[1].stages[0].source = { type: 'stage', id: 'nope:x' };
+    expect(() => planToLlb(unknown)).toThrow(/unknown stage "nope:x"/);
+    const ctx = samplePlan();
+    ctx.contexts = {};
+    expect(() => planToLlb(ctx)).toThrow(/context "source" is not declared/);
+    const cyc = samplePlan();
+    cyc.export_phases[0].stages[0].source = { type: 'phase', name: 'app' };
+    expect(() => planToLlb(cyc)).toThrow(/depends on itself/);
+  });
+
+  it('with no export stages the image is the runtime base', () => {
+    const p = samplePlan();
+    p.export_phases = [];
+    const r = planToLlb(p);
+    expect(r.ops.find((o) => o.digest === r.result)!.kind).toBe('source');
+    expect(r.stageLayers).toEqual([]);
+  });
+});

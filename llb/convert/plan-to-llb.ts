@@ -1,0 +1,58 @@
+/**
+ * Plan → LLB: each export stage becomes one layer, and the image is Merge([runtime base, layer₁, …]) so a
+ * change in one stage leaves every other layer byte-identical and reusable. Never branches on block names.
+ */
+import type { PlanData } from '../../planner/plan-schema';
+import { dumpOps, type LlbDumpEntry } from '../dump';
+import { planImageConfig, type OciImageConfig } from '../image-config';
+import { marshal, type MarshaledOp } from '../marshal';
+import { validateDefinition } from '../validate';
+import { PlanGraph } from './inputs';
+
+export interface LlbOptions {
+  /** `local.session` on every local source (the build's session id) */
+  sessionId?: string;
+  /** ignore_cache on every op */
+  noCache?: boolean;
+  /** prefix of `local.sharedkeyhint` (default: the context name alone) */
+  contextsSharedKey?: string;
+}
+
+export interface LlbResult {
+  /** marshalled pb.Definition, already validated */
+  definition: Uint8Array;
+  /** image config from the plan only; pass it through mergeImageConfig with the base image's config */
+  imageConfig: OciImageConfig;
+  /** export stage ids in layer order: the image's layers are [runtime base layers…, one per id] */
+  stageLayers: string[];
+  /** digest of the op each export stage's layer is (Diff or squash Copy), by stage id */
+  layerDigests: Record<string, string>;
+  /** digest of the image's top op (what the terminal op points at) */
+  result: string;
+  /** the ops, inputs first, without the terminal op */
+  ops: readonly MarshaledOp[];
+  dump(): LlbDumpEntry[];
+}
+
+export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
+  const graph = new PlanGraph(plan, opts);
+  const stageLayers = graph.exportStageIds();
+  const image = graph.stack('export', stageLayers, 'image');
+  const m = marshal(image, { ignoreCache: opts.noCache });
+  validateDefinition(m.definition);
+  const layerDigests: Record<string, string> = {};
+  for (const id of stageLayers) {
+    const out = graph.stageLayer(id).output;
+    const d = out && m.vertexDigests.get(out.vertex);
+    if (d) layerDigests[id] = d;
+  }
+  return {
+    definition: m.definition,
+    imageConfig: planImageConfig(plan),
+    stageLayers,
+    layerDigests,
+    result: m.result,
+    ops: m.ops,
+    dump: () => dumpOps(m),
+  };
+}
