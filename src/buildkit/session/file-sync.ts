@@ -27,10 +27,8 @@ export interface SyncStats {
 export interface PacketStream {
   write(p: Packet): boolean;
   end(): void;
-  on(ev: 'data', fn: (p: Packet) => void): unknown;
-  on(ev: 'end' | 'drain' | 'close', fn: () => void): unknown;
-  on(ev: 'error', fn: (e: Error) => void): unknown;
-  off?(ev: string, fn: (...args: never[]) => void): unknown;
+  /** 'data' gives a Packet, 'error' an Error; 'end' and 'drain' no argument. */
+  on(ev: 'data' | 'end' | 'drain' | 'error' | 'close', fn: (arg: any) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** gRPC metadata values for `key`, URL-decoded when the daemon marked them `<key>-encoded: 1`. */

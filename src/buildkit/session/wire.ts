@@ -96,7 +96,21 @@ export function serviceDefinition(fullName: string): grpc.ServiceDefinition {
   return def;
 }
 
-/** FileSync.DiffCopy speaks Packets; FileSend.DiffCopy is raw (BytesMessage or Packet per exporter). */
+/** FileSync speaks Packets through this module's codec (so STAT = 0 stays off the wire, as in Go). */
+export function fileSyncDefinition(): grpc.ServiceDefinition {
+  const def = serviceDefinition('moby.filesync.v1.FileSync');
+  for (const m of Object.values(def)) {
+    Object.assign(m, {
+      requestSerialize: encodePacket,
+      requestDeserialize: decodePacket,
+      responseSerialize: encodePacket,
+      responseDeserialize: decodePacket,
+    });
+  }
+  return def;
+}
+
+/** FileSend.DiffCopy is raw: BytesMessage or Packet depending on the exporter, decoded per call. */
 export function fileSendDefinition(): grpc.ServiceDefinition {
   return { DiffCopy: rawMethod('/moby.filesync.v1.FileSend/DiffCopy') };
 }

@@ -1,0 +1,70 @@
+/**
+ * The session's gRPC server (the client serves, the daemon calls): which services are registered,
+ * their handlers, and the exact method list advertised in X-Docker-Expose-Session-Grpc-Method.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { authService } from './auth';
+import { fileSendService, type FileSendTarget } from './file-send';
+import { sendContext, walkOptionsFor, type ContextDir, type SyncStats } from './file-sync';
+import { secretsService, type SecretSource } from './secrets';
+import { fileSendDefinition, fileSyncDefinition, methodPaths, serviceDefinition, type Packet } from './wire';
+
+export interface SessionServices {
+  contexts: Record<string, ContextDir>;
+  secrets: Record<string, SecretSource>;
+  fileSend?: FileSendTarget;
+  dockerConfigPath: string;
+  env: NodeJS.ProcessEnv;
+  /** Transfer failures inside daemon-initiated calls (they also fail the call, so the solve fails). */
+  onError?: (e: Error) => void;
+  /** Each finished FileSync.DiffCopy. */
+  onSync?: (stats: SyncStats) => void;
+}
+
+const SERVING = 1;
+
+function healthService(): grpc.UntypedServiceImplementation {
+  return {
+    Check: (_call: unknown, cb: grpc.sendUnaryData<{ status: number }>) => cb(null, { status: SERVING }),
+  };
+}
+
+type PacketCall = grpc.ServerDuplexStream<Packet, Packet>;
+
+function fileSyncService(s: SessionServices): grpc.UntypedServiceImplementation {
+  return {
+    DiffCopy: (call: PacketCall) => {
+      const name = call.metadata.get('dir-name').map(String)[0] ?? '';
+      const ctx = Object.prototype.hasOwnProperty.call(s.contexts, name) ? s.contexts[name] : undefined;
+      if (!ctx) {
+        call.destroy(Object.assign(new Error(`no access allowed to dir "${name}"`), { code: grpc.status.INVALID_ARGUMENT }));
+        return;
+      }
+      sendContext(call, name, ctx.dir, walkOptionsFor(ctx, call.metadata)).then(
+        (stats) => s.onSync?.(stats),
+        (e: Error) => {
+          s.onError?.(e);
+          call.destroy(e);
+        },
+      );
+    },
+  };
+}
+
+/** A grpc-js Server with the session services, and the method paths to advertise (one header value each). */
+export function buildSessionServer(s: SessionServices): { server: grpc.Server; methods: string[] } {
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 32 * 1024 * 1024 });
+  const methods: string[] = [];
+  const add = (def: grpc.ServiceDefinition, impl: grpc.UntypedServiceImplementation): void => {
+    server.addService(def, impl);
+    methods.push(...methodPaths(def).filter((p) => p.split('/').pop()! in impl));
+  };
+  add(serviceDefinition('grpc.health.v1.Health'), healthService());
+  if (Object.keys(s.contexts).length > 0) {
+    add(fileSyncDefinition(), fileSyncService(s));
+  }
+  add(serviceDefinition('moby.buildkit.secrets.v1.Secrets'), secretsService(s.secrets, s.env));
+  add(serviceDefinition('moby.filesync.v1.Auth'), authService(s.dockerConfigPath, s.env));
+  if (s.fileSend) add(fileSendDefinition(), fileSendService(s.fileSend, s.onError));
+  return { server, methods };
+}
