@@ -27,8 +27,9 @@ export function isDefaultSource(source: string): boolean {
   return source === 'default' || source.startsWith('default ') || source.startsWith('default:');
 }
 
-/** `torch ==2.3.1 (requirements.txt:3)`: how a message names one requester. */
+/** `torch ==2.3.1 (requirements.txt:3, from block torch)`: how a message names one requester (or a choice the resolver derived). */
 export function describe(req: DependencyRequest): string {
+  if (req.requester === 'resolver') return `${req.name} ${req.constraint} (${req.source})`;
   const what = req.constraint ? `${req.name} ${req.constraint}` : `${req.name} (any version)`;
   return `${what} (${req.source}, from block ${req.requester})`;
 }

@@ -65,9 +65,10 @@ interface GpuTarget {
 }
 
 /** Steps 5–7 for gpu: the CUDA minor (unless a framework fixed it), the cuDNN and the image row. */
-function gpuTarget(ctx: Ctx, fixedMinor: string | undefined, cudaBy: DependencyRequest): GpuTarget {
+function gpuTarget(ctx: Ctx, torch: TorchResult | undefined, fixedCuda: string | undefined): GpuTarget {
   const { data, cudaItems, g, warnings } = ctx;
-  const minor = fixedMinor ?? cudaWithoutFramework(data.cuda, cudaItems, data.baseImages.gpu.default_cuda);
+  const minor = fixedCuda ?? torch?.hostCuda ?? cudaWithoutFramework(data.cuda, cudaItems, data.baseImages.gpu.default_cuda);
+  const cudaBy = cudaDecider(ctx, torch, minor);
   const userRanges = cudaItems.map((i) => i.spec);
   const cudaRanges = imagesFor(data.cuda, minor, userRanges).length > 0 ? userRanges : [];
   const tf = ctx.tf?.cudnn ? { major: ctx.tf.cudnn, req: ctx.tfReq as DependencyRequest } : undefined;
@@ -97,9 +98,13 @@ function resolveTorch(ctx: Ctx, pythons: string[], fixedCuda: string | undefined
   });
 }
 
-/** The synthetic request naming what decided CUDA when the user did not. */
-function derived(name: string, why: string): DependencyRequest {
-  return { kind: name === 'cudnn' ? 'cudnn' : 'cuda', name, constraint: '', source: why, requester: 'resolver' };
+/** The user's cuda request, or a synthetic one naming what decided CUDA when the user did not. */
+function cudaDecider(ctx: Ctx, torch: TorchResult | undefined, minor: string): DependencyRequest {
+  if (ctx.cudaItems[0]) return ctx.cudaItems[0].req;
+  let why = 'default (cog\'s CUDA when neither torch nor tensorflow decides)';
+  if (ctx.tf && ctx.tfReq) why = `chosen for tensorflow ${ctx.tf.version} from ${ctx.tfReq.source}`;
+  else if (torch) why = `chosen for torch ${torch.chosen.version}+${torch.chosen.variant} from ${TORCH_FAMILY.flatMap((n) => ctx.g.get(n))[0].source}`;
+  return { kind: 'cuda', name: 'cuda', constraint: minor, source: why, requester: 'resolver' };
 }
 
 export function resolve(requests: DependencyRequest[], opts: ResolveOptions): Resolution {
@@ -125,20 +130,8 @@ export function resolve(requests: DependencyRequest[], opts: ResolveOptions): Re
   if (torch) pythons = torch.pythons;
   const python = choosePython(pythons, ctx.python, warnings);
 
-  let gpu: GpuTarget | undefined;
-  if (opts.gpu) {
-    const minor = fixedCuda ?? torch?.hostCuda ?? undefined;
-    const cudaBy = cudaItems[0]?.req
-      ?? (ctx.tfReq ? derived('cuda', `tensorflow ${ctx.tf?.version} (${ctx.tfReq.source})`)
-        : torch ? derived('cuda', `torch ${torch.chosen.version}+${torch.chosen.variant} (${describeTorchSource(g)})`)
-          : derived('cuda', 'default'));
-    gpu = gpuTarget(ctx, minor, cudaBy);
-  }
+  const gpu = opts.gpu ? gpuTarget(ctx, torch, fixedCuda) : undefined;
   return assemble(ctx, { python, torch, gpu });
-}
-
-function describeTorchSource(g: Grouped): string {
-  return TORCH_FAMILY.flatMap((n) => g.get(n)).map((r) => r.source)[0] ?? 'default';
 }
 
 interface Chosen {

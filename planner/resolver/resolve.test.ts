@@ -183,7 +183,7 @@ describe('CUDA and cuDNN without a framework', () => {
   test('neither torch nor TF → CUDA 11.8 (cog default) with its highest cuDNN', () => {
     const r = resolve([], gpu);
     expect(r.cuda).toEqual({ version: '11.8', cudnn: '8' });
-    expect(r.dependencies.cuda).toEqual({ name: 'cuda', provider: 'resolver', requested_version: '', resolved_version: '11.8', source: 'default' });
+    expect(r.dependencies.cuda).toEqual({ name: 'cuda', provider: 'resolver', requested_version: '', resolved_version: '11.8', source: "default (cog's CUDA when neither torch nor tensorflow decides)" });
   });
 
   test.each([
@@ -234,7 +234,7 @@ describe('provenance and determinism', () => {
     expect(Object.keys(r.dependencies)).toEqual(['cuda', 'cudnn', 'numpy', 'python', 'system:ffmpeg', 'torch']);
     expect(r.dependencies.numpy).toEqual({ name: 'numpy', provider: 'pip', requested_version: '>=1.26', resolved_version: '>=1.26', source: 'requirements.txt:4' });
     expect(r.dependencies['system:ffmpeg']).toEqual({ name: 'ffmpeg', provider: 'apt', requested_version: '', resolved_version: '*', source: 'cog.yaml:8 build.system_packages' });
-    expect(r.dependencies.cuda.source).toBe('torch 2.3.1+cu121 (requirements.txt:1)');
+    expect(r.dependencies.cuda.source).toBe('chosen for torch 2.3.1+cu121 from requirements.txt:1');
     expect(r.dependencies.cudnn).toMatchObject({ resolved_version: '8', provider: 'resolver' });
   });
 

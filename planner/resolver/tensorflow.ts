@@ -39,7 +39,7 @@ function explainVersion(cands: TfCandidate[], items: Constrained[]): never {
   const item = why.kind === 'unmatched' ? why.item : why.items[0];
   const pin = exactPin(item.spec);
   const near = pin ? closestVersions(known, pin) : [known[known.length - 1], known[0]];
-  throw resolveError('E_TF_VERSION', `tensorflow ${item.req.constraint} (${item.req.source}) is not a known TensorFlow release; closest known: ${near.join(', ')}`, [item.req], `pin one of ${near.map((v) => `tensorflow==${v}`).join(' or ')}`);
+  throw resolveError('E_TF_VERSION', `tensorflow ${item.req.constraint} (${item.req.source}) is not a known TensorFlow release; closest known: ${near.join(', ')}`, [item.req], `pin ${near.map((v) => `tensorflow==${v}`).join(' or ')}`);
 }
 
 function explainPython(pool: TfCandidate[], items: Constrained[], python: Constrained[], pythons: string[], supported: string[]): never {

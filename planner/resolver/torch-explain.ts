@@ -38,7 +38,7 @@ function explainVersion(input: ExplainInput): never {
   const message = pin
     ? `torch ${pin} (${item.req.source}) is not a known torch release; closest known: ${near.join(', ')}`
     : `no known torch release matches ${item.req.constraint} (${item.req.source}); known: ${known[known.length - 1]} … ${known[0]}`;
-  const hint = pin ? `pin one of ${near.map((v) => `torch==${v}`).join(' or ')}` : 'widen the range to include a known release';
+  const hint = pin ? `pin ${near.map((v) => `torch==${v}`).join(' or ')}` : 'widen the range to include a known release';
   throw resolveError('E_TORCH_VERSION', `${message} (compatibility data: cog 6110c912, 2026-08-21)`, [item.req], hint);
 }
 
@@ -87,7 +87,7 @@ function explainCuda(pool: TorchVariant[], input: ExplainInput): never {
   const builtFor = uniq(usable(input).filter((v) => v.cuda === asked).map((v) => v.version)).sort(compareDotted).reverse();
   const fixes = [`remove the cuda setting so cogpack uses torch's CUDA`, `or set cuda to one of ${uniq(pool.map((v) => v.cuda ?? '')).join(', ')}`];
   if (builtFor.length > 0) fixes.push(`or pin a torch built for CUDA ${asked} (e.g. torch==${builtFor[0]})`);
-  const why = `torch has wheels only for ${wheels.join(', ')}, none of which runs on CUDA ${asked}`;
+  const why = `torch ${uniq(pool.map((v) => v.version)).join(', ')} has wheels only for ${wheels.join(', ')}, none of which runs on CUDA ${asked}`;
   if (!decider) throw resolveError('E_CUDA_CONFLICT', `${describe(t)}: ${why}`, [t], fixes.join(', '));
   throw conflictError('E_CUDA_CONFLICT', t, decider, why, fixes.join(', '));
 }
