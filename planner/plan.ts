@@ -96,6 +96,15 @@ export class Plan {
     return this.getPhaseResult(phases[idx - 1].name);
   }
 
+  /**
+   * The state after every stage added so far to `phase` (the last one's output), or the phase's starting
+   * point when it has none yet: how a second stage of a phase builds on the first.
+   */
+  current(phase: string): Input {
+    const stages = this.phase(phase).stages;
+    return stages.length > 0 ? { type: 'stage', id: stages[stages.length - 1].id } : this.inputBefore(phase);
+  }
+
   /** Whether any stage so far provides a capability (e.g. `python`, `torch`). */
   hasProvider(capability: string): boolean {
     return [...this.data.build_phases, ...this.data.export_phases].some((p) =>

@@ -1,12 +1,55 @@
-/** `cogpack plan` (not implemented yet). */
+/**
+ * `cogpack plan [DIR]`: prints the project's build plan, as deterministic JSON (--json) or a short
+ * summary. The planner is required lazily so other commands do not pay for loading it.
+ */
 import type { Command } from 'commander';
-import { InternalError } from '../errors';
+import type { PlanData } from '../../planner/plan-schema';
+
+export interface PlanCommandOptions {
+  json?: boolean;
+  imageMap?: string[];
+  cogSdk?: string;
+}
+
+function collect(value: string, prev: string[] = []): string[] {
+  return [...prev, value];
+}
+
+/** The human summary: stack, blocks, resolved versions, stages per phase. No paths, no clock. */
+export function summarizePlan(plan: PlanData): string {
+  const out = [`stack: ${plan.stack}`, `blocks: ${plan.blocks.join(', ')}`, `base image: ${plan.base_image.runtime}`, 'resolved:'];
+  for (const d of Object.values(plan.dependencies)) {
+    if (d.resolved_version && d.resolved_version !== '*') out.push(`  ${d.name} ${d.resolved_version}  (${d.source})`);
+  }
+  for (const [kind, phases] of [['build', plan.build_phases], ['layers', plan.export_phases]] as const) {
+    if (phases.length === 0) continue;
+    out.push(`${kind}:`);
+    for (const p of phases) out.push(`  ${p.name}: ${p.stages.map((s) => `${s.id} (${s.name})`).join(', ')}`);
+  }
+  out.push(`cmd: ${JSON.stringify(plan.export.cmd)}  workdir: ${plan.export.working_dir}`);
+  if (plan.secrets.length > 0) out.push(`secrets: ${plan.secrets.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+export async function runPlan(dir: string, opts: PlanCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { planProject, serializePlan } = require('../../planner') as typeof import('../../planner');
+  const { loadImageMap } = require('../../planner/image-map') as typeof import('../../planner/image-map');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { plan, warnings } = await planProject(dir, { imageMap: loadImageMap(opts.imageMap ?? [], env), cogSdk: opts.cogSdk, env });
+  for (const w of warnings) process.stderr.write(`cogpack: warning: ${w}\n`);
+  return opts.json ? serializePlan(plan) : summarizePlan(plan);
+}
 
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new InternalError('E_NOT_IMPLEMENTED', 'plan is not implemented yet');
+    .description('detect the project and print its build plan')
+    .argument('[dir]', 'project directory', '.')
+    .option('--json', 'print the full plan as JSON (deterministic bytes)')
+    .option('--image-map <SRC=DST>', 'substitute a base image (repeatable; also COGPACK_IMAGE_MAP, comma separated)', collect)
+    .option('--cog-sdk <pypi|none|PATH.whl>', 'where the cog SDK comes from (default pypi; also COGPACK_COG_SDK)')
+    .action(async (dir: string, opts: PlanCommandOptions) => {
+      process.stdout.write(await runPlan(dir, opts));
     });
 }

@@ -1,0 +1,48 @@
+/**
+ * cog-sdk: installs the cog Python SDK after the user's requirements (so an SDK change never reinstalls
+ * them). Source: `--cog-sdk pypi|none|PATH.whl` or COGPACK_COG_SDK; with pypi, build.sdk_version pins it.
+ */
+import type { DependencyRequest } from '../planner/resolver/types';
+import tools from './data/tools.json';
+import type { Block } from './support/block';
+import { CONTEXT_MOUNT, pipCacheMount, pipEnv, pipInstall, userIndexArgs } from './support/pip';
+import { exec, stage } from './support/stage';
+
+export const cogSdk: Block = {
+  name: 'cog-sdk',
+  detect: (project, options) => project.cog !== undefined && options.cogSdk.kind !== 'none',
+  dependencies(project, options): DependencyRequest[] {
+    const cog = project.cog!;
+    const v = cog.data.build?.sdk_version;
+    if (options.cogSdk.kind !== 'pypi') return [];
+    const constraint = v && v !== 'prerelease' ? `==${v}` : '';
+    const source = v ? cog.sourceOf(['build', 'sdk_version']) : 'default';
+    return [{ kind: 'python-package', name: tools.cogPythonPackage, constraint, source, requester: 'cog-sdk' }];
+  },
+  plan(ctx, plan) {
+    const sdk = ctx.options.cogSdk;
+    const v = ctx.project.cog!.data.build?.sdk_version;
+    const args = [...pipInstall(ctx.resolution.python)];
+    const mounts = [pipCacheMount()];
+    if (sdk.kind === 'wheel') {
+      const dir = sdk.path.includes('/') ? sdk.path.slice(0, sdk.path.lastIndexOf('/')) : '.';
+      const file = sdk.path.slice(sdk.path.lastIndexOf('/') + 1);
+      plan.addContext('cog-sdk', { path: dir, exclude: [], include: [file] });
+      mounts.push({ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true });
+      args.push(...userIndexArgs(ctx.project).filter((a) => !a.startsWith(CONTEXT_MOUNT)), `${CONTEXT_MOUNT}/${file}`);
+    } else {
+      if (v === 'prerelease') args.push('--pre');
+      args.push(...userIndexArgs(ctx.project).filter((a) => !a.startsWith(CONTEXT_MOUNT) && a !== '--find-links'));
+      args.push(v && v !== 'prerelease' ? `${tools.cogPythonPackage}==${v}` : tools.cogPythonPackage);
+    }
+    plan.addStage('sdk', stage({
+      id: 'sdk:cog-sdk',
+      name: sdk.kind === 'wheel' ? `cog SDK from ${sdk.path}` : `cog SDK ${v ?? '(latest)'}`,
+      block: 'cog-sdk',
+      source: plan.inputBefore('sdk'),
+      env: pipEnv(),
+      operations: [exec(args, { mounts })],
+      provides: ['cog'],
+    }));
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * entry-points: for a pyproject app (no cog.yaml, not installed by uv), writes a launcher in
+ * /usr/local/bin for each [project.scripts] entry, importing from /src. The project is not pip-installed
+ * (that would need its build backend, and rebuild with every code change); the launchers are enough.
+ */
+import type { Project } from '../planner/project';
+import type { Block } from './support/block';
+import { stage } from './support/stage';
+
+function scripts(project: Project): [string, string][] {
+  if (project.cog || project.uvLock?.project) return [];
+  return Object.entries(project.pyproject?.scripts ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+export function launcher(target: string): string {
+  const [mod, fn] = target.split(':');
+  const [head] = fn.split('.');
+  return [
+    '#!/usr/bin/env python3',
+    '# written by cogpack from [project.scripts]',
+    'import sys',
+    "sys.path.insert(0, '/src')",
+    `from ${mod} import ${head}`,
+    `sys.exit(${fn}())`,
+    '',
+  ].join('\n');
+}
+
+export const entryPoints: Block = {
+  name: 'entry-points',
+  detect: (project) => scripts(project).length > 0,
+  dependencies: () => [],
+  plan(ctx, plan) {
+    const list = scripts(ctx.project);
+    plan.addStage('code', stage({
+      id: 'code:entry-points',
+      name: `entry points: ${list.map(([n]) => n).join(', ')}`,
+      block: 'entry-points',
+      source: { type: 'scratch' },
+      operations: [
+        { op: 'mkdir', path: '/usr/local/bin', mode: 0o755, parents: true },
+        ...list.map(([name, target]) => ({ op: 'mkfile' as const, path: `/usr/local/bin/${name}`, data: launcher(target), mode: 0o755 })),
+      ],
+      provides: list.map(([n]) => `script:${n}`),
+    }));
+  },
+};

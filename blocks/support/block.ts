@@ -1,0 +1,32 @@
+/**
+ * The Block contract: a unit of planning that detects whether it applies, asks the resolver for what it
+ * needs, and contributes stages/config to the Plan. Blocks never call each other; state flows through
+ * the Plan and the Resolution.
+ */
+import type { Project } from '../../planner/project';
+import type { Plan } from '../../planner/plan';
+import type { DependencyRequest, Resolution } from '../../planner/resolver/types';
+
+/** Where the cog SDK comes from: PyPI, nowhere, or a wheel (project-relative path, POSIX). */
+export type CogSdkSource = { kind: 'pypi' } | { kind: 'none' } | { kind: 'wheel'; path: string };
+
+export interface PlanOptionsResolved {
+  cogSdk: CogSdkSource;
+  imageMap: Record<string, string>;
+}
+
+export interface BlockContext {
+  project: Project;
+  resolution: Resolution;
+  options: PlanOptionsResolved;
+  /** one line each, printed by the CLI; blocks append, never print */
+  warnings: string[];
+}
+
+export interface Block {
+  /** equals the file name in blocks/ */
+  name: string;
+  detect(project: Project, options: PlanOptionsResolved): boolean;
+  dependencies(project: Project, options: PlanOptionsResolved): DependencyRequest[];
+  plan(ctx: BlockContext, plan: Plan): void;
+}

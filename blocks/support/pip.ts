@@ -1,0 +1,61 @@
+/**
+ * How the pip-based blocks (torch, tensorflow, pip, cog-sdk) install packages: `pythonX.Y -m pip install`
+ * with a shared pip cache mount, PEP 668 opt-out (Debian's python3 marks the system externally managed),
+ * and local wheels/find-links read from a read-only bind mount of the `wheels` context, never copied
+ * into a layer.
+ */
+import type { Plan } from '../../planner/plan';
+import type { Mount } from '../../planner/plan-schema';
+import type { Project } from '../../planner/project';
+
+/** Where contexts are bind-mounted inside an exec; paths under it mirror the project. */
+export const CONTEXT_MOUNT = '/cogpack/ctx';
+export const WHEELS_CONTEXT = 'wheels';
+
+export function pipEnv(): Record<string, string> {
+  return {
+    PIP_BREAK_SYSTEM_PACKAGES: '1',
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    PIP_ROOT_USER_ACTION: 'ignore',
+    // bytecode compiled at install time embeds no timestamps, so layers are reproducible
+    SOURCE_DATE_EPOCH: '0',
+  };
+}
+
+export function pipCacheMount(): Mount {
+  return { type: 'cache', target: '/root/.cache/pip', id: 'cogpack-pip-cache', sharing: 'shared' };
+}
+
+export function pipInstall(python: string): string[] {
+  return [`python${python}`, '-m', 'pip', 'install'];
+}
+
+/** Project paths pip reads from the context: local wheels/sdists and --find-links directories. */
+export function localPaths(project: Project): string[] {
+  const r = project.requirements;
+  const paths = [...r.requirements.filter((q) => q.local).map((q) => q.local!), ...r.findLinks.filter((f) => f.local).map((f) => f.value)];
+  return [...new Set(paths)].sort();
+}
+
+/**
+ * Declares the `wheels` context (only the local paths pip needs, so editing code never invalidates a
+ * dependency layer) and returns its mount, or nothing when the project has no local paths.
+ */
+export function wheelsMount(plan: Plan, project: Project): Mount[] {
+  const include = localPaths(project);
+  if (include.length === 0) return [];
+  plan.addContext(WHEELS_CONTEXT, { path: '.', exclude: [], include });
+  return [{ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: WHEELS_CONTEXT }, source: '/', readonly: true }];
+}
+
+/** The user's index options, local paths rewritten under the context mount. */
+export function userIndexArgs(project: Project): string[] {
+  const r = project.requirements;
+  const args: string[] = [];
+  if (r.noIndex) args.push('--no-index');
+  if (r.indexUrl) args.push('--index-url', r.indexUrl);
+  for (const u of r.extraIndexUrls) args.push('--extra-index-url', u);
+  for (const f of r.findLinks) args.push('--find-links', f.local ? `${CONTEXT_MOUNT}/${f.value}` : f.value);
+  if (r.pre) args.push('--pre');
+  return args;
+}

@@ -1,0 +1,37 @@
+/**
+ * tensorflow: installs the TensorFlow package of the resolved compatibility row (CPU or GPU package, the
+ * version that fixes the CUDA/cuDNN base) in its own framework stage, before the other requirements.
+ */
+import type { Block } from './support/block';
+import { frameworkLines, TF_PACKAGES } from './support/frameworks';
+import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
+import { exec, stage } from './support/stage';
+
+export const tensorflow: Block = {
+  name: 'tensorflow',
+  detect: (project) => frameworkLines(project, TF_PACKAGES).length > 0,
+  dependencies: (project) =>
+    frameworkLines(project, TF_PACKAGES).map((r) => ({
+      kind: 'python-package' as const, name: r.name!, constraint: r.constraint, source: `${r.file}:${r.line}`, requester: 'tensorflow',
+    })),
+  plan(ctx, plan) {
+    const tf = ctx.resolution.tensorflow;
+    if (!tf) return;
+    plan.addStage(
+      'framework',
+      stage({
+        id: 'framework:tensorflow',
+        name: `${tf.package} ${tf.version}`,
+        block: 'tensorflow',
+        source: plan.current('framework'),
+        env: pipEnv(),
+        operations: [
+          exec([...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), `${tf.package}==${tf.version}`], {
+            mounts: [pipCacheMount(), ...wheelsMount(plan, ctx.project)],
+          }),
+        ],
+        provides: ['tensorflow'],
+      }),
+    );
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * torch: installs torch (and the torchvision/torchaudio the project asks for) in a stage of its own whose
+ * inputs are only the resolved versions, the wheel index and any local wheel directories, so torch never
+ * reinstalls when other requirements change. The wheel index is the resolver's CPU or CUDA index, unless
+ * the project's requirements choose their own with --no-index/--index-url (then those are honoured).
+ */
+import type { DependencyRequest } from '../planner/resolver/types';
+import type { Project } from '../planner/project';
+import type { Block } from './support/block';
+import { frameworkLines, TORCH_PACKAGES } from './support/frameworks';
+import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
+import { exec, stage } from './support/stage';
+
+function uvTorch(project: Project): DependencyRequest[] {
+  const locked = project.uvLock?.packages ?? {};
+  return TORCH_PACKAGES.filter((n) => locked[n]).map((name) => ({
+    kind: 'python-package' as const, name, constraint: `==${locked[name]}`, source: 'uv.lock', requester: 'torch',
+  }));
+}
+
+const publicVersion = (v: string) => v.split('+')[0];
+
+export const torch: Block = {
+  name: 'torch',
+  detect: (project) => frameworkLines(project, TORCH_PACKAGES).length > 0 || uvTorch(project).length > 0,
+  dependencies(project) {
+    if (project.uvLock) return uvTorch(project);
+    return frameworkLines(project, TORCH_PACKAGES).map((r) => ({
+      kind: 'python-package' as const, name: r.name!, constraint: r.constraint, source: `${r.file}:${r.line}`, requester: 'torch',
+    }));
+  },
+  plan(ctx, plan) {
+    const t = ctx.resolution.torch;
+    // uv.lock projects install torch from the lock with everything else; the request only picks the CUDA base
+    if (!t || ctx.project.uvLock) return;
+    const wanted = new Set(frameworkLines(ctx.project, TORCH_PACKAGES).map((r) => r.name!));
+    const pins = [`torch==${t.version}`];
+    if (wanted.has('torchvision') && t.torchvision) pins.push(`torchvision==${publicVersion(t.torchvision)}`);
+    if (wanted.has('torchaudio') && t.torchaudio) pins.push(`torchaudio==${publicVersion(t.torchaudio)}`);
+    const r = ctx.project.requirements;
+    const userChoosesIndex = r.noIndex || r.indexUrl !== undefined;
+    const index = !userChoosesIndex && t.index_url ? ['--extra-index-url', t.index_url] : [];
+    plan.addStage(
+      'framework',
+      stage({
+        id: 'framework:torch',
+        name: `torch ${t.version}+${t.variant}`,
+        block: 'torch',
+        source: plan.inputBefore('framework'),
+        env: pipEnv(),
+        operations: [
+          exec([...pipInstall(ctx.resolution.python), ...index, ...userIndexArgs(ctx.project), ...pins], {
+            mounts: [pipCacheMount(), ...wheelsMount(plan, ctx.project)],
+          }),
+        ],
+        provides: ['torch', ...[...wanted].filter((n) => n !== 'torch')],
+      }),
+    );
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * planProject: the planner's entry point (used by `cogpack plan`, `build`, `llb` and the frontend):
+ * reads the project, lets the first matching stack plan it, and returns a validated Plan plus warnings.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve as resolvePath, sep } from 'node:path';
+import type { CogSdkSource, PlanOptionsResolved } from '../blocks/support/block';
+import { ConfigError, UsageError } from '../src/errors';
+import { selectStack } from '../stacks';
+import type { PlanData } from './plan-schema';
+import { loadProject } from './project';
+
+export interface PlanOptions {
+  imageMap?: Record<string, string>;
+  /** 'pypi' | 'none' | path to a .whl (relative to the current directory) */
+  cogSdk?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `--cog-sdk` / COGPACK_COG_SDK: a wheel path becomes project-relative so the plan holds no machine path. */
+export function parseCogSdk(spec: string | undefined, projectDir: string): CogSdkSource {
+  const s = (spec ?? 'pypi').trim();
+  if (s === 'pypi' || s === '') return { kind: 'pypi' };
+  if (s === 'none') return { kind: 'none' };
+  if (!s.endsWith('.whl') || !existsSync(s)) {
+    throw new UsageError('E_COG_SDK', `--cog-sdk "${s}" is not pypi, none or an existing .whl file`, {
+      hint: 'pass --cog-sdk pypi, --cog-sdk none or --cog-sdk path/to/cog-X-py3-none-any.whl',
+    });
+  }
+  return { kind: 'wheel', path: relative(projectDir, resolvePath(s)).split(sep).join('/') };
+}
+
+export async function planProject(dir: string, opts: PlanOptions = {}): Promise<{ plan: PlanData; warnings: string[] }> {
+  const env = opts.env ?? process.env;
+  const root = resolvePath(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ConfigError('E_PROJECT_DIR', `project directory "${dir}" does not exist`, { hint: 'pass the directory that holds cog.yaml' });
+  }
+  const options: PlanOptionsResolved = {
+    cogSdk: parseCogSdk(opts.cogSdk ?? env.COGPACK_COG_SDK, root),
+    imageMap: opts.imageMap ?? {},
+  };
+  const project = loadProject(root, env);
+  return selectStack(project).plan(project, options);
+}
+
+export { parsePlan, serializePlan } from './plan';

@@ -1,0 +1,15 @@
+/** The Stack contract: recognises a kind of project and turns it into a Plan by choosing and ordering blocks. */
+import type { PlanOptionsResolved } from '../blocks/support/block';
+import type { PlanData } from '../planner/plan-schema';
+import type { Project } from '../planner/project';
+
+export interface StackResult {
+  plan: PlanData;
+  warnings: string[];
+}
+
+export interface Stack {
+  name: string;
+  detect(project: Project): boolean;
+  plan(project: Project, options: PlanOptionsResolved): StackResult;
+}
