@@ -82,7 +82,7 @@ export function fileSendService(target: FileSendTarget, onError: (e: Error) => v
       }
       work.catch((e: Error) => {
         onError(e);
-        call.destroy(e);
+        call.emit('error', e); // grpc-js turns an 'error' into the call's status
       });
     },
   };

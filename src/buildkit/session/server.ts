@@ -37,14 +37,14 @@ function fileSyncService(s: SessionServices): grpc.UntypedServiceImplementation 
       const name = call.metadata.get('dir-name').map(String)[0] ?? '';
       const ctx = Object.prototype.hasOwnProperty.call(s.contexts, name) ? s.contexts[name] : undefined;
       if (!ctx) {
-        call.destroy(Object.assign(new Error(`no access allowed to dir "${name}"`), { code: grpc.status.INVALID_ARGUMENT }));
+        call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: `no access allowed to dir "${name}"` });
         return;
       }
       sendContext(call, name, ctx.dir, walkOptionsFor(ctx, call.metadata)).then(
         (stats) => s.onSync?.(stats),
         (e: Error) => {
           s.onError?.(e);
-          call.destroy(e);
+          call.emit('error', e); // grpc-js turns an 'error' into the call's status
         },
       );
     },
