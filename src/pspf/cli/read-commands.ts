@@ -1,0 +1,118 @@
+/** `cogpack pspf verify|inspect|extract|extract-all`: the read side of the CLI. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../../errors';
+import { descriptorMode } from '../descriptor';
+import { PspfError } from '../errors';
+import { installSlots, readFileOrFail, readPackageFile, writeOutputFile } from '../files';
+import { describePackage } from '../inspect';
+import { publicKeyFromFile } from '../keys';
+import { OP, operationsToString, unpackOperations } from '../operations';
+import { readSlot, type PspfPackage } from '../reader';
+import { extractTar } from '../extract';
+import { verifyPackage, type SignaturePolicy, type VerifyOptions } from '../verify';
+
+export interface PolicyFlags {
+  requireSignature?: boolean;
+  signature?: string;
+  publicKey?: string;
+}
+
+export function policyFrom(f: PolicyFlags): VerifyOptions {
+  const policy = f.requireSignature ? 'required' : (f.signature ?? 'required');
+  if (!['required', 'optional', 'off'].includes(policy)) throw new UsageError('E_PSPF_FLAG', `--signature must be required, optional or off, got "${policy}"`);
+  if (f.requireSignature && f.signature && f.signature !== 'required') throw new UsageError('E_PSPF_FLAG', '--require-signature contradicts --signature ' + f.signature);
+  const trustedPublicKey = f.publicKey ? publicKeyFromFile(fs.readFileSync(f.publicKey), f.publicKey) : undefined;
+  return { signature: policy as SignaturePolicy, trustedPublicKey };
+}
+
+/** Exit 0 only when index, package size, metadata, every slot and (per policy) the signature check out. */
+export function runVerify(file: string, f: PolicyFlags & { json?: boolean }): void {
+  const buf = readFileOrFail(file);
+  const report = verifyPackage(buf, policyFrom(f));
+  const v = report.verdicts;
+  if (f.json) process.stdout.write(`${JSON.stringify({ package: file, ...v, problems: report.problems }, null, 2)}\n`);
+  else {
+    const mark = (ok: boolean | null): string => (ok === null ? 'skipped' : ok ? 'ok' : 'FAILED');
+    const lines = [
+      `index checksum: ${mark(v.index_checksum_ok)}`,
+      `package size: ${mark(v.package_size_matches_file)}`,
+      `metadata checksum: ${mark(v.metadata_checksum_ok)}`,
+      ...v.slot_checksums_ok.map((ok, i) => `slot ${i} (${report.metadata?.slots[i]?.id ?? '?'}): ${mark(ok)}`),
+      `signature: ${mark(v.signature_ok)}`,
+      `${file}: ${v.valid ? 'valid' : 'INVALID'}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (!v.valid) throw new PspfError('E_PSPF_VERIFY', `${file} failed verification: ${report.problems.join('; ')}`);
+}
+
+export function runInspect(file: string, f: { json?: boolean }): void {
+  const { buf, pkg } = readPackageFile(file);
+  if (f.json) {
+    process.stdout.write(`${JSON.stringify({ package: file, ...describePackage(buf, pkg, pkg.metadata) }, null, 2)}\n`);
+    return;
+  }
+  const n = pkg.index.numbers;
+  const lines = [
+    `package: ${pkg.metadata.package.name} ${pkg.metadata.package.version}`,
+    `format: PSPF/2025 (format_version 0x${n.format_version.toString(16)}), ${buf.length} bytes, launcher ${n.launcher_size} bytes`,
+    `metadata: ${n.metadata_size} bytes at ${n.metadata_offset}; slot table: ${n.slot_count} at ${n.slot_table_offset}; capabilities 0x${n.capabilities.toString(16)}`,
+    `public key: ${pkg.index.publicKey.toString('hex')}`,
+    `command: ${pkg.metadata.execution.command}`,
+    'slots:',
+    ...pkg.slots.map((d, i) => {
+      const s = pkg.metadata.slots[i];
+      const ops = operationsToString(unpackOperations(d.operations));
+      return `  [${i}] ${s.id}: ${ops}, ${d.size} B stored (${d.original_size} B original) @${d.offset}, ${s.purpose}/${s.lifecycle}, target ${s.target}, mode 0${descriptorMode(d).toString(8)}`;
+    }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function slotIndex(pkg: PspfPackage, text: string): number {
+  const i = /^\d+$/.test(text) ? Number(text) : pkg.metadata.slots.findIndex((s) => s.id === text);
+  if (i < 0 || i >= pkg.slots.length) throw new UsageError('E_PSPF_FLAG', `no slot "${text}" (the package has ${pkg.slots.length})`);
+  return i;
+}
+
+/** Verified first (per policy); then slot checksum, declared size and (for --unpack) the tar path policy apply. */
+function openVerified(file: string, f: PolicyFlags): { buf: Buffer; pkg: PspfPackage } {
+  const opened = readPackageFile(file);
+  const report = verifyPackage(opened.buf, policyFrom(f));
+  const bad = report.problems.filter((p) => !/^slot \d+ checksum/.test(p));
+  if (bad.length > 0) throw new PspfError('E_PSPF_VERIFY', `${file} failed verification: ${bad.join('; ')}`);
+  return opened;
+}
+
+/** Writes one decoded slot (gzip undone; tar slots as .tar bytes, or unpacked into OUT with --unpack). */
+export function runExtract(file: string, idx: string, out: string, f: PolicyFlags & { force?: boolean; unpack?: boolean }): void {
+  const { buf, pkg } = openVerified(file, f);
+  const i = slotIndex(pkg, idx);
+  const data = readSlot(buf, pkg, i);
+  const isTar = unpackOperations(pkg.slots[i].operations)[0] === OP.TAR;
+  if (f.unpack && isTar) {
+    if (fs.existsSync(out) && fs.readdirSync(out).length > 0 && !f.force) throw new PspfError('E_PSPF_EXISTS', `${out} is not empty`, { hint: 'pass --force to unpack into it' });
+    extractTar(data, out);
+  } else writeOutputFile(out, data, { force: f.force });
+  process.stdout.write(`slot ${i} (${pkg.metadata.slots[i].id}) → ${out}\n`);
+}
+
+/** Every slot as `NN_<id>[.tar]` in DIR, or with --unpack placed the way the launcher lays out a workenv. */
+export function runExtractAll(file: string, dir: string, f: PolicyFlags & { force?: boolean; unpack?: boolean }): void {
+  const { buf, pkg } = openVerified(file, f);
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && !f.force) throw new PspfError('E_PSPF_EXISTS', `${dir} is not empty`, { hint: 'pass --force' });
+  if (f.unpack) {
+    installSlots(buf, pkg, dir);
+    process.stdout.write(`${pkg.slots.length} slots installed into ${dir}\n`);
+    return;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  pkg.slots.forEach((d, i) => {
+    const safeId = pkg.metadata.slots[i].id.replace(/[^A-Za-z0-9._-]/g, '_');
+    const suffix = unpackOperations(d.operations)[0] === OP.TAR ? '.tar' : '';
+    const out = path.join(dir, `${String(i).padStart(2, '0')}_${safeId}${suffix}`);
+    writeOutputFile(out, readSlot(buf, pkg, i), { force: f.force });
+    process.stdout.write(`${out}\n`);
+  });
+}
