@@ -3,4 +3,6 @@ export { daemonEnv, daemonAnswers, describeWithDaemon, localImageMap, NO_DAEMON_
 export { docker, dockerTry, type DockerRunResult } from './docker-cli';
 export { buildWheel, wheelStem, type BuiltWheel, type WheelSpec } from './wheel';
 export { incompressiblePayload } from './payload';
+export { testRegistry, registryManifest, NO_REGISTRY_MESSAGE } from './registry';
+export { probeGrpcUpgrade, type H2cProbe } from './h2c-probe';
 export { writeZip, type ZipEntry, type StreamedContent } from './zip';
