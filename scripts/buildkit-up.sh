@@ -80,14 +80,30 @@ fi
 
 # --- 3. dockerd in its own session, surviving this script ---
 daemon_answers() { "$BK_BIN/docker" -H "$BK_HOST" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+# A pidfile left by a crash or a reboot makes dockerd refuse to start; one of a live dockerd of ours means
+# it is still starting (or hung): wait for it rather than start a second one.
+clear_stale_pidfile() {
+  [ -s "$BK_PID" ] || return 0
+  local pid i
+  pid=$(cat "$BK_PID")
+  if kill -0 "$pid" 2>/dev/null && [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$BK_BIN/dockerd")" ]; then
+    log "dockerd $pid is running but not answering yet; waiting"
+    for i in $(seq 1 60); do daemon_answers && return 0; sleep 1; done
+    die "dockerd $pid does not answer on $BK_HOST; see $BK_DIR/dockerd.log, or run npm run buildkit:down"
+  fi
+  rm -f "$BK_PID"
+}
 start_daemon() {
   mkdir -p "$BK_DATA" "$BK_EXEC" "$(dirname "$BK_SOCK")"
   printf '{"features":{"containerd-snapshotter":true}}\n' >"$BK_DIR/daemon.json"
+  clear_stale_pidfile
+  daemon_answers && return 0
   rm -f "$BK_SOCK"
   log "starting dockerd (log: $BK_DIR/dockerd.log)"
+  # 3>&-: the daemon must not hold the caller's stdout pipe, or `$(npm run -s buildkit:up)` never returns.
   PATH="$BK_BIN:$PATH" setsid nohup "$BK_BIN/dockerd" --config-file "$BK_DIR/daemon.json" \
     --data-root "$BK_DATA" --exec-root "$BK_EXEC" -H "$BK_HOST" --pidfile "$BK_PID" \
-    </dev/null >>"$BK_DIR/dockerd.log" 2>&1 &
+    </dev/null >>"$BK_DIR/dockerd.log" 2>&1 3>&- &
   local i
   for i in $(seq 1 120); do
     daemon_answers && return 0

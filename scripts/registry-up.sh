@@ -35,7 +35,7 @@ http:
   addr: $ADDR
 YAML
   log "starting docker-registry on $ADDR (log: $REG_DIR/registry.log)"
-  setsid nohup docker-registry serve "$REG_DIR/config.yml" </dev/null >>"$REG_DIR/registry.log" 2>&1 &
+  setsid nohup docker-registry serve "$REG_DIR/config.yml" </dev/null >>"$REG_DIR/registry.log" 2>&1 3>&- &
   echo $! >"$REG_DIR/registry.pid"
   for _ in $(seq 1 40); do
     answers && break
