@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { UsageError } from '../errors';
+import { CogpackError, UsageError } from '../errors';
 import { loadProject, type Project } from '../../planner/project';
 import { PspfError } from './errors';
 import { keyFromFile } from './keys';
@@ -24,7 +24,9 @@ export interface PspOutput {
 
 /** Parses `type=psp,dest=FILE[,entry=NAME]`; undefined when the spec is another output type. */
 export function parsePspOutput(spec: string): PspOutput | undefined {
-  const fields = new Map(spec.split(',').map((kv) => [kv.slice(0, kv.indexOf('=') >>> 0), kv.slice(kv.indexOf('=') + 1)]));
+  const fields = new Map(
+    spec.split(',').map((kv): [string, string] => (kv.includes('=') ? [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] : [kv, ''])),
+  );
   if (fields.get('type') !== 'psp') return undefined;
   for (const k of fields.keys()) {
     if (!['type', 'dest', 'entry'].includes(k)) throw new UsageError('E_OUTPUT_SPEC', `unknown psp output option "${k}"`, { hint: 'type=psp,dest=FILE[,entry=NAME]' });
@@ -160,6 +162,6 @@ function writeExecutable(dest: string, bytes: Buffer): void {
     fs.renameSync(tmp, dest);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    throw new PspfError('E_PSPF_OUTPUT', `cannot write ${dest}: ${(e as Error).message}`);
+    throw new CogpackError('output', 'E_OUTPUT_WRITE', `cannot write ${dest}: ${(e as Error).message}`);
   }
 }
