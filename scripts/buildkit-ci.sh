@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-eval "$(bash scripts/buildkit-up.sh)"
+eval "$(bash scripts/buildkit-up.sh --with-node)"  # the node image serves the frontend-image tests
 if reg=$(bash scripts/registry-up.sh); then eval "$reg"; else echo "ci: no test registry; push tests will skip" >&2; fi
 export DOCKER_HOST DOCKER_CONFIG COGPACK_DOCKER COGPACK_IMAGE_MAP
 
