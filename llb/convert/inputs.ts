@@ -103,7 +103,12 @@ export class PlanGraph implements InputResolver {
     return layer;
   }
 
-  /** The base image of the phase's kind with the layers of that phase and every earlier one of its kind. */
+  /**
+   * The base image of the phase's kind with the layers of that phase and every earlier one of its kind:
+   * Merge([state of the previous phase, layers of this one]). Nesting keeps each merge op small (a flat
+   * merge per phase would make the definition quadratic in the number of phases); merge is associative,
+   * so the filesystem is the same. Built bottom-up in a loop so thousands of phases do not recurse.
+   */
   phaseState(name: string): State {
     const cached = this.phases.get(name);
     if (cached) return cached;
@@ -111,19 +116,30 @@ export class PlanGraph implements InputResolver {
     const list = kind === 'build' ? this.plan.build_phases : this.plan.export_phases;
     const at = list.findIndex((p) => p.name === name);
     if (at < 0) fail('E_PLAN_PHASE', `unknown phase "${name}"`);
-    if (this.building.has(`phase:${name}`)) fail('E_PLAN_CYCLE', `phase "${name}" depends on itself`);
-    this.building.add(`phase:${name}`);
-    const ids = list.slice(0, at + 1).flatMap((p) => p.stages.map((s) => s.id));
-    const state = this.stack(kind, ids, `phase ${name}`);
-    this.building.delete(`phase:${name}`);
-    this.phases.set(name, state);
+    let state = this.baseOf(kind);
+    for (const phase of list.slice(0, at + 1)) {
+      const done = this.phases.get(phase.name);
+      if (done) {
+        state = done;
+        continue;
+      }
+      if (this.building.has(`phase:${phase.name}`)) fail('E_PLAN_CYCLE', `phase "${phase.name}" depends on itself`);
+      this.building.add(`phase:${phase.name}`);
+      const layers = phase.stages.map((s) => this.stageLayer(s.id));
+      state = merge([state, ...layers], { name: `phase ${phase.name}` });
+      this.building.delete(`phase:${phase.name}`);
+      this.phases.set(phase.name, state);
+    }
     return state;
+  }
+
+  private baseOf(kind: 'build' | 'export'): State {
+    return State.image(kind === 'build' ? this.plan.base_image.build : this.plan.base_image.runtime);
   }
 
   /** Merge([base, layer₁, …]): Op.inputs in layer order, never reordered. */
   stack(kind: 'build' | 'export', stageIds: readonly string[], name: string): State {
-    const base = State.image(kind === 'build' ? this.plan.base_image.build : this.plan.base_image.runtime);
-    return merge([base, ...stageIds.map((id) => this.stageLayer(id))], { name });
+    return merge([this.baseOf(kind), ...stageIds.map((id) => this.stageLayer(id))], { name });
   }
 
   exportStageIds(): string[] {

@@ -8,6 +8,14 @@ import type { InputResolver } from './inputs';
 
 export type FileOperation = Exclude<Operation, ExecOperation>;
 
+const NAME_MAX = 120;
+
+/** Progress names are one line: multi-line scripts are folded and cut (the full args stay in the op). */
+export function oneLine(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, '; ').replace(/\s+/g, ' ').trim();
+  return flat.length > NAME_MAX ? `${flat.slice(0, NAME_MAX - 1)}…` : flat;
+}
+
 function mountSpec(m: Mount, inputs: InputResolver): MountSpec {
   switch (m.type) {
     case 'cache':
@@ -32,7 +40,7 @@ export function convertExec(st: State, op: ExecOperation, inputs: InputResolver,
     env: op.env,
     mounts: op.mounts.map((m) => mountSpec(m, inputs)),
     network: op.network,
-    name: `${prefix} ${op.description ?? op.args.join(' ')}`,
+    name: `${prefix} ${oneLine(op.description ?? op.args.join(' '))}`,
   }).root;
 }
 
