@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import {
-  BaseImagesSchema, CudaRowSchema, loadResolverData, parseDataFile, PythonVersionsSchema, TfRowSchema, TorchRowSchema, dataProvenance,
+  BaseImagesSchema, CudaRowSchema, loadResolverData, parseDataFile, PythonVersionsSchema, TfRowSchema, TorchRowSchema, dataProvenance, validateResolverData,
 } from './index';
 import { InternalError } from '../../src/errors';
 
@@ -25,6 +25,12 @@ describe('resolver data files', () => {
     const py = PythonVersionsSchema.parse(read('python-versions.json'));
     expect(py.supported).toEqual(['3.10', '3.11', '3.12', '3.13']);
     for (const v of ['2.7', '3.8', '3.9']) expect(py.unsupported[v]).toMatch(/end of life/);
+  });
+
+  test('validateResolverData parses every file and equals the data the resolver uses', () => {
+    const validated = validateResolverData();
+    expect(validated).toEqual(loadResolverData());
+    expect(loadResolverData({ COGPACK_VALIDATE_DATA: '1' })).toEqual(validated);
   });
 
   test('the rows are the upstream rows, unchanged (when ../shared/compat is present)', () => {

@@ -4,7 +4,9 @@
  * pair that cannot agree.
  */
 import * as pep440 from '@renovatebot/pep440';
-import * as semver from 'semver';
+import semverCoerce from 'semver/functions/coerce';
+import semverSatisfies from 'semver/functions/satisfies';
+import semverValidRange from 'semver/ranges/valid';
 import type { DependencyRequest } from './types';
 import { resolveError } from './errors';
 
@@ -40,9 +42,22 @@ export function splitLocal(spec: string): SplitLocal {
   return { spec: clauses.join(','), local };
 }
 
+/** Memoised answers: the resolver asks the same (version, constraint) questions many times per run. */
+const pep440Memo = new Map<string, boolean>();
+const semverMemo = new Map<string, boolean>();
+
+function memo(cache: Map<string, boolean>, key: string, compute: () => boolean): boolean {
+  let hit = cache.get(key);
+  if (hit === undefined) {
+    hit = compute();
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
 /** True when `version` meets the (normalised) PEP 440 constraint; "" matches everything. */
 export function pep440Satisfies(version: string, spec: string): boolean {
-  return spec === '' || pep440.satisfies(version, spec);
+  return spec === '' || memo(pep440Memo, `${version}\0${spec}`, () => pep440.satisfies(version, spec));
 }
 
 /** The version of a single `==X` / `===X` clause without wildcards, else undefined. */
@@ -59,14 +74,16 @@ export function normaliseSemverish(constraint: string): string | null {
     .filter((p) => p !== '' && p !== '*');
   const range = parts.join(' ');
   if (range === '') return '';
-  return semver.validRange(range) ? range : null;
+  return semverValidRange(range) ? range : null;
 }
 
 /** True when a CUDA/cuDNN version (`12`, `12.1` or `12.1.1`) meets the normalised range; "" matches everything. */
 export function semverishSatisfies(version: string, range: string): boolean {
   if (range === '') return true;
-  const v = semver.coerce(version);
-  return v !== null && semver.satisfies(v, range);
+  return memo(semverMemo, `${version}\0${range}`, () => {
+    const v = semverCoerce(version);
+    return v !== null && semverSatisfies(v, range);
+  });
 }
 
 /** A request with its constraint normalised for the resolver's comparisons. */

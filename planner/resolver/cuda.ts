@@ -15,9 +15,16 @@ export function cudaMajor(version: string): number {
   return Number(version.split('.')[0]);
 }
 
-/** Every CUDA minor that has at least one image, ascending. */
+const minorsCache = new WeakMap<CudaRow[], string[]>();
+
+/** Every CUDA minor that has at least one image, ascending (computed once per data set). */
 export function cudaMinorsWithImages(rows: CudaRow[]): string[] {
-  return [...new Set(rows.map((r) => cudaMinor(r.CUDA)))].sort(compareDotted);
+  let minors = minorsCache.get(rows);
+  if (!minors) {
+    minors = [...new Set(rows.map((r) => cudaMinor(r.CUDA)))].sort(compareDotted);
+    minorsCache.set(rows, minors);
+  }
+  return minors;
 }
 
 /** The image rows for a CUDA minor whose full version meets every patch-level constraint (semver ranges). */

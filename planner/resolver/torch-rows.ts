@@ -40,12 +40,17 @@ export function toVariant(row: TorchRow): TorchVariant {
   };
 }
 
+const variantsCache = new WeakMap<TorchRow[], TorchVariant[]>();
+
 /** GPU variants whose CUDA has an nvidia/cuda image (drops e.g. cu102, as cog does) or CPU variants. */
 export function usableVariants(rows: TorchRow[], cudaRows: CudaRow[], gpu: boolean): TorchVariant[] {
+  let all = variantsCache.get(rows);
+  if (!all) {
+    all = rows.map(toVariant);
+    variantsCache.set(rows, all);
+  }
   const imaged = new Set(cudaMinorsWithImages(cudaRows));
-  return rows
-    .map(toVariant)
-    .filter((v) => (gpu ? v.cuda !== null && imaged.has(v.cuda) : v.cuda === null));
+  return all.filter((v) => (gpu ? v.cuda !== null && imaged.has(v.cuda) : v.cuda === null));
 }
 
 /** Distinct public torch versions in the data, newest first. */
@@ -95,8 +100,16 @@ export function cudaFit(v: TorchVariant, target: CudaTarget, cudaRows: CudaRow[]
 /** The imaged CUDA minors the target allows (all of them when nothing constrains CUDA). */
 export function allowedMinors(target: CudaTarget, cudaRows: CudaRow[]): string[] {
   if (target.fixed) return [target.fixed];
-  return cudaMinorsWithImages(cudaRows).filter((m) => target.ranges.every((r) => minorMeets(cudaRows, m, r)));
+  let allowed = allowedCache.get(target);
+  if (!allowed) {
+    allowed = cudaMinorsWithImages(cudaRows).filter((m) => target.ranges.every((r) => minorMeets(cudaRows, m, r)));
+    allowedCache.set(target, allowed);
+  }
+  return allowed;
 }
+
+/** One answer per target object (a resolve builds one target and asks for every torch variant). */
+const allowedCache = new WeakMap<CudaTarget, string[]>();
 
 /** The CUDA to put under a `compatible` wheel: the oldest allowed minor of the same major that is not older than the wheel's. */
 export function hostCudaFor(v: TorchVariant, target: CudaTarget, cudaRows: CudaRow[]): string {
