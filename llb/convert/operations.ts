@@ -12,7 +12,7 @@ const NAME_MAX = 120;
 
 /** Progress names are one line: multi-line scripts are folded and cut (the full args stay in the op). */
 export function oneLine(text: string): string {
-  const flat = text.replace(/\s*\n\s*/g, '; ').replace(/\s+/g, ' ').trim();
+  const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > NAME_MAX ? `${flat.slice(0, NAME_MAX - 1)}…` : flat;
 }
 
