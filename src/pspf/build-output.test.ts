@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Project } from '../../planner/project';
+import { chooseEntry, entryScript, parsePspOutput } from './build-output';
+import { resolveInRoot, walkTree } from './build-output-rootfs';
+
+const project = (scripts: Record<string, string>, cmd?: string[]): Project =>
+  ({ pyproject: { file: 'pyproject.toml', scripts, tool: cmd ? { cmd } : {} } }) as unknown as Project;
+
+describe('parsePspOutput', () => {
+  test('type=psp with dest and entry', () => {
+    expect(parsePspOutput('type=psp,dest=out/app.psp,entry=serve')).toEqual({ dest: 'out/app.psp', entry: 'serve' });
+  });
+  test('other output types are not ours', () => {
+    expect(parsePspOutput('type=image,name=x')).toBeUndefined();
+  });
+  test('missing dest and unknown keys are usage errors', () => {
+    expect(() => parsePspOutput('type=psp')).toThrow(/needs dest=FILE/);
+    expect(() => parsePspOutput('type=psp,dest=a,push=true')).toThrow(/unknown psp output option "push"/);
+  });
+});
+
+describe('chooseEntry', () => {
+  test('the only script, a tool.cogpack.cmd name, or the one asked for', () => {
+    expect(chooseEntry(project({ hello: 'app.cli:main' }))).toEqual({ name: 'hello', target: 'app.cli:main' });
+    expect(chooseEntry(project({ a: 'm:a', b: 'm:b' }, ['b'])).name).toBe('b');
+    expect(chooseEntry(project({ a: 'm:a', b: 'm:b' }), 'a').name).toBe('a');
+  });
+  test('none, or an ambiguous choice, is an error with a hint', () => {
+    expect(() => chooseEntry(project({}))).toThrow(/has none/);
+    expect(() => chooseEntry(project({ a: 'm:a', b: 'm:b' }))).toThrow(/has 2 entries/);
+    expect(() => chooseEntry(project({ a: 'm:a' }), 'zzz')).toThrow(/no entry "zzz"/);
+  });
+});
+
+describe('entryScript', () => {
+  test('imports the function from the extracted src and exits with its result', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'entry-'));
+    fs.mkdirSync(path.join(dir, 'root/src/pkg'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'entry'));
+    fs.writeFileSync(path.join(dir, 'root/src/pkg/__init__.py'), '');
+    fs.writeFileSync(path.join(dir, 'root/src/pkg/cli.py'), 'class App:\n    @staticmethod\n    def run():\n        print("ran")\n        return 4\n');
+    fs.writeFileSync(path.join(dir, 'entry/app.py'), entryScript({ name: 'app', target: 'pkg.cli:App.run' }));
+    const r = spawnSync('/usr/bin/python3', [path.join(dir, 'entry/app.py')], { encoding: 'utf8', cwd: '/' });
+    expect(r).toMatchObject({ status: 4, stdout: 'ran\n' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('rootfs walking', () => {
+  test('absolute symlinks resolve inside the image root; inside links are kept, outside ones materialised', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rootfs-'));
+    fs.mkdirSync(path.join(root, 'usr/lib/x'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'usr/lib/x/real.so'), 'ELF?');
+    fs.symlinkSync('usr/lib', path.join(root, 'lib'));
+    fs.symlinkSync('/lib/x/real.so', path.join(root, 'usr/lib/x/abs.so'));
+    fs.symlinkSync('real.so', path.join(root, 'usr/lib/x/rel.so'));
+    expect(resolveInRoot(root, 'usr/lib/x/abs.so')).toBe('usr/lib/x/real.so');
+    const entries = walkTree(root, 'usr/lib/x');
+    expect(entries.map((e) => [e.name, e.type, e.linkname])).toEqual([
+      ['root/usr/lib/x/abs.so', 'file', undefined],
+      ['root/usr/lib/x/real.so', 'file', undefined],
+      ['root/usr/lib/x/rel.so', 'symlink', 'real.so'],
+    ]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
