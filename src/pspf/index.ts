@@ -1,6 +1,6 @@
 /** The public PSPF API: write, read, verify and unpack FlavorPack-compatible PSPF/2025 packages. */
-export { writePackage, type WritePackageOptions, type SlotInput, type KeySpec } from './writer';
-export type { SlotContent } from './slot-source';
+export { writePackage, writePrepared, type WritePackageOptions, type SlotInput, type KeySpec } from './writer';
+export type { SlotContent, PreparedSlot } from './slot-source';
 export type { MetadataInput, Json, JsonObject } from './metadata';
 export type { TarEntry } from './tar-writer';
 export { readPackage, readSlot, parseLayout, type PspfPackage, type PspfLayout, type ReadSlotOptions } from './reader';

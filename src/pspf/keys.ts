@@ -73,9 +73,22 @@ export function signMetadata(json: Uint8Array, key: SigningKey): Buffer {
 /** Pure Ed25519 verification against a raw public key; false (never a throw) for any malformed input. */
 export function verifyMetadata(json: Uint8Array, signature: Uint8Array, publicKeyRaw: Uint8Array): boolean {
   try {
-    const pub = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKeyRaw]), format: 'der', type: 'spki' });
-    return verify(null, json, pub, signature);
+    return verify(null, json, publicKeyObject(Buffer.from(publicKeyRaw)), signature);
   } catch {
     return false;
   }
+}
+
+const publicKeys = new Map<string, KeyObject>();
+
+/** Key objects are costly to build; a package is usually verified more than once per process. */
+function publicKeyObject(raw: Buffer): KeyObject {
+  const hex = raw.toString('hex');
+  let key = publicKeys.get(hex);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    if (publicKeys.size >= 64) publicKeys.clear();
+    publicKeys.set(hex, key);
+  }
+  return key;
 }

@@ -82,8 +82,15 @@ function slotEntry(s: SlotInput, p: PreparedSlot): SlotEntry {
 /** Builds the whole package in memory and returns its bytes. Same options (and key) → same bytes. */
 export function writePackage(o: WritePackageOptions): Buffer {
   const level = checkOptions(o);
-  const pageAligned = o.pageAligned ?? true;
   const prepared = o.slots.map((s) => prepareSlot(s.content, s.operations ?? 'raw', level, o.gzipMtime ?? 0, `slot "${s.id}"`));
+  return writePrepared(o, prepared);
+}
+
+/**
+ * Lays out and signs a package whose slot bytes are already prepared (stored bytes, original size, ops).
+ * writePackage's second half; also how tests and the fuzzer build packages with arbitrary slot contents.
+ */
+export function writePrepared(o: WritePackageOptions, prepared: PreparedSlot[]): Buffer {
   const { key, deterministic } = resolveKey(o.keys);
   const build = deterministic ? { deterministic, ...DETERMINISTIC } : { deterministic, ...DETERMINISTIC, ...o.build };
   const launcher = Buffer.from(o.launcher);
@@ -93,8 +100,7 @@ export function writePackage(o: WritePackageOptions): Buffer {
     toolVersion: o.launcherToolVersion ?? 'unknown',
   });
   const json = serializeMetadata(doc);
-  const metaGz = gzipMetadata(json);
-  return assemble(launcher, metaGz, o.slots, prepared, pageAligned, key, json);
+  return assemble(launcher, gzipMetadata(json), o.slots, prepared, o.pageAligned ?? true, key, json);
 }
 
 function assemble(launcher: Buffer, metaGz: Buffer, slots: SlotInput[], prepared: PreparedSlot[], pageAligned: boolean, key: SigningKey, json: Buffer): Buffer {

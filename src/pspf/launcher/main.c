@@ -14,12 +14,16 @@
 #include "util.h"
 #include "workenv.h"
 
-static char *self_path(void) {
+/* Our own executable: /proc/self/exe, or argv[0] when /proc is not mounted (a bare chroot). */
+static char *self_path(const char *argv0) {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) die(EX_IO, "cannot locate our own executable: %s", strerror(errno));
-  buf[n] = 0;
-  return xstrdup(buf);
+  if (n > 0) {
+    buf[n] = 0;
+    return xstrdup(buf);
+  }
+  if (argv0 && strchr(argv0, '/') && realpath(argv0, buf)) return xstrdup(buf);
+  die(EX_IO, "cannot locate our own executable: %s", strerror(errno));
 }
 
 /* Optional pinning: with COGPACK_PSPF_TRUSTED_KEY=<hex public key>, only that signer is accepted. */
@@ -47,7 +51,7 @@ static char **build_argv(const pspf_pkg *pkg, const char *workenv, char **user_a
 
 int main(int argc, char **argv) {
   pspf_pkg pkg;
-  pspf_open(&pkg, self_path());
+  pspf_open(&pkg, self_path(argc > 0 ? argv[0] : NULL));
   check_pinned_key(&pkg);
   workenv_paths w;
   workenv_paths_init(&w, pkg.path);
