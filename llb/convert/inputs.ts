@@ -7,7 +7,7 @@ import type { Input, PlanData, Stage } from '../../planner/plan-schema';
 import { diff } from '../diff';
 import { merge } from '../merge';
 import { State } from '../state';
-import { convertOperations } from './operations';
+import { convertOperations, type SymlinkMode } from './operations';
 
 export interface InputResolver {
   resolve(input: Input): State;
@@ -17,6 +17,8 @@ export interface GraphOptions {
   sessionId?: string;
   /** local.sharedkeyhint prefix; defaults to the context name alone */
   contextsSharedKey?: string;
+  /** default `exec`: Docker 26.1's BuildKit (v0.13) has no FileActionSymlink */
+  symlinks?: SymlinkMode;
 }
 
 interface StageInfo {
@@ -78,7 +80,8 @@ export class PlanGraph implements InputResolver {
     const { stage } = info;
     let st = this.resolve(stage.source).clearEnv();
     for (const [k, v] of Object.entries(stage.env)) st = st.env(k, v);
-    const result = convertOperations(st.dir(stage.dir), stage.operations, this, `[${stage.id}]`);
+    const ctx = { inputs: this, prefix: `[${stage.id}]`, symlinks: this.opts.symlinks ?? 'exec' };
+    const result = convertOperations(st.dir(stage.dir), stage.operations, ctx);
     this.building.delete(id);
     this.results.set(id, result);
     return result;

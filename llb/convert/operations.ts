@@ -73,20 +73,45 @@ export function fileAction(op: FileOperation, inputs: InputResolver): FileAction
   }
 }
 
+/**
+ * How a plan `symlink` becomes LLB: `action` = FileActionSymlink (BuildKit ≥ v0.19 only; v0.13 in Docker 26.1
+ * rejects the `file.symlink.create` cap), `exec` = `ln -sfn` run in the stage (needs /bin/ln; not on scratch).
+ */
+export type SymlinkMode = 'action' | 'exec';
+
+export interface ConvertContext {
+  inputs: InputResolver;
+  /** `[stage-id]`, the start of every vertex name of the stage */
+  prefix: string;
+  symlinks: SymlinkMode;
+}
+
+function symlinkByExec(st: State, op: Extract<Operation, { op: 'symlink' }>, prefix: string): State {
+  if (st.isScratch) {
+    throw new InternalError('E_LLB_SYMLINK', `${prefix} creates a symlink on an empty filesystem, which needs BuildKit ≥ 0.19`, {
+      hint: 'build with symlinks: "action" against a newer BuildKit, or give the stage a base with /bin/ln',
+    });
+  }
+  return st.run({ args: ['/bin/ln', '-sfn', '--', op.target, op.path], network: 'none', name: `${prefix} SYMLINK ${op.path} -> ${op.target}` }).root;
+}
+
 /** Consecutive file operations share one FileOp (one vertex, one layer in `diff` mode). */
-export function convertOperations(start: State, ops: readonly Operation[], inputs: InputResolver, prefix: string): State {
+export function convertOperations(start: State, ops: readonly Operation[], ctx: ConvertContext): State {
   let st = start;
   let pending: FileOperation[] = [];
   const flush = () => {
     if (pending.length === 0) return;
-    const actions = pending.map((o) => fileAction(o, inputs));
-    st = st.file(actions, { name: `${prefix} ${pending.map(describeFileOperation).join(', ')}` });
+    const actions = pending.map((o) => fileAction(o, ctx.inputs));
+    st = st.file(actions, { name: `${ctx.prefix} ${pending.map(describeFileOperation).join(', ')}` });
     pending = [];
   };
   for (const op of ops) {
     if (op.op === 'exec') {
       flush();
-      st = convertExec(st, op, inputs, prefix);
+      st = convertExec(st, op, ctx.inputs, ctx.prefix);
+    } else if (op.op === 'symlink' && ctx.symlinks === 'exec') {
+      flush();
+      st = symlinkByExec(st, op, ctx.prefix);
     } else {
       pending.push(op);
     }

@@ -53,13 +53,25 @@ describe('planToLlb', () => {
   });
 
   it('groups consecutive file operations into one FileOp and uses local sources with session and patterns', () => {
-    const r = planToLlb(samplePlan(), { sessionId: 'sess-1' });
+    const r = planToLlb(samplePlan(), { sessionId: 'sess-1', symlinks: 'action' });
     const file = r.ops.find((o) => o.name.startsWith('[app:source]'))!;
-    expect(file.op.file!.actions.map((a) => Object.keys(a).find((k) => ['copy', 'mkfile', 'mkdir', 'symlink'].includes(k)))).toEqual(['mkdir', 'copy', 'mkfile', 'symlink']);
+    const kinds = (o: typeof file) => o.op.file!.actions.map((a) => Object.keys(a).find((k) => ['copy', 'mkfile', 'mkdir', 'symlink'].includes(k)));
+    expect(kinds(file)).toEqual(['mkdir', 'copy', 'mkfile', 'symlink']);
     const local = r.ops.find((o) => o.kind === 'source' && o.op.source!.identifier === 'local://source')!;
     expect(local.op.source!.attrs).toEqual({
       'local.excludepatterns': '[".git","__pycache__"]', 'local.session': 'sess-1', 'local.sharedkeyhint': 'source',
     });
+  });
+
+  it('turns symlinks into ln -sfn by default (Docker 26.1 BuildKit has no FileActionSymlink)', () => {
+    const r = planToLlb(samplePlan());
+    const app = r.ops.filter((o) => o.name.startsWith('[app:source]'));
+    expect(app.map((o) => o.kind)).toEqual(['file', 'exec']);
+    expect(app[1].op.exec!.meta.args).toEqual(['/bin/ln', '-sfn', '--', '/src/predict.py', '/predict.py']);
+    const onScratch = samplePlan();
+    onScratch.export_phases[2].stages[0].source = { type: 'scratch' };
+    onScratch.export_phases[2].stages[0].operations = [{ op: 'symlink', target: '/a', path: '/b' }];
+    expect(() => planToLlb(onScratch)).toThrow(/symlink on an empty filesystem/);
   });
 
   it('changing one stage changes only that stage layer digest and the merge', () => {

@@ -8,6 +8,7 @@ import { planImageConfig, type OciImageConfig } from '../image-config';
 import { marshal, type MarshaledOp } from '../marshal';
 import { validateDefinition } from '../validate';
 import { PlanGraph } from './inputs';
+import type { SymlinkMode } from './operations';
 
 export interface LlbOptions {
   /** `local.session` on every local source (the build's session id) */
@@ -16,6 +17,8 @@ export interface LlbOptions {
   noCache?: boolean;
   /** prefix of `local.sharedkeyhint` (default: the context name alone) */
   contextsSharedKey?: string;
+  /** `exec` (default, works on Docker 26.1 / BuildKit v0.13) or `action` (FileActionSymlink, BuildKit ≥ v0.19) */
+  symlinks?: SymlinkMode;
 }
 
 export interface LlbResult {
