@@ -1,0 +1,105 @@
+/**
+ * `npm run bench:build`: builds the same model project with cogpack and with a cog-style Dockerfile through the
+ * same daemon (cold, no-op rebuild, code edit, requirements edit, apt edit) and prints wall times, ratios, image
+ * sizes and reused layers. Options: --torch-mb N (size of the torch stand-in, default 200), --only cogpack|Dockerfile.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing/daemon';
+import { docker } from '../src/testing/docker-cli';
+import { applyEdit, writeProject, writeWheels, type EditKind } from './build-project';
+import { cogpackRunner, dockerfileRunner, type Runner } from './build-runners';
+
+type Step = 'cold' | 'no-op' | EditKind;
+const STEPS: readonly Step[] = ['cold', 'no-op', 'code', 'requirements', 'apt'];
+const TARGETS: Partial<Record<Step | 'size', number>> = { 'no-op': 1.1, code: 1.0, requirements: 0.5, size: 1.0 };
+
+interface Measure {
+  ms: number;
+  layers: string[];
+  reused: number;
+  size: number;
+}
+
+function imageInfo(env: DaemonEnv, tag: string): { layers: string[]; size: number } {
+  const [layers, size] = docker(env, ['image', 'inspect', '--format', '{{json .RootFS.Layers}}\t{{.Size}}', tag]).trim().split('\t');
+  return { layers: JSON.parse(layers) as string[], size: Number(size) };
+}
+
+/** Proves the image is usable, not just built: the stand-in torch and a small requirement import. */
+function checkRuns(env: DaemonEnv, tag: string): void {
+  const out = docker(env, ['run', '--rm', '--network', 'none', tag, 'python', '-c', 'import torch, bench_tokenizer; print(torch.__version__)']);
+  if (out.trim() !== '2.1.0') throw new Error(`${tag}: unexpected output ${out}`);
+}
+
+function series(env: DaemonEnv, runner: Runner, projectDir: string, wheelsDir: string): Record<Step, Measure> {
+  writeProject(projectDir, wheelsDir);
+  docker(env, ['builder', 'prune', '-af']); // cold means cold: no build cache, no cache mounts
+  docker(env, ['image', 'rm', '-f', runner.tag]);
+  const result = {} as Record<Step, Measure>;
+  let previous: string[] = [];
+  for (const step of STEPS) {
+    if (step !== 'cold' && step !== 'no-op') applyEdit(projectDir, step);
+    const t0 = performance.now();
+    runner.build(projectDir);
+    const ms = performance.now() - t0;
+    const info = imageInfo(env, runner.tag);
+    const before = new Set(previous);
+    result[step] = { ms, ...info, reused: info.layers.filter((l) => before.has(l)).length };
+    if (step === 'cold') checkRuns(env, runner.tag);
+    process.stderr.write(`bench:build: ${runner.name} ${step}: ${(ms / 1000).toFixed(1)} s, ${info.layers.length} layers\n`);
+    previous = info.layers;
+  }
+  return result;
+}
+
+const secs = (m?: Measure): string => (m ? (m.ms / 1000).toFixed(1) : '–');
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+
+function verdict(key: Step | 'size', ratio: number): string {
+  const target = TARGETS[key];
+  if (target === undefined || !Number.isFinite(ratio)) return '';
+  return `${ratio <= target ? 'ok' : 'MISSED'} (≤ ${target.toFixed(1)}×)`;
+}
+
+function table(c: Record<Step, Measure> | undefined, d: Record<Step, Measure> | undefined): string {
+  const rows = [
+    '| step | cogpack s | Dockerfile s | ratio | cogpack layers reused | Dockerfile layers reused | target |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const step of STEPS) {
+    const ratio = c && d ? c[step].ms / d[step].ms : NaN;
+    const reused = (m?: Measure): string => (m ? (step === 'cold' ? `${m.layers.length} layers` : `${m.reused}/${m.layers.length}`) : '–');
+    rows.push(`| ${step} | ${secs(c?.[step])} | ${secs(d?.[step])} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '–'} | ${reused(c?.[step])} | ${reused(d?.[step])} | ${verdict(step, ratio)} |`);
+  }
+  const size = c && d ? c.cold.size / d.cold.size : NaN;
+  rows.push(`| image size (cold, compressed) | ${c ? mb(c.cold.size) : '–'} | ${d ? mb(d.cold.size) : '–'} | ${Number.isFinite(size) ? size.toFixed(2) + '×' : '–'} | | | ${verdict('size', size)} |`);
+  return rows.join('\n');
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function main(): void {
+  const env = daemonEnv();
+  if (!env) {
+    process.stderr.write(`bench:build: ${NO_DAEMON_MESSAGE}\n`);
+    process.exit(3);
+  }
+  const torchMb = Number(option('--torch-mb') ?? 200);
+  const only = option('--only');
+  const work = path.join(REPO_ROOT, 'bench', 'out', 'build');
+  const wheels = path.join(work, 'wheels');
+  fs.mkdirSync(work, { recursive: true });
+  writeWheels(wheels, { torchBytes: torchMb << 20 });
+  const project = path.join(work, 'project');
+  const c = only && only !== 'cogpack' ? undefined : series(env, cogpackRunner(env, 'cogpack-bench/cogpack:latest'), project, wheels);
+  const d = only && only !== 'Dockerfile' ? undefined : series(env, dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work), project, wheels);
+  process.stdout.write(`bench:build — torch stand-in ${torchMb} MiB (incompressible), apt jq(+bc), 2→3 small wheels; ratio = cogpack / Dockerfile\n\n`);
+  process.stdout.write(table(c, d) + '\n');
+}
+
+main();
