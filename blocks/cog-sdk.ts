@@ -2,10 +2,11 @@
  * cog-sdk: installs the cog Python SDK after the user's requirements (so an SDK change never reinstalls
  * them). Source: `--cog-sdk pypi|none|PATH.whl` or COGPACK_COG_SDK; with pypi, build.sdk_version pins it.
  */
+import type { Mount } from '../planner/plan-schema';
 import type { DependencyRequest } from '../planner/resolver/types';
 import tools from './data/tools.json';
 import type { Block } from './support/block';
-import { CONTEXT_MOUNT, pipCacheMount, pipEnv, pipInstall, userIndexArgs } from './support/pip';
+import { CONTEXT_MOUNT, pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
 export const cogSdk: Block = {
@@ -23,7 +24,7 @@ export const cogSdk: Block = {
     const sdk = ctx.options.cogSdk;
     const v = ctx.project.cog!.data.build?.sdk_version;
     const args = [...pipInstall(ctx.resolution.python)];
-    const mounts = [pipCacheMount()];
+    const mounts: Mount[] = [pipCacheMount()];
     if (sdk.kind === 'wheel') {
       const dir = sdk.path.includes('/') ? sdk.path.slice(0, sdk.path.lastIndexOf('/')) : '.';
       const file = sdk.path.slice(sdk.path.lastIndexOf('/') + 1);
@@ -31,8 +32,10 @@ export const cogSdk: Block = {
       mounts.push({ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true });
       args.push(...userIndexArgs(ctx.project).filter((a) => !a.startsWith(CONTEXT_MOUNT)), `${CONTEXT_MOUNT}/${file}`);
     } else {
+      // the project's index options apply (a private mirror, or --no-index with a local wheel directory)
+      mounts.push(...findLinksMount(plan, ctx.project));
       if (v === 'prerelease') args.push('--pre');
-      args.push(...userIndexArgs(ctx.project).filter((a) => !a.startsWith(CONTEXT_MOUNT) && a !== '--find-links'));
+      args.push(...userIndexArgs(ctx.project));
       args.push(v && v !== 'prerelease' ? `${tools.cogPythonPackage}==${v}` : tools.cogPythonPackage);
     }
     plan.addStage('sdk', stage({

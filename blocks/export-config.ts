@@ -51,7 +51,7 @@ export const exportConfig: Block = {
   plan(ctx, plan) {
     const e: PlanData['export'] = plan.data.export;
     e.working_dir = '/src';
-    const deps = Object.fromEntries(Object.entries(ctx.resolution.dependencies).filter(([, d]) => d.resolved_version).map(([k, d]) => [k, d.resolved_version]));
+    const deps = Object.fromEntries(Object.entries(ctx.resolution.dependencies).filter(([, d]) => d.resolved_version && d.resolved_version !== '*').map(([k, d]) => [k, d.resolved_version]));
     e.labels[tools.labels.dependencies] = stableJson(deps);
     e.labels[tools.labels.planVersion] = String(plan.data.version);
     if (ctx.project.cog) {

@@ -4,7 +4,7 @@
  */
 import type { Block } from './support/block';
 import { frameworkLines, TF_PACKAGES } from './support/frameworks';
-import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
+import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
 export const tensorflow: Block = {
@@ -27,7 +27,7 @@ export const tensorflow: Block = {
         env: pipEnv(),
         operations: [
           exec([...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), `${tf.package}==${tf.version}`], {
-            mounts: [pipCacheMount(), ...wheelsMount(plan, ctx.project)],
+            mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
           }),
         ],
         provides: ['tensorflow'],

@@ -8,7 +8,7 @@ import type { DependencyRequest } from '../planner/resolver/types';
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
 import { frameworkLines, TORCH_PACKAGES } from './support/frameworks';
-import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
+import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
 function uvTorch(project: Project): DependencyRequest[] {
@@ -50,7 +50,7 @@ export const torch: Block = {
         env: pipEnv(),
         operations: [
           exec([...pipInstall(ctx.resolution.python), ...index, ...userIndexArgs(ctx.project), ...pins], {
-            mounts: [pipCacheMount(), ...wheelsMount(plan, ctx.project)],
+            mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
           }),
         ],
         provides: ['torch', ...[...wanted].filter((n) => n !== 'torch')],

@@ -25,7 +25,8 @@ export const weights: Block = {
         dest: x.target,
         include: [],
         exclude: [],
-        contents_only: false,
+        // a directory's contents become the target directory; a file is copied to the target path
+        contents_only: x.isDir,
       })),
       provides: ['weights'],
     }));

@@ -11,6 +11,7 @@ import type { Project } from '../../planner/project';
 /** Where contexts are bind-mounted inside an exec; paths under it mirror the project. */
 export const CONTEXT_MOUNT = '/cogpack/ctx';
 export const WHEELS_CONTEXT = 'wheels';
+export const FIND_LINKS_CONTEXT = 'find-links';
 
 export function pipEnv(): Record<string, string> {
   return {
@@ -46,6 +47,17 @@ export function wheelsMount(plan: Plan, project: Project): Mount[] {
   if (include.length === 0) return [];
   plan.addContext(WHEELS_CONTEXT, { path: '.', exclude: [], include });
   return [{ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: WHEELS_CONTEXT }, source: '/', readonly: true }];
+}
+
+/**
+ * Declares the `find-links` context (only the project's local --find-links directories) and returns its
+ * mount: framework and SDK stages need those directories but must not depend on other local wheels.
+ */
+export function findLinksMount(plan: Plan, project: Project): Mount[] {
+  const include = project.requirements.findLinks.filter((f) => f.local).map((f) => f.value).sort();
+  if (include.length === 0) return [];
+  plan.addContext(FIND_LINKS_CONTEXT, { path: '.', exclude: [], include });
+  return [{ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: FIND_LINKS_CONTEXT }, source: '/', readonly: true }];
 }
 
 /** The user's index options, local paths rewritten under the context mount. */

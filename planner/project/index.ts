@@ -5,7 +5,7 @@
 import { ConfigError } from '../../src/errors';
 import { parseCogYaml, type CogConfig } from './cog-yaml';
 import { parseEnvironment } from './environment';
-import { projectFileExists, readProjectText } from './fs-safe';
+import { projectFileExists, projectPath, readProjectText } from './fs-safe';
 import { makeMatcher, readIgnorePatterns } from './ignore-files';
 import { parsePyproject, type Pyproject } from './pyproject';
 import { emptyRequirements, parseRequirementLine, parseRequirementsFile, type Requirements } from './requirements';
@@ -39,7 +39,7 @@ function loadRequirements(dir: string, cog?: CogConfig, py?: Pyproject, uv?: UvL
   const b = cog?.data.build;
   if (b?.python_requirements) {
     const ref = { file: cog!.file, line: cog!.lineOf(['build', 'python_requirements']) };
-    return parseRequirementsFile(dir, b.python_requirements.replace(/^\.\//, ''), ref);
+    return parseRequirementsFile(dir, projectPath(dir, '.', b.python_requirements, ref, 'python_requirements'), ref);
   }
   if (b?.python_packages) {
     const reqs = emptyRequirements();

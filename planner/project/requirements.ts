@@ -49,6 +49,8 @@ export function emptyRequirements(): Requirements {
 }
 
 const NAME_RE = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/;
+/** One or more `OP VERSION` clauses, comma separated, optionally in parentheses (PEP 508). */
+const SPEC_RE = /^\(?\s*(?:===|==|!=|~=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*(?:,\s*(?:===|==|!=|~=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*)*\)?$/;
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const LOCAL_RE = /^(\.{1,2}\/|\/|file:)|\.(whl|tar\.gz|zip|tar\.bz2)$/;
 
@@ -93,15 +95,16 @@ export function parseRequirementLine(root: string, text: string, file: string, l
     return { name: direct ? normalizeName(direct[1]) : undefined, constraint: '', spec: rest, editable, file, line };
   }
   const m = NAME_RE.exec(rest);
-  const constraint = m ? m[3].split(';')[0].trim().replace(/\s+/g, '') : '';
-  if (!m || (constraint && !/^(\(?[<>=!~]=?=?\s*[^\s,;()]+\)?,?)+$/.test(constraint))) {
+  const written = m ? m[3].split(';')[0].trim() : '';
+  const constraint = written.replace(/[()\s]/g, '');
+  if (!m || (written && !SPEC_RE.test(written))) {
     throw new ConfigError('E_REQUIREMENT_SYNTAX', `cannot read requirement "${text}"`, {
       file,
       line,
       hint: 'write NAME[extras] SPECIFIER, a URL, or a path starting with ./',
     });
   }
-  return { name: normalizeName(m[1]), constraint: constraint.replace(/[()]/g, ''), spec: rest, editable, file, line };
+  return { name: normalizeName(m[1]), constraint, spec: rest, editable, file, line };
 }
 
 interface Walk {

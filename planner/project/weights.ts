@@ -2,6 +2,8 @@
  * Which project paths are model weights: declared ones (cog.yaml `weights` with a local source, or
  * `[tool.cogpack] weights`) plus every file at least the size threshold. They get their own layer.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../../src/errors';
 import type { CogConfig } from './cog-yaml';
 import { projectFileExists, projectPath } from './fs-safe';
@@ -12,11 +14,17 @@ export interface WeightPath {
   path: string;
   /** where it goes in the image */
   target: string;
+  /** a directory (its contents go to target) rather than a file */
+  isDir: boolean;
   /** `cog.yaml:14 weights.0`, `pyproject.toml:9 tool.cogpack.weights`, or `size ≥ 10 MB` */
   source: string;
 }
 
 export const DEFAULT_WEIGHTS_THRESHOLD_MB = 10;
+
+function isDir(root: string, path: string): boolean {
+  return statSync(join(root, path)).isDirectory();
+}
 
 function fromCog(root: string, cog: CogConfig): WeightPath[] {
   return (cog.data.weights ?? []).map((w, i) => {
@@ -32,7 +40,7 @@ function fromCog(root: string, cog: CogConfig): WeightPath[] {
     if (!projectFileExists(root, path)) {
       throw new ConfigError('E_FILE_MISSING', `weights source "${uri}" does not exist`, { ...ref, hint: 'fix the path' });
     }
-    return { path, target: w.target ?? `/src/${path}`, source: cog.sourceOf(['weights', i]) };
+    return { path, target: w.target ?? `/src/${path}`, isDir: isDir(root, path), source: cog.sourceOf(['weights', i]) };
   });
 }
 
@@ -43,7 +51,7 @@ function fromPyproject(root: string, py: Pyproject): WeightPath[] {
     if (!projectFileExists(root, path)) {
       throw new ConfigError('E_FILE_MISSING', `weights path "${p}" does not exist`, { ...ref, hint: 'fix the path' });
     }
-    return { path, target: `/src/${path}`, source: `${py.file}:${ref.line} tool.cogpack.weights` };
+    return { path, target: `/src/${path}`, isDir: isDir(root, path), source: `${py.file}:${ref.line} tool.cogpack.weights` };
   });
 }
 
@@ -51,6 +59,6 @@ function fromPyproject(root: string, py: Pyproject): WeightPath[] {
 export function collectWeights(root: string, cog: CogConfig | undefined, py: Pyproject | undefined, large: string[], mb: number): WeightPath[] {
   const declared = [...(cog ? fromCog(root, cog) : []), ...(py ? fromPyproject(root, py) : [])];
   const covered = (f: string) => declared.some((d) => f === d.path || f.startsWith(`${d.path}/`));
-  const detected = large.filter((f) => !covered(f)).map((path) => ({ path, target: `/src/${path}`, source: `size ≥ ${mb} MB` }));
+  const detected = large.filter((f) => !covered(f)).map((path) => ({ path, target: `/src/${path}`, isDir: false, source: `size ≥ ${mb} MB` }));
   return [...declared, ...detected].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

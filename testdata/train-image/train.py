@@ -1,0 +1,3 @@
+class Trainer:
+    def train(self) -> None:
+        pass

@@ -1,0 +1,3 @@
+def main() -> int:
+    print("uvapp")
+    return 0
