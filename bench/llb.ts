@@ -9,6 +9,7 @@ import { marshal, planToLlb, validateDefinition } from '../llb';
 import { PlanGraph } from '../llb/convert/inputs';
 import { samplePlan, syntheticPlan } from '../llb/sample-plan';
 import type { PlanData } from '../planner/plan-schema';
+import { planProject } from '../planner/index';
 
 interface Sample { ms: number; ops: number; bytes: number }
 
@@ -49,11 +50,9 @@ async function fixturePlans(): Promise<Array<[string, PlanData]>> {
   const dirs = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => fs.statSync(path.join(root, d)).isDirectory()).sort() : [];
   const out: Array<[string, PlanData]> = [];
   if (dirs.length === 0) return [['llb/sample-plan (no testdata fixtures found)', samplePlan()]];
-  const modulePath = '../planner/index';
-  const { planProject } = require(modulePath) as { planProject: (d: string, o: object) => Promise<{ plan: PlanData }> };
   for (const d of dirs) {
     try {
-      out.push([d, (await planProject(path.join(root, d), { cogSdk: 'none', imageMap: {} })).plan]);
+      out.push([d, (await planProject(path.join(root, d), { cogSdk: 'pypi', imageMap: {}, env: {} })).plan]);
     } catch {
       /* fixtures that are meant to fail planning are not benchmarked */
     }

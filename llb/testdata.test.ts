@@ -7,6 +7,7 @@ import * as path from 'path';
 import { isCogpackError } from '../src/errors';
 import { llbJson } from '../src/commands/llb';
 import type { PlanData } from '../planner/plan-schema';
+import { planProject } from '../planner/index';
 import { planToLlb, validateDefinition } from './index';
 
 const ROOT = path.join(__dirname, '..');
@@ -14,9 +15,6 @@ const TESTDATA = path.join(ROOT, 'testdata');
 const SNAPSHOTS = path.join(ROOT, 'snapshots');
 const UPDATE = process.env.COGPACK_UPDATE_SNAPSHOTS === '1';
 
-type PlanProject = (dir: string, opts: object) => Promise<{ plan: PlanData }>;
-const modulePath = '../planner/index';
-const planProject = (): PlanProject => (require(modulePath) as { planProject: PlanProject }).planProject;
 
 const cases = fs.existsSync(TESTDATA)
   ? fs.readdirSync(TESTDATA).filter((d) => fs.existsSync(path.join(TESTDATA, d, 'cog.yaml')) || fs.existsSync(path.join(TESTDATA, d, 'pyproject.toml'))).sort()
@@ -25,7 +23,7 @@ const cases = fs.existsSync(TESTDATA)
 /** Fixtures meant to fail planning have no LLB; the planner's own snapshots cover their errors. */
 async function planOrNull(dir: string): Promise<PlanData | null> {
   try {
-    return (await planProject()(dir, { imageMap: {}, cogSdk: 'pypi', env: {} })).plan;
+    return (await planProject(dir, { imageMap: {}, cogSdk: 'pypi', env: {} })).plan;
   } catch (e) {
     if (isCogpackError(e) && e.category !== 'internal') return null;
     throw e;

@@ -47,6 +47,24 @@ describe('cogpack llb', () => {
     expect(doc.ops.find((o: { kind: string }) => o.kind === 'exec').platform).toBe('linux/amd64');
   });
 
+  it('plans a project directory and matches its --json snapshot', async () => {
+    const dir = path.join(__dirname, '..', '..', 'testdata', 'cpu-minimal');
+    const out = new Sink();
+    await runLlb(dir, { json: true }, out, {});
+    const snapshot = path.join(__dirname, '..', '..', 'snapshots', 'cpu-minimal.llb.json');
+    expect(out.bytes.toString('utf8')).toBe(fs.readFileSync(snapshot, 'utf8'));
+  });
+
+  it('applies --image-map to the base images', async () => {
+    const dir = path.join(__dirname, '..', '..', 'testdata', 'cpu-minimal');
+    const out = new Sink();
+    await runLlb(dir, { json: true, imageMap: ['python:3.11-slim=cogpack.local/debian-python:bookworm'] }, out, {});
+    const doc = JSON.parse(out.bytes.toString('utf8'));
+    const sources = doc.ops.filter((o: { kind: string }) => o.kind === 'source').map((o: { description: string }) => o.description);
+    expect(sources).toContain('docker-image://cogpack.local/debian-python:bookworm');
+    expect(sources.join(' ')).not.toContain('python:3.11-slim');
+  });
+
   it('refuses to write binary to a terminal', async () => {
     const tty = new Sink();
     tty.isTTY = true;

@@ -7,6 +7,7 @@ import { planToLlb, type LlbResult } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { loadImageMap } from '../../planner/image-map';
 import { parsePlan } from '../../planner/plan';
+import { planProject } from '../../planner/index';
 
 export interface LlbCommandOptions {
   json?: boolean;
@@ -17,17 +18,6 @@ export interface LlbCommandOptions {
   noCache?: boolean;
 }
 
-type PlanProject = (dir: string, opts: { imageMap?: Record<string, string>; cogSdk?: string; env?: NodeJS.ProcessEnv }) => Promise<{ plan: PlanData; warnings: string[] }>;
-
-/** planner/index.ts is owned by the planner helper; loaded at run time so this command builds without it. */
-function loadPlanProject(): PlanProject {
-  const modulePath = '../../planner/index';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(modulePath) as { planProject?: PlanProject };
-  if (!mod.planProject) throw new UsageError('E_NO_PLANNER', 'the planner is not available in this build', { hint: 'use --plan plan.json' });
-  return mod.planProject;
-}
-
 async function readPlan(dir: string, opts: LlbCommandOptions, env: NodeJS.ProcessEnv): Promise<{ plan: PlanData; warnings: string[] }> {
   if (opts.plan) {
     const file = path.resolve(opts.plan);
@@ -35,7 +25,7 @@ async function readPlan(dir: string, opts: LlbCommandOptions, env: NodeJS.Proces
     return { plan: parsePlan(fs.readFileSync(file, 'utf8'), opts.plan), warnings: [] };
   }
   const imageMap = loadImageMap(opts.imageMap ?? [], env);
-  return loadPlanProject()(path.resolve(dir), { imageMap, cogSdk: opts.cogSdk, env });
+  return planProject(path.resolve(dir), { imageMap, cogSdk: opts.cogSdk, env });
 }
 
 /** The `--json` document: stable key order, ops inputs-first. */
