@@ -38,11 +38,16 @@ export function cudaForTensorflow(rows: CudaRow[], tf: TensorflowChoice, tfReq: 
   return chosen;
 }
 
-/** CUDA with no framework deciding: the newest the user allows, else the data's default (cog: 11.8). */
-export function cudaWithoutFramework(rows: CudaRow[], user: Constrained[], defaultCuda: string): string {
+/**
+ * CUDA with no framework deciding: the newest the user allows, preferring one with an image of the cuDNN
+ * the user asked for; with no cuda request, the data's default (cog: 11.8).
+ */
+export function cudaWithoutFramework(rows: CudaRow[], user: Constrained[], cudnn: Constrained[], defaultCuda: string): string {
   if (user.length === 0) return defaultCuda;
   const allowed = userCudaMinors(rows, user);
-  return allowed[allowed.length - 1];
+  const withCudnn = allowed.filter((m) => cudnnMajorsFor(rows, m).some((c) => cudnn.every((i) => semverishSatisfies(c, i.spec))));
+  const pool = withCudnn.length > 0 ? withCudnn : allowed;
+  return pool[pool.length - 1];
 }
 
 export interface CudnnInput {

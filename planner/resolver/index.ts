@@ -67,13 +67,12 @@ interface GpuTarget {
 /** Steps 5–7 for gpu: the CUDA minor (unless a framework fixed it), the cuDNN and the image row. */
 function gpuTarget(ctx: Ctx, torch: TorchResult | undefined, fixedCuda: string | undefined): GpuTarget {
   const { data, cudaItems, g, warnings } = ctx;
-  const minor = fixedCuda ?? torch?.hostCuda ?? cudaWithoutFramework(data.cuda, cudaItems, data.baseImages.gpu.default_cuda);
+  const minor = fixedCuda ?? torch?.hostCuda ?? cudaWithoutFramework(data.cuda, cudaItems, ctx.cudnnItems, data.baseImages.gpu.default_cuda);
   const cudaBy = cudaDecider(ctx, torch, minor);
   const userRanges = cudaItems.map((i) => i.spec);
   const cudaRanges = imagesFor(data.cuda, minor, userRanges).length > 0 ? userRanges : [];
   const tf = ctx.tf?.cudnn ? { major: ctx.tf.cudnn, req: ctx.tfReq as DependencyRequest } : undefined;
-  const cudnnItems = normaliseAll(g.get('cudnn'), 'semver');
-  const cudnn = chooseCudnn({ rows: data.cuda, minor, cudaRanges, user: cudnnItems, tf, cudaBy, warnings });
+  const cudnn = chooseCudnn({ rows: data.cuda, minor, cudaRanges, user: ctx.cudnnItems, tf, cudaBy, warnings });
   return { row: cudaImage(data.cuda, minor, cudnn, cudaRanges), minor, cudaBy };
 }
 
@@ -84,6 +83,7 @@ interface Ctx {
   warnings: string[];
   python: Constrained[];
   cudaItems: Constrained[];
+  cudnnItems: Constrained[];
   tf?: TensorflowChoice;
   tfReq?: DependencyRequest;
 }
@@ -92,8 +92,9 @@ function resolveTorch(ctx: Ctx, pythons: string[], fixedCuda: string | undefined
   const [torch, vision, audio] = TORCH_FAMILY.map((n) => normaliseAll(ctx.g.get(n), 'pep440'));
   return chooseTorch({
     torch, vision, audio, python: ctx.python, pythons, gpu: ctx.opts.gpu,
-    cuda: { fixed: fixedCuda, ranges: ctx.cudaItems.map((i) => i.spec) },
+    cuda: { fixed: fixedCuda, ranges: ctx.cudaItems.map((i) => i.spec), cudnnRanges: ctx.cudnnItems.map((i) => i.spec) },
     cudaDeciders: ctx.tfReq && fixedCuda ? [ctx.tfReq] : ctx.cudaItems.map((i) => i.req),
+    cudnnReqs: ctx.cudnnItems.map((i) => i.req),
     data: ctx.data, warnings: ctx.warnings,
   });
 }
@@ -116,7 +117,8 @@ export function resolve(requests: DependencyRequest[], opts: ResolveOptions): Re
   if (!opts.gpu && gpuOnly.length > 0) warnings.push(`cuda/cudnn: ignored because gpu is off (${gpuOnly.map((r) => r.source).join(', ')})`);
   const cudaItems = opts.gpu ? normaliseAll(g.get('cuda'), 'semver') : [];
   if (cudaItems.length > 0) userCudaMinors(data.cuda, cudaItems);
-  const ctx: Ctx = { data, g, opts, warnings, python: normaliseAll(g.get('python'), 'pep440'), cudaItems };
+  const cudnnItems = opts.gpu ? normaliseAll(g.get('cudnn'), 'semver') : [];
+  const ctx: Ctx = { data, g, opts, warnings, python: normaliseAll(g.get('python'), 'pep440'), cudaItems, cudnnItems };
   let pythons = pythonCandidates(ctx.python, data.python);
 
   const tfReqs = TF_NAMES.flatMap((n) => g.get(n));

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { resolve } from './index';
-import { cuda, py, req, tf, torch } from './testing/requests';
+import { cuda, cudnn, py, req, tf, torch } from './testing/requests';
 
 const gpu = { gpu: true, imageMap: {} };
 const cpu = { gpu: false, imageMap: {} };
@@ -206,6 +206,16 @@ describe('CUDA and cuDNN without a framework', () => {
     expect(r.cuda).toEqual({ version: '12.3', cudnn: '9' });
     expect(r.torch?.variant).toBe('cu121');
     expect(r.warnings).toEqual(['torch 2.3.1 has no CUDA 12.3 wheel; using its +cu121 wheel on the CUDA 12.3 base asked for by cog.yaml:5 build.cuda (same CUDA major, so the wheel runs)']);
+  });
+
+  test('a user cudnn steers torch to a wheel whose CUDA has that cuDNN (cog would fail)', () => {
+    const r = resolve([torch('==2.5.1'), cudnn('8')], gpu);
+    expect(r.torch?.variant).toBe('cu121');
+    expect(r.baseImage.build).toBe('docker.io/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04');
+  });
+
+  test('a user cuda range with a cudnn picks the newest CUDA that has it', () => {
+    expect(resolve([cuda('>=12'), cudnn('8')], gpu).baseImage.build).toBe('docker.io/nvidia/cuda:12.2.2-cudnn8-devel-ubuntu22.04');
   });
 
   test('user cuda matching one of torch\'s wheels picks that wheel', () => {

@@ -5,7 +5,8 @@
 import type { DependencyRequest } from './types';
 import { compareDotted, exactPin, explainShortfall, pep440Satisfies, type Constrained } from './constraints';
 import { conflictError, describe, isDefaultSource, resolveError } from './errors';
-import { closestVersions, knownVersions, publicVersion, usableVariants, type TorchVariant } from './torch-rows';
+import { closestVersions, cudaFit, knownVersions, publicVersion, usableVariants, type TorchVariant } from './torch-rows';
+import { cudnnMajorsFor } from './cuda';
 import type { TorchInput } from './torch';
 import { minorSatisfies } from './python';
 
@@ -79,8 +80,18 @@ function usable(input: ExplainInput): TorchVariant[] {
   return usableVariants(input.data.torch, input.data.cuda, input.gpu);
 }
 
+/** The user's cudnn excluded every wheel's CUDA (no image pairs them): name torch and the cudnn request. */
+function explainCudnn(pool: TorchVariant[], input: ExplainInput, t: DependencyRequest): never {
+  const cudnnReq = input.cudnnReqs[0];
+  const pairs = uniq(pool.map((v) => `cu${(v.cuda ?? '').replace('.', '')} → cuDNN ${cudnnMajorsFor(input.data.cuda, v.cuda ?? '').join('/')}`));
+  const why = `no nvidia/cuda image pairs torch ${uniq(pool.map((v) => v.version)).join(', ')}'s CUDA with cuDNN ${cudnnReq.constraint} (${pairs.join(', ')})`;
+  throw conflictError('E_CUDNN_CONFLICT', t, cudnnReq, why, 'remove the cudnn setting so cogpack picks the cuDNN of the CUDA image, or pin an older torch built for a CUDA with that cuDNN');
+}
+
 function explainCuda(pool: TorchVariant[], input: ExplainInput): never {
   const t = torchReq(input);
+  const withoutCudnn = { ...input.cuda, cudnnRanges: [] };
+  if (input.cudnnReqs.length > 0 && pool.some((v) => cudaFit(v, withoutCudnn, input.data.cuda) !== 'none')) explainCudnn(pool, input, t);
   const wheels = uniq(pool.map((v) => `cu${(v.cuda ?? '').replace('.', '')}`));
   const decider = input.cudaDeciders[0];
   const asked = input.cuda.fixed ?? decider?.constraint ?? '';

@@ -5,7 +5,8 @@
 import * as pep440 from '@renovatebot/pep440';
 import type { CudaRow, TorchRow } from '../data';
 import { compareDotted, pep440Satisfies, type Constrained } from './constraints';
-import { cudaMajor, cudaMinorsWithImages, minorMeets } from './cuda';
+import { cudaMajor, cudaMinorsWithImages, cudnnMajorsFor, minorMeets } from './cuda';
+import { semverishSatisfies } from './constraints';
 
 export interface TorchVariant {
   /** public version, e.g. `2.3.1` */
@@ -81,6 +82,8 @@ export interface CudaTarget {
   fixed?: string;
   /** the user's cuda constraints (normalised semver ranges) */
   ranges: string[];
+  /** the user's cudnn constraints: only CUDA minors with an image of an allowed cuDNN qualify */
+  cudnnRanges?: string[];
 }
 
 /**
@@ -97,12 +100,19 @@ export function cudaFit(v: TorchVariant, target: CudaTarget, cudaRows: CudaRow[]
   return ok ? 'compatible' : 'none';
 }
 
+/** True when the CUDA minor has an image whose cuDNN meets every range (always, when there are none). */
+export function hasCudnn(cudaRows: CudaRow[], minor: string, ranges: string[]): boolean {
+  return ranges.length === 0 || cudnnMajorsFor(cudaRows, minor).some((c) => ranges.every((r) => semverishSatisfies(c, r)));
+}
+
 /** The imaged CUDA minors the target allows (all of them when nothing constrains CUDA). */
 export function allowedMinors(target: CudaTarget, cudaRows: CudaRow[]): string[] {
   if (target.fixed) return [target.fixed];
   let allowed = allowedCache.get(target);
   if (!allowed) {
-    allowed = cudaMinorsWithImages(cudaRows).filter((m) => target.ranges.every((r) => minorMeets(cudaRows, m, r)));
+    allowed = cudaMinorsWithImages(cudaRows).filter(
+      (m) => target.ranges.every((r) => minorMeets(cudaRows, m, r)) && hasCudnn(cudaRows, m, target.cudnnRanges ?? []),
+    );
     allowedCache.set(target, allowed);
   }
   return allowed;

@@ -22,6 +22,8 @@ export interface TorchInput {
   cuda: CudaTarget;
   /** who decided the CUDA target: the user's cuda requests, or TensorFlow's request */
   cudaDeciders: DependencyRequest[];
+  /** the user's cudnn requests (they narrow the CUDA versions a wheel may run on) */
+  cudnnReqs: DependencyRequest[];
   data: ResolverData;
   warnings: string[];
 }
