@@ -53,7 +53,7 @@ export const uv: Block = {
     if (!ctx.project.uvLock!.project) return;
     plan.addContext('uv-project', { path: '.', exclude: ctx.project.excludes });
     plan.addStage('code', stage({
-      id: 'code:uv-project',
+      id: 'code:uv:project',
       name: `install the project ${ctx.project.uvLock!.project}`,
       block: 'uv',
       source: plan.inputBefore('code'),
