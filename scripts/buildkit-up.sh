@@ -32,7 +32,8 @@ APT_DIR="$BK_DIR/apt"
 apt_private() {
   apt-get -q -o Dir::Etc::SourceList="$APT_DIR/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::State::Lists="$APT_DIR/lists" -o Dir::Cache="$APT_DIR/cache" \
-    -o Dir::State::Status=/var/lib/dpkg/status -o APT::Get::List-Cleanup=0 "$@"
+    -o Dir::State::Status=/var/lib/dpkg/status -o APT::Get::List-Cleanup=0 \
+    -o APT::Sandbox::User=root "$@"  # the private dirs are not readable by _apt
 }
 fetch_trixie_debs() {
   mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$APT_DIR/debs"
