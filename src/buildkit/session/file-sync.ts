@@ -21,6 +21,8 @@ export interface SyncStats {
   entries: number;
   filesRequested: number;
   bytesSent: number;
+  /** Wall time from the first STAT to the FIN handshake (progress output only; never in build outputs). */
+  durationMs: number;
 }
 
 /** The minimal stream surface the sender needs: grpc-js duplex calls and test fakes both fit. */
@@ -48,15 +50,50 @@ export function walkOptionsFor(ctx: ContextDir, md: grpc.Metadata): WalkOptions 
   };
 }
 
-function waitDrain(stream: PacketStream): Promise<void> {
-  return new Promise((resolve) => stream.on('drain', resolve));
+type Send = (p: Packet) => Promise<void>;
+
+/** Files in flight at once, as Go's sender (4 workers); their DATA packets interleave by ID. */
+export const FILE_WORKERS = 4;
+
+/** Runs pushed tasks with at most `limit` at a time; `drained()` resolves once nothing is queued or running. */
+function workQueue(limit: number, onError: (e: Error) => void) {
+  const queued: (() => Promise<void>)[] = [];
+  let running = 0;
+  const idle: (() => void)[] = [];
+  const pump = (): void => {
+    while (running < limit && queued.length > 0) {
+      const task = queued.shift()!;
+      running++;
+      task()
+        .catch(onError)
+        .finally(() => {
+          running--;
+          pump();
+        });
+    }
+    if (running === 0 && queued.length === 0) idle.splice(0).forEach((r) => r());
+  };
+  return {
+    push(task: () => Promise<void>): void {
+      queued.push(task);
+      pump();
+    },
+    drained(): Promise<void> {
+      return running === 0 && queued.length === 0 ? Promise.resolve() : new Promise((r) => idle.push(r));
+    },
+  };
 }
 
-async function send(stream: PacketStream, p: Packet): Promise<void> {
-  if (!stream.write(p)) await waitDrain(stream);
+/** A write that waits for 'drain' when the stream is full, with one 'drain' listener however many wait. */
+function sender(stream: PacketStream): Send {
+  const waiters: (() => void)[] = [];
+  stream.on('drain', () => waiters.splice(0).forEach((w) => w()));
+  return async (p) => {
+    if (!stream.write(p)) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
 }
 
-async function sendFile(stream: PacketStream, id: number, file: string, stats: SyncStats): Promise<void> {
+async function sendFile(send: Send, id: number, file: string, stats: SyncStats): Promise<void> {
   const fh = await fs.promises.open(file, 'r').catch(() => undefined);
   if (fh) {
     try {
@@ -65,26 +102,28 @@ async function sendFile(stream: PacketStream, id: number, file: string, stats: S
         const { bytesRead } = await fh.read(buf, 0, DATA_CHUNK, null);
         if (bytesRead === 0) break;
         stats.bytesSent += bytesRead;
-        await send(stream, { type: PacketType.DATA, ID: id, data: buf.subarray(0, bytesRead) });
+        await send({ type: PacketType.DATA, ID: id, data: buf.subarray(0, bytesRead) });
       }
     } finally {
       await fh.close();
     }
   }
-  await send(stream, { type: PacketType.DATA, ID: id }); // empty DATA = end of this file
+  await send({ type: PacketType.DATA, ID: id }); // empty DATA = end of this file
 }
 
 /** Run the sender side of one DiffCopy until the FIN handshake; rejects on ERR or a broken stream. */
 export function sendContext(stream: PacketStream, ctxName: string, dir: string, opts: WalkOptions): Promise<SyncStats> {
-  const stats: SyncStats = { context: ctxName, entries: 0, filesRequested: 0, bytesSent: 0 };
+  const stats: SyncStats = { context: ctxName, entries: 0, filesRequested: 0, bytesSent: 0, durationMs: 0 };
+  const started = process.hrtime.bigint();
   const files = new Map<number, string>();
-  let queue: Promise<void> = Promise.resolve();
+  const send = sender(stream);
   return new Promise<SyncStats>((resolve, reject) => {
     let done = false;
     let finReceived = false;
     const fail = (e: Error): void => {
       if (!done) (done = true), reject(e);
     };
+    const queue = workQueue(FILE_WORKERS, fail);
     stream.on('error', fail);
     stream.on('end', () => finReceived || fail(new Error(`file sync of "${ctxName}": the daemon ended the stream before FIN`)));
     stream.on('data', (p: Packet) => {
@@ -94,20 +133,22 @@ export function sendContext(stream: PacketStream, ctxName: string, dir: string, 
         if (file === undefined) return fail(new Error(`file sync of "${ctxName}": invalid file id ${id}`));
         files.delete(id);
         stats.filesRequested++;
-        queue = queue.then(() => sendFile(stream, id, file, stats)).catch(fail);
+        queue.push(() => sendFile(send, id, file, stats));
       } else if (p.type === PacketType.FIN) {
         finReceived = true;
-        queue.then(() => {
+        queue.drained().then(() => {
+          if (done) return;
           stream.write({ type: PacketType.FIN });
           stream.end();
           done = true;
+          stats.durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
           resolve(stats);
         }, fail);
       } else if (p.type === PacketType.ERR) {
         fail(new Error(`file sync of "${ctxName}": error from receiver: ${p.data?.toString() ?? ''}`));
       }
     });
-    walkStats(stream, dir, opts, files, stats).catch((e: Error) => {
+    walkStats(send, dir, opts, files, stats).catch((e: Error) => {
       stream.write({ type: PacketType.ERR, data: Buffer.from(e.message) });
       fail(e);
     });
@@ -120,13 +161,13 @@ export function isRegular(goMode: number): boolean {
   return ((goMode & modeType) >>> 0) === 0;
 }
 
-async function walkStats(stream: PacketStream, dir: string, opts: WalkOptions, files: Map<number, string>, stats: SyncStats): Promise<void> {
+async function walkStats(send: Send, dir: string, opts: WalkOptions, files: Map<number, string>, stats: SyncStats): Promise<void> {
   let id = 0;
   for await (const entry of walkContext(dir, opts)) {
     if (isRegular(entry.stat.mode)) files.set(id, entry.abs);
     id++;
     stats.entries++;
-    await send(stream, { type: PacketType.STAT, stat: entry.stat });
+    await send({ type: PacketType.STAT, stat: entry.stat });
   }
-  await send(stream, { type: PacketType.STAT }); // empty STAT = end of walk
+  await send({ type: PacketType.STAT }); // empty STAT = end of walk
 }

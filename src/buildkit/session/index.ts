@@ -38,6 +38,8 @@ export interface Session {
   sharedKey: string;
   /** Every FileSync.DiffCopy finished so far, in order. */
   syncs: SyncStats[];
+  /** How many Health.Check calls the daemon made on this session. */
+  readonly healthChecks: number;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startSession(conn: BuildkitConnection, opts: SessionOption
   const id = randomBytes(16).toString('hex');
   const sharedKey = opts.sharedKey ?? sharedKeyFor(opts.projectDir);
   const syncs: SyncStats[] = [];
+  let healthChecks = 0;
   const { server, methods } = buildSessionServer({
     contexts: opts.contexts,
     secrets: opts.secrets,
@@ -69,6 +72,7 @@ export async function startSession(conn: BuildkitConnection, opts: SessionOption
     env: opts.env ?? process.env,
     onError: opts.onError,
     onSync: (s) => syncs.push(s),
+    onHealthCheck: () => healthChecks++,
   });
   const headers = sessionHeaders(id, path.basename(path.resolve(opts.projectDir)), sharedKey, methods);
   let transport: Duplex;
@@ -85,6 +89,9 @@ export async function startSession(conn: BuildkitConnection, opts: SessionOption
     id,
     sharedKey,
     syncs,
+    get healthChecks() {
+      return healthChecks;
+    },
     async close() {
       if (closed) return;
       closed = true;

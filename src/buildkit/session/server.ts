@@ -19,13 +19,18 @@ export interface SessionServices {
   onError?: (e: Error) => void;
   /** Each finished FileSync.DiffCopy. */
   onSync?: (stats: SyncStats) => void;
+  /** Each Health.Check the daemon made (it checks every 5 s; missed checks close the session). */
+  onHealthCheck?: () => void;
 }
 
 const SERVING = 1;
 
-function healthService(): grpc.UntypedServiceImplementation {
+function healthService(onCheck?: () => void): grpc.UntypedServiceImplementation {
   return {
-    Check: (_call: unknown, cb: grpc.sendUnaryData<{ status: number }>) => cb(null, { status: SERVING }),
+    Check: (_call: unknown, cb: grpc.sendUnaryData<{ status: number }>) => {
+      onCheck?.();
+      cb(null, { status: SERVING });
+    },
   };
 }
 
@@ -59,7 +64,7 @@ export function buildSessionServer(s: SessionServices): { server: grpc.Server; m
     server.addService(def, impl);
     methods.push(...methodPaths(def).filter((p) => p.split('/').pop()! in impl));
   };
-  add(serviceDefinition('grpc.health.v1.Health'), healthService());
+  add(serviceDefinition('grpc.health.v1.Health'), healthService(s.onHealthCheck));
   if (Object.keys(s.contexts).length > 0) {
     add(fileSyncDefinition(), fileSyncService(s));
   }

@@ -17,10 +17,10 @@ import { localDirReceiver, startSession, type SessionOptions } from './index';
 const BASE = 'cogpack.local/debian-python:bookworm';
 const SCRIPT = 'cat /ctx/hello.txt > /out/result && cat /run/secrets/tok >> /out/result && cd /ctx && find . | sort > /out/listing';
 
-function definitionFor(sessionId: string): Record<string, unknown> {
+function definitionFor(sessionId: string, script = SCRIPT): Record<string, unknown> {
   const ctx = State.local('context', { sessionId, sharedKeyHint: 'context' });
   const res = State.image(BASE, { resolveMode: 'local' }).run({
-    args: ['sh', '-c', SCRIPT],
+    args: ['sh', '-c', script],
     mounts: [
       { type: 'bind', dest: '/ctx', from: ctx, readonly: true },
       { type: 'bind', dest: '/out', from: State.scratch() },
@@ -32,10 +32,10 @@ function definitionFor(sessionId: string): Record<string, unknown> {
   return Def.toObject(Def.decode(marshal(res.mount('/out')).definition), { longs: String }) as Record<string, unknown>;
 }
 
-function solve(conn: BuildkitConnection, sessionId: string, exporter: string): Promise<Record<string, unknown>> {
+function solve(conn: BuildkitConnection, sessionId: string, exporter: string, script?: string): Promise<Record<string, unknown>> {
   const req = {
     Ref: randomBytes(12).toString('hex'),
-    Definition: definitionFor(sessionId),
+    Definition: definitionFor(sessionId, script),
     Session: sessionId,
     Exporters: [{ Type: exporter, Attrs: {} }],
     ExporterDeprecated: exporter,
@@ -137,6 +137,17 @@ describeWithDaemon('session against the real daemon', (env) => {
       await session.close();
     }
     expect(fs.readFileSync(path.join(dest, 'result'), 'utf8')).toBe('via control session\ntok-value-1');
+  }, 60_000);
+
+  it('answers the daemon\'s health checks during a long solve', async () => {
+    const dir = contextDir({ 'hello.txt': `long ${randomBytes(4).toString('hex')}\n` });
+    const session = await startSession(conn, options(dir, { fileSend: () => fs.createWriteStream('/dev/null') }));
+    try {
+      await solve(conn, session.id, 'tar', `sleep 11 && ${SCRIPT}`);
+    } finally {
+      await session.close();
+    }
+    expect(session.healthChecks).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('fails the solve when the secret id is unknown to the session', async () => {

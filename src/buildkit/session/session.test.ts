@@ -120,7 +120,7 @@ describe('startSession', () => {
     });
     expect(seen).toEqual(['a.py']);
     await new Promise((r) => setTimeout(r, 50));
-    expect(env.session.syncs).toEqual([{ context: 'context', entries: 1, filesRequested: 1, bytesSent: 1 }]);
+    expect(env.session.syncs).toMatchObject([{ context: 'context', entries: 1, filesRequested: 1, bytesSent: 1 }]);
     const bad = new grpc.Metadata();
     bad.set('dir-name', 'other');
     const call = fsync.DiffCopy(bad);

@@ -37,7 +37,27 @@ function type(name: string): protobuf.Type {
   return protoRoot().lookupType(name);
 }
 
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+}
+
+/** DATA packets are the bulk of a transfer: encoded by hand (type=1, ID=3, data=4) to skip a copy. */
+function encodeData(id: number, data: Buffer | undefined): Buffer {
+  const head = [0x08, PacketType.DATA];
+  if (id) head.push(0x18, ...varint(id));
+  if (!data || data.length === 0) return Buffer.from(head);
+  head.push(0x22, ...varint(data.length));
+  return Buffer.concat([Buffer.from(head), data]);
+}
+
 export function encodePacket(p: Packet): Buffer {
+  if (p.type === PacketType.DATA && !p.stat) return encodeData(p.ID ?? 0, p.data);
   const T = type('fsutil.types.Packet');
   // proto3 leaves zero values off the wire; protobufjs would write an explicit `type: 0`.
   const { type: t, ...rest } = p;
