@@ -31,7 +31,10 @@ rootfs_tarball() {
     tmp="$BK_CACHE/rootfs-$kind.tmp"
     rm -rf "$tmp" && mkdir -p "$tmp"
     log "debootstrap --variant=minbase $suite ($include); takes about a minute"
+    # One retry: a dropped connection to the archive should not fail a CI run.
     debootstrap --variant=minbase --include="$include" "$suite" "$tmp" "$MIRROR" >"$BK_CACHE/debootstrap-$kind.log" 2>&1 \
+      || { log "debootstrap failed; retrying once"; rm -rf "$tmp" && mkdir -p "$tmp" \
+        && debootstrap --variant=minbase --include="$include" "$suite" "$tmp" "$MIRROR" >>"$BK_CACHE/debootstrap-$kind.log" 2>&1; } \
       || { tail -n 20 "$BK_CACHE/debootstrap-$kind.log" >&2; die "debootstrap $suite failed"; }
     # Smaller and closer to the images we stand in for: no apt lists/caches, no logs. python:3.11-slim lets
     # pip install into the system interpreter, so drop Debian's PEP 668 marker too.

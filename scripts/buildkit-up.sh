@@ -33,7 +33,7 @@ apt_private() {
   apt-get -q -o Dir::Etc::SourceList="$APT_DIR/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::State::Lists="$APT_DIR/lists" -o Dir::Cache="$APT_DIR/cache" \
     -o Dir::State::Status=/var/lib/dpkg/status -o APT::Get::List-Cleanup=0 \
-    -o APT::Sandbox::User=root "$@"  # the private dirs are not readable by _apt
+    -o APT::Sandbox::User=root -o Acquire::Retries=3 "$@"  # the private dirs are not readable by _apt
 }
 fetch_trixie_debs() {
   mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$APT_DIR/debs"
@@ -75,8 +75,8 @@ command -v iptables >/dev/null || missing+=(iptables)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "apt-get install ${missing[*]} (bookworm)"
-  apt-get -q update >&2
-  DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends "${missing[@]}" >&2
+  apt-get -q -o Acquire::Retries=3 update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o Acquire::Retries=3 install -y --no-install-recommends "${missing[@]}" >&2
 fi
 
 # --- 3. dockerd in its own session, surviving this script ---
