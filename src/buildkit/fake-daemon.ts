@@ -45,7 +45,10 @@ export async function startFakeBuildkitd(impl: ControlImpl = {}): Promise<FakeDa
   return {
     socketPath,
     sessions: [],
-    close: () => new Promise((resolve) => server.tryShutdown(() => { server.forceShutdown(); fs.rmSync(dir, { recursive: true, force: true }); resolve(); })),
+    close: async () => {
+      server.forceShutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,0 +1,95 @@
+import * as grpc from '@grpc/grpc-js';
+import { encodeSolveRequest, solve } from './solve';
+import { protoType } from './protos';
+import { connectBuildkit } from './connection';
+import { startFakeBuildkitd } from './fake-daemon';
+import { BuildError, DaemonError, InterruptedError } from './errors';
+
+const definition = Uint8Array.from([0x0a, 0x03, 1, 2, 3]);
+
+describe('solve', () => {
+  it('sends the Definition bytes verbatim and mirrors the first exporter into the deprecated fields', () => {
+    const buf = encodeSolveRequest('r1', { definition, exporters: [{ type: 'moby', attrs: { name: 'x', a: '1' } }], sessionId: 's' });
+    const T = protoType('moby.buildkit.v1.SolveRequest');
+    const back = T.toObject(T.decode(buf), { bytes: Buffer }) as any;
+    expect(back.Ref).toBe('r1');
+    expect(back.Session).toBe('s');
+    expect(back.ExporterDeprecated).toBe('moby');
+    expect(back.ExporterAttrsDeprecated).toEqual({ a: '1', name: 'x' });
+    expect(back.Exporters).toEqual([{ Type: 'moby', Attrs: { a: '1', name: 'x' } }]);
+    expect(Buffer.from(buf).subarray(buf.length - definition.length)).toEqual(Buffer.from(definition));
+  });
+
+  it('streams Status while solving and returns the exporter response', async () => {
+    let seenRef = '';
+    const fake = await startFakeBuildkitd({
+      Solve: (call: any, cb: any) => {
+        seenRef = call.request.Ref;
+        setTimeout(() => cb(null, { ExporterResponse: { 'containerimage.digest': 'sha256:abc' } }), 50);
+      },
+      Status: (call: any) => {
+        call.write({ vertexes: [{ digest: 'd1', name: 'RUN x', cached: true }] });
+        call.end();
+      },
+    });
+    const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
+    const seen: string[] = [];
+    const res = await solve(conn, { definition, exporters: [], onStatus: (s) => seen.push(s.vertexes![0].name!) });
+    expect(res.exporterResponse['containerimage.digest']).toBe('sha256:abc');
+    expect(res.ref).toBe(seenRef);
+    expect(seen).toEqual(['RUN x']);
+    expect(res.vertices.get('d1')?.cached).toBe(true);
+    conn.close();
+    await fake.close();
+  });
+
+  it('names the failing step and its exit code as a build error (exit 1)', async () => {
+    const fake = await startFakeBuildkitd({
+      Solve: (_call: any, cb: any) => setTimeout(() => cb({ code: grpc.status.UNKNOWN, details: 'process "/bin/sh -c false" did not complete successfully: exit code: 7' }), 30),
+      Status: (call: any) => {
+        call.write({ vertexes: [{ digest: 'd1', name: 'install deps', error: 'exit code: 7' }] });
+        call.end();
+      },
+    });
+    const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
+    const err = await solve(conn, { definition, exporters: [] }).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect(err.exitCode).toBe(1);
+    expect(err.toOneLine()).toBe('step "install deps" failed with exit code 7 [E_RUN_FAILED]');
+    conn.close();
+    await fake.close();
+  });
+
+  it('reports a daemon that drops the connection mid-build (exit 3)', async () => {
+    let fake = await startFakeBuildkitd({
+      Solve: () => setTimeout(() => void fake.close(), 50), // never answers; the server goes away
+      Status: () => undefined,
+    });
+    const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
+    const err = await solve(conn, { definition, exporters: [] }).catch((e) => e);
+    expect(err).toBeInstanceOf(DaemonError);
+    expect(err.exitCode).toBe(3);
+    expect(err.toOneLine()).toMatch(/went away mid-build/);
+    conn.close();
+  });
+
+  it('cancels the Solve call on abort and reports an interruption (exit 130)', async () => {
+    let cancelled = false;
+    let statusCall: any;
+    const fake = await startFakeBuildkitd({
+      // like BuildKit: cancelling Solve tears the job down, which ends its Status stream
+      Solve: (call: any) => call.on('cancelled', () => { cancelled = true; statusCall.end(); }),
+      Status: (call: any) => (statusCall = call),
+    });
+    const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const err = await solve(conn, { definition, exporters: [], signal: ac.signal }).catch((e) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect(err.exitCode).toBe(130);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(cancelled).toBe(true);
+    conn.close();
+    await fake.close();
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * One BuildKit solve: Control.Solve with a marshalled Definition, exporters, session and cache options,
+ * Status streamed to a callback at the same time, and cancellation that really stops the daemon-side job.
+ */
+import { randomBytes } from 'crypto';
+import * as grpc from '@grpc/grpc-js';
+import * as protobuf from 'protobufjs';
+import type { BuildkitConnection } from './connection';
+import { protoType } from './protos';
+import type { StatusResponse, Vertex } from './status-types';
+import { solveError } from './solve-errors';
+import { InterruptedError } from './errors';
+
+export interface ExporterSpec {
+  type: string;
+  attrs: Record<string, string>;
+}
+
+export interface CacheEntry {
+  type: string;
+  attrs: Record<string, string>;
+}
+
+export interface SolveOptions {
+  /** marshalled pb.Definition; sent byte-for-byte as SolveRequest field 2 */
+  definition: Uint8Array;
+  exporters: ExporterSpec[];
+  sessionId?: string;
+  frontendAttrs?: Record<string, string>;
+  cacheImports?: CacheEntry[];
+  cacheExports?: CacheEntry[];
+  entitlements?: string[];
+  onStatus?: (status: StatusResponse) => void;
+  /** abort → the Solve call is cancelled, which makes the daemon cancel the job and kill its processes */
+  signal?: AbortSignal;
+  /** build id (also used for Status); random when absent (it never reaches an image) */
+  ref?: string;
+}
+
+export interface SolveResult {
+  ref: string;
+  exporterResponse: Record<string, string>;
+  /** every vertex as last reported, keyed by digest */
+  vertices: Map<string, Vertex>;
+}
+
+const SOLVE_PATH = '/moby.buildkit.v1.Control/Solve';
+
+/** SolveRequest without Definition, then field 2 appended as raw bytes (protobuf allows any field order). */
+export function encodeSolveRequest(ref: string, opts: SolveOptions): Buffer {
+  const T = protoType('moby.buildkit.v1.SolveRequest');
+  const first = opts.exporters[0];
+  const msg = T.fromObject({
+    Ref: ref,
+    ExporterDeprecated: first?.type,
+    ExporterAttrsDeprecated: sortedRecord(first?.attrs),
+    Session: opts.sessionId,
+    FrontendAttrs: sortedRecord(opts.frontendAttrs),
+    Cache: opts.cacheImports?.length || opts.cacheExports?.length
+      ? { Imports: opts.cacheImports ?? [], Exports: opts.cacheExports ?? [] }
+      : undefined,
+    Entitlements: opts.entitlements,
+    Exporters: opts.exporters.map((e) => ({ Type: e.type, Attrs: sortedRecord(e.attrs) })),
+  });
+  const head = T.encode(msg).finish();
+  const w = protobuf.Writer.create();
+  w.uint32((2 << 3) | 2).bytes(opts.definition);
+  return Buffer.concat([head, w.finish()]);
+}
+
+function sortedRecord(r?: Record<string, string>): Record<string, string> | undefined {
+  if (!r) return undefined;
+  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
+}
+
+function decodeSolveResponse(buf: Buffer): { ExporterResponse?: Record<string, string> } {
+  const T = protoType('moby.buildkit.v1.SolveResponse');
+  return T.toObject(T.decode(buf), { longs: String }) as { ExporterResponse?: Record<string, string> };
+}
+
+export function newBuildRef(): string {
+  return randomBytes(13).toString('hex');
+}
+
+export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promise<SolveResult> {
+  const ref = opts.ref ?? newBuildRef();
+  const vertices = new Map<string, Vertex>();
+  if (opts.signal?.aborted) throw new InterruptedError();
+  const solveCall = startSolve(conn.control, ref, opts);
+  const statusDone = streamStatus(conn.control, ref, vertices, opts.onStatus);
+  const onAbort = (): void => solveCall.call.cancel();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const res = await solveCall.result;
+    await statusDone.finished(2_000);
+    return { ref, exporterResponse: res.ExporterResponse ?? {}, vertices };
+  } catch (e) {
+    // the status stream ends when the daemon has torn the job down; wait for it so nothing is left running
+    await statusDone.finished(opts.signal?.aborted ? 10_000 : 2_000);
+    if (opts.signal?.aborted) throw new InterruptedError();
+    throw solveError(e as grpc.ServiceError, vertices, conn.addr);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    statusDone.stop();
+  }
+}
+
+function startSolve(control: grpc.Client, ref: string, opts: SolveOptions): { call: grpc.ClientUnaryCall; result: Promise<{ ExporterResponse?: Record<string, string> }> } {
+  let call!: grpc.ClientUnaryCall;
+  const result = new Promise<{ ExporterResponse?: Record<string, string> }>((resolve, reject) => {
+    call = control.makeUnaryRequest(
+      SOLVE_PATH,
+      (arg: Buffer) => arg,
+      decodeSolveResponse,
+      encodeSolveRequest(ref, opts),
+      new grpc.Metadata(),
+      {},
+      (err, res) => (err ? reject(err) : resolve(res ?? {})),
+    );
+  });
+  return { call, result };
+}
+
+interface StatusHandle {
+  /** resolves when the stream ended, or after `ms` */
+  finished(ms: number): Promise<void>;
+  stop(): void;
+}
+
+function streamStatus(control: grpc.Client, ref: string, vertices: Map<string, Vertex>, onStatus?: (s: StatusResponse) => void): StatusHandle {
+  const stream = (control as any).Status({ Ref: ref }) as grpc.ClientReadableStream<StatusResponse>;
+  const ended = new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.on('error', () => resolve());
+  });
+  stream.on('data', (msg: StatusResponse) => {
+    for (const v of msg.vertexes ?? []) vertices.set(v.digest, { ...vertices.get(v.digest), ...v });
+    onStatus?.(msg);
+  });
+  return {
+    finished: (ms) => Promise.race([ended, new Promise<void>((r) => setTimeout(r, ms).unref())]),
+    stop: () => stream.cancel(),
+  };
+}
