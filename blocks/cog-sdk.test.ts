@@ -1,0 +1,24 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planOf, stageOf, tempProject } from './support/temp-project';
+
+const cog = 'build:\n  python_version: "3.12"\n  sdk_version: "0.16.8"\nrun: "predict.py:Predictor"\n';
+
+describe('cog-sdk block', () => {
+  it('installs the pinned SDK from PyPI after the requirements', async () => {
+    const plan = await planOf(tempProject({ 'cog.yaml': cog }));
+    const op = stageOf(plan, 'sdk:cog-sdk')!.operations[0];
+    expect(op.op === 'exec' && op.args).toEqual(['python3.12', '-m', 'pip', 'install', 'cog==0.16.8']);
+  });
+
+  it('is skipped with none (flag or COGPACK_COG_SDK) and reads a wheel through its own context', async () => {
+    const dir = tempProject({ 'cog.yaml': cog, 'dist/cog-0.17.0-py3-none-any.whl': 'zip' });
+    expect(stageOf(await planOf(dir, { cogSdk: 'none' }), 'sdk:cog-sdk')).toBeUndefined();
+    expect(stageOf(await planOf(dir, { env: { COGPACK_COG_SDK: 'none' } }), 'sdk:cog-sdk')).toBeUndefined();
+    const plan = await planOf(dir, { cogSdk: join(dir, 'dist', 'cog-0.17.0-py3-none-any.whl') });
+    expect(plan.contexts['cog-sdk']).toEqual({ path: 'dist', exclude: [], include: ['cog-0.17.0-py3-none-any.whl'] });
+    expect(JSON.stringify(plan)).not.toContain(dir);
+    writeFileSync(join(dir, 'x.txt'), '');
+    await expect(planOf(dir, { cogSdk: join(dir, 'x.txt') })).rejects.toMatchObject({ code: 'E_COG_SDK' });
+  });
+});

@@ -1,0 +1,27 @@
+import { openSync, closeSync, ftruncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { planOf, stageOf, tempProject } from './support/temp-project';
+
+describe('weights block', () => {
+  it('moves files at least the threshold into their own stage and out of the source context', async () => {
+    const dir = tempProject({ 'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n', 'predict.py': 'x = 1\n', 'models/small.txt': 'tiny\n' });
+    // a sparse 12 MiB file: large by size, free on disk, never committed
+    const fd = openSync(join(dir, 'models', 'big.safetensors'), 'w');
+    ftruncateSync(fd, 12 * 1024 * 1024);
+    closeSync(fd);
+    const plan = await planOf(dir);
+    const w = stageOf(plan, 'weights:weights')!;
+    expect(w.source).toEqual({ type: 'scratch' });
+    expect(w.operations).toEqual([expect.objectContaining({ op: 'copy', src: '/models/big.safetensors', dest: '/src/models/big.safetensors' })]);
+    expect(plan.contexts.weights.include).toEqual(['models/big.safetensors']);
+    expect(plan.contexts.source.exclude).toContain('models/big.safetensors');
+    const phases = plan.export_phases.map((p) => p.name);
+    expect(phases.indexOf('weights')).toBeLessThan(phases.indexOf('code'));
+  });
+
+  it('honours COGPACK_WEIGHTS_THRESHOLD_MB', async () => {
+    const dir = tempProject({ 'main.py': 'print(1)\n', 'requirements.txt': '', 'blob.bin': 'x'.repeat(2 * 1024 * 1024) });
+    expect(stageOf(await planOf(dir), 'weights:weights')).toBeUndefined();
+    expect(stageOf(await planOf(dir, { env: { COGPACK_WEIGHTS_THRESHOLD_MB: '1' } }), 'weights:weights')).toBeDefined();
+  });
+});

@@ -1,0 +1,27 @@
+import { tempProject } from '../../blocks/support/temp-project';
+import { parseRequirementsFile } from './requirements';
+
+describe('parseRequirementsFile', () => {
+  it('follows -r includes relative to the including file and keeps file:line for every line', () => {
+    const dir = tempProject({
+      'reqs/main.txt': '--extra-index-url https://x.example/simple\n-r common.txt\n\n# c\nrich==13.7.1 \\\n  --hash=sha256:ab\n',
+      'reqs/common.txt': '--find-links ../wheels\n--no-index\nnumpy>=1.26 ; python_version >= "3.10"\n./../wheels/a-1.0-py3-none-any.whl\n',
+    });
+    const r = parseRequirementsFile(dir, 'reqs/main.txt', {});
+    expect(r.files).toEqual(['reqs/main.txt', 'reqs/common.txt']);
+    expect(r.extraIndexUrls).toEqual(['https://x.example/simple']);
+    expect(r.findLinks).toEqual([{ value: 'wheels', local: true }]);
+    expect(r.noIndex).toBe(true);
+    expect(r.requirements.map((q) => [q.name, q.constraint, q.local, `${q.file}:${q.line}`])).toEqual([
+      ['numpy', '>=1.26', undefined, 'reqs/common.txt:3'],
+      ['a', '', 'wheels/a-1.0-py3-none-any.whl', 'reqs/common.txt:4'],
+      ['rich', '==13.7.1', undefined, 'reqs/main.txt:5'],
+    ]);
+  });
+
+  it('rejects paths that leave the project and unknown options', () => {
+    const dir = tempProject({ 'r.txt': '-r ../../etc/passwd\n', 'o.txt': '--frobnicate\n' });
+    expect(() => parseRequirementsFile(dir, 'r.txt', {})).toThrow(expect.objectContaining({ code: 'E_PATH_ESCAPES', file: 'r.txt', line: 1 }));
+    expect(() => parseRequirementsFile(dir, 'o.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_OPTION' }));
+  });
+});
