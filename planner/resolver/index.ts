@@ -16,24 +16,25 @@
  *     gpu, has a wheel for a CUDA with an image. Among its wheels: the `+cuXYZ`/`+cpu` suffix if given;
  *     else one whose CUDA the user (or TensorFlow) asked for exactly; else the HIGHEST CUDA (cog rule);
  *     a user/TF CUDA newer than every wheel of the same major keeps the user's CUDA base and the highest
- *     older wheel (warning); no wheel of that major is a conflict naming torch and cuda. gpu off → +cpu.
- *  5. CUDA with gpu and neither framework: the newest imaged CUDA the user allows, else 11.8 (cog default,
+ *     older wheel (warning); no wheel of that major is a conflict naming torch and cuda. A user cudnn only
+ *     admits wheels whose CUDA has an image with that cuDNN (cog would fail instead). gpu off → +cpu.
+ *  5. CUDA with gpu and neither framework: the newest imaged CUDA the user allows (preferring one with the
+ *     user's cuDNN), else 11.8 (cog default,
  *     planner/data/base-images.json). With gpu off, cuda/cudnn requests are ignored with a warning.
  *  6. cuDNN: TensorFlow's major if it has an image for the CUDA (else the highest, with a warning); otherwise
  *     the HIGHEST major with an image that the user allows (cog rule).
  *  7. Base image: CPU python:<X.Y>-slim; GPU nvidia/cuda tag with the CUDA minor and cuDNN, newest CUDA patch
  *     (or the user's patch), then newest Ubuntu (cog rule); then the image map.
  *  8. Other python packages are not picked (pip/uv do that): their constraints are recorded, and an exact
- *     pin outside another requester's constraint is a conflict.
+ *     pin outside another requester's constraint is a conflict. Names are compared PEP 503-normalised.
  */
-import type { Dependency } from '../plan-schema';
-import { loadResolverData, type CudaRow, type ResolverData } from '../data';
-import type { DependencyRequest, Resolution, ResolveOptions, TensorflowChoice, TorchChoice } from './types';
-import { normaliseAll, type Constrained } from './constraints';
+import { loadResolverData } from '../data';
+import type { DependencyRequest, Resolution, ResolveOptions } from './types';
+import { normaliseAll } from './constraints';
 import { imagesFor } from './cuda';
 import { chooseCudnn, cudaForTensorflow, cudaImage, cudaWithoutFramework, userCudaMinors } from './cuda-choice';
-import { cpuBaseImage, gpuBaseImage } from './base-image';
-import { provenance, recordSystem, resolvePackage } from './packages';
+import { assemble } from './assemble';
+import { group, TF_NAMES, TORCH_FAMILY, type Ctx, type GpuTarget } from './context';
 import { choosePython, pythonCandidates } from './python';
 import { chooseTensorflow } from './tensorflow';
 import { chooseTorch, type TorchResult } from './torch';
@@ -41,32 +42,9 @@ import { validateRequests } from './requests';
 
 export type { DependencyRequest, Resolution, ResolveOptions } from './types';
 
-const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
-const TF_NAMES = ['tensorflow', 'tensorflow-cpu', 'tensorflow-gpu'];
-
-interface Grouped {
-  byName: Map<string, DependencyRequest[]>;
-  get(name: string): DependencyRequest[];
-}
-
-function group(requests: DependencyRequest[]): Grouped {
-  const byName = new Map<string, DependencyRequest[]>();
-  for (const r of requests) {
-    const key = r.kind === 'system' ? `system:${r.name}` : r.name;
-    byName.set(key, [...(byName.get(key) ?? []), r]);
-  }
-  return { byName, get: (name) => byName.get(name) ?? [] };
-}
-
-interface GpuTarget {
-  row: CudaRow;
-  minor: string;
-  cudaBy: DependencyRequest;
-}
-
 /** Steps 5–7 for gpu: the CUDA minor (unless a framework fixed it), the cuDNN and the image row. */
 function gpuTarget(ctx: Ctx, torch: TorchResult | undefined, fixedCuda: string | undefined): GpuTarget {
-  const { data, cudaItems, g, warnings } = ctx;
+  const { data, cudaItems, warnings } = ctx;
   const minor = fixedCuda ?? torch?.hostCuda ?? cudaWithoutFramework(data.cuda, cudaItems, ctx.cudnnItems, data.baseImages.gpu.default_cuda);
   const cudaBy = cudaDecider(ctx, torch, minor);
   const userRanges = cudaItems.map((i) => i.spec);
@@ -74,18 +52,6 @@ function gpuTarget(ctx: Ctx, torch: TorchResult | undefined, fixedCuda: string |
   const tf = ctx.tf?.cudnn ? { major: ctx.tf.cudnn, req: ctx.tfReq as DependencyRequest } : undefined;
   const cudnn = chooseCudnn({ rows: data.cuda, minor, cudaRanges, user: ctx.cudnnItems, tf, cudaBy, warnings });
   return { row: cudaImage(data.cuda, minor, cudnn, cudaRanges), minor, cudaBy };
-}
-
-interface Ctx {
-  data: ResolverData;
-  g: Grouped;
-  opts: ResolveOptions;
-  warnings: string[];
-  python: Constrained[];
-  cudaItems: Constrained[];
-  cudnnItems: Constrained[];
-  tf?: TensorflowChoice;
-  tfReq?: DependencyRequest;
 }
 
 function resolveTorch(ctx: Ctx, pythons: string[], fixedCuda: string | undefined): TorchResult {
@@ -134,56 +100,4 @@ export function resolve(requests: DependencyRequest[], opts: ResolveOptions): Re
 
   const gpu = opts.gpu ? gpuTarget(ctx, torch, fixedCuda) : undefined;
   return assemble(ctx, { python, torch, gpu });
-}
-
-interface Chosen {
-  python: string;
-  torch?: TorchResult;
-  gpu?: GpuTarget;
-}
-
-function torchChoice(t: TorchResult): TorchChoice {
-  const c = t.chosen;
-  return { version: c.version, variant: c.variant, index_url: c.indexUrl, torchvision: c.torchvision, torchaudio: c.torchaudio, cuda: c.cuda };
-}
-
-/** Builds Plan.dependencies: every requested name plus the chosen python/cuda/cudnn, keys sorted. */
-function dependencies(ctx: Ctx, chosen: Chosen): Record<string, Dependency> {
-  const deps: Record<string, Dependency> = {};
-  const { g } = ctx;
-  const picked: Record<string, string | undefined> = {
-    python: chosen.python,
-    torch: chosen.torch && (chosen.torch.chosen.indexUrl ? `${chosen.torch.chosen.version}+${chosen.torch.chosen.variant}` : chosen.torch.chosen.version),
-    torchvision: chosen.torch?.chosen.torchvision,
-    torchaudio: chosen.torch?.chosen.torchaudio,
-    cuda: chosen.gpu?.minor,
-    cudnn: chosen.gpu?.row.CuDNN,
-  };
-  for (const name of TF_NAMES) picked[name] = ctx.tf?.version;
-  for (const [key, reqs] of g.byName) {
-    if (reqs[0].kind === 'system') deps[key] = recordSystem(reqs);
-    else if (key in picked && picked[key] !== undefined) deps[key] = { name: key, ...provenance(reqs), resolved_version: picked[key] as string };
-    else if (reqs[0].kind === 'python-package') deps[key] = resolvePackage(reqs);
-  }
-  deps.python ??= { name: 'python', provider: 'resolver', requested_version: '', resolved_version: chosen.python, source: 'default' };
-  if (chosen.torch) deps.torch ??= { name: 'torch', ...provenance(TORCH_FAMILY.flatMap((n) => g.get(n))), requested_version: '', resolved_version: picked.torch as string };
-  if (chosen.gpu) {
-    deps.cuda ??= { name: 'cuda', provider: 'resolver', requested_version: '', resolved_version: chosen.gpu.minor, source: chosen.gpu.cudaBy.source };
-    deps.cudnn ??= { name: 'cudnn', provider: 'resolver', requested_version: '', resolved_version: chosen.gpu.row.CuDNN, source: `nvidia/cuda images for CUDA ${chosen.gpu.minor}` };
-  }
-  return Object.fromEntries(Object.keys(deps).sort().map((k) => [k, deps[k]]));
-}
-
-function assemble(ctx: Ctx, chosen: Chosen): Resolution {
-  const { data, opts } = ctx;
-  const resolution: Resolution = {
-    dependencies: dependencies(ctx, chosen),
-    python: chosen.python,
-    baseImage: chosen.gpu ? gpuBaseImage(data.baseImages, chosen.gpu.row, opts.imageMap) : cpuBaseImage(data.baseImages, chosen.python, opts.imageMap),
-    warnings: ctx.warnings,
-  };
-  if (chosen.torch) resolution.torch = torchChoice(chosen.torch);
-  if (ctx.tf) resolution.tensorflow = ctx.tf;
-  if (chosen.gpu) resolution.cuda = { version: chosen.gpu.minor, cudnn: chosen.gpu.row.CuDNN };
-  return resolution;
 }

@@ -1,0 +1,57 @@
+/**
+ * The state one resolve() call threads through its steps: requests grouped by (PEP 503 normalised) name,
+ * normalised constraints, warnings, and what has been chosen so far.
+ */
+import type { CudaRow, ResolverData } from '../data';
+import type { DependencyRequest, ResolveOptions, TensorflowChoice } from './types';
+import type { Constrained } from './constraints';
+import type { TorchResult } from './torch';
+
+export const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
+export const TF_NAMES = ['tensorflow', 'tensorflow-cpu', 'tensorflow-gpu'];
+
+export interface Grouped {
+  byName: Map<string, DependencyRequest[]>;
+  get(name: string): DependencyRequest[];
+}
+
+/** PEP 503: `Torch_Vision` and `torch.vision` name the same distribution as `torch-vision`. */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** Groups requests by name; python packages by their PEP 503 name, apt packages under `system:<name>`. */
+export function group(requests: DependencyRequest[]): Grouped {
+  const byName = new Map<string, DependencyRequest[]>();
+  for (const r of requests) {
+    const req = r.kind === 'python-package' ? { ...r, name: normaliseName(r.name) } : r;
+    const key = req.kind === 'system' ? `system:${req.name}` : req.name;
+    byName.set(key, [...(byName.get(key) ?? []), req]);
+  }
+  return { byName, get: (name) => byName.get(name) ?? [] };
+}
+
+export interface Ctx {
+  data: ResolverData;
+  g: Grouped;
+  opts: ResolveOptions;
+  warnings: string[];
+  python: Constrained[];
+  cudaItems: Constrained[];
+  cudnnItems: Constrained[];
+  tf?: TensorflowChoice;
+  tfReq?: DependencyRequest;
+}
+
+export interface GpuTarget {
+  row: CudaRow;
+  minor: string;
+  /** the request (user's, or a synthetic one from the resolver) that decided the CUDA minor */
+  cudaBy: DependencyRequest;
+}
+
+export interface Chosen {
+  python: string;
+  torch?: TorchResult;
+  gpu?: GpuTarget;
+}
