@@ -19,6 +19,10 @@
  *   test can check which layers a plan change touched; `llb.result` is the image's top op (a Merge).
  * - `llb.dump()`: one readable entry per op (digest, kind, inputs, platform, description), as `cogpack llb --json`.
  * - Merge/Diff need BuildKit's `mergeop`/`diffop` caps: Docker must run with the containerd image store.
+ * - A secret mount needs a session even when optional ("no active sessions" otherwise); local sources too.
+ * - Plan symlinks become `ln -sfn` execs unless `symlinks: 'action'` (Docker 26.1's BuildKit v0.13 has no
+ *   FileActionSymlink and rejects the `file.symlink.create` cap).
+ * - `daemonPlan(base, marker)` in ./sample-plan builds on a real daemon with no session (see its comment).
  */
 export { planToLlb, type LlbOptions, type LlbResult } from './convert/plan-to-llb';
 export { mergeImageConfig, planImageConfig, DEFAULT_PATH, type OciImageConfig, type OciConfigBody } from './image-config';

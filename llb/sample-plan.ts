@@ -1,5 +1,5 @@
 /** Hand-written Plans for llb tests and the benchmark: a cog-like model image and an N-stage synthetic one. */
-import { PlanSchema, type PlanData, type Stage } from '../planner/plan-schema';
+import { PlanSchema, type Mount, type PlanData, type Stage } from '../planner/plan-schema';
 
 const RUNTIME = 'docker.io/library/python:3.11-slim';
 
@@ -67,4 +67,40 @@ export function syntheticPlan(n: number): PlanData {
     ], i % 3 === 0 ? 'diff' : 'squash')],
   }));
   return plan;
+}
+
+/**
+ * A plan a real daemon can build with no session (no contexts, no secrets), for integration tests of the
+ * layering: `export:one` (squash, cache + tmpfs mounts, writes /one.txt = `marker`), `export:two` (diff mode on
+ * phase `one`: deletes /etc/issue and copies a file from build stage `build:gen` via a bind mount: two execs →
+ * two layers), `export:three` (squash on the base, independent of `marker`: mkfile + symlink). Expected image:
+ * base layers + 4; changing `marker` changes layers one and two, never three. Solved on Docker 26.1.5 this way.
+ */
+export function daemonPlan(base: string, marker: string): PlanData {
+  const s = (id: string, source: Stage['source'], operations: Stage['operations'], layer: Stage['layer']): Stage =>
+    ({ id, name: id, block: 'test', source, operations, env: {}, dir: '/', provides: [], layer });
+  const run = (cmd: string, mounts: Mount[] = []) =>
+    ({ op: 'exec' as const, args: sh(cmd), env: {}, mounts, network: 'none' as const });
+  return PlanSchema.parse({
+    version: 1, platform: { os: 'linux', arch: 'amd64' }, stack: 'test', blocks: ['test'], dependencies: {},
+    base_image: { build: base, runtime: base, metadata: { packages: {} } },
+    build_phases: [{ name: 'build', stages: [s('build:gen', { type: 'image', ref: base }, [run('mkdir -p /out && echo generated > /out/gen.txt')], 'squash')] }],
+    export_phases: [
+      { name: 'one', stages: [s('one:marker', { type: 'image', ref: base }, [run(`echo ${marker} > /one.txt && test -d /scratch`, [
+        { type: 'cache', target: '/var/cache/cogpack-test', id: 'cogpack-test-cache', sharing: 'locked' },
+        { type: 'tmpfs', target: '/scratch', size: 1 << 20 },
+      ])], 'squash')] },
+      { name: 'two', stages: [s('two:delete', { type: 'phase', name: 'one' }, [
+        run('rm /etc/issue && echo two > /two.txt'),
+        run('cp /gen/gen.txt /gen-copy.txt', [{ type: 'bind', target: '/gen', from: { type: 'stage', id: 'build:gen' }, source: '/out', readonly: true }]),
+      ], 'diff')] },
+      { name: 'three', stages: [s('three:files', { type: 'image', ref: base }, [
+        { op: 'mkfile', path: '/three.txt', data: 'three\n', mode: 0o644 },
+        { op: 'symlink', target: '/three.txt', path: '/three-link' },
+      ], 'squash')] },
+    ],
+    export: { tags: [], labels: { 'org.cogpack.test': 'daemon-plan' }, entrypoint: [], cmd: ['cat', '/one.txt'], env: { COGPACK_TEST: '1' }, exposed_ports: [], working_dir: '/', user: '' },
+    contexts: {},
+    secrets: [],
+  });
 }

@@ -17,6 +17,8 @@ export interface GraphOptions {
   sessionId?: string;
   /** local.sharedkeyhint prefix; defaults to the context name alone */
   contextsSharedKey?: string;
+  /** `image.resolvemode` of every docker-image source; unset = the daemon's default */
+  imageResolveMode?: 'default' | 'pull' | 'local';
   /** default `exec`: Docker 26.1's BuildKit (v0.13) has no FileActionSymlink */
   symlinks?: SymlinkMode;
 }
@@ -52,7 +54,7 @@ export class PlanGraph implements InputResolver {
   resolve(input: Input): State {
     switch (input.type) {
       case 'scratch': return State.scratch();
-      case 'image': return State.image(input.ref);
+      case 'image': return this.image(input.ref);
       case 'context': return this.context(input.name);
       case 'stage': return this.stageResult(input.id);
       case 'phase': return this.phaseState(input.name);
@@ -61,6 +63,10 @@ export class PlanGraph implements InputResolver {
         return fail('E_PLAN_INPUT', `unknown input ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  private image(ref: string): State {
+    return State.image(ref, { resolveMode: this.opts.imageResolveMode });
   }
 
   private context(name: string): State {
@@ -137,7 +143,7 @@ export class PlanGraph implements InputResolver {
   }
 
   private baseOf(kind: 'build' | 'export'): State {
-    return State.image(kind === 'build' ? this.plan.base_image.build : this.plan.base_image.runtime);
+    return this.image(kind === 'build' ? this.plan.base_image.build : this.plan.base_image.runtime);
   }
 
   /** Merge([base, layer₁, …]): Op.inputs in layer order, never reordered. */

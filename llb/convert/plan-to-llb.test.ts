@@ -1,5 +1,5 @@
 import { decodeDefinition, decodeOp } from '../encode';
-import { samplePlan } from '../sample-plan';
+import { daemonPlan, samplePlan } from '../sample-plan';
 import { planToLlb } from './plan-to-llb';
 import type { PlanData } from '../../planner/plan-schema';
 
@@ -130,5 +130,21 @@ describe('planToLlb', () => {
     const r = planToLlb(p);
     expect(r.ops.find((o) => o.digest === r.result)!.kind).toBe('source');
     expect(r.stageLayers).toEqual([]);
+  });
+
+  it('sets image.resolvemode when asked', () => {
+    const r = planToLlb(samplePlan(), { imageResolveMode: 'local' });
+    const images = r.ops.filter((o) => o.op.source?.identifier.startsWith('docker-image://'));
+    expect(images.length).toBeGreaterThan(0);
+    for (const o of images) expect(o.op.source!.attrs).toEqual({ 'image.resolvemode': 'local' });
+  });
+
+  it('daemonPlan: three export stages, a marker that changes only the stages built on it', () => {
+    const a = planToLlb(daemonPlan('cogpack.local/debian-python:bookworm', 'a'));
+    const b = planToLlb(daemonPlan('cogpack.local/debian-python:bookworm', 'b'));
+    expect(a.stageLayers).toEqual(['one:marker', 'two:delete', 'three:files']);
+    expect(b.layerDigests['three:files']).toBe(a.layerDigests['three:files']);
+    expect(b.layerDigests['one:marker']).not.toBe(a.layerDigests['one:marker']);
+    expect(a.ops.some((o) => o.kind === 'source' && o.op.source!.identifier.startsWith('local://'))).toBe(false);
   });
 });

@@ -17,6 +17,8 @@ export interface LlbOptions {
   noCache?: boolean;
   /** prefix of `local.sharedkeyhint` (default: the context name alone) */
   contextsSharedKey?: string;
+  /** `image.resolvemode` on every docker-image source (`local` for images only in the daemon's store) */
+  imageResolveMode?: 'default' | 'pull' | 'local';
   /** `exec` (default, works on Docker 26.1 / BuildKit v0.13) or `action` (FileActionSymlink, BuildKit ≥ v0.19) */
   symlinks?: SymlinkMode;
 }
