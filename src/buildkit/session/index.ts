@@ -19,6 +19,7 @@ export { parseSecretSpec, parseSecretSpecs, type SecretSource } from './secrets'
 export { localDirReceiver, type LocalDirReceiver } from './local-dir';
 export type { ContextDir, SyncStats } from './file-sync';
 export type { FileSendTarget } from './file-send';
+export { sessionContexts, type PlanContext } from './contexts';
 
 export interface SessionOptions {
   projectDir: string;

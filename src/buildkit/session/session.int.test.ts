@@ -92,6 +92,23 @@ describeWithDaemon('session against the real daemon', (env) => {
     expect(indexes).toEqual([0]);
   }, 60_000);
 
+  it('streams an oci exporter tarball through FileSend', async () => {
+    const dir = contextDir({ 'hello.txt': 'oci export\n' });
+    const tarFile = path.join(dir, '..', `${path.basename(dir)}.oci.tar`);
+    const session = await startSession(conn, options(dir, { fileSend: () => fs.createWriteStream(tarFile) }));
+    let res: Record<string, unknown>;
+    try {
+      res = await solve(conn, session.id, 'oci');
+    } finally {
+      await session.close();
+    }
+    const out = untar(tarFile);
+    expect(fs.readFileSync(path.join(out, 'oci-layout'), 'utf8')).toContain('imageLayoutVersion');
+    const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    const digest = (res.ExporterResponse as Record<string, string>)['containerimage.digest'];
+    expect(index.manifests.map((m) => m.digest)).toContain(digest);
+  }, 60_000);
+
   it('receives a local exporter tree into a directory', async () => {
     const dir = contextDir({ 'hello.txt': 'local export\n' });
     const dest = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-local-out-')), 'out');
