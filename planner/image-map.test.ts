@@ -80,3 +80,34 @@ describe('loadImageMap and applyImageMap', () => {
     expect(applyImageMap('python:3.12-slim', map)).toBe('docker.io/library/python:3.12-slim');
   });
 });
+
+describe('wildcard entries', () => {
+  test('repo:* maps every tag, keeping it when DST ends in :*', () => {
+    const map = parseImageMap('nvidia/cuda:*=mirror.local/nvidia/cuda:*');
+    expect(map).toEqual({ 'docker.io/nvidia/cuda:*': 'mirror.local/nvidia/cuda:*' });
+    expect(applyImageMap('docker.io/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04', map)).toBe('mirror.local/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04');
+    expect(applyImageMap('nvidia/cudagl:11.4', map)).toBe('docker.io/nvidia/cudagl:11.4');
+  });
+
+  test('repo:* to one image maps every tag to it (the CUDA stand-in of the tests)', () => {
+    const map = parseImageMap('nvidia/cuda:*=cogpack.local/cuda-standin:bookworm');
+    expect(applyImageMap('nvidia/cuda:13.0.3-cudnn-devel-ubuntu24.04', map)).toBe('cogpack.local/cuda-standin:bookworm');
+  });
+
+  test('prefix/* rewrites everything under a registry or namespace; the longest prefix wins; exact entries beat wildcards', () => {
+    const map = parseImageMap('docker.io/*=mirror.local/dockerhub/*,nvidia/*=gpu.local/*,python:3.11-slim=cogpack.local/debian-python:bookworm');
+    expect(applyImageMap('python:3.12-slim', map)).toBe('mirror.local/dockerhub/library/python:3.12-slim');
+    expect(applyImageMap('nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04', map)).toBe('gpu.local/cuda:12.1.1-cudnn8-devel-ubuntu22.04');
+    expect(applyImageMap('python:3.11-slim', map)).toBe('cogpack.local/debian-python:bookworm');
+    expect(applyImageMap('ghcr.io/x/y:1', map)).toBe('ghcr.io/x/y:1');
+  });
+
+  test.each([
+    ['python:3.11-slim=mirror.local/python:*', /maps an image to a repository:\*/],
+    ['docker.io/*=mirror.local/python:3.11', /maps a prefix\/\* to an image/],
+    ['nvidia/cuda:*=gpu.local/*', /maps a repository:\* to a prefix\/\*/],
+    ['Bad/*=x/*', /invalid source image/],
+  ])('bad wildcard %j', (spec, msg) => {
+    expect(() => parseImageMap(spec)).toThrow(msg);
+  });
+});
