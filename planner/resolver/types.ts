@@ -35,7 +35,7 @@ export interface TorchChoice {
   version: string;
   /** the wheel's local tag, e.g. "cu121" or "cpu" */
   variant: string;
-  /** e.g. https://download.pytorch.org/whl/cu121 */
+  /** e.g. https://download.pytorch.org/whl/cu121 (no trailing slash); "" = PyPI's default wheel, add no index (torch 2.0.x +cu117) */
   index_url: string;
   torchvision?: string;
   torchaudio?: string;
@@ -52,7 +52,11 @@ export interface TensorflowChoice {
 }
 
 export interface Resolution {
-  /** every resolved dependency, keyed by name; becomes Plan.dependencies */
+  /**
+   * every resolved dependency, keyed by name; becomes Plan.dependencies. Python packages are keyed by their
+   * PEP 503 name, apt packages by `system:<name>`. resolved_version of packages pip resolves is the exact
+   * pin, else the combined specifier ("*" = any).
+   */
   dependencies: Record<string, Dependency>;
   /** full python minor version chosen, e.g. "3.11" */
   python: string;
