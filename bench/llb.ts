@@ -11,7 +11,8 @@ import { samplePlan, syntheticPlan } from '../llb/sample-plan';
 import type { PlanData } from '../planner/plan-schema';
 import { planProject } from '../planner/index';
 
-interface Sample { ms: number; ops: number; bytes: number }
+/** Wall time and CPU time (user+system) per run; on a shared, loaded machine the CPU figure is the steadier one. */
+interface Sample { ms: number; cpuMs: number; ops: number; bytes: number }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -20,16 +21,20 @@ function median(xs: number[]): number {
 
 function timeIt(plan: PlanData, runs: number): Sample {
   const times: number[] = [];
+  const cpu: number[] = [];
   let ops = 0;
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = planToLlb(plan, { sessionId: 'bench' });
+    const c = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
     ops = r.ops.length + 1;
     bytes = r.definition.length;
   }
-  return { ms: median(times), ops, bytes };
+  return { ms: median(times), cpuMs: median(cpu), ops, bytes };
 }
 
 /** Split of the synthetic case: graph building, marshalling alone, validation alone. */
@@ -61,8 +66,11 @@ async function fixturePlans(): Promise<Array<[string, PlanData]>> {
 }
 
 function report(label: string, s: Sample): void {
-  const opsPerSec = Math.round((s.ops / s.ms) * 1000);
-  console.log(`${label}: ${s.ops} ops, ${s.bytes} bytes, median ${s.ms.toFixed(2)} ms → ${opsPerSec.toLocaleString('en-US')} ops/s`);
+  const rate = (ms: number) => Math.round((s.ops / ms) * 1000).toLocaleString('en-US');
+  console.log(
+    `${label}: ${s.ops} ops, ${s.bytes} bytes; median wall ${s.ms.toFixed(2)} ms → ${rate(s.ms)} ops/s; ` +
+      `median CPU ${s.cpuMs.toFixed(2)} ms → ${rate(s.cpuMs)} ops/s`,
+  );
 }
 
 async function main(): Promise<void> {
