@@ -159,6 +159,18 @@ describe('TensorFlow rows', () => {
     expect(r.warnings[0]).toMatch(/tensorflow 2.18.1 is not in cogpack's data; using the CUDA\/cuDNN of 2.18.0/);
   });
 
+  test.each([
+    ['tensorflow-cpu', false, 'tensorflow-cpu', []],
+    ['tensorflow-cpu', true, 'tensorflow-cpu', [/asks for tensorflow-cpu in a GPU build/]],
+    ['tensorflow-gpu', true, 'tensorflow', [/tensorflow-gpu, which TensorFlow stopped publishing; installing tensorflow/]],
+  ])('%s with gpu=%s installs %s', (name, gpuOn, pkg, warns) => {
+    const r = resolve([req(name, '==2.15.0', 'requirements.txt:2', 'tensorflow')], { gpu: gpuOn as boolean, imageMap: {} });
+    expect(r.tensorflow?.package).toBe(pkg);
+    expect(r.warnings).toHaveLength((warns as RegExp[]).length);
+    (warns as RegExp[]).forEach((w, i) => expect(r.warnings[i]).toMatch(w));
+    expect(r.dependencies[name].resolved_version).toBe('2.15.0');
+  });
+
   test('TF on CPU: no CUDA, slim python base', () => {
     const r = resolve([tf('==2.18.0')], cpu);
     expect(r.tensorflow).toEqual({ version: '2.18.0', package: 'tensorflow', cuda: null, cudnn: null });

@@ -4,7 +4,7 @@
  * (e.g. 2.18.1) uses its minor's row, since TensorFlow's tested CUDA/cuDNN are per minor.
  */
 import type { TfRow } from '../data';
-import type { TensorflowChoice } from './types';
+import type { DependencyRequest, TensorflowChoice } from './types';
 import { compareDotted, exactPin, explainShortfall, pep440Satisfies, type Constrained } from './constraints';
 import { conflictError, describe, isDefaultSource, resolveError } from './errors';
 import { minorSatisfies } from './python';
@@ -54,6 +54,22 @@ function explainPython(pool: TfCandidate[], items: Constrained[], python: Constr
   throw conflictError('E_TF_PYTHON', t, culprit.req, why, hint);
 }
 
+/**
+ * The distribution to install: the TF row's package, except that a user who wrote `tensorflow-cpu` keeps it
+ * (a GPU build then gets a warning), and `tensorflow-gpu` (removed upstream in 2.12) becomes the row's package.
+ */
+function packageName(row: TfRow, asked: DependencyRequest, gpu: boolean, warnings: string[]): string {
+  const fromRow = (gpu ? row.TFGPUPackage : row.TFCPUPackage).split('==')[0];
+  if (asked.name === 'tensorflow-cpu') {
+    if (gpu) warnings.push(`tensorflow: ${asked.source} asks for tensorflow-cpu in a GPU build; TensorFlow will not use the GPU`);
+    return 'tensorflow-cpu';
+  }
+  if (asked.name === 'tensorflow-gpu') {
+    warnings.push(`tensorflow: ${asked.source} asks for tensorflow-gpu, which TensorFlow stopped publishing; installing ${fromRow}`);
+  }
+  return fromRow;
+}
+
 export interface TfResult {
   choice: TensorflowChoice;
   pythons: string[];
@@ -83,7 +99,7 @@ export function chooseTensorflow({ rows, items, python, pythons, supported, gpu,
   if (!items.some((i) => i.spec !== '' && !isDefaultSource(i.req.source))) {
     warnings.push(`tensorflow is not pinned (${items[0].req.source}); resolved to ${version}, the newest known to fit; pin tensorflow==${version} to keep it`);
   }
-  const pkg = (gpu ? row.TFGPUPackage : row.TFCPUPackage).split('==')[0];
+  const pkg = packageName(row, items[0].req, gpu, warnings);
   const choice: TensorflowChoice = {
     version,
     package: pkg,
