@@ -2,20 +2,35 @@
  * The whole path, as a user runs it: `cogpack build DIR --output type=psp,dest=FILE` on a pyproject project
  * whose dependency is a local wheel; BuildKit builds the image from the plan, cogpack exports and packs it,
  * and the package runs the [project.scripts] entry point on this machine, cold then warm.
- * Skips without a daemon, and until `cogpack build` (src/buildkit/build.ts) exists.
+ * Goes through the CLI once `cogpack build` (src/buildkit/build.ts) exists, through buildPsp() until then.
+ * Skips without a daemon.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildWheel, daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT } from '../testing';
+import { buildPsp } from './build-output';
 import { flipByte, runEnv, runPackage, slotRegion, tempDir } from './launcher/test-packages';
 
 jest.setTimeout(900_000);
 
-const HAS_BUILD = fs.existsSync(path.join(REPO_ROOT, 'src/buildkit/build.ts'));
+const HAS_CLI_BUILD = fs.existsSync(path.join(REPO_ROOT, 'src/buildkit/build.ts'));
 const denv = daemonEnv();
-const why = !denv ? NO_DAEMON_MESSAGE : 'cogpack build (src/buildkit/build.ts) does not exist yet';
-const describeE2e = denv && HAS_BUILD ? describe : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${why})`, fn);
+const describeE2e = denv ? describe : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${NO_DAEMON_MESSAGE})`, fn);
+
+async function build(project: string, dest: string): Promise<void> {
+  const env = { ...process.env, ...denv };
+  if (!HAS_CLI_BUILD) {
+    await buildPsp(project, { dest, env });
+    return;
+  }
+  const cli = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'src/cli.ts'), 'build', project, '--output', `type=psp,dest=${dest}`], {
+    env,
+    encoding: 'utf8',
+    timeout: 850_000,
+  });
+  if (cli.status !== 0) throw new Error(`cogpack build exited ${cli.status}: ${cli.stderr.trim().split('\n').slice(-5).join('\n')}`);
+}
 
 function writeProject(dir: string): void {
   fs.mkdirSync(path.join(dir, 'hello_app'), { recursive: true });
@@ -32,21 +47,16 @@ function writeProject(dir: string): void {
   fs.writeFileSync(path.join(dir, 'requirements.txt'), `./wheels/${wheel.filename}\n`);
 }
 
-describeE2e('cogpack build --output type=psp', () => {
+describeE2e(`cogpack build --output type=psp (${HAS_CLI_BUILD ? 'CLI' : 'buildPsp'})`, () => {
   let work: string;
   let pkg: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     work = tempDir('e2e');
     const project = path.join(work, 'hello-app');
     writeProject(project);
     pkg = path.join(work, 'out', 'hello-app.psp');
-    const cli = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'src/cli.ts'), 'build', project, '--output', `type=psp,dest=${pkg}`], {
-      env: { ...process.env, ...denv },
-      encoding: 'utf8',
-      timeout: 850_000,
-    });
-    if (cli.status !== 0) throw new Error(`cogpack build exited ${cli.status}: ${cli.stderr.trim().split('\n').slice(-5).join('\n')}`);
+    await build(project, pkg);
   });
   afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));
 

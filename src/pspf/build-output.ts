@@ -14,6 +14,7 @@ import { keyFromFile } from './keys';
 import { launcherBytes } from './launcher/build-launcher';
 import type { TarEntry } from './tar-writer';
 import { writePackage, type KeySpec, type SlotInput } from './writer';
+import { exportRootfsWithBuildkit } from './build-output-export';
 import { LIB_DIR, LOADER, ROOT, collectApp, collectDependencies, collectRuntime, findPython, sortEntries } from './build-output-rootfs';
 
 export interface PspOutput {
@@ -120,7 +121,8 @@ export type RootfsExporter = (dir: string, dest: string, env: NodeJS.ProcessEnv)
 export interface BuildPspOptions extends PspOutput {
   privateKey?: string; // PEM (PKCS#8) Ed25519 key file; default: an ephemeral key, as the reference does
   env?: NodeJS.ProcessEnv;
-  exportRootfs: RootfsExporter;
+  /** default: BuildKit's local export of the plan's image (build-output-export.ts) */
+  exportRootfs?: RootfsExporter;
 }
 
 export interface PspSummary {
@@ -136,7 +138,7 @@ export async function buildPsp(dir: string, o: BuildPspOptions): Promise<PspSumm
   const keys: KeySpec | undefined = o.privateKey ? { key: keyFromFile(readKey(o.privateKey), o.privateKey) } : undefined;
   const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-psp-rootfs-'));
   try {
-    await o.exportRootfs(path.resolve(dir), rootfs, env);
+    await (o.exportRootfs ?? exportRootfsWithBuildkit)(path.resolve(dir), rootfs, env);
     const name = project.pyproject?.name ?? path.basename(path.resolve(dir));
     const bytes = assemblePsp(rootfs, { name, version: projectVersion(project), entry, keys, environment: project.environment });
     writeExecutable(o.dest, bytes);
