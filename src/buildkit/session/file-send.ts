@@ -4,7 +4,7 @@
  */
 import type { Writable } from 'stream';
 import * as grpc from '@grpc/grpc-js';
-import type { PacketStream } from './file-sync';
+import type { PacketStream } from './packet-stream';
 import { diskWriter, type LocalDirReceiver } from './local-dir';
 import { receivePackets } from './packet-receiver';
 import { decodeBytesMessage, decodePacket, encodePacket, type Packet } from './wire';

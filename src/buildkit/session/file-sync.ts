@@ -4,8 +4,12 @@
  */
 import * as fs from 'fs';
 import * as grpc from '@grpc/grpc-js';
+import { sender, type PacketStream, type Send } from './packet-stream';
 import { GoMode, walkContext, type WalkOptions } from './walk';
 import { PacketType, type Packet } from './wire';
+import { workQueue } from './work-queue';
+
+export type { PacketStream } from './packet-stream';
 
 export const DATA_CHUNK = 32 * 1024;
 
@@ -25,14 +29,6 @@ export interface SyncStats {
   durationMs: number;
 }
 
-/** The minimal stream surface the sender needs: grpc-js duplex calls and test fakes both fit. */
-export interface PacketStream {
-  write(p: Packet): boolean;
-  end(): void;
-  /** 'data' gives a Packet, 'error' an Error; 'end' and 'drain' no argument. */
-  on(ev: 'data' | 'end' | 'drain' | 'error' | 'close', fn: (arg: any) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 /** gRPC metadata values for `key`, URL-decoded when the daemon marked them `<key>-encoded: 1`. */
 export function metadataValues(md: grpc.Metadata, key: string): string[] {
   const values = md.get(key).map(String);
@@ -50,48 +46,8 @@ export function walkOptionsFor(ctx: ContextDir, md: grpc.Metadata): WalkOptions 
   };
 }
 
-type Send = (p: Packet) => Promise<void>;
-
 /** Files in flight at once, as Go's sender (4 workers); their DATA packets interleave by ID. */
 export const FILE_WORKERS = 4;
-
-/** Runs pushed tasks with at most `limit` at a time; `drained()` resolves once nothing is queued or running. */
-function workQueue(limit: number, onError: (e: Error) => void) {
-  const queued: (() => Promise<void>)[] = [];
-  let running = 0;
-  const idle: (() => void)[] = [];
-  const pump = (): void => {
-    while (running < limit && queued.length > 0) {
-      const task = queued.shift()!;
-      running++;
-      task()
-        .catch(onError)
-        .finally(() => {
-          running--;
-          pump();
-        });
-    }
-    if (running === 0 && queued.length === 0) idle.splice(0).forEach((r) => r());
-  };
-  return {
-    push(task: () => Promise<void>): void {
-      queued.push(task);
-      pump();
-    },
-    drained(): Promise<void> {
-      return running === 0 && queued.length === 0 ? Promise.resolve() : new Promise((r) => idle.push(r));
-    },
-  };
-}
-
-/** A write that waits for 'drain' when the stream is full, with one 'drain' listener however many wait. */
-function sender(stream: PacketStream): Send {
-  const waiters: (() => void)[] = [];
-  stream.on('drain', () => waiters.splice(0).forEach((w) => w()));
-  return async (p) => {
-    if (!stream.write(p)) await new Promise<void>((resolve) => waiters.push(resolve));
-  };
-}
 
 async function sendFile(send: Send, id: number, file: string, stats: SyncStats): Promise<void> {
   const fh = await fs.promises.open(file, 'r').catch(() => undefined);
@@ -113,46 +69,74 @@ async function sendFile(send: Send, id: number, file: string, stats: SyncStats):
 
 /** Run the sender side of one DiffCopy until the FIN handshake; rejects on ERR or a broken stream. */
 export function sendContext(stream: PacketStream, ctxName: string, dir: string, opts: WalkOptions): Promise<SyncStats> {
-  const stats: SyncStats = { context: ctxName, entries: 0, filesRequested: 0, bytesSent: 0, durationMs: 0 };
-  const started = process.hrtime.bigint();
-  const files = new Map<number, string>();
-  const send = sender(stream);
   return new Promise<SyncStats>((resolve, reject) => {
-    let done = false;
-    let finReceived = false;
-    const fail = (e: Error): void => {
-      if (!done) (done = true), reject(e);
-    };
-    const queue = workQueue(FILE_WORKERS, fail);
-    stream.on('error', fail);
-    stream.on('end', () => finReceived || fail(new Error(`file sync of "${ctxName}": the daemon ended the stream before FIN`)));
-    stream.on('data', (p: Packet) => {
-      if (p.type === PacketType.REQ) {
-        const id = p.ID ?? 0;
-        const file = files.get(id);
-        if (file === undefined) return fail(new Error(`file sync of "${ctxName}": invalid file id ${id}`));
-        files.delete(id);
-        stats.filesRequested++;
-        queue.push(() => sendFile(send, id, file, stats));
-      } else if (p.type === PacketType.FIN) {
-        finReceived = true;
-        queue.drained().then(() => {
-          if (done) return;
-          stream.write({ type: PacketType.FIN });
-          stream.end();
-          done = true;
-          stats.durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-          resolve(stats);
-        }, fail);
-      } else if (p.type === PacketType.ERR) {
-        fail(new Error(`file sync of "${ctxName}": error from receiver: ${p.data?.toString() ?? ''}`));
-      }
-    });
-    walkStats(send, dir, opts, files, stats).catch((e: Error) => {
+    const run = new SendRun(stream, ctxName, resolve, reject);
+    stream.on('error', (e: Error) => run.fail(e));
+    stream.on('end', () => run.finReceived || run.fail(run.error('the daemon ended the stream before FIN')));
+    stream.on('data', (p: Packet) => run.onPacket(p));
+    walkStats(run.send, dir, opts, run.files, run.stats).catch((e: Error) => {
       stream.write({ type: PacketType.ERR, data: Buffer.from(e.message) });
-      fail(e);
+      run.fail(e);
     });
   });
+}
+
+/** The state of one DiffCopy: which ids are requestable, files in flight, and how it ends. */
+class SendRun {
+  readonly stats: SyncStats;
+  readonly files = new Map<number, string>();
+  readonly send: Send;
+  finReceived = false;
+  private done = false;
+  private readonly started = process.hrtime.bigint();
+  private readonly queue = workQueue(FILE_WORKERS, (e) => this.fail(e));
+
+  constructor(
+    private readonly stream: PacketStream,
+    private readonly ctxName: string,
+    private readonly resolve: (s: SyncStats) => void,
+    private readonly reject: (e: Error) => void,
+  ) {
+    this.stats = { context: ctxName, entries: 0, filesRequested: 0, bytesSent: 0, durationMs: 0 };
+    this.send = sender(stream);
+  }
+
+  error(msg: string): Error {
+    return new Error(`file sync of "${this.ctxName}": ${msg}`);
+  }
+
+  fail(e: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.reject(e);
+  }
+
+  onPacket(p: Packet): void {
+    if (p.type === PacketType.REQ) this.onRequest(p.ID ?? 0);
+    else if (p.type === PacketType.FIN) this.onFin();
+    else if (p.type === PacketType.ERR) this.fail(this.error(`error from receiver: ${p.data?.toString() ?? ''}`));
+  }
+
+  private onRequest(id: number): void {
+    const file = this.files.get(id);
+    if (file === undefined) return this.fail(this.error(`invalid file id ${id}`));
+    this.files.delete(id);
+    this.stats.filesRequested++;
+    this.queue.push(() => sendFile(this.send, id, file, this.stats));
+  }
+
+  /** The receiver has everything: answer FIN once the files in flight are out, and end the call. */
+  private onFin(): void {
+    this.finReceived = true;
+    this.queue.drained().then(() => {
+      if (this.done) return;
+      this.done = true;
+      this.stream.write({ type: PacketType.FIN });
+      this.stream.end();
+      this.stats.durationMs = Math.round(Number(process.hrtime.bigint() - this.started) / 1e6);
+      this.resolve(this.stats);
+    });
+  }
 }
 
 /** fsutil's fileCanRequestData: no Go os.ModeType bit set (setuid/setgid/sticky are not type bits). */
