@@ -34,6 +34,7 @@ function registerPack(pspf: Command): void {
     .option('--no-page-align', 'pack slots back to back instead of on 4096-byte pages')
     .option('--compression-level <n>', 'gzip level 1-9 (default 6)')
     .option('--gzip-mtime <n>', 'mtime written into slot gzip headers (default 0, reproducible)')
+    .option('--deflate <impl>', 'reference (default: pako, bytes identical to FlavorPack\'s) | native (Node zlib, faster, bytes depend on Node)')
     .option('--force', 'overwrite an existing output file')
     .option('--json', 'print a JSON summary')
     .action((opts: PackFlags) => runPack(opts));

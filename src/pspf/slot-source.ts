@@ -1,6 +1,6 @@
 /** Turns a slot's input (a file, a directory or in-memory data) into the stored bytes its operation chain asks for. */
 import * as fs from 'node:fs';
-import { gzipSlot, isGzip } from './gzip';
+import { gzipSlot, isGzip, type Deflater } from './gzip';
 import { OP, assertSupported, parseOperations } from './operations';
 import { PspfError } from './errors';
 import { collectDir, writeTar, type TarEntry } from './tar-writer';
@@ -36,13 +36,13 @@ function load(content: SlotContent, what: string): { data: Buffer; statSize: num
  * Applies the chain like the reference: directories are always tarred when loaded (so TAR itself is a no-op),
  * GZIP compresses unless the data is already gzip (then it is stored as is, still declared).
  */
-export function prepareSlot(content: SlotContent, operations: string, level: number, mtime: number, what: string): PreparedSlot {
+export function prepareSlot(content: SlotContent, operations: string, level: number, mtime: number, what: string, deflater: Deflater = 'reference'): PreparedSlot {
   const ops = parseOperations(operations);
   assertSupported(ops, what);
   const { data, statSize } = load(content, what);
   let stored = data;
   for (const op of ops) {
-    if (op === OP.GZIP && !isGzip(stored)) stored = gzipSlot(stored, level, mtime);
+    if (op === OP.GZIP && !isGzip(stored)) stored = gzipSlot(stored, level, mtime, deflater);
   }
   return { stored, originalSize: data.length, ops, statSize };
 }

@@ -3,7 +3,7 @@ import { align, sha256, sha256U64 } from './bytes';
 import { CAP_MMAP, CAP_PAGE_ALIGNED, CAP_SIGNED, DESCRIPTOR_SIZE, END_MAGIC, INDEX_DEFAULTS, PAGE_SIZE, PSPF_VERSION, START_MAGIC, TRAILER_SIZE } from './constants';
 import { encodeDescriptor } from './descriptor';
 import { PspfError } from './errors';
-import { gzipMetadata } from './gzip';
+import { gzipMetadata, type Deflater } from './gzip';
 import { encodeIndex } from './index-block';
 import { generateKey, keyFromSeed, signMetadata, type SigningKey } from './keys';
 import { buildMetadata, serializeMetadata, type MetadataInput, type SlotEntry } from './metadata';
@@ -40,6 +40,8 @@ export interface WritePackageOptions {
   /** For unseeded builds (the reference writes the hostname and the current time; we never read the clock). */
   build?: { host?: string; timestamp?: string };
   launcherToolVersion?: string; // default "unknown"
+  /** Slot deflate: `reference` (default, pako: reference-identical bytes) or `native` (Node zlib, faster). */
+  deflater?: Deflater;
 }
 
 const DETERMINISTIC = { host: 'deterministic-build', timestamp: '2025-01-01T00:00:00+00:00' };
@@ -82,7 +84,7 @@ function slotEntry(s: SlotInput, p: PreparedSlot): SlotEntry {
 /** Builds the whole package in memory and returns its bytes. Same options (and key) → same bytes. */
 export function writePackage(o: WritePackageOptions): Buffer {
   const level = checkOptions(o);
-  const prepared = o.slots.map((s) => prepareSlot(s.content, s.operations ?? 'raw', level, o.gzipMtime ?? 0, `slot "${s.id}"`));
+  const prepared = o.slots.map((s) => prepareSlot(s.content, s.operations ?? 'raw', level, o.gzipMtime ?? 0, `slot "${s.id}"`, o.deflater));
   return writePrepared(o, prepared);
 }
 

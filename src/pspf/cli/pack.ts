@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { UsageError, InternalError } from '../../errors';
 import { writePackageFile } from '../files';
 import { keyFromFile } from '../keys';
+import type { Deflater } from '../gzip';
 import { ensureLauncher } from '../launcher/build-launcher';
 import { loadManifest, manifestSections, manifestSlots, type LoadedManifest } from '../manifest';
 import type { JsonObject, MetadataInput } from '../metadata';
@@ -26,6 +27,7 @@ export interface PackFlags {
   pageAlign: boolean;
   compressionLevel?: string;
   gzipMtime?: string;
+  deflate?: string;
   force?: boolean;
   json?: boolean;
 }
@@ -58,6 +60,11 @@ function intFlag(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new UsageError('E_PSPF_FLAG', `${name} must be a non-negative integer, got "${v}"`);
   return Number(v);
+}
+
+function deflaterFlag(v: string | undefined): Deflater {
+  if (v === undefined || v === 'reference' || v === 'native') return v ?? 'reference';
+  throw new UsageError('E_PSPF_FLAG', `--deflate must be reference or native, got "${v}"`);
 }
 
 function envFlags(pairs: string[]): Record<string, string> {
@@ -109,6 +116,7 @@ export function packOptions(f: PackFlags, cwd = process.cwd()): { opts: WritePac
     pageAligned: f.pageAlign && (m?.flavor.page_aligned ?? true),
     compressionLevel: intFlag(f.compressionLevel, '--compression-level') ?? m?.flavor.compression_level ?? 6,
     gzipMtime: intFlag(f.gzipMtime, '--gzip-mtime') ?? 0,
+    deflater: deflaterFlag(f.deflate),
   };
   return { opts, output };
 }
