@@ -26,6 +26,19 @@ export function readPackageFile(file: string): { buf: Buffer; pkg: PspfPackage }
   }
 }
 
+/** The same from an open file descriptor (e.g. a launcher's own executable); the fd is left open. */
+export function readPackageFd(fd: number): { buf: Buffer; pkg: PspfPackage } {
+  const size = fs.fstatSync(fd).size;
+  const buf = Buffer.alloc(size);
+  let got = 0;
+  while (got < size) {
+    const n = fs.readSync(fd, buf, got, size - got, got);
+    if (n === 0) throw new PspfError('E_PSPF_IO', `file shrank while reading (${got} of ${size} bytes)`);
+    got += n;
+  }
+  return { buf, pkg: readPackage(buf) };
+}
+
 /** Writes bytes to `dest` atomically (temp + rename); an existing file is an error unless `force`. */
 export function writeOutputFile(dest: string, data: Uint8Array, opts: { force?: boolean; mode?: number } = {}): void {
   if (!opts.force && fs.existsSync(dest)) {

@@ -5,7 +5,7 @@ export type { MetadataInput, Json, JsonObject } from './metadata';
 export type { TarEntry } from './tar-writer';
 export { readPackage, readSlot, parseLayout, type PspfPackage, type PspfLayout, type ReadSlotOptions } from './reader';
 export { verifyPackage, assertValidPackage, type VerifyOptions, type VerifyReport, type SignaturePolicy, type Verdicts } from './verify';
-export { readPackageFile, writePackageFile, writeOutputFile, installSlots } from './files';
+export { readPackageFile, readPackageFd, writePackageFile, writeOutputFile, installSlots } from './files';
 export { extractTar } from './extract';
 export { readTar, readTarSafe } from './tar-reader';
 export { keyFromSeed, keyFromFile, keyFromRawPrivate, generateKey, publicKeyFromFile, privateKeyPem, publicKeyPem, type SigningKey } from './keys';

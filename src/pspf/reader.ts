@@ -66,6 +66,8 @@ export function decodeMetadata(buf: Buffer, layout: PspfLayout): { json: Buffer;
   const metadata = parseMetadata(json);
   ensure(metadata.slots.length === layout.slots.length, 'E_PSPF_METADATA',
     `metadata lists ${metadata.slots.length} slots but the slot table has ${layout.slots.length}`);
+  ensure(metadata.execution.primary_slot < Math.max(1, layout.slots.length), 'E_PSPF_METADATA',
+    `execution.primary_slot ${metadata.execution.primary_slot} names no slot`);
   return { json, metadata };
 }
 
