@@ -2,6 +2,7 @@
  * The session against the real Docker/BuildKit from `npm run buildkit:up`: a hand-built LLB copies from
  * `local://context` and reads a secret mount; results come back through FileSend (tar and local exporters).
  */
+import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -32,6 +33,9 @@ function definitionFor(sessionId: string, script = SCRIPT): Record<string, unkno
   return Def.toObject(Def.decode(marshal(res.mount('/out')).definition), { longs: String }) as Record<string, unknown>;
 }
 
+type SolveFn = (req: unknown, cb: (err: Error | null, res: Record<string, unknown>) => void) => void;
+
+/** Control.Solve directly (the solve helper lives with the client); exporter output arrives through the session. */
 function solve(conn: BuildkitConnection, sessionId: string, exporter: string, script?: string): Promise<Record<string, unknown>> {
   const req = {
     Ref: randomBytes(12).toString('hex'),
@@ -41,7 +45,7 @@ function solve(conn: BuildkitConnection, sessionId: string, exporter: string, sc
     ExporterDeprecated: exporter,
   };
   return new Promise((resolve, reject) =>
-    (conn.control as grpc.Client & { Solve: Function }).Solve(req, (err: Error | null, res: Record<string, unknown>) => (err ? reject(err) : resolve(res))),
+    (conn.control as grpc.Client & { Solve: SolveFn }).Solve(req, (err, res) => (err ? reject(err) : resolve(res))),
   );
 }
 
@@ -57,7 +61,7 @@ function contextDir(files: Record<string, string>): string {
 /** Untar the single-directory tar exporter output (regular files only) with the system tar. */
 function untar(tarFile: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-untar-'));
-  require('child_process').execFileSync('tar', ['-xf', tarFile, '-C', dir]);
+  execFileSync('tar', ['-xf', tarFile, '-C', dir]);
   return dir;
 }
 

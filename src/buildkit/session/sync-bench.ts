@@ -33,9 +33,9 @@ async function syncOnce(conn: BuildkitConnection, dir: string): Promise<{ ms: nu
   const start = process.hrtime.bigint();
   try {
     await new Promise((resolve, reject) =>
-      (conn.control as grpc.Client & { Solve: Function }).Solve(
+      (conn.control as grpc.Client & { Solve: (req: unknown, cb: (err: Error | null, res: unknown) => void) => void }).Solve(
         { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id },
-        (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res)),
+        (err, res) => (err ? reject(err) : resolve(res)),
       ),
     );
   } finally {
