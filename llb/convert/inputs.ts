@@ -49,6 +49,19 @@ export class PlanGraph implements InputResolver {
     };
     plan.build_phases.forEach(add('build'));
     plan.export_phases.forEach(add('export'));
+    this.checkSecrets();
+  }
+
+  /** Secret mounts may only name ids the plan declares, so the build's secret provider is asked for nothing else. */
+  private checkSecrets(): void {
+    const declared = new Set(this.plan.secrets);
+    for (const { stage } of this.stages.values()) {
+      for (const op of stage.operations) {
+        if (op.op !== 'exec') continue;
+        const bad = op.mounts.find((m) => m.type === 'secret' && !declared.has(m.id));
+        if (bad) fail('E_PLAN_SECRET', `stage "${stage.id}" mounts secret "${(bad as { id: string }).id}", which plan.secrets does not declare`);
+      }
+    }
   }
 
   resolve(input: Input): State {
