@@ -1,12 +1,111 @@
-/** `cogpack build` (not implemented yet). */
+/** `cogpack build [DIR]`: builds the project's image through BuildKit with buildx-style flags; Ctrl-C cancels the daemon-side build. */
+import * as path from 'path';
 import type { Command } from 'commander';
-import { InternalError } from '../errors';
+import { loadImageMap } from '../../planner/image-map';
+import { UsageError } from '../errors';
+import { buildProject, type BuildSummary } from '../buildkit/build';
+import { parseProgressMode } from '../buildkit/progress';
+
+interface BuildFlags {
+  tag: string[];
+  output: string[];
+  secret: string[];
+  buildArg: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  cache?: boolean;
+  progress: string;
+  json?: boolean;
+  reproducible?: boolean;
+  addr?: string;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
+  tlsservername?: string;
+  imageMap: string[];
+  cogSdk?: string;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+function parseBuildArgs(specs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of specs) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError('E_BUILD_ARG', `--build-arg "${s}" is not NAME=VALUE`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+/** First Ctrl-C cancels the solve (the daemon stops the job); a second one exits at once. */
+function interruptController(): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const onSigint = (): void => {
+    if (ac.signal.aborted) process.exit(130);
+    process.stderr.write('\ncogpack: cancelling the build…\n');
+    ac.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: ac.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
+}
+
+export function describeSummary(s: BuildSummary): string {
+  const name = s.image.names[0] ?? '(unnamed)';
+  const cached = s.stages.filter((x) => x.cached).length;
+  return `built ${name}${s.image.digest ? ` ${s.image.digest}` : ''}: ${s.layers.length} layers, ${cached}/${s.stages.length} stages cached, ${(s.timings.totalMs / 1000).toFixed(1)}s`;
+}
+
+export async function runBuild(dir: string, f: BuildFlags, env: NodeJS.ProcessEnv = process.env): Promise<BuildSummary> {
+  const interrupt = interruptController();
+  try {
+    return await buildProject(path.resolve(dir), {
+      tags: f.tag,
+      outputs: f.output,
+      secrets: f.secret,
+      buildArgs: parseBuildArgs(f.buildArg),
+      cacheFrom: f.cacheFrom,
+      cacheTo: f.cacheTo,
+      noCache: f.cache === false,
+      reproducible: f.reproducible,
+      progress: parseProgressMode(f.progress),
+      imageMap: loadImageMap(f.imageMap, env),
+      cogSdk: f.cogSdk,
+      addr: f.addr,
+      tls: { caCert: f.tlscacert, cert: f.tlscert, key: f.tlskey, serverName: f.tlsservername },
+      env,
+      signal: interrupt.signal,
+    });
+  } finally {
+    interrupt.dispose();
+  }
+}
 
 export function registerBuild(program: Command): void {
   program
     .command('build')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new InternalError('E_NOT_IMPLEMENTED', 'build is not implemented yet');
+    .description('build the project into an image through BuildKit (loaded into Docker by default)')
+    .argument('[dir]', 'project directory', '.')
+    .option('-t, --tag <name>', 'image name (repeatable)', collect, [])
+    .option('-o, --output <spec>', 'type=docker|oci,dest=FILE|image,name=…,push=true|local,dest=DIR|tar,dest=FILE (repeatable)', collect, [])
+    .option('--secret <spec>', 'id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
+    .option('--build-arg <NAME=VALUE>', 'frontend build argument; SOURCE_DATE_EPOCH sets the image timestamps', collect, [])
+    .option('--cache-from <spec>', 'type=registry,ref=REF (or REF) to import build cache from', collect, [])
+    .option('--cache-to <spec>', 'type=registry,ref=REF[,mode=max] or type=inline', collect, [])
+    .option('--no-cache', 'run every step again')
+    .option('--progress <mode>', 'auto, tty, plain, rawjson or quiet', 'auto')
+    .option('--json', 'print a JSON summary (digest, layers, stages, timings, cached steps) on stdout')
+    .option('--reproducible', 'also clamp layer file times to SOURCE_DATE_EPOCH (identical digests for identical input)')
+    .option('--addr <address>', 'BuildKit address: unix://…, tcp://…, docker:// (default: BUILDKIT_HOST, DOCKER_HOST)')
+    .option('--tlscacert <file>', 'CA certificate for tcp://')
+    .option('--tlscert <file>', 'client certificate for tcp://')
+    .option('--tlskey <file>', 'client key for tcp://')
+    .option('--tlsservername <name>', 'server name to verify for tcp://')
+    .option('--image-map <SRC=DST,...>', 'replace base images (repeatable; also COGPACK_IMAGE_MAP)', collect, [])
+    .option('--cog-sdk <pypi|none|path.whl>', 'where the cog SDK comes from')
+    .action(async (dir: string, f: BuildFlags) => {
+      const summary = await runBuild(dir, f);
+      if (f.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else process.stderr.write(`cogpack: ${describeSummary(summary)}\n`);
     });
 }

@@ -1,0 +1,43 @@
+/** What the build learns about images around the solve: the runtime base's config and layer count, the result's layers. */
+import type { OciImageConfig } from '../../llb';
+import type { BuildkitConnection } from './connection';
+import { baseImageConfig, dockerFor } from './docker-api';
+import { imageLayers } from './docker-api';
+import { readImageArchive } from './oci-tar';
+import type { OutputSpec } from './output-spec';
+
+export interface BaseInfo {
+  config: Partial<OciImageConfig> | null;
+  layerCount?: number;
+}
+
+/** From Docker's image store when the daemon is Docker; a standalone buildkitd gets the plan's config alone. */
+export async function fetchBaseConfig(conn: BuildkitConnection, ref: string): Promise<BaseInfo> {
+  const docker = dockerFor(conn);
+  if (!docker) return { config: null };
+  const config = await baseImageConfig(docker, ref);
+  if (!config) return { config: null };
+  const info = await docker.getImage(ref).inspect();
+  return { config, layerCount: info.RootFS?.Layers?.length };
+}
+
+/** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */
+export async function collectLayers(conn: BuildkitConnection, outputs: OutputSpec[], names: string[], response: Record<string, string>): Promise<{ diffId: string; size: number }[]> {
+  const archive = outputs.find((o) => (o.type === 'oci' || o.type === 'docker') && o.dest);
+  if (archive?.dest) {
+    try {
+      return readImageArchive(archive.dest).layers.map((l) => ({ diffId: l.diffId, size: l.size }));
+    } catch {
+      /* fall through to the store */
+    }
+  }
+  const docker = dockerFor(conn);
+  const stored = outputs.some((o) => (o.type === 'docker' && !o.dest) || o.type === 'image');
+  const ref = names[0] ?? response['containerimage.digest'];
+  if (!docker || !stored || !ref) return [];
+  try {
+    return (await imageLayers(docker, ref)).layers.map((l) => ({ diffId: l.diffId, size: l.size }));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * `buildProject`: plan → LLB → session → solve → export, the way `docker buildx build` behaves, returning
+ * the summary that `cogpack build --json` prints.
+ *
+ * Reproducibility: every exporter gets `source-date-epoch` (the project's last commit by default), which
+ * fixes config/history timestamps while base layers stay shared. `--reproducible` also sets
+ * `rewrite-timestamp` so layer file mtimes are clamped to the epoch; Docker 26.1's `moby` exporter refuses
+ * that option, so the image is stored with the `image` exporter (same containerd store, runnable by name).
+ * Trade-off: BuildKit then re-writes every layer, base layers included; they keep their diffIDs only when
+ * no base file is newer than the epoch (true when the epoch is the last commit and the base is older).
+ */
+import { loadImageMap } from '../../planner/image-map';
+import { planProject } from '../../planner';
+import type { PlanData } from '../../planner/plan-schema';
+import { mergeImageConfig, planToLlb } from '../../llb';
+import { UsageError } from '../errors';
+import { connectBuildkit, type BuildkitConnection } from './connection';
+import type { TlsFiles } from './endpoint';
+import { sourceDateEpoch } from './epoch';
+import { defaultOutputs, fileSendTargets, imageNames, toExporter } from './exporters';
+import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type CacheSpec, type OutputSpec } from './output-spec';
+import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
+import { parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
+import { solve } from './solve';
+import { makeSummary, type BuildSummary } from './summary';
+import { collectLayers, fetchBaseConfig } from './build-image-info';
+
+export type { BuildSummary } from './summary';
+
+export interface BuildOptions {
+  tags?: string[];
+  /** `--output` specs as typed by the user */
+  outputs?: string[];
+  secrets?: string[];
+  buildArgs?: Record<string, string>;
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  noCache?: boolean;
+  reproducible?: boolean;
+  /** overrides SOURCE_DATE_EPOCH / the last commit */
+  sourceDateEpoch?: string;
+  progress?: ProgressMode;
+  progressOut?: ProgressOutput;
+  imageMap?: Record<string, string>;
+  cogSdk?: string;
+  addr?: string;
+  tls?: TlsFiles;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  dockerConfigPath?: string;
+  /** an already-open connection (the caller closes it) */
+  connection?: BuildkitConnection;
+}
+
+interface Prepared {
+  outputs: OutputSpec[];
+  secrets: Record<string, SecretSource>;
+  cacheImports: CacheSpec[];
+  cacheExports: CacheSpec[];
+  epoch: number;
+}
+
+/** Everything that can be wrong with the flags is found before planning or connecting. */
+function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared {
+  const outputs = (o.outputs ?? []).map(parseOutputSpec);
+  outputs.forEach(checkOutputWritable);
+  return {
+    outputs,
+    secrets: parseSecretSpecs(o.secrets ?? []),
+    cacheImports: (o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')),
+    cacheExports: (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to')),
+    epoch: sourceDateEpoch(dir, o.sourceDateEpoch ?? o.buildArgs?.SOURCE_DATE_EPOCH, env),
+  };
+}
+
+/** A required secret mount with no --secret for it is a usage error now, not a failed RUN later. */
+function checkSecrets(plan: PlanData, secrets: Record<string, SecretSource>): void {
+  for (const stage of [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages)) {
+    for (const op of stage.operations) {
+      if (op.op !== 'exec') continue;
+      for (const m of op.mounts) {
+        if (m.type === 'secret' && m.required && !secrets[m.id]) {
+          throw new UsageError('E_SECRET_MISSING', `stage ${stage.id} needs secret "${m.id}"`, { hint: `pass --secret id=${m.id},src=FILE or --secret id=${m.id},env=VAR` });
+        }
+      }
+    }
+  }
+}
+
+export async function buildProject(dir: string, options: BuildOptions = {}): Promise<BuildSummary> {
+  const t0 = Date.now();
+  const env = options.env ?? process.env;
+  const prep = prepare(dir, options, env);
+  const { plan, warnings } = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], env), cogSdk: options.cogSdk, env });
+  checkSecrets(plan, prep.secrets);
+  const planMs = Date.now() - t0;
+  const conn = options.connection ?? (await connectBuildkit({ addr: options.addr, env, tls: options.tls }));
+  try {
+    const summary = await buildOnConnection(dir, plan, prep, options, conn);
+    return { ...summary, warnings, timings: { ...summary.timings, planMs, totalMs: Date.now() - t0 } };
+  } finally {
+    if (!options.connection) conn.close();
+  }
+}
+
+async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o: BuildOptions, conn: BuildkitConnection): Promise<BuildSummary> {
+  const outputs = prep.outputs.length ? prep.outputs : defaultOutputs({ daemon: conn.kind });
+  const session = await startSession(conn, {
+    projectDir: dir,
+    contexts: sessionContexts(dir, plan.contexts),
+    secrets: prep.secrets,
+    fileSend: fileSendTargets(outputs),
+    dockerConfigPath: o.dockerConfigPath,
+    env: o.env ?? process.env,
+  });
+  try {
+    return await solvePlan(plan, prep, outputs, o, conn, session.id);
+  } finally {
+    await session.close();
+  }
+}
+
+async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, sessionId: string): Promise<BuildSummary> {
+  const llb = planToLlb(plan, { sessionId, noCache: o.noCache });
+  const base = await fetchBaseConfig(conn, plan.base_image.runtime);
+  const config = mergeImageConfig(llb.imageConfig, base.config);
+  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: prep.epoch, reproducible: Boolean(o.reproducible) };
+  const exporters = outputs.map((out) => toExporter(out, ctx));
+  const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
+  const t = Date.now();
+  let res;
+  try {
+    res = await solve(conn, {
+      definition: llb.definition,
+      exporters,
+      sessionId,
+      frontendAttrs: buildArgAttrs(o.buildArgs, prep.epoch),
+      cacheImports: prep.cacheImports,
+      cacheExports: prep.cacheExports,
+      onStatus: (s) => progress.onStatus(s),
+      signal: o.signal,
+    });
+  } catch (e) {
+    progress.finish(true);
+    throw e;
+  }
+  progress.finish();
+  const solveMs = Date.now() - t;
+  const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
+  const layers = await collectLayers(conn, outputs, names, res.exporterResponse);
+  return makeSummary({
+    plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
+    stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, book: progress.book, sourceDateEpoch: prep.epoch,
+    warnings: [], planMs: 0, solveMs, totalMs: 0,
+  });
+}
+
+/** `build-arg:NAME` frontend attrs as buildx sends them; the daemon copies SOURCE_DATE_EPOCH into the exporters. */
+function buildArgAttrs(args: Record<string, string> = {}, epoch: number): Record<string, string> {
+  const attrs: Record<string, string> = { 'build-arg:SOURCE_DATE_EPOCH': String(epoch) };
+  for (const [k, v] of Object.entries(args)) attrs[`build-arg:${k}`] = v;
+  return attrs;
+}

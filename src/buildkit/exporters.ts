@@ -1,0 +1,85 @@
+/**
+ * From `--output` specs to BuildKit exporters: attrs per type (normalised names, the image config,
+ * source-date-epoch, timestamp rewriting) and where FileSend writes each streamed result.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Writable } from 'stream';
+import { normalizeImageRef, type OciImageConfig } from '../../llb';
+import { UsageError } from '../errors';
+import type { ExporterSpec } from './solve';
+import type { OutputSpec } from './output-spec';
+import { localDirReceiver, type LocalDirReceiver } from './session';
+
+export interface ExportContext {
+  daemon: 'docker' | 'buildkitd';
+  tags: string[];
+  config: OciImageConfig;
+  sourceDateEpoch: number;
+  /** layer bytes made reproducible too (rewrite-timestamp); see docs in build.ts for the trade-off */
+  reproducible: boolean;
+}
+
+/** buildx defaults: load into Docker when the daemon is Docker, else keep in the daemon's image store. */
+export function defaultOutputs(ctx: Pick<ExportContext, 'daemon'>): OutputSpec[] {
+  return [ctx.daemon === 'docker' ? { type: 'docker', attrs: {} } : { type: 'image', attrs: {} }];
+}
+
+export function imageNames(tags: string[], attrName?: string): string {
+  const names = [...tags, ...(attrName ? attrName.split(',') : [])].map((n) => n.trim()).filter(Boolean);
+  return [...new Set(names.map(normalizeImageRef))].join(',');
+}
+
+export function toExporter(out: OutputSpec, ctx: ExportContext): ExporterSpec {
+  const common: Record<string, string> = { 'source-date-epoch': String(ctx.sourceDateEpoch) };
+  const imageAttrs = { ...common, 'containerimage.config': JSON.stringify(ctx.config) };
+  const name = imageNames(ctx.tags, out.attrs.name);
+  switch (out.type) {
+    case 'docker':
+      if (!out.dest) {
+        if (ctx.daemon !== 'docker') throw new UsageError('E_OUTPUT_LOAD', 'type=docker without dest needs a Docker daemon', { hint: 'add dest=image.tar, or use type=image' });
+        return ctx.reproducible ? reproducibleStore(out, imageAttrs, name) : { type: 'moby', attrs: withName({ ...out.attrs, ...imageAttrs }, name) };
+      }
+      return { type: 'docker', attrs: withName({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }, name) };
+    case 'oci':
+      return { type: 'oci', attrs: withName({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }, name) };
+    case 'image':
+      return { type: 'image', attrs: withName({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }, name) };
+    case 'local':
+    case 'tar':
+      return { type: out.type, attrs: { ...out.attrs, ...common } };
+    default:
+      throw new UsageError('E_OUTPUT_TYPE', `unsupported output type ${out.type as string}`);
+  }
+}
+
+/**
+ * `moby` forces unpack, which conflicts with rewrite-timestamp (and fails only after tagging), so a
+ * reproducible load uses the `image` exporter, which on a containerd-store Docker is the same store.
+ */
+function reproducibleStore(out: OutputSpec, attrs: Record<string, string>, name: string): ExporterSpec {
+  return { type: 'image', attrs: withName({ ...out.attrs, ...attrs, 'rewrite-timestamp': 'true' }, name) };
+}
+
+function rewrite(ctx: ExportContext): Record<string, string> {
+  return ctx.reproducible ? { 'rewrite-timestamp': 'true' } : {};
+}
+
+function withName(attrs: Record<string, string>, name: string): Record<string, string> {
+  const { name: _n, ...rest } = attrs;
+  return name ? { ...rest, name } : rest;
+}
+
+/** The FileSend target per exporter index: a file for tarballs, a directory receiver for `local`. */
+export function fileSendTargets(outputs: OutputSpec[]): (index: number) => Writable | LocalDirReceiver {
+  return (index) => {
+    const out = outputs[index];
+    if (!out?.dest) throw new Error(`exporter ${index} does not stream to the client`);
+    if (out.type === 'local') {
+      fs.mkdirSync(out.dest, { recursive: true });
+      return localDirReceiver(path.resolve(out.dest));
+    }
+    fs.mkdirSync(path.dirname(path.resolve(out.dest)), { recursive: true });
+    return fs.createWriteStream(out.dest);
+  };
+}
