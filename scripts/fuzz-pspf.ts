@@ -11,7 +11,7 @@ function arg(name: string, def: number): number {
 
 const iterations = arg('iterations', 100_000);
 const seed = arg('seed', 1);
-const hangMs = arg('hang-ms', 2000);
+const hangMs = arg('hang-ms', 5000);
 const t0 = performance.now();
 const line = (r: FuzzResult): string => {
   const s = (performance.now() - t0) / 1000;

@@ -120,7 +120,7 @@ export function exercise(buf: Buffer): 'accepted' | 'rejected' {
   }
 }
 
-export function fuzz(iterations: number, seed = 1, hangMs = 2000, onProgress?: (r: FuzzResult) => void): FuzzResult {
+export function fuzz(iterations: number, seed = 1, hangMs = 5000, onProgress?: (r: FuzzResult) => void): FuzzResult {
   const rng = new Prng(seed);
   const seeds = seedPackages();
   const r: FuzzResult = { iterations: 0, rejected: 0, accepted: 0, failures: [], maxMs: 0 };
