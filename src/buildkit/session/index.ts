@@ -32,6 +32,8 @@ export interface SessionOptions {
   /** Overrides the shared key derived from projectDir (it decides which earlier sync the daemon diffs against). */
   sharedKey?: string;
   onError?: (e: Error) => void;
+  /** Called as each context transfer finishes (for progress output: files and bytes sent, duration). */
+  onSync?: (stats: SyncStats) => void;
 }
 
 export interface Session {
@@ -72,7 +74,10 @@ export async function startSession(conn: BuildkitConnection, opts: SessionOption
     dockerConfigPath: opts.dockerConfigPath ?? defaultDockerConfigPath(opts.env ?? process.env),
     env: opts.env ?? process.env,
     onError: opts.onError,
-    onSync: (s) => syncs.push(s),
+    onSync: (s) => {
+      syncs.push(s);
+      opts.onSync?.(s);
+    },
     onHealthCheck: () => healthChecks++,
   });
   const headers = sessionHeaders(id, path.basename(path.resolve(opts.projectDir)), sharedKey, methods);

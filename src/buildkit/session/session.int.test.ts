@@ -171,6 +171,38 @@ describeWithDaemon('session against the real daemon', (env) => {
     expect(session.healthChecks).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
+  it('serves the same context twice in one solve with different include patterns', async () => {
+    const dir = contextDir({ 'requirements.txt': 'numpy\n', 'app.py': `print(${Date.now() % 1000})\n`, 'lib/x.py': 'x' });
+    const tarFile = path.join(dir, '..', `${path.basename(dir)}.two.tar`);
+    const session = await startSession(conn, options(dir, { fileSend: () => fs.createWriteStream(tarFile) }));
+    try {
+      const reqs = State.local('context', { sessionId: session.id, sharedKeyHint: 'context', include: ['requirements.txt'] });
+      const all = State.local('context', { sessionId: session.id, sharedKeyHint: 'context' });
+      const res = State.image(BASE, { resolveMode: 'local' }).run({
+        args: ['sh', '-c', '(cd /reqs && find . | sort) > /out/reqs && (cd /all && find . | sort) > /out/all'],
+        mounts: [
+          { type: 'bind', dest: '/reqs', from: reqs, readonly: true },
+          { type: 'bind', dest: '/all', from: all, readonly: true },
+          { type: 'bind', dest: '/out', from: State.scratch() },
+        ],
+      });
+      const Def = protoType('pb.Definition');
+      const def = Def.toObject(Def.decode(marshal(res.mount('/out')).definition), { longs: String });
+      await new Promise((resolve, reject) =>
+        (conn.control as grpc.Client & { Solve: SolveFn }).Solve(
+          { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id, Exporters: [{ Type: 'tar', Attrs: {} }], ExporterDeprecated: 'tar' },
+          (err, r) => (err ? reject(err) : resolve(r)),
+        ),
+      );
+    } finally {
+      await session.close();
+    }
+    const out = untar(tarFile);
+    expect(fs.readFileSync(path.join(out, 'reqs'), 'utf8')).toBe('.\n./requirements.txt\n');
+    expect(fs.readFileSync(path.join(out, 'all'), 'utf8')).toBe('.\n./app.py\n./lib\n./lib/x.py\n./requirements.txt\n');
+    expect(session.syncs.map((s) => s.entries).sort()).toEqual([1, 4]);
+  }, 60_000);
+
   it('fails the solve when the secret id is unknown to the session', async () => {
     const dir = contextDir({ 'hello.txt': `unknown secret ${randomBytes(4).toString('hex')}\n` });
     const session = await startSession(conn, options(dir, { secrets: {}, fileSend: () => fs.createWriteStream('/dev/null') }));
