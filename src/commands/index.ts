@@ -1,13 +1,23 @@
-/** The registry of subcommands: one module per command, one line each. */
+/**
+ * The registry of subcommands: one module per command, one line each. Modules are required lazily:
+ * when argv names a known command only that module loads (a command's heavy dependencies never slow
+ * down another command's start-up); anything else (help, no command) loads them all.
+ */
 import type { Command } from 'commander';
-import { registerPlan } from './plan';
-import { registerLlb } from './llb';
-import { registerBuild } from './build';
-import { registerPspf } from './pspf';
 
-export function registerCommands(program: Command): void {
-  registerPlan(program);
-  registerLlb(program);
-  registerBuild(program);
-  registerPspf(program);
+type Register = (program: Command) => void;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const COMMANDS: Record<string, () => Register> = {
+  plan: () => require('./plan').registerPlan,
+  llb: () => require('./llb').registerLlb,
+  build: () => require('./build').registerBuild,
+  pspf: () => require('./pspf').registerPspf,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export function registerCommands(program: Command, argv: string[] = process.argv): void {
+  const named = argv.slice(2).find((a) => !a.startsWith('-'));
+  const only = named !== undefined && named in COMMANDS ? named : undefined;
+  for (const [name, load] of Object.entries(COMMANDS)) if (!only || only === name) load()(program);
 }
