@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { DATA_CHUNK, isRegular, sendContext } from './file-sync';
@@ -125,6 +126,18 @@ describe('FileSync.DiffCopy sender', () => {
     expect(second.got.requested).toEqual(['lib/c.py']);
     expect(second.stats.filesRequested).toBe(1);
     expect(second.got.files.get('lib/c.py')!.toString()).toBe('changed');
+  });
+
+  it('leaves unix sockets out of the context', async () => {
+    const dir = tree({ 'a.txt': 'a' });
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(path.join(dir, 'dev.sock'), r));
+    try {
+      const { got } = await syncOnce(dir);
+      expect(got.stats.map((s) => s.path)).toEqual(['a.txt']);
+    } finally {
+      server.close();
+    }
   });
 
   it('fails on a request for an id that is not a file', async () => {

@@ -81,6 +81,7 @@ async function* walkDir(
     const rel = relDir ? `${relDir}/${name}` : name;
     const abs = path.join(root, rel);
     const st = await fs.promises.lstat(abs, { bigint: true });
+    if (st.isSocket()) continue; // a live socket cannot be copied into a build (e.g. a dev server's)
     const included = f.include.length === 0 || isMatched(f.include, rel);
     const excluded = f.exclude.length > 0 && isMatched(f.exclude, rel);
     if (st.isDirectory()) {
