@@ -10,8 +10,12 @@ TAG="${TAG:-cogpack-example}"
 eval "$(bash scripts/buildkit-up.sh)"
 export DOCKER_HOST DOCKER_CONFIG COGPACK_DOCKER COGPACK_IMAGE_MAP
 
-# The compiled CLI when present (npm run build), else the TypeScript sources.
-if [ -f dist/src/cli.js ]; then COGPACK=(node bin/cogpack.js); else COGPACK=(npx --no-install tsx src/cli.ts); fi
+# The compiled CLI when it is newer than every source file (npm run build), else the TypeScript sources.
+if [ -f dist/src/cli.js ] && [ -z "$(find src planner llb blocks stacks -name '*.ts' -newer dist/src/cli.js -print -quit)" ]; then
+  COGPACK=(node bin/cogpack.js)
+else
+  COGPACK=(npx --no-install tsx src/cli.ts)
+fi
 
 echo "== cogpack build $EXAMPLE -t $TAG --cog-sdk none" >&2
 "${COGPACK[@]}" build "$EXAMPLE" -t "$TAG" --cog-sdk none
