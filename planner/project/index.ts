@@ -75,6 +75,9 @@ export function loadProject(dir: string, env: NodeJS.ProcessEnv = {}): Project {
   const warnings = [...(cog?.warnings ?? [])];
   const requirements = loadRequirements(dir, cog, pyproject, uvLock);
   warnings.push(...requirements.warnings);
+  if (cog && requirements.files.length === 0 && !cog.data.build?.python_packages && projectFileExists(dir, 'requirements.txt')) {
+    warnings.push('requirements.txt: not installed (cog.yaml has no build.python_requirements); add `python_requirements: requirements.txt` to install it');
+  }
   const hasSource = requirements.files.length > 0 || requirements.requirements.length > 0 || !!uvLock;
   checkUnsupported(dir, hasSource, warnings);
   const excludes = readIgnorePatterns(dir);
