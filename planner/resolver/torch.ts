@@ -6,7 +6,7 @@
 import type { ResolverData } from '../data';
 import type { DependencyRequest } from './types';
 import { compareDotted, splitLocal, type Constrained } from './constraints';
-import { conflictError, resolveError } from './errors';
+import { conflictError, isDefaultSource, resolveError } from './errors';
 import { companionsOk, cudaFit, hostCudaFor, pythonOk, usableVariants, versionOk, type CudaTarget, type TorchVariant } from './torch-rows';
 import { explainTorch, type TorchStage } from './torch-explain';
 
@@ -91,7 +91,7 @@ export function chooseTorch(input: TorchInput): TorchResult {
       input.warnings.push(`torch ${chosen.version} has no CUDA ${hostCuda} wheel; using its +${chosen.variant} wheel on the CUDA ${hostCuda} base asked for by ${by} (same CUDA major, so the wheel runs)`);
     }
   }
-  const pinned = input.torch.some((i) => !i.req.source.startsWith('default') && splitLocal(i.spec).spec !== '');
+  const pinned = input.torch.some((i) => !isDefaultSource(i.req.source) && splitLocal(i.spec).spec !== '');
   if (!pinned) {
     const from = input.torch[0]?.req.source ?? input.vision[0]?.req.source ?? input.audio[0]?.req.source ?? 'default';
     input.warnings.push(`torch is not pinned (${from}); resolved to ${chosen.version}+${chosen.variant}, the newest known to fit; pin torch==${chosen.version} to keep it when cogpack's data is updated`);
