@@ -140,6 +140,16 @@ describe('FileSync.DiffCopy sender', () => {
     }
   });
 
+  it('reports a walk failure to the receiver as ERR and rejects', async () => {
+    const [daemon, client] = packetStreamPair();
+    const missing = path.join(os.tmpdir(), `cogpack-missing-${process.pid}-${Date.now()}`);
+    await expect(sendContext(client, 'context', missing, {})).rejects.toThrow(/ENOENT/);
+    await new Promise((r) => setImmediate(r));
+    expect(client.sent.map((p) => p.type)).toEqual([PacketType.ERR]);
+    expect(client.sent[0].data!.toString()).toContain('ENOENT');
+    daemon.end();
+  });
+
   it('fails on a request for an id that is not a file', async () => {
     const dir = tree({ 'd/f': 'x' });
     const [daemon, client] = packetStreamPair();
