@@ -2,7 +2,7 @@
  * The whole path, as a user runs it: `cogpack build DIR --output type=psp,dest=FILE` on a pyproject project
  * whose dependency is a local wheel; BuildKit builds the image from the plan, cogpack exports and packs it,
  * and the package runs the [project.scripts] entry point on this machine, cold then warm.
- * Goes through the CLI once `cogpack build` (src/buildkit/build.ts) exists, through buildPsp() until then.
+ * Goes through the CLI once `cogpack build` has the psp hook, through buildPsp() (also buildProject) until then.
  * Skips without a daemon.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,8 @@ import { flipByte, runEnv, runPackage, slotRegion, tempDir } from './launcher/te
 
 jest.setTimeout(900_000);
 
-const HAS_CLI_BUILD = fs.existsSync(path.join(REPO_ROOT, 'src/buildkit/build.ts'));
+/** The CLI path once src/commands/build.ts calls the psp hook; buildPsp (same buildProject underneath) before. */
+const HAS_CLI_BUILD = fs.readFileSync(path.join(REPO_ROOT, 'src/commands/build.ts'), 'utf8').includes('runPspBuild');
 const denv = daemonEnv();
 const describeE2e = denv ? describe : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${NO_DAEMON_MESSAGE})`, fn);
 

@@ -28,6 +28,7 @@ const CLI = [
 describeWithDaemon('psp build output from the real Debian python image', (denv) => {
   let work: string;
   let pkg: string;
+  let secondIsIdentical = false;
 
   /** The image's filesystem after `pip install` of a local wheel, as BuildKit's local export would give it. */
   function exportRootfs(rootfs: string): void {
@@ -51,8 +52,15 @@ describeWithDaemon('psp build output from the real Debian python image', (denv) 
     exportRootfs(rootfs);
     expect(fs.existsSync(path.join(rootfs, 'usr/local/lib/python3.11/dist-packages/greetlib/__init__.py'))).toBe(true);
     pkg = path.join(work, 'hello-app.psp');
-    fs.writeFileSync(pkg, assemblePsp(rootfs, { name: 'hello-app', version: '1.0.0', entry: { name: 'hello', target: 'hello_app.cli:main' } }), { mode: 0o755 });
+    const opts = { name: 'hello-app', version: '1.0.0', entry: { name: 'hello', target: 'hello_app.cli:main' }, keys: { seed: 'build-output-test' } };
+    const first = assemblePsp(rootfs, opts);
+    fs.writeFileSync(pkg, first, { mode: 0o755 });
+    secondIsIdentical = assemblePsp(rootfs, opts).equals(first);
     fs.rmSync(rootfs, { recursive: true, force: true });
+  });
+
+  test('the same filesystem and key give byte-identical packages', () => {
+    expect(secondIsIdentical).toBe(true);
   });
   afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));
 
