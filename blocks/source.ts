@@ -1,16 +1,23 @@
 /**
  * source: the project's code, copied last into /src from scratch (so its layer is independent of every
- * dependency layer), leaving out .git, __pycache__, .dockerignore/.cogignore patterns and the weights.
+ * dependency layer), leaving out .git, __pycache__, .dockerignore/.cogignore patterns, the weights and
+ * the local wheels/sdists/--find-links directories pip already installed from.
  */
 import type { Block } from './support/block';
 import { stage } from './support/stage';
+
+const ARCHIVE = /\.(whl|zip|tar\.gz|tar\.bz2)$/;
 
 export const source: Block = {
   name: 'source',
   detect: () => true,
   dependencies: () => [],
   plan(ctx, plan) {
-    const exclude = [...ctx.project.excludes, ...ctx.project.weights.map((w) => w.path)];
+    // wheels/sdists pip installed from (and --find-links dirs) are already in a layer as packages
+    const r = ctx.project.requirements;
+    const archives = r.requirements.filter((q) => q.local && ARCHIVE.test(q.local)).map((q) => q.local!);
+    const findLinks = r.findLinks.filter((f) => f.local && f.value !== '.').map((f) => f.value);
+    const exclude = [...ctx.project.excludes, ...ctx.project.weights.map((w) => w.path), ...new Set([...archives, ...findLinks].sort())];
     plan.addContext('source', { path: '.', exclude });
     plan.addStage('code', stage({
       id: 'code:source',
