@@ -11,38 +11,63 @@ export interface TarEntry {
   name: string; // '/'-separated, relative
   type: 'file' | 'symlink' | 'hardlink';
   mode: number;
-  data?: Uint8Array; // files only
+  data?: Uint8Array; // file content in memory, or:
+  path?: string; // file content read from disk while the tar is written (with `size`)
+  size?: number; // for `path` entries
   linkname?: string; // symlink text, or the archive name a hardlink points to
 }
 
 const MAX_OCTAL_SIZE = 8 ** 11;
 
-/** Serialises entries in the given order. */
-export function writeTar(entries: TarEntry[]): Buffer {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const push = (b: Buffer | Uint8Array): void => {
-    chunks.push(Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length));
-    total += b.length;
-  };
-  for (const e of entries) {
-    const size = e.type === 'file' ? (e.data?.length ?? 0) : 0;
-    const pax = paxHeaders(e, size);
-    if (pax.length > 0) {
-      push(encodeHeader({ name: '././@PaxHeader', mode: 0, size: pax.length, type: TYPE.PAX }));
-      push(pax);
-      push(Buffer.alloc(padToBlock(pax.length)));
+const CHUNK = 1 << 20;
+
+function entrySize(e: TarEntry): number {
+  if (e.type !== 'file') return 0;
+  return e.data ? e.data.length : (e.size ?? 0);
+}
+
+/** A file entry's content in chunks; a file that changed size since it was listed is an error. */
+function* contentChunks(e: TarEntry, size: number): Generator<Buffer> {
+  if (e.data) return yield Buffer.from(e.data.buffer, e.data.byteOffset, e.data.length);
+  const fd = fs.openSync(e.path!, 'r');
+  try {
+    for (let done = 0; done < size; ) {
+      const buf = Buffer.alloc(Math.min(CHUNK, size - done));
+      const n = fs.readSync(fd, buf, 0, buf.length, done);
+      if (n === 0) throw new PspfError('E_PSPF_SOURCE', `${e.path} shrank while it was being packed`);
+      done += n;
+      yield n === buf.length ? buf : buf.subarray(0, n);
     }
-    const type = e.type === 'file' ? TYPE.FILE : e.type === 'symlink' ? TYPE.SYMLINK : TYPE.HARDLINK;
-    push(encodeHeader({ name: e.name, mode: e.mode, size: size >= MAX_OCTAL_SIZE ? 0 : size, type, linkname: e.linkname }));
-    if (size > 0) {
-      push(e.data!);
-      push(Buffer.alloc(padToBlock(size)));
-    }
+  } finally {
+    fs.closeSync(fd);
   }
-  push(Buffer.alloc(2 * BLOCK));
-  push(Buffer.alloc((RECORD - (total % RECORD)) % RECORD));
-  return Buffer.concat(chunks, total);
+}
+
+/** The archive as a sequence of chunks (headers, content, padding, end blocks, record padding). */
+export function* tarChunks(entries: TarEntry[]): Generator<Buffer> {
+  let total = 0;
+  for (const e of entries) {
+    const size = entrySize(e);
+    const pax = paxHeaders(e, size);
+    const type = e.type === 'file' ? TYPE.FILE : e.type === 'symlink' ? TYPE.SYMLINK : TYPE.HARDLINK;
+    const head = [encodeHeader({ name: e.name, mode: e.mode, size: size >= MAX_OCTAL_SIZE ? 0 : size, type, linkname: e.linkname })];
+    if (pax.length > 0) head.unshift(encodeHeader({ name: '././@PaxHeader', mode: 0, size: pax.length, type: TYPE.PAX }), pax, Buffer.alloc(padToBlock(pax.length)));
+    const h = Buffer.concat(head);
+    total += h.length;
+    yield h;
+    if (size === 0) continue;
+    for (const c of contentChunks(e, size)) yield c;
+    const pad = Buffer.alloc(padToBlock(size));
+    total += size + pad.length;
+    if (pad.length > 0) yield pad;
+  }
+  total += 2 * BLOCK;
+  yield Buffer.alloc(2 * BLOCK + ((RECORD - (total % RECORD)) % RECORD));
+}
+
+/** Serialises entries in the given order into one buffer. */
+export function writeTar(entries: TarEntry[]): Buffer {
+  return Buffer.concat([...tarChunks(entries)]);
 }
 
 /** tarfile's create_pax_header: path/linkpath when non-ASCII or over 100 chars, size when over 8 GiB. */
@@ -69,9 +94,10 @@ export function comparePaths(a: string, b: string): number {
 /**
  * The entries of `dir` as the reference tars it: sorted(rglob("*")) filtered by is_file(); symlinks to files
  * become symlink entries (lstat mode), other symlinks are skipped, symlinked dirs are not descended;
- * a second name for an already-seen inode becomes a hardlink, as tarfile does.
+ * a second name for an already-seen inode becomes a hardlink, as tarfile does. `lazy` leaves file content on
+ * disk (path + size) to be read while the tar is written.
  */
-export function collectDir(dir: string): TarEntry[] {
+export function collectDir(dir: string, opts: { lazy?: boolean } = {}): TarEntry[] {
   const names: string[] = [];
   walk(dir, '', names);
   names.sort(comparePaths);
@@ -91,7 +117,8 @@ export function collectDir(dir: string): TarEntry[] {
       continue;
     }
     if (st.nlink > 1) seen.set(inode, name);
-    entries.push({ name, type: 'file', mode: st.mode & 0o7777, data: fs.readFileSync(full) });
+    if (opts.lazy) entries.push({ name, type: 'file', mode: st.mode & 0o7777, path: full, size: st.size });
+    else entries.push({ name, type: 'file', mode: st.mode & 0o7777, data: fs.readFileSync(full) });
   }
   return entries;
 }
