@@ -40,6 +40,7 @@ const hash = hasRegistry ? bcrypt(PASSWORD) : null;
 const env = daemonEnv();
 const why = !env ? NO_DAEMON_MESSAGE : !hasRegistry ? 'docker-registry is not installed (apt-get install docker-registry)' : 'python3 crypt cannot make bcrypt hashes';
 const maybe = env && hash ? describe : describe.skip;
+if (!(env && hash)) console.warn(`session Auth integration test skipped: ${why}`);
 
 maybe(`session Auth against a registry with basic auth${env && hash ? '' : ` (skipped: ${why})`}`, () => {
   let conn: BuildkitConnection;
