@@ -5,6 +5,7 @@ import { loadImageMap } from '../../planner/image-map';
 import { UsageError } from '../errors';
 import { buildProject, type BuildSummary } from '../buildkit/build';
 import { parseProgressMode } from '../buildkit/progress';
+import { describePsp, runPspBuild } from '../pspf/build-output';
 
 interface BuildFlags {
   tag: string[];
@@ -24,6 +25,7 @@ interface BuildFlags {
   tlsservername?: string;
   imageMap: string[];
   cogSdk?: string;
+  privateKey?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -87,7 +89,7 @@ export function registerBuild(program: Command): void {
     .description('build the project into an image through BuildKit (loaded into Docker by default)')
     .argument('[dir]', 'project directory', '.')
     .option('-t, --tag <name>', 'image name (repeatable)', collect, [])
-    .option('-o, --output <spec>', 'type=docker|oci,dest=FILE|image,name=…,push=true|local,dest=DIR|tar,dest=FILE (repeatable)', collect, [])
+    .option('-o, --output <spec>', 'type=docker|oci,dest=FILE|image,name=…,push=true|local,dest=DIR|tar,dest=FILE|psp,dest=FILE (repeatable)', collect, [])
     .option('--secret <spec>', 'id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
     .option('--build-arg <NAME=VALUE>', 'frontend build argument; SOURCE_DATE_EPOCH sets the image timestamps', collect, [])
     .option('--cache-from <spec>', 'type=registry,ref=REF (or REF) to import build cache from', collect, [])
@@ -103,7 +105,11 @@ export function registerBuild(program: Command): void {
     .option('--tlsservername <name>', 'server name to verify for tcp://')
     .option('--image-map <SRC=DST,...>', 'replace base images (repeatable; also COGPACK_IMAGE_MAP)', collect, [])
     .option('--cog-sdk <pypi|none|path.whl>', 'where the cog SDK comes from')
+    .option('--private-key <file>', 'Ed25519 PEM key signing a type=psp,dest=FILE output (default: an ephemeral key)')
     .action(async (dir: string, f: BuildFlags) => {
+      // type=psp: the same build exported as a filesystem, packed into a signed .psp (src/pspf/build-output.ts)
+      const psp = await runPspBuild(dir, { output: f.output, privateKey: f.privateKey }, (output) => runBuild(dir, { ...f, output }));
+      if (psp) return void (f.json ? process.stdout.write(`${JSON.stringify(psp, null, 2)}\n`) : process.stderr.write(`cogpack: ${describePsp(psp)}\n`));
       const summary = await runBuild(dir, f);
       if (f.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else process.stderr.write(`cogpack: ${describeSummary(summary)}\n`);

@@ -10,22 +10,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildWheel, daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT } from '../testing';
 import { buildPsp } from './build-output';
+import { keyFromSeed, privateKeyPem } from './keys';
 import { flipByte, runEnv, runPackage, slotRegion, tempDir } from './launcher/test-packages';
 
 jest.setTimeout(900_000);
+
+const KEY = keyFromSeed('cogpack-e2e');
 
 /** The CLI path once src/commands/build.ts calls the psp hook; buildPsp (same buildProject underneath) before. */
 const HAS_CLI_BUILD = fs.readFileSync(path.join(REPO_ROOT, 'src/commands/build.ts'), 'utf8').includes('runPspBuild');
 const denv = daemonEnv();
 const describeE2e = denv ? describe : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${NO_DAEMON_MESSAGE})`, fn);
 
-async function build(project: string, dest: string): Promise<void> {
+async function build(project: string, dest: string, privateKey: string): Promise<void> {
   const env = { ...process.env, ...denv };
   if (!HAS_CLI_BUILD) {
-    await buildPsp(project, { dest, env });
+    await buildPsp(project, { dest, env, privateKey });
     return;
   }
-  const cli = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'src/cli.ts'), 'build', project, '--output', `type=psp,dest=${dest}`], {
+  const args = ['build', project, '--output', `type=psp,dest=${dest}`, '--private-key', privateKey, '--progress', 'plain'];
+  const cli = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(REPO_ROOT, 'src/cli.ts'), ...args], {
     env,
     encoding: 'utf8',
     timeout: 850_000,
@@ -57,7 +61,13 @@ describeE2e(`cogpack build --output type=psp (${HAS_CLI_BUILD ? 'CLI' : 'buildPs
     const project = path.join(work, 'hello-app');
     writeProject(project);
     pkg = path.join(work, 'out', 'hello-app.psp');
-    await build(project, pkg);
+    fs.writeFileSync(path.join(work, 'key.pem'), privateKeyPem(KEY), { mode: 0o600 });
+    await build(project, pkg, path.join(work, 'key.pem'));
+  });
+
+  test('the package is signed with the given key', () => {
+    const bytes = fs.readFileSync(pkg);
+    expect(bytes.subarray(bytes.length - 8196 + 64, bytes.length - 8196 + 96).equals(KEY.publicKeyRaw)).toBe(true);
   });
   afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));
 
