@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planProject, serializePlan } from './index';
+import { parsePlan, planProject, serializePlan } from './index';
 
 const ROOT = join(__dirname, '..');
 const TESTDATA = join(ROOT, 'testdata');
@@ -40,6 +40,8 @@ describe('plan snapshots', () => {
     expect(json).toBe(readFileSync(file, 'utf8'));
     expect(json).not.toContain(ROOT);
     expect(json).toBe(await planFixture(name));
+    expect(parsePlan(json)).toEqual(JSON.parse(json));
+    expect(serializePlan(parsePlan(json))).toBe(json);
   });
 
   it('has no snapshot without a fixture', () => {
