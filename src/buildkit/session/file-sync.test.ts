@@ -150,6 +150,17 @@ describe('FileSync.DiffCopy sender', () => {
     daemon.end();
   });
 
+  it('stops when the daemon cancels the call', async () => {
+    const dir = tree(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, 'x'])));
+    const [daemon, client] = packetStreamPair();
+    const running = sendContext(client, 'context', dir, {});
+    client.emit('cancelled');
+    await expect(running).rejects.toThrow('cancelled');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(client.sent.length).toBeLessThan(50); // the walk stopped instead of sending every STAT
+    daemon.end();
+  });
+
   it('fails on a request for an id that is not a file', async () => {
     const dir = tree({ 'd/f': 'x' });
     const [daemon, client] = packetStreamPair();

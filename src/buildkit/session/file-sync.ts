@@ -72,6 +72,7 @@ export function sendContext(stream: PacketStream, ctxName: string, dir: string, 
   return new Promise<SyncStats>((resolve, reject) => {
     const run = new SendRun(stream, ctxName, resolve, reject);
     stream.on('error', (e: Error) => run.fail(e));
+    stream.on('cancelled', () => run.fail(run.error('the daemon cancelled the transfer')));
     stream.on('end', () => run.finReceived || run.fail(run.error('the daemon ended the stream before FIN')));
     stream.on('data', (p: Packet) => run.onPacket(p));
     walkStats(run.send, dir, opts, run.files, run.stats).catch((e: Error) => {
@@ -98,7 +99,9 @@ class SendRun {
     private readonly reject: (e: Error) => void,
   ) {
     this.stats = { context: ctxName, entries: 0, filesRequested: 0, bytesSent: 0, durationMs: 0 };
-    this.send = sender(stream);
+    const send = sender(stream);
+    // Once the run has ended (cancelled, failed), the walker and file readers stop at their next packet.
+    this.send = (p) => (this.done ? Promise.reject(this.error('transfer ended')) : send(p));
   }
 
   error(msg: string): Error {

@@ -7,8 +7,8 @@ import type { Packet } from './wire';
 export interface PacketStream {
   write(p: Packet): boolean;
   end(): void;
-  /** 'data' gives a Packet, 'error' an Error; 'end' and 'drain' no argument. */
-  on(ev: 'data' | 'end' | 'drain' | 'error' | 'close', fn: (arg: any) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** 'data' gives a Packet, 'error' an Error; 'end', 'drain' and 'cancelled' (grpc-js) no argument. */
+  on(ev: 'data' | 'end' | 'drain' | 'error' | 'close' | 'cancelled', fn: (arg: any) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export type Send = (p: Packet) => Promise<void>;
