@@ -11,7 +11,7 @@ import { gzipSlot } from './gzip';
 import { indexChecksum } from './index-block';
 import { keyFromSeed, type SigningKey } from './keys';
 import type { JsonObject } from './metadata';
-import { OP, unpackOperations } from './operations';
+import { OP, operationsToString, unpackOperations } from './operations';
 import { readPackage, readSlot } from './reader';
 import { readTarSafe } from './tar-reader';
 import { writeTar } from './tar-writer';
@@ -46,7 +46,7 @@ export function seedPackages(): Buffer[] {
     keys: { key: fuzzKey() },
     pageAligned,
   });
-  const slots: SlotInput[] = ['app', 'cfg', 'raw', 'plain'].map((id) => ({ id, content: { kind: 'bytes', data: Buffer.alloc(0) } }));
+  const slots: SlotInput[] = [['app', 'tar.gz'], ['cfg', 'gzip'], ['raw', 'raw'], ['plain', 'tar']].map(([id, operations]) => ({ id, operations, content: { kind: 'bytes', data: Buffer.alloc(0) } }));
   const prepared = [
     { stored: gzipSlot(tree, 6, 0), originalSize: tree.length, ops: [OP.TAR, OP.GZIP], statSize: 4096 },
     { stored: gzipSlot(Buffer.from('key = value\n'.repeat(20)), 6, 0), originalSize: 240, ops: [OP.GZIP], statSize: 240 },
@@ -59,7 +59,7 @@ export function seedPackages(): Buffer[] {
 /** Rebuilds with one slot's stored bytes (and maybe its declared size/ops) replaced; checksums stay right. */
 function hostileSlot(rng: Prng, seedBuf: Buffer): Buffer {
   const pkg = readPackage(seedBuf);
-  const slots: SlotInput[] = pkg.metadata.slots.map((s) => ({ id: s.id, content: { kind: 'bytes', data: Buffer.alloc(0) } }));
+  const slots: SlotInput[] = pkg.metadata.slots.map((s) => ({ id: s.id, operations: s.operations, content: { kind: 'bytes', data: Buffer.alloc(0) } }));
   const prepared = pkg.slots.map((d) => ({
     stored: Buffer.from(seedBuf.subarray(d.offset, d.offset + d.size)),
     originalSize: d.original_size,
@@ -71,7 +71,10 @@ function hostileSlot(rng: Prng, seedBuf: Buffer): Buffer {
   for (let k = 1 + rng.int(6); k > 0; k--) if (p.stored.length > 0) p.stored[rng.int(p.stored.length)] ^= 1 << rng.int(8);
   if (rng.int(4) === 0) p.originalSize = Number(rng.pick([0n, 1n, 511n, 4096n, 2n ** 32n, 2n ** 40n]));
   if (rng.int(6) === 0) p.stored = p.stored.subarray(0, rng.int(p.stored.length + 1));
-  if (rng.int(8) === 0) p.ops = rng.pick<number[]>([[], [OP.TAR], [OP.GZIP], [OP.TAR, OP.GZIP], [OP.GZIP, OP.TAR], [0x13]]);
+  if (rng.int(8) === 0) {
+    p.ops = rng.pick<number[]>([[], [OP.TAR], [OP.GZIP], [OP.TAR, OP.GZIP], [OP.GZIP, OP.TAR], [0x13]]);
+    if (rng.int(4) !== 0) slots[i].operations = operationsToString(p.ops); // mostly consistent, so decoders run
+  }
   return writePrepared({ launcher: seedBuf.subarray(0, pkg.index.numbers.launcher_size), metadata: { package: pkg.metadata.package as JsonObject, execution: pkg.metadata.execution as JsonObject }, slots, keys: { key: fuzzKey() } }, prepared);
 }
 

@@ -82,7 +82,7 @@ test('a corrupted slot byte fails readSlot with a checksum error', () => {
 
 describe('decompression bombs: output capped at the declared size', () => {
   const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // 64 MiB of zeros in ~64 KiB
-  const slots = [bytesSlot('bomb', '')];
+  const slots = [bytesSlot('bomb', '', 'gzip')];
 
   test('declared 1 KiB, inflates to 64 MiB → refused at the cap', () => {
     const buf = writePrepared(options(slots), [{ stored: bomb, originalSize: 1024, ops: [OP.GZIP], statSize: 1024 }]);
@@ -117,6 +117,11 @@ describe('decompression bombs: output capped at the declared size', () => {
 });
 
 test('unsupported operation chains are refused by name', () => {
-  const buf = writePrepared(options([bytesSlot('z', '')]), [{ stored: Buffer.from('zz'), originalSize: 2, ops: [0x13], statSize: 2 }]);
+  const buf = writePrepared(options([bytesSlot('z', '', 'bzip2')]), [{ stored: Buffer.from('zz'), originalSize: 2, ops: [0x13], statSize: 2 }]);
   expect(() => readSlot(buf, readPackage(buf), 0)).toThrow(/BZIP2 is not supported/);
+});
+
+test('a descriptor op chain that differs from the signed metadata is refused', () => {
+  const b = setU64(good, descriptorAt(good, 1, 40), 0n); // gzip slot relabelled raw
+  expect(code(() => readSlot(b, readPackage(b), 1))).toBe('E_PSPF_SLOT_OPERATIONS');
 });

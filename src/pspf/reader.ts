@@ -10,7 +10,7 @@ import { PspfError, ensure } from './errors';
 import { gunzipBounded } from './gzip';
 import { decodeIndex, type IndexBlock } from './index-block';
 import { parseMetadata, type PspfMetadata } from './metadata-schema';
-import { OP, assertSupported, operationsToString, unpackOperations } from './operations';
+import { OP, assertSupported, operationsToString, parseOperations, unpackOperations } from './operations';
 
 const MAX_LENGTH = bufferConstants.MAX_LENGTH;
 
@@ -95,6 +95,17 @@ export function slotChecksumOk(buf: Buffer, pkg: PspfLayout, metadata: PspfMetad
   return metadata === undefined || metadata.slots[i].checksum === `sha256:${digest.toString('hex')}`;
 }
 
+/** The descriptor's op chain must be the one the signed metadata names (else the decoding could be switched). */
+export function slotOperationsOk(d: SlotDescriptor, metadataOperations: string): boolean {
+  try {
+    const declared = parseOperations(metadataOperations);
+    const actual = unpackOperations(d.operations);
+    return declared.length === actual.length && declared.every((op, i) => op === actual[i]);
+  } catch {
+    return false;
+  }
+}
+
 export interface ReadSlotOptions {
   /** Upper bound for any decoded slot, whatever it declares (default: the largest Buffer). */
   maxSize?: number;
@@ -108,6 +119,8 @@ export function readSlot(buf: Buffer, pkg: PspfPackage, i: number, opts: ReadSlo
   ensure(Number.isInteger(i) && i >= 0 && i < pkg.slots.length, 'E_PSPF_SLOT_INDEX', `no slot ${i} (the package has ${pkg.slots.length})`);
   const d = pkg.slots[i];
   ensure(slotChecksumOk(buf, pkg, pkg.metadata, i), 'E_PSPF_SLOT_CHECKSUM', `slot ${i} checksum mismatch`);
+  ensure(slotOperationsOk(d, pkg.metadata.slots[i].operations), 'E_PSPF_SLOT_OPERATIONS',
+    `slot ${i}: descriptor operations differ from the metadata's "${pkg.metadata.slots[i].operations}"`);
   const ops = unpackOperations(d.operations);
   assertSupported(ops, `slot ${i}`);
   const name = operationsToString(ops);

@@ -3,7 +3,7 @@ import { isAllZero, sha256 } from './bytes';
 import { PspfError } from './errors';
 import { verifyMetadata } from './keys';
 import type { PspfMetadata } from './metadata-schema';
-import { decodeMetadata, metadataBytes, parseLayout, slotChecksumOk } from './reader';
+import { decodeMetadata, metadataBytes, parseLayout, slotChecksumOk, slotOperationsOk } from './reader';
 
 /** required: must be signed and verify; optional: an unsigned package passes, a bad signature fails; off: ignored. */
 export type SignaturePolicy = 'required' | 'optional' | 'off';
@@ -20,6 +20,8 @@ export interface Verdicts {
   metadata_checksum_ok: boolean;
   slot_checksums_ok: boolean[];
   all_slot_checksums_ok: boolean;
+  /** Each descriptor's op chain equals the one the signed metadata names. */
+  slot_operations_ok: boolean[];
   signature_ok: boolean | null; // null: not checked (policy off, or optional and unsigned)
   package_size_matches_file: boolean;
   valid: boolean;
@@ -66,10 +68,12 @@ export function verifyPackage(buf: Buffer, o: VerifyOptions = {}): VerifyReport 
   const slot_checksums_ok = layout.slots.map((_, i) => slotChecksumOk(buf, layout, decoded?.metadata, i));
   slot_checksums_ok.forEach((ok, i) => ok || problems.push(`slot ${i} checksum mismatch`));
   const all_slot_checksums_ok = slot_checksums_ok.every(Boolean);
+  const slot_operations_ok = layout.slots.map((d, i) => decoded === undefined || slotOperationsOk(d, decoded.metadata.slots[i].operations));
+  slot_operations_ok.forEach((ok, i) => ok || problems.push(`slot ${i} operations differ from the metadata`));
   const signature_ok = signatureVerdict(decoded?.json, layout.index.publicKey, layout.index.signature, o, problems);
-  const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && all_slot_checksums_ok && signature_ok !== false;
+  const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && all_slot_checksums_ok && slot_operations_ok.every(Boolean) && signature_ok !== false;
   return {
-    verdicts: { magic_ok: true, index_checksum_ok, metadata_checksum_ok, slot_checksums_ok, all_slot_checksums_ok, signature_ok, package_size_matches_file, valid },
+    verdicts: { magic_ok: true, index_checksum_ok, metadata_checksum_ok, slot_checksums_ok, all_slot_checksums_ok, slot_operations_ok, signature_ok, package_size_matches_file, valid },
     problems,
     metadata: decoded?.metadata,
   };
