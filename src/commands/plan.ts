@@ -33,6 +33,9 @@ export function summarizePlan(plan: PlanData): string {
 
 export async function runPlan(dir: string, opts: PlanCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   /* eslint-disable @typescript-eslint/no-require-imports */
+  // a one-shot process parses each schema about once: zod's JIT (new Function per schema) costs more
+  // than it saves here (measured: -20% CPU for `plan --json`); the plan output is identical
+  (require('zod') as typeof import('zod')).config({ jitless: true });
   const { planProject, serializePlan } = require('../../planner') as typeof import('../../planner');
   const { loadImageMap } = require('../../planner/image-map') as typeof import('../../planner/image-map');
   /* eslint-enable @typescript-eslint/no-require-imports */
