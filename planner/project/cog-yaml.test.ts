@@ -31,3 +31,10 @@ describe('parseCogYaml', () => {
     expect(() => parseCogYaml('build:\n  run:\n    - command: x\n      mount: []\n')).toThrow(expect.objectContaining({ code: 'E_COG_YAML_UNKNOWN_KEY', line: 4 }));
   });
 });
+
+describe('parseCogYaml edge cases', () => {
+  it('treats an empty build: as unset and points a non-mapping file at line 1', () => {
+    expect(parseCogYaml('build:\nrun: predict.py:P\n').data.build).toBeUndefined();
+    expect(() => parseCogYaml('- a\n- b\n')).toThrow(expect.objectContaining({ code: 'E_COG_YAML_SCHEMA', line: 1 }));
+  });
+});

@@ -60,13 +60,13 @@ function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (p: YamlPath
     const removed = REMOVED_FIELDS[key];
     return new ConfigError('E_COG_YAML_UNKNOWN_KEY', `unknown key "${where.join('.')}"${removed ? ' (removed from cog)' : ''}`, {
       file,
-      line: lineOf(where),
+      line: lineOf(where) ?? 1,
       hint: removed ?? 'check the spelling against the cog.yaml reference',
     });
   }
   return new ConfigError('E_COG_YAML_SCHEMA', `${path.join('.') || '(top level)'}: ${issue.message}`, {
     file,
-    line: lineOf(path),
+    line: lineOf(path) ?? 1,
     hint: 'see the cog.yaml reference for the expected type',
   });
 }
@@ -85,6 +85,8 @@ export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   keepVersionText(doc);
   const lineOf = lineLocator(doc, lc);
   const raw = doc.toJS() ?? {};
+  // an empty `build:` (or any empty top-level key) means "nothing set", as in cog
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) for (const k of Object.keys(raw)) if (raw[k] === null) delete raw[k];
   const parsed = CogYamlSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(parsed.error.issues[0], file, lineOf);
   const data = parsed.data;
