@@ -90,4 +90,16 @@ describe('a3 semantics', () => {
     expect(env.has('DROP_B')).toBe(false);
     expect(env.has('HOME')).toBe(false);
   });
+
+  test('a failing setup command stops the first run with 103 and nothing is moved into place', () => {
+    const pkg = packApp(dir, 'badsetup', [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho SHOULD-NOT-RUN\n'] })], {
+      setup_commands: [{ type: 'execute', command: '/bin/sh -c "echo broken >&2; exit 9"' }],
+    });
+    const cache = path.join(dir, 'cache-badsetup');
+    const r = runPackage(pkg, [], runEnv(cache));
+    expect(r.status).toBe(103);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^pspf-launcher: setup command "\/bin\/sh -c "echo broken >&2; exit 9"" failed with status 9 \(output in .*setup\.log\)$/);
+    expect(fs.existsSync(path.join(cache, 'workenv/badsetup/bin/app.sh'))).toBe(false);
+  });
 });

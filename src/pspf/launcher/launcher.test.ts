@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ensureLauncher } from './build-launcher';
+import { keyFromSeed } from '../keys';
 import { fixIndexChecksum, flipByte, packApp, runEnv, runPackage, runPackageAsync, shellAppSlots, slotRegion, tempDir, treeSlot } from './test-packages';
 
 jest.setTimeout(180_000);
@@ -99,6 +100,19 @@ describe('corruption', () => {
     fixIndexChecksum(pkg);
     const r = runPackage(pkg, [], runEnv(path.join(dir, 'cache-badsig')));
     expect(r).toMatchObject({ status: 107, stdout: '', stderr: 'pspf-launcher: metadata signature is invalid; refusing to run\n' });
+  });
+
+  test('FLAVOR_VALIDATION=relaxed only warns about a bad signature; a pinned key must match', () => {
+    const pkg = packApp(dir, 'relaxed', shellAppSlots('echo ran'));
+    const good = runPackage(pkg, [], runEnv(path.join(dir, 'cache-pin'), { COGPACK_PSPF_TRUSTED_KEY: keyFromSeed('launcher-test-relaxed').publicKeyRaw.toString('hex') }));
+    expect(good).toMatchObject({ status: 0, stdout: 'ran\n' });
+    const wrong = runPackage(pkg, [], runEnv(path.join(dir, 'cache-pin'), { COGPACK_PSPF_TRUSTED_KEY: '00'.repeat(32) }));
+    expect(wrong).toMatchObject({ status: 107, stdout: '', stderr: 'pspf-launcher: package is not signed by the trusted key\n' });
+    flipByte(pkg, fs.statSync(pkg).size - 8196 + 128 + 5);
+    fixIndexChecksum(pkg);
+    const r = runPackage(pkg, [], runEnv(path.join(dir, 'cache-relaxed'), { FLAVOR_VALIDATION: 'relaxed' }));
+    expect(r).toMatchObject({ status: 0, stdout: 'ran\n' });
+    expect(r.stderr).toMatch(/^pspf-launcher: warning: metadata signature is invalid \(FLAVOR_VALIDATION=relaxed\)/);
   });
 
   test('changed metadata bytes are refused by the metadata SHA-256', () => {
