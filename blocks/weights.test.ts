@@ -1,6 +1,7 @@
 import { openSync, closeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { planOf, stageOf, tempProject } from './support/temp-project';
+import { slug } from './weights';
 
 describe('weights block', () => {
   it('moves files at least the threshold into their own stage and out of the source context', async () => {
@@ -10,18 +11,19 @@ describe('weights block', () => {
     ftruncateSync(fd, 12 * 1024 * 1024);
     closeSync(fd);
     const plan = await planOf(dir);
-    const w = stageOf(plan, 'weights:weights')!;
+    const w = stageOf(plan, 'weights:weights:models-big.safetensors')!;
     expect(w.source).toEqual({ type: 'scratch' });
     expect(w.operations).toEqual([expect.objectContaining({ op: 'copy', src: '/models/big.safetensors', dest: '/src/models/big.safetensors' })]);
-    expect(plan.contexts.weights.include).toEqual(['models/big.safetensors']);
+    expect(plan.contexts['weights-models-big.safetensors'].include).toEqual(['models/big.safetensors']);
     expect(plan.contexts.source.exclude).toContain('models/big.safetensors');
+    expect(slug('models/UNet v2.bin')).toBe('models-unet-v2.bin');
     const phases = plan.export_phases.map((p) => p.name);
     expect(phases.indexOf('weights')).toBeLessThan(phases.indexOf('code'));
   });
 
   it('honours COGPACK_WEIGHTS_THRESHOLD_MB', async () => {
     const dir = tempProject({ 'main.py': 'print(1)\n', 'requirements.txt': '', 'blob.bin': 'x'.repeat(2 * 1024 * 1024) });
-    expect(stageOf(await planOf(dir), 'weights:weights')).toBeUndefined();
-    expect(stageOf(await planOf(dir, { env: { COGPACK_WEIGHTS_THRESHOLD_MB: '1' } }), 'weights:weights')).toBeDefined();
+    expect(stageOf(await planOf(dir), 'weights:weights:blob.bin')).toBeUndefined();
+    expect(stageOf(await planOf(dir, { env: { COGPACK_WEIGHTS_THRESHOLD_MB: '1' } }), 'weights:weights:blob.bin')).toBeDefined();
   });
 });
