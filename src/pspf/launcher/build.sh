@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the PSPF launcher as a static linux/amd64 ELF from this directory's C sources.
 # Links Debian's static libsodium (Ed25519, SHA-256) and zlib (gzip, Adler-32); installs them if missing.
-# Usage: build.sh [OUTPUT]   (default: dist/pspf-launcher at the repository root)
+# Usage: build.sh [OUTPUT]   (default: dist/pspf-launcher at the repository root); skips the compile when
+# OUTPUT is newer than every source (PSPF_LAUNCHER_FORCE=1 rebuilds anyway).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -18,6 +19,14 @@ if [ -n "$need" ]; then
 fi
 
 mkdir -p "$(dirname "$out")"
+# Parallel test workers may all ask for a build: one compiles, the others wait and find it fresh.
+exec 9>"$out.lock"
+flock 9
+if [ -z "${PSPF_LAUNCHER_FORCE:-}" ] && [ -f "$out" ] &&
+  [ -z "$(find "$here" -maxdepth 1 \( -name '*.c' -o -name '*.h' -o -name build.sh \) -newer "$out")" ]; then
+  echo "$out"
+  exit 0
+fi
 tmp="$out.tmp.$$"
 # -ffile-prefix-map keeps machine paths out of the binary; -s strips it; gc-sections drops unused code.
 gcc -std=c11 -D_FILE_OFFSET_BITS=64 -Os -Wall -Wextra -Wno-unused-result -Werror=implicit-function-declaration \
