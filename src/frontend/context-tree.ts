@@ -1,0 +1,131 @@
+/**
+ * A local copy of the build context for the planner, which works on a directory: the tree (directories,
+ * symlinks, every file at its real size) comes from ReadDir on the solved `context` local; file contents
+ * come over ReadFile only for the files the planner reads. The rest are sparse placeholders.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { State, marshal } from '../../llb';
+import { readIgnorePatterns } from '../../planner/project/ignore-files';
+import type { FsStat, LlbBridge } from './bridge';
+
+/** Go os.FileMode type bits (fsutil Stat.mode). */
+const GO_DIR = 2 ** 31;
+const GO_SYMLINK = 2 ** 27;
+/** dir, symlink, device, named pipe, socket, char device, irregular: a regular file has none of them */
+const GO_TYPE_MASK = GO_DIR + GO_SYMLINK + 2 ** 26 + 2 ** 25 + 2 ** 24 + 2 ** 21 + 2 ** 19;
+
+/** Files the planner reads at the root whatever cog.yaml says, fetched up front to save round trips. */
+const PREFETCH = /^(cog\.ya?ml|pyproject\.toml|uv\.lock|\.python-version|requirements[^/]*\.(txt|in)|poetry\.lock|environment\.ya?ml)$/;
+const PREFETCH_MAX_BYTES = 8 << 20;
+const READDIR_PARALLEL = 16;
+
+export interface ContextTreeOptions {
+  contextKey: string;
+  sessionId?: string;
+}
+
+export class ContextTree {
+  /** project-relative paths whose content is not here yet (all zero bytes) */
+  private readonly placeholders = new Set<string>();
+  private ref = '';
+
+  private constructor(private readonly bridge: LlbBridge, readonly dir: string, private readonly opts: ContextTreeOptions) {}
+
+  /** Copies the context's tree (ignore files first, so ignored paths are never sent) into a fresh temp dir. */
+  static async load(bridge: LlbBridge, opts: ContextTreeOptions): Promise<ContextTree> {
+    const tree = new ContextTree(bridge, fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-context-')), opts);
+    await tree.copyIgnoreFiles();
+    tree.ref = await bridge.solve(tree.localDefinition('cogpack-scan', { exclude: readIgnorePatterns(tree.dir) }));
+    await tree.copyTree();
+    return tree;
+  }
+
+  private localDefinition(hint: string, filters: { include?: string[]; exclude?: string[] }): Uint8Array {
+    const st = State.local(this.opts.contextKey, { sessionId: this.opts.sessionId, sharedKeyHint: hint, ...filters, name: `[cogpack] scan ${this.opts.contextKey}` });
+    return marshal(st).definition;
+  }
+
+  private async copyIgnoreFiles(): Promise<void> {
+    const names = ['.dockerignore', '.cogignore'];
+    const ref = await this.bridge.solve(this.localDefinition('cogpack-ignore', { include: names }));
+    for (const st of await this.bridge.readDir(ref, '/')) {
+      const name = path.posix.basename(st.path);
+      if (names.includes(name) && isRegular(st)) fs.writeFileSync(path.join(this.dir, name), await this.bridge.readFile(ref, name));
+    }
+  }
+
+  private async copyTree(): Promise<void> {
+    let level = [''];
+    while (level.length > 0) {
+      const next: string[] = [];
+      for (let i = 0; i < level.length; i += READDIR_PARALLEL) {
+        const batch = level.slice(i, i + READDIR_PARALLEL);
+        const listed = await Promise.all(batch.map((d) => this.bridge.readDir(this.ref, d || '/')));
+        batch.forEach((d, j) => next.push(...this.materialise(d, listed[j])));
+      }
+      level = next;
+    }
+    const size = (p: string) => fs.statSync(path.join(this.dir, p)).size;
+    const top = [...this.placeholders].filter((p) => PREFETCH.test(p) && size(p) <= PREFETCH_MAX_BYTES);
+    await Promise.all(top.map((p) => this.fetch(p)));
+  }
+
+  /** Creates one directory's entries; returns the sub-directories to list next. */
+  private materialise(relDir: string, entries: FsStat[]): string[] {
+    const dirs: string[] = [];
+    for (const st of entries) {
+      const rel = relDir ? `${relDir}/${path.posix.basename(st.path)}` : path.posix.basename(st.path);
+      const abs = path.join(this.dir, rel);
+      const mode = st.mode ?? 0;
+      if (mode & GO_DIR) {
+        fs.mkdirSync(abs, { recursive: true });
+        dirs.push(rel);
+      } else if (mode & GO_SYMLINK) {
+        fs.symlinkSync(st.linkname ?? '', abs);
+      } else if (isRegular(st)) {
+        if (fs.existsSync(abs)) continue; // an ignore file already copied with its content
+        fs.writeFileSync(abs, '');
+        const size = Number(st.size ?? 0);
+        if (size > 0) {
+          fs.truncateSync(abs, size); // sparse: the walk sees the real size, no bytes are sent
+          this.placeholders.add(rel);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  /** Whether `rel` (or the file a symlink at `rel` resolves to) has no content yet; returns the path to fetch. */
+  placeholderFor(rel: string): string | undefined {
+    if (this.placeholders.has(rel)) return rel;
+    try {
+      const real = path.relative(fs.realpathSync(this.dir), fs.realpathSync(path.join(this.dir, rel))).split(path.sep).join('/');
+      return this.placeholders.has(real) ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaces a placeholder with the file's real content. */
+  async fetch(rel: string): Promise<void> {
+    if (!this.placeholders.has(rel)) return;
+    fs.writeFileSync(path.join(this.dir, rel), await this.bridge.readFile(this.ref, rel));
+    this.placeholders.delete(rel);
+  }
+
+  /** The entry file (-f) as the planner's project file, replacing the context's copy. */
+  writeEntry(name: string, text: string): void {
+    fs.writeFileSync(path.join(this.dir, name), text);
+    this.placeholders.delete(name);
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function isRegular(st: FsStat): boolean {
+  return ((st.mode ?? 0) & GO_TYPE_MASK) === 0; // bitwise ops work mod 2^32, so bit 31 is kept
+}

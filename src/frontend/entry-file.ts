@@ -1,0 +1,52 @@
+/**
+ * Reads the entry file (`-f`) from the client's `dockerfile` local and tells what it is: a cog.yaml, a
+ * pyproject.toml, or a plan JSON written by `cogpack plan --json` (which skips the planner).
+ */
+import { State, marshal } from '../../llb';
+import { ConfigError } from '../errors';
+import type { LlbBridge } from './bridge';
+import type { FrontendOptions } from './options';
+
+export type EntryKind = 'cog' | 'pyproject' | 'plan';
+
+export interface EntryFile {
+  kind: EntryKind;
+  /** the name the planner expects in the project directory (cog.yaml / pyproject.toml), or the plan's file name */
+  name: string;
+  text: string;
+}
+
+/** Tried in order when no -f was given (buildx then sends filename=Dockerfile). */
+const DEFAULT_ENTRIES = ['cog.yaml', 'pyproject.toml'];
+
+export function classifyEntry(filename: string, text: string): EntryFile {
+  const body = text.replace(/^\uFEFF/, '');
+  if (/\.json$/i.test(filename) || /^\s*\{/.test(body)) return { kind: 'plan', name: filename, text: body };
+  if (/\.toml$/i.test(filename)) return { kind: 'pyproject', name: 'pyproject.toml', text: body };
+  return { kind: 'cog', name: 'cog.yaml', text: body };
+}
+
+/** A local source of only the candidate names, like dockerui's dockerfile load (shared key hint `dockerfile`). */
+function entryDefinition(opts: FrontendOptions, names: string[]): Uint8Array {
+  const st = State.local(opts.dockerfileKey, {
+    sessionId: opts.sessionId,
+    sharedKeyHint: opts.dockerfileKey,
+    include: names,
+    name: `[cogpack] load ${names.join(', ')}`,
+  });
+  return marshal(st).definition;
+}
+
+export async function readEntryFile(bridge: LlbBridge, opts: FrontendOptions): Promise<EntryFile> {
+  const names = opts.filename ? [opts.filename] : DEFAULT_ENTRIES;
+  const ref = await bridge.solve(entryDefinition(opts, names));
+  const present = new Set((await bridge.readDir(ref, '/')).map((s) => s.path.split('/').pop() ?? s.path));
+  const found = names.find((n) => present.has(n.split('/').pop() ?? n));
+  if (!found) {
+    throw new ConfigError('E_FRONTEND_ENTRY', `no ${names.join(' or ')} in the build context`, {
+      hint: 'pass the project file with -f, e.g. docker buildx build -f cog.yaml .',
+    });
+  }
+  const data = await bridge.readFile(ref, found);
+  return classifyEntry(found, data.toString('utf8'));
+}

@@ -1,0 +1,53 @@
+/**
+ * Plan → the frontend's result: the same `planToLlb` as `cogpack build` (every plan context served by the
+ * client's `context` local), the runtime base's config from ResolveImageConfig under the plan's, one Solve.
+ */
+import { mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
+import type { PlanData } from '../../planner/plan-schema';
+import { UsageError } from '../errors';
+import type { LlbBridge } from './bridge';
+import { checkPlatforms, type FrontendOptions } from './options';
+
+export interface ImageResult {
+  refId: string;
+  config: OciImageConfig;
+  /** digest of the image's top op, for warnings */
+  resultDigest: string;
+}
+
+/** The base config fields `cogpack build` takes from Docker's image inspect, so both paths merge the same thing. */
+const BASE_CONFIG_KEYS = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal'] as const;
+
+export function pickBaseConfig(raw: Buffer): Partial<OciImageConfig> | null {
+  if (raw.length === 0) return null;
+  const img = JSON.parse(raw.toString('utf8')) as { architecture?: string; os?: string; config?: Record<string, unknown> };
+  const config: Record<string, unknown> = {};
+  for (const key of BASE_CONFIG_KEYS) {
+    const v = img.config?.[key];
+    if (v !== null && v !== undefined && v !== '') config[key] = v;
+  }
+  return { architecture: img.architecture, os: img.os, config };
+}
+
+/** The client serves only its `context` local, so every plan context must be the project root. */
+function checkContexts(plan: PlanData): void {
+  for (const [name, ctx] of Object.entries(plan.contexts)) {
+    if (ctx.path !== '.') {
+      throw new UsageError('E_FRONTEND_CONTEXT', `plan context "${name}" is "${ctx.path}", but the frontend serves only the build context root`, {
+        hint: 'build this project with `cogpack build`',
+      });
+    }
+  }
+}
+
+export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: PlanData): Promise<ImageResult> {
+  checkPlatforms(opts, plan.platform);
+  checkContexts(plan);
+  const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey });
+  const platform = { OS: plan.platform.os, Architecture: plan.platform.arch };
+  const ref = plan.base_image.runtime;
+  const base = await bridge.resolveImageConfig(ref, platform, { sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` });
+  const config = mergeImageConfig(llb.imageConfig, pickBaseConfig(base.config));
+  const refId = await bridge.solve(llb.definition);
+  return { refId, config, resultDigest: llb.result };
+}

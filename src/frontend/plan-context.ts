@@ -1,0 +1,53 @@
+/**
+ * The plan for a frontend build: a plan JSON entry file is used as is; otherwise the same `planProject`
+ * as the CLI runs on a local copy of the context, fetching each file the planner reads on first use.
+ */
+import * as path from 'node:path';
+import { planProject, parsePlan } from '../../planner';
+import { loadImageMap } from '../../planner/image-map';
+import type { PlanData } from '../../planner/plan-schema';
+import { CogpackError } from '../errors';
+import type { LlbBridge } from './bridge';
+import { ContextTree } from './context-tree';
+import type { EntryFile } from './entry-file';
+import { plannerEnv, type FrontendOptions } from './options';
+
+export interface PlannedBuild {
+  plan: PlanData;
+  warnings: string[];
+}
+
+/** `COGPACK_COG_SDK=path.whl` names a wheel inside the build context (the CLI resolves it from the cwd). */
+function cogSdkIn(dir: string, spec: string | undefined): string | undefined {
+  if (!spec || !spec.endsWith('.whl')) return spec;
+  return path.resolve(dir, spec.replace(/^\/+/, ''));
+}
+
+/**
+ * Placeholders are all zero bytes, and the planner refuses a file with NULs (E_BINARY_FILE, naming it), so
+ * that error on a placeholder means "fetch me": fetch and plan again. Each retry fetches a new file.
+ */
+async function planWithFaultIn(tree: ContextTree, opts: FrontendOptions): Promise<PlannedBuild> {
+  const env = plannerEnv(opts);
+  const options = { imageMap: loadImageMap([], env), cogSdk: cogSdkIn(tree.dir, env.COGPACK_COG_SDK), env };
+  for (;;) {
+    try {
+      return await planProject(tree.dir, options);
+    } catch (e) {
+      const missing = e instanceof CogpackError && e.code === 'E_BINARY_FILE' && e.file ? tree.placeholderFor(e.file) : undefined;
+      if (!missing) throw e;
+      await tree.fetch(missing);
+    }
+  }
+}
+
+export async function planBuild(bridge: LlbBridge, opts: FrontendOptions, entry: EntryFile): Promise<PlannedBuild> {
+  if (entry.kind === 'plan') return { plan: parsePlan(entry.text, entry.name), warnings: [] };
+  const tree = await ContextTree.load(bridge, { contextKey: opts.contextKey, sessionId: opts.sessionId });
+  try {
+    tree.writeEntry(entry.name, entry.text);
+    return await planWithFaultIn(tree, opts);
+  } finally {
+    tree.dispose();
+  }
+}
