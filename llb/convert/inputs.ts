@@ -21,6 +21,8 @@ export interface GraphOptions {
   imageResolveMode?: 'default' | 'pull' | 'local';
   /** default `exec`: Docker 26.1's BuildKit (v0.13) has no FileActionSymlink */
   symlinks?: SymlinkMode;
+  /** the client's local name serving a plan context (default: the context name); the frontend maps all to `context` */
+  localName?: (context: string) => string;
 }
 
 interface StageInfo {
@@ -86,7 +88,7 @@ export class PlanGraph implements InputResolver {
     const ctx = this.plan.contexts[name];
     if (!ctx) fail('E_PLAN_CONTEXT', `context "${name}" is not declared in plan.contexts`);
     const hint = this.opts.contextsSharedKey ? `${this.opts.contextsSharedKey}:${name}` : name;
-    return State.local(name, { sessionId: this.opts.sessionId, sharedKeyHint: hint, exclude: ctx.exclude, include: ctx.include });
+    return State.local(this.opts.localName?.(name) ?? name, { sessionId: this.opts.sessionId, sharedKeyHint: hint, exclude: ctx.exclude, include: ctx.include });
   }
 
   /** The full filesystem after a stage's operations, built once. */

@@ -21,6 +21,8 @@ export interface LlbOptions {
   imageResolveMode?: 'default' | 'pull' | 'local';
   /** `exec` (default, works on Docker 26.1 / BuildKit v0.13) or `action` (FileActionSymlink, BuildKit ≥ v0.19) */
   symlinks?: SymlinkMode;
+  /** the client's local name serving a plan context (default: the context name); the frontend maps all to `context` */
+  localName?: (context: string) => string;
 }
 
 export interface LlbResult {
