@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildWheel, describeWithDaemon, docker, dockerTry } from '../testing';
 import { assemblePsp } from './build-output';
+import { keyFromSeed } from './keys';
+import { verifyPackage } from './verify';
 import { flipByte, runEnv, runPackage, slotRegion, tempDir } from './launcher/test-packages';
 
 jest.setTimeout(600_000);
@@ -59,8 +61,12 @@ describeWithDaemon('psp build output from the real Debian python image', (denv) 
     fs.rmSync(rootfs, { recursive: true, force: true });
   });
 
-  test('the same filesystem and key give byte-identical packages', () => {
+  test('the same filesystem and key give byte-identical packages, which our verifier accepts', () => {
     expect(secondIsIdentical).toBe(true);
+    const report = verifyPackage(fs.readFileSync(pkg), { trustedPublicKey: keyFromSeed('build-output-test').publicKeyRaw });
+    expect(report.problems).toEqual([]);
+    expect(report.verdicts.valid).toBe(true);
+    expect(report.metadata?.slots.map((s) => s.id)).toEqual(['runtime', 'dependencies', 'app']);
   });
   afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));
 
