@@ -1,6 +1,9 @@
 /** Tar entries that try to leave the work environment are refused before anything lands outside it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { writePrepared } from '../writer';
+import { launcherBytes } from './build-launcher';
 import type { TarEntry } from '../tar-writer';
 import { packApp, runEnv, runPackage, tempDir, treeSlot } from './test-packages';
 
@@ -48,3 +51,38 @@ describe('path traversal in tar slots', () => {
     expect(fs.readlinkSync(path.join(cache, 'workenv/inside/lib/alias.txt'))).toBe('real.txt');
   });
 });
+
+describe('declared sizes', () => {
+  const BOMB = zlib.gzipSync(Buffer.alloc(4 << 20)); // 4 MiB of zeros in ~4 KiB
+
+  function sizedPackage(name: string, ops: string, originalSize: number): string {
+    const o = {
+      launcher: launcherBytes(),
+      metadata: { package: { name, version: '1' }, execution: { primary_slot: 0, command: '{workenv}/blob' } },
+      slots: [{ id: 'blob', content: { kind: 'bytes' as const, data: BOMB }, operations: ops, target: '{workenv}/blob' }],
+      keys: { seed: 'sizes' },
+    };
+    const file = path.join(dir, `${name}.psp`);
+    fs.writeFileSync(file, writePrepared(o, [{ stored: BOMB, originalSize, ops: ops === 'gzip' ? [0x10] : [0x01, 0x10], statSize: 0 }]), { mode: 0o755 });
+    return file;
+  }
+
+  test('a gzip slot that inflates beyond its declared original_size is stopped there', () => {
+    const r = runPackage(sizedPackage('bomb', 'gzip', 1000), [], runEnv(path.join(dir, 'cache-bomb')));
+    expect(r).toMatchObject({ status: 103, stdout: '' });
+    expect(r.stderr.trim().split('\n').pop()).toBe('pspf-launcher: slot blob: decompresses beyond its declared size (1000 bytes)');
+    expect(fs.existsSync(path.join(dir, 'cache-bomb/workenv/bomb/blob'))).toBe(false);
+  });
+
+  test('a tar.gz slot is bounded the same way', () => {
+    const r = runPackage(sizedPackage('tarbomb', 'tar.gz', 2048), [], runEnv(path.join(dir, 'cache-tarbomb')));
+    expect(r.status).toBe(103);
+  });
+
+  test('a slot that inflates to less than declared is refused too', () => {
+    const r = runPackage(sizedPackage('short', 'gzip', (4 << 20) + 1), [], runEnv(path.join(dir, 'cache-short')));
+    expect(r.status).toBe(103);
+    expect(r.stderr.trim().split('\n').pop()).toBe(`pspf-launcher: slot blob: decompressed to ${4 << 20} bytes, declared ${(4 << 20) + 1}`);
+  });
+});
+
