@@ -80,6 +80,17 @@ describe('a3 semantics', () => {
     });
   });
 
+  test('a workenv path with spaces stays one argument (command and setup commands)', () => {
+    const build = JSON.parse(fs.readFileSync(path.join(A3, 'build.json'), 'utf8'));
+    const slots = build.slots.map((s: SlotInput & { source: string }) => ({ ...s, content: { kind: 'path', path: path.join(A3, s.source) } }));
+    const pkg = packApp(dir, 'a3space', slots, build.metadata);
+    const cache = path.join(dir, 'cache with spaces');
+    const r = runPackage(pkg, [], runEnv(cache));
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`run.sh --config ${cache}/workenv/a3space/etc/settings.ini --name vec-a3-env --version 0.3.0`);
+    expect(fs.readFileSync(path.join(cache, 'workenv/.a3space.pspf/setup.log'), 'utf8')).toMatch(/hook-10/);
+  });
+
   test('unset "*" keeps only the passed names', () => {
     const pkg = packApp(dir, 'strict', [treeSlot('app', { 'bin/app.sh': [0o755, ENV_DUMP] })], {
       runtime: { env: { unset: ['*'], pass: ['KEEP_*', 'PATH'] } },

@@ -39,8 +39,10 @@ static char **build_argv(const pspf_pkg *pkg, const char *workenv, char **user_a
   const char *command = json_get_str(json_get(pkg->meta, "execution"), "command");
   if (!command || !*command) die(EX_FORMAT, "metadata has no execution.command");
   int argc;
-  char **cmd = split_command(subst_placeholders(command, placeholder_table(pkg, workenv)), &argc);
+  /* split first, then substitute: a workenv path with spaces stays one argument */
+  char **cmd = split_command(command, &argc);
   if (argc == 0) die(EX_FORMAT, "execution.command is empty");
+  for (int i = 0; i < argc; i++) cmd[i] = subst_placeholders(cmd[i], placeholder_table(pkg, workenv));
   char **argv = xmalloc(((size_t)argc + (size_t)n_user + 1) * sizeof *argv);
   memcpy(argv, cmd, (size_t)argc * sizeof *argv);
   memcpy(argv + argc, user_args, (size_t)n_user * sizeof *argv);

@@ -22,14 +22,17 @@ typedef struct {
   int log_fd;
 } setup_ctx;
 
-static void run_one(setup_ctx *c, const char *cmd) {
-  char *line = subst_placeholders(cmd, c->table);
+/* Runs cmd (split, then placeholders substituted per argument) with an optional extra last argument. */
+static void run_one(setup_ctx *c, const char *cmd, const char *extra) {
   int argc;
-  char **argv = split_command(line, &argc);
+  char **parts = split_command(cmd, &argc); /* split before substituting, as for the main command */
   if (argc == 0) return;
+  char **argv = xmalloc(((size_t)argc + 2) * sizeof *argv);
+  for (int i = 0; i < argc; i++) argv[i] = subst_placeholders(parts[i], c->table);
+  argv[argc] = (char *)extra, argv[argc + 1] = NULL;
   argv[0] = resolve_executable(argv[0], env_lookup(c->envp, "PATH"));
   int rc = run_command(argv, c->envp, c->log_fd);
-  if (rc != 0) die(EX_EXTRACT, "setup command \"%s\" failed with status %d (output in %s)", line, rc, c->log_path);
+  if (rc != 0) die(EX_EXTRACT, "setup command \"%s\" failed with status %d (output in %s)", cmd, rc, c->log_path);
 }
 
 static void enumerate(setup_ctx *c, const jval *cmd) {
@@ -40,7 +43,7 @@ static void enumerate(setup_ctx *c, const jval *cmd) {
   char *pat = xasprintf("%s/%s", subst_placeholders(path, c->table), pattern);
   glob_t g;
   if (glob(pat, 0, NULL, &g) == 0) /* glob sorts its matches */
-    for (size_t i = 0; i < g.gl_pathc; i++) run_one(c, xasprintf("%s %s", base, g.gl_pathv[i]));
+    for (size_t i = 0; i < g.gl_pathc; i++) run_one(c, base, g.gl_pathv[i]);
   globfree(&g);
 }
 
@@ -98,7 +101,7 @@ void run_setup(const pspf_pkg *pkg, const char *dir, const char *log_path) {
     if (!strcmp(type, "execute")) {
       const char *line = json_get_str(cmd, "command");
       if (!line) die(EX_FORMAT, "execute setup command %zu has no command", i);
-      run_one(&c, line);
+      run_one(&c, line, NULL);
     } else if (!strcmp(type, "enumerate_and_execute")) enumerate(&c, cmd);
     else if (!strcmp(type, "write_file")) write_one(&c, cmd);
     else if (!strcmp(type, "chmod")) chmod_one(&c, cmd);
