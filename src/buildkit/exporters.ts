@@ -47,7 +47,8 @@ export function toExporter(out: OutputSpec, ctx: ExportContext): ExporterSpec {
       return { type: 'image', attrs: withName({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }, name) };
     case 'local':
     case 'tar':
-      return { type: out.type, attrs: { ...out.attrs, ...common } };
+      // BuildKit v0.13's local/tar exporters fail with a bare "not found" when source-date-epoch is 0
+      return { type: out.type, attrs: ctx.sourceDateEpoch > 0 ? { ...out.attrs, ...common } : { ...out.attrs } };
     default:
       throw new UsageError('E_OUTPUT_TYPE', `unsupported output type ${out.type as string}`);
   }

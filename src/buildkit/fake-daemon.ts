@@ -52,8 +52,8 @@ export async function startFakeBuildkitd(impl: ControlImpl = {}): Promise<FakeDa
   };
 }
 
-/** A Docker-like HTTP server: `/grpc` upgrades into the Control server, `/session` upgrades and echoes. */
-export async function startFakeDocker(impl: ControlImpl = {}): Promise<FakeDaemon> {
+/** A Docker-like HTTP server: `/grpc` upgrades into the Control server, `/session` upgrades and echoes (or just holds the socket). */
+export async function startFakeDocker(impl: ControlImpl = {}, opts: { echoSessions?: boolean } = {}): Promise<FakeDaemon> {
   const { dir, socketPath } = tempSocket('docker.sock');
   const server = controlServer(impl);
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
@@ -67,7 +67,7 @@ export async function startFakeDocker(impl: ControlImpl = {}): Promise<FakeDaemo
     if (req.url === '/grpc') injector.injectConnection(socket);
     else {
       sessions.push(req.headers);
-      socket.pipe(socket);
+      if (opts.echoSessions !== false) socket.pipe(socket);
     }
   });
   await new Promise<void>((resolve) => httpServer.listen(socketPath, resolve));

@@ -1,0 +1,38 @@
+/** Helpers for the real-daemon tests of the BuildKit client: fixture copies, in-memory progress, running images with dockerode. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Docker from 'dockerode';
+
+export const REPO = path.resolve(__dirname, '..', '..');
+
+/** Tests never edit testdata/: they edit a copy in a fresh temp dir (outside git, so SOURCE_DATE_EPOCH is 0). */
+export function copyFixture(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cogpack-${name}-`));
+  fs.cpSync(path.join(REPO, 'testdata', name), dir, { recursive: true });
+  return dir;
+}
+
+export function progressSink(): { out: { write(s: string): boolean; isTTY: boolean }; text(): string } {
+  const chunks: string[] = [];
+  return { out: { write: (s: string) => chunks.push(s) > 0, isTTY: false }, text: () => chunks.join('') };
+}
+
+export function dockerFromEnv(env: NodeJS.ProcessEnv): Docker {
+  const host = env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  if (!host.startsWith('unix://')) throw new Error(`tests expect a unix DOCKER_HOST, got ${host}`);
+  return new Docker({ socketPath: host.slice('unix://'.length) });
+}
+
+/** `docker run --rm IMAGE CMD…` through dockerode: exit code and combined output. */
+export async function runImage(docker: Docker, image: string, cmd?: string[], opts: { entrypoint?: string[] } = {}): Promise<{ code: number; output: string }> {
+  const container = await docker.createContainer({ Image: image, Cmd: cmd, Entrypoint: opts.entrypoint, Tty: true, HostConfig: { NetworkMode: 'none' } });
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    const logs = (await container.logs({ stdout: true, stderr: true })) as unknown as Buffer;
+    return { code: StatusCode, output: logs.toString('utf8') };
+  } finally {
+    await container.remove({ force: true });
+  }
+}
