@@ -1,13 +1,14 @@
 /**
  * Reads the entry file (`-f`) from the client's `dockerfile` local and tells what it is: a cog.yaml, a
- * pyproject.toml, or a plan JSON written by `cogpack plan --json` (which skips the planner).
+ * pyproject.toml, a plan JSON written by `cogpack plan --json` (which skips the planner), or any other
+ * project file (e.g. requirements.txt), in which case the context is planned as it is, like `cogpack build`.
  */
 import { State, marshal } from '../../llb';
 import { ConfigError } from '../errors';
 import type { LlbBridge } from './bridge';
 import type { FrontendOptions } from './options';
 
-export type EntryKind = 'cog' | 'pyproject' | 'plan';
+export type EntryKind = 'cog' | 'pyproject' | 'plan' | 'project';
 
 export interface EntryFile {
   kind: EntryKind;
@@ -23,7 +24,8 @@ export function classifyEntry(filename: string, text: string): EntryFile {
   const body = text.replace(/^\uFEFF/, '');
   if (/\.json$/i.test(filename) || /^\s*\{/.test(body)) return { kind: 'plan', name: filename, text: body };
   if (/\.toml$/i.test(filename)) return { kind: 'pyproject', name: 'pyproject.toml', text: body };
-  return { kind: 'cog', name: 'cog.yaml', text: body };
+  if (/\.ya?ml$/i.test(filename)) return { kind: 'cog', name: 'cog.yaml', text: body };
+  return { kind: 'project', name: filename, text: body };
 }
 
 /** A local source of only the candidate names, like dockerui's dockerfile load (shared key hint `dockerfile`). */
@@ -42,11 +44,12 @@ export async function readEntryFile(bridge: LlbBridge, opts: FrontendOptions): P
   const ref = await bridge.solve(entryDefinition(opts, names));
   const present = new Set((await bridge.readDir(ref, '/')).map((s) => s.path.split('/').pop() ?? s.path));
   const found = names.find((n) => present.has(n.split('/').pop() ?? n));
+  if (!found && !opts.filename) return { kind: 'project', name: '', text: '' }; // the planner says what is missing
   if (!found) {
     throw new ConfigError('E_FRONTEND_ENTRY', `no ${names.join(' or ')} in the build context`, {
       hint: 'pass the project file with -f, e.g. docker buildx build -f cog.yaml .',
     });
   }
-  const data = await bridge.readFile(ref, found);
+  const data = await bridge.readFile(ref, found as string);
   return classifyEntry(found, data.toString('utf8'));
 }

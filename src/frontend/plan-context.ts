@@ -45,7 +45,7 @@ export async function planBuild(bridge: LlbBridge, opts: FrontendOptions, entry:
   if (entry.kind === 'plan') return { plan: parsePlan(entry.text, entry.name), warnings: [] };
   const tree = await ContextTree.load(bridge, { contextKey: opts.contextKey, sessionId: opts.sessionId });
   try {
-    tree.writeEntry(entry.name, entry.text);
+    if (entry.kind === 'cog' || entry.kind === 'pyproject') tree.writeEntry(entry.name, entry.text);
     return await planWithFaultIn(tree, opts);
   } finally {
     tree.dispose();

@@ -12,14 +12,14 @@ import { parseFrontendOptions } from './options';
 import { planBuild } from './plan-context';
 import { log } from './stdio';
 
-/** gRPC status per error category (what `docker buildx` shows next to the message is only the message). */
-const GRPC_CODE: Record<string, number> = { config: 3, usage: 3, internal: 13, daemon: 14 };
+/** gRPC UNKNOWN: any other code makes the daemon prefix its name ("InvalidArgument: ") at every layer it passes. */
+const GRPC_UNKNOWN = 2;
 
 /** `cogpack: error: cog.yaml:3: … [E_CODE]`, exactly what `cogpack build` prints for the same error. */
 export function errorLine(e: unknown): { code: number; message: string } {
-  if (e instanceof CogpackError) return { code: GRPC_CODE[e.category] ?? 2, message: `cogpack: error: ${e.toOneLine()}` };
+  if (e instanceof CogpackError) return { code: GRPC_UNKNOWN, message: `cogpack: error: ${e.toOneLine()}` };
   const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-  return { code: 13, message: `cogpack: internal error: ${first}` };
+  return { code: GRPC_UNKNOWN, message: `cogpack: internal error: ${first}` };
 }
 
 async function checkCaps(bridge: LlbBridge): Promise<void> {

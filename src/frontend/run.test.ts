@@ -1,0 +1,120 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { planToLlb, mergeImageConfig } from '../../llb';
+import { planProject, serializePlan } from '../../planner';
+import { loadImageMap } from '../../planner/image-map';
+import { CogpackError } from '../errors';
+import { H2GrpcClient } from './h2-grpc';
+import { runFrontend } from './run';
+import { stdioStream } from './stdio';
+import { startFakeDaemon, type FakeDaemon } from './test-daemon';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const IMAGE_MAP = 'docker.io/library/python:3.11-slim=cogpack.local/debian-python:bookworm';
+const BASE = { Env: ['PATH=/usr/bin:/bin', 'LANG=C.UTF-8'], Cmd: ['python3'], WorkingDir: '' };
+
+function frontendEnv(filename: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const opts = { filename, 'build-arg:COGPACK_IMAGE_MAP': IMAGE_MAP, 'build-arg:COGPACK_COG_SDK': 'none', ...extra };
+  const env: NodeJS.ProcessEnv = { BUILDKIT_SESSION_ID: 'sess-1' };
+  Object.entries(opts).forEach(([k, v], i) => (env[`BUILDKIT_FRONTEND_OPT_${i}`] = `${k}=${v}`));
+  return env;
+}
+
+/** Runs the frontend against the fake daemon over HTTP/2 on plain streams, the way stdin/stdout carry it. */
+async function runAgainst(dir: string, env: NodeJS.ProcessEnv): Promise<{ fake: FakeDaemon; status: number }> {
+  const fake = await startFakeDaemon({ contextDir: dir, baseConfig: BASE });
+  const sock = fake.connect();
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  sock.pipe(stdin);
+  stdout.pipe(sock);
+  const client = new H2GrpcClient(stdioStream(stdin, stdout));
+  try {
+    return { fake, status: await runFrontend(client, env) };
+  } finally {
+    sock.destroy();
+    await fake.close();
+  }
+}
+
+async function cliPlan(dir: string) {
+  const env = { COGPACK_IMAGE_MAP: IMAGE_MAP, COGPACK_COG_SDK: 'none' };
+  return (await planProject(dir, { imageMap: loadImageMap([], env), env })).plan;
+}
+
+const lexists = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+/** What a user passes with -f; buildx sends "Dockerfile" when there is no -f. */
+const entryOf = (dir: string) => ['cog.yaml', 'pyproject.toml'].find((f) => lexists(path.join(dir, f))) ?? 'Dockerfile';
+const readFiles = (fake: FakeDaemon) => fake.calls.filter(([m]) => m === 'ReadFile').map(([, r]) => r.FilePath as string);
+
+describe('frontend run against a fake LLBBridge daemon', () => {
+  beforeAll(() => jest.spyOn(process.stderr, 'write').mockImplementation(() => true)); // the daemon-log lines
+  afterAll(() => jest.restoreAllMocks());
+  it.each(['cpu-minimal', 'requirements-indexes', 'weights', 'cpu-apt-wheel', 'pyproject-app', 'uv-lock-project'])(
+    '%s: solves exactly the LLB the CLI would and returns the merged config',
+    async (name) => {
+      const dir = path.join(REPO, 'testdata', name);
+      const { fake, status } = await runAgainst(dir, frontendEnv(entryOf(dir)));
+      expect(status).toBe(0);
+      expect(fake.returned?.error).toBeUndefined();
+      const plan = await cliPlan(dir);
+      const llb = planToLlb(plan, { sessionId: 'sess-1', localName: () => 'context' });
+      const final = fake.solved[fake.solved.length - 1];
+      expect(Buffer.concat(final.def).equals(Buffer.concat(Array.from(decodeDefs(llb.definition))))).toBe(true);
+      const config = JSON.parse(fake.returned!.result.metadata['containerimage.config'].toString());
+      expect(config).toEqual(mergeImageConfig(llb.imageConfig, { architecture: 'amd64', os: 'linux', config: { Env: BASE.Env, Cmd: BASE.Cmd } }));
+      expect(fake.returned!.result.ref.id).toBe(`ref-${fake.solved.length}`);
+    },
+  );
+
+  it('reads only the files the planner reads: an included requirements file is fetched, weights never are', async () => {
+    const { fake } = await runAgainst(path.join(REPO, 'testdata', 'requirements-indexes'), frontendEnv('cog.yaml'));
+    expect(readFiles(fake)).toEqual(expect.arrayContaining(['requirements/prod.txt', 'requirements/base.txt']));
+    const w = await runAgainst(path.join(REPO, 'testdata', 'weights'), frontendEnv('cog.yaml'));
+    expect(readFiles(w.fake).filter((f) => /shard|extra\.bin/.test(f))).toEqual([]);
+  });
+
+  it('a plan JSON entry file is solved without the planner', async () => {
+    const plan = await cliPlan(path.join(REPO, 'testdata', 'cpu-minimal'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fe-plan-'));
+    fs.writeFileSync(path.join(dir, 'plan.json'), serializePlan(plan));
+    const { fake } = await runAgainst(dir, frontendEnv('plan.json'));
+    expect(fake.calls.some(([m, r]) => m === 'ReadDir' && r.Ref !== 'ref-1')).toBe(false); // no context scan
+    const llb = planToLlb(plan, { sessionId: 'sess-1', localName: () => 'context' });
+    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+  });
+
+  const errorCases = fs.readdirSync(path.join(REPO, 'testdata', 'errors')).filter((n) => {
+    const d = path.join(REPO, 'testdata', 'errors', n);
+    const entry = path.join(d, entryOf(d));
+    return !lexists(entry) || !fs.lstatSync(entry).isSymbolicLink(); // a looping entry file never reaches the frontend
+  });
+
+  it.each(errorCases)('errors/%s: Return carries the one line the CLI prints', async (name) => {
+    const dir = path.join(REPO, 'testdata', 'errors', name);
+    const cliError = await cliPlan(dir).then(() => null, (e: unknown) => e);
+    expect(cliError).toBeInstanceOf(CogpackError);
+    const { fake, status } = await runAgainst(dir, frontendEnv(entryOf(dir)));
+    expect(status).toBe(0);
+    expect(fake.returned?.error?.message).toBe(`cogpack: error: ${(cliError as CogpackError).toOneLine()}`);
+  });
+
+  it('refuses a platform other than the plan\'s and a daemon without merge/diff, with one line each', async () => {
+    const dir = path.join(REPO, 'testdata', 'cpu-minimal');
+    const arm = await runAgainst(dir, frontendEnv('cog.yaml', { platform: 'linux/arm64' }));
+    expect(arm.fake.returned?.error?.message).toMatch(/^cogpack: error: platform "linux\/arm64" is not supported.*\[E_FRONTEND_PLATFORM\]$/);
+    const fake = await startFakeDaemon({ contextDir: dir, llbCaps: [] });
+    const client = new H2GrpcClient(fake.connect());
+    await runFrontend(client, frontendEnv('cog.yaml'));
+    await fake.close();
+    expect(fake.returned?.error?.message).toMatch(/mergeop\/diffop.*\[E_FRONTEND_CAPS\]/);
+  });
+});
+
+/** The Definition's op bytes in order (what the fake received after grpc-js decoding). */
+function decodeDefs(definition: Uint8Array): Buffer[] {
+  const { decodeDefinition } = require('../../llb') as typeof import('../../llb');
+  return decodeDefinition(definition).def.map((b: Uint8Array) => Buffer.from(b));
+}
