@@ -32,6 +32,7 @@ describe('chooseEntry', () => {
     expect(() => chooseEntry(project({}))).toThrow(/has none/);
     expect(() => chooseEntry(project({ a: 'm:a', b: 'm:b' }))).toThrow(/has 2 entries/);
     expect(() => chooseEntry(project({ a: 'm:a' }), 'zzz')).toThrow(/no entry "zzz"/);
+    expect(() => chooseEntry(project({ 'a b': 'm:a' }))).toThrow(/cannot name a packaged entry point/);
   });
 });
 

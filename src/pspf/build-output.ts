@@ -45,8 +45,12 @@ export function chooseEntry(project: Project, wanted?: string): EntryPoint {
   const scripts = project.pyproject?.scripts ?? {};
   const names = Object.keys(scripts).sort();
   const pick = wanted ?? project.pyproject?.tool.cmd?.[0] ?? (names.length === 1 ? names[0] : undefined);
-  if (pick && scripts[pick]) return { name: pick, target: scripts[pick] };
   const file = project.pyproject?.file ?? 'pyproject.toml';
+  if (pick && scripts[pick]) {
+    // the name becomes a file name and part of the command line
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pick)) throw new PspfError('E_PSPF_ENTRY_NAME', `[project.scripts] name "${pick}" cannot name a packaged entry point`, { file, hint: 'use letters, digits, ".", "_" and "-"' });
+    return { name: pick, target: scripts[pick] };
+  }
   if (names.length === 0) throw new PspfError('E_PSPF_NO_ENTRY', 'a psp package runs a [project.scripts] entry point, and the project has none', { file, hint: 'add [project.scripts] name = "module:function"' });
   throw new PspfError('E_PSPF_NO_ENTRY', pick ? `[project.scripts] has no entry "${pick}"` : `[project.scripts] has ${names.length} entries`, { file, hint: `choose one with --output type=psp,dest=FILE,entry=${names[0]}` });
 }
