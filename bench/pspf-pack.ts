@@ -1,14 +1,15 @@
 /**
- * Pack throughput: `writePackage` of a real directory tree as one tar.gz slot (level 6, the default) against
+ * Pack throughput: what `cogpack pspf pack` runs (writePackageToFile) on a real directory tree as one tar.gz slot (level 6, the default) against
  * `tar -cf - | gzip -6` of the same tree, interleaved so load on a shared machine hits both alike.
  * Usage: npx tsx bench/pspf-pack.ts [runs] [dir]   (default tree: /usr/lib/python3.11, a Python stdlib)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Deflater } from '../src/pspf/gzip';
 import { collectDir } from '../src/pspf/tar-writer';
-import { writePackage } from '../src/pspf/writer';
+import { writePackageToFile } from '../src/pspf/stream-writer';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const DIR = process.argv[3] ?? '/usr/lib/python3.11';
@@ -30,16 +31,17 @@ function treeBytes(): number {
 
 function ours(deflater: Deflater = 'reference'): number {
   let size = 0;
+  const out = path.join(os.tmpdir(), `pspf-bench-${process.pid}.psp`);
   const t = ms(() => {
-    const buf = writePackage({
+    size = writePackageToFile({
       launcher: Buffer.from('#!/bin/sh\n'),
       metadata: { package: { name: 'bench', version: '1' }, execution: { primary_slot: 0, command: '{workenv}/bin/python3' } },
       slots: [{ id: 'tree', content: { kind: 'path', path: DIR }, operations: 'tar.gz', target: '{workenv}' }],
       keys: { seed: 'bench' },
       deflater,
-    });
-    size = buf.length;
+    }, out, true).size;
   });
+  fs.rmSync(out, { force: true });
   lastSize[deflater] = size;
   return t;
 }
