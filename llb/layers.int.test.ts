@@ -9,21 +9,25 @@ import * as os from 'os';
 import * as path from 'path';
 import { planProject } from '../planner';
 import { parseImageMap } from '../planner/image-map';
-import type { PlanData } from '../planner/plan-schema';
+import type { PlanData, Stage } from '../planner/plan-schema';
 import { connectBuildkit, type BuildkitConnection } from '../src/buildkit/connection';
 import { sessionContexts, startSession } from '../src/buildkit/session';
 import { solve } from '../src/buildkit/solve';
 import type { Vertex } from '../src/buildkit/status-types';
-import { buildWheel, describeWithDaemon, docker, dockerTry, REPO_ROOT, type DaemonEnv } from '../src/testing';
+import { buildWheel, daemonEnv, describeWithDaemon, docker, dockerTry, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing';
 import { mergeImageConfig, planToLlb, type LlbResult } from '.';
 import { daemonPlan } from './sample-plan';
 
 jest.setTimeout(600_000);
+// jest prints nothing for a file whose only suite is skipped; say why once
+if (!daemonEnv()) console.warn(`llb/layers.int.test.ts skipped: ${NO_DAEMON_MESSAGE}`);
 
 interface Solved {
   plan: PlanData;
   llb: LlbResult;
   vertices: Map<string, Vertex>;
+  /** the image name it was exported as */
+  name: string;
   /** RootFS diffIDs, bottom-up */
   layers: string[];
   /** history `created_by`, bottom-up */
@@ -46,9 +50,13 @@ function copyFixture(name: string): string {
 }
 
 /** How many image layers an export stage makes: one when squashed, one per operation in `diff` mode. */
-function layerCount(plan: PlanData, id: string): number {
+function exportStage(plan: PlanData, id: string): Stage {
   const stage = plan.export_phases.flatMap((p) => p.stages).find((s) => s.id === id);
   if (!stage) throw new Error(`no export stage ${id}`);
+  return stage;
+}
+function layerCount(plan: PlanData, id: string): number {
+  const stage = exportStage(plan, id);
   return stage.layer === 'diff' ? stage.operations.length : 1;
 }
 
@@ -114,6 +122,7 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
   async function solvePlan(plan: PlanData, label: string, dir?: string): Promise<Solved> {
     const session = dir ? await startSession(conn, { projectDir: dir, contexts: sessionContexts(dir, plan.contexts), secrets: {}, env }) : null;
     const name = `docker.io/cogpack-llb-it/${label}:${nonce}-${++counter}`;
+    created.push(name); // before the solve: a failure after the export still leaves an image to remove
     try {
       const llb = planToLlb(plan, { sessionId: session?.id });
       const config = mergeImageConfig(llb.imageConfig, null);
@@ -122,10 +131,9 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
         sessionId: session?.id,
         exporters: [{ type: 'moby', attrs: { name, 'containerimage.config': JSON.stringify(config) } }],
       });
-      created.push(name);
       const fresh = new Set(llb.dump().map((d) => d.digest).filter((d) => !solvedOps.has(d)));
       fresh.forEach((d) => solvedOps.add(d));
-      return { plan, llb, vertices: res.vertices, layers: inspect(name), history: history(name), baseLayers: inspect(plan.base_image.runtime), fresh };
+      return { plan, llb, name, vertices: res.vertices, layers: inspect(name), history: history(name), baseLayers: inspect(plan.base_image.runtime), fresh };
     } finally {
       await session?.close();
     }
@@ -141,13 +149,27 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
     const expected = s.llb.stageLayers.reduce((n, id) => n + layerCount(s.plan, id), 0);
     expect(s.layers.slice(0, s.baseLayers.length)).toEqual(s.baseLayers);
     expect(s.layers).toHaveLength(s.baseLayers.length + expected);
+    // history says which op made each layer: our squash Copy by its custom name, or (diff mode) each exec
     const top = s.history.slice(-expected);
+    const made: string[] = [];
+    const want: string[] = [];
     let i = 0;
     for (const id of s.llb.stageLayers) {
+      const stage = exportStage(s.plan, id);
       const n = layerCount(s.plan, id);
-      if (n === 1) expect([id, top[i]]).toEqual([id, describeOf(s.llb, s.llb.layerDigests[id])]);
+      if (stage.layer === 'diff') {
+        stage.operations.forEach((op, k) => {
+          if (op.op !== 'exec') return;
+          made.push(top[i + k]);
+          want.push(`mount / from exec ${op.args.join(' ')}`);
+        });
+      } else {
+        made.push(top[i]);
+        want.push(describeOf(s.llb, s.llb.layerDigests[id]));
+      }
       i += n;
     }
+    expect(made).toEqual(want);
     expect(new Set(s.layers).size).toBe(s.layers.length);
   }
 
@@ -240,8 +262,7 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
     expectOneLayerPerStage(first);
     expect(first.layers).toHaveLength(first.baseLayers.length + 4);
     expectMergeDiffRan(first);
-    const ref = `docker.io/cogpack-llb-it/daemon-plan:${nonce}-${counter}`;
-    const run = docker(denv, ['run', '--rm', '--network', 'none', ref, 'sh', '-c', 'cat /one.txt /two.txt /gen-copy.txt; readlink /three-link; test -e /etc/issue && echo issue-present || echo issue-gone']);
+    const run = docker(denv, ['run', '--rm', '--network', 'none', first.name, 'sh', '-c', 'cat /one.txt /two.txt /gen-copy.txt; readlink /three-link; test -e /etc/issue && echo issue-present || echo issue-gone']);
     expect(run.trim().split('\n')).toEqual([`m1-${nonce}`, 'two', 'generated', '/three.txt', 'issue-gone']);
 
     const second = await solvePlan(daemonPlan(base, `m2-${nonce}`), 'daemon-plan');
