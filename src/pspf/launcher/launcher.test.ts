@@ -157,3 +157,23 @@ describe('concurrent first runs', () => {
     expect(fs.statSync(path.join(dir, 'cache-race/workenv/race/data/blob')).size).toBe(big.length);
   });
 });
+
+describe('FLAVOR_LAUNCHER_CLI', () => {
+  const cli = (pkg: string, args: string[]) => runPackage(pkg, args, runEnv(path.join(dir, 'cache-cli'), { FLAVOR_LAUNCHER_CLI: '1' }));
+
+  test('info, metadata, verify and run', () => {
+    const pkg = packApp(dir, 'cli', shellAppSlots('echo "app $* cli=${FLAVOR_LAUNCHER_CLI:-unset}"'));
+    const info = cli(pkg, ['info']);
+    expect(info.status).toBe(0);
+    expect(info.stdout).toMatch(/^package: cli 1\.0\.0\n/);
+    expect(info.stdout).toMatch(/signature: valid\nslots: 1\n  \[0\] app: tar\.gz, \d+ bytes stored/);
+    expect(JSON.parse(cli(pkg, ['metadata']).stdout).package).toEqual({ name: 'cli', version: '1.0.0' });
+    expect(cli(pkg, ['verify'])).toMatchObject({ status: 0, stdout: 'OK: index, metadata, signature and 1 slot checksums verified\n' });
+    expect(cli(pkg, ['run', 'x', 'y'])).toMatchObject({ status: 0, stdout: 'app x y cli=unset\n' });
+    expect(cli(pkg, ['bogus']).status).toBe(105);
+    const { offset, size } = slotRegion(pkg, 0);
+    flipByte(pkg, offset + Math.floor(size / 2));
+    expect(cli(pkg, ['verify'])).toMatchObject({ status: 107, stdout: '', stderr: 'pspf-launcher: slot 0 (app) checksum mismatch: the package is corrupt\n' });
+  });
+});
+

@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "env.h"
+#include "launcher-cli.h"
 #include "pspf.h"
 #include "util.h"
 #include "workenv.h"
@@ -55,6 +56,12 @@ int main(int argc, char **argv) {
   pspf_pkg pkg;
   pspf_open(&pkg, self_path(argc > 0 ? argv[0] : NULL));
   check_pinned_key(&pkg);
+  const char *cli = getenv("FLAVOR_LAUNCHER_CLI");
+  if (cli && *cli && strcmp(cli, "0") && strcmp(cli, "false")) {
+    int rc = launcher_cli(&pkg, &argc, &argv);
+    if (rc >= 0) return rc;
+    unsetenv("FLAVOR_LAUNCHER_CLI"); /* "run": a package the app starts must not see CLI mode */
+  }
   workenv_paths w;
   workenv_paths_init(&w, pkg.path);
   workenv_ensure(&pkg, &w);
