@@ -22,7 +22,7 @@ export async function fetchBaseConfig(conn: BuildkitConnection, ref: string): Pr
 }
 
 /** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */
-export async function collectLayers(conn: BuildkitConnection, outputs: OutputSpec[], names: string[], response: Record<string, string>): Promise<{ diffId: string; size: number }[]> {
+export async function collectLayers(conn: BuildkitConnection, outputs: OutputSpec[], names: string[], response: Record<string, string>): Promise<{ diffId: string; size: number | null }[]> {
   const archive = outputs.find((o) => (o.type === 'oci' || o.type === 'docker') && o.dest);
   if (archive?.dest) {
     try {

@@ -150,9 +150,14 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
   const layers = await collectLayers(conn, outputs, names, res.exporterResponse);
   return makeSummary({
     plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
-    stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, book: progress.book, sourceDateEpoch: prep.epoch,
+    stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, layerNames: layerNames(llb), book: progress.book, sourceDateEpoch: prep.epoch,
     warnings: [], planMs: 0, solveMs, totalMs: 0,
   });
+}
+
+function layerNames(llb: { layerDigests: Record<string, string>; ops: readonly { digest: string; name: string }[] }): Record<string, string> {
+  const names = new Map(llb.ops.map((op) => [op.digest, op.name]));
+  return Object.fromEntries(Object.entries(llb.layerDigests).map(([id, d]) => [id, names.get(d) ?? '']));
 }
 
 /** `build-arg:NAME` frontend attrs as buildx sends them; the daemon copies SOURCE_DATE_EPOCH into the exporters. */

@@ -35,8 +35,8 @@ export async function baseImageConfig(docker: Docker, ref: string): Promise<Part
 
 export interface ImageLayer {
   diffId: string;
-  /** uncompressed size from the image history */
-  size: number;
+  /** uncompressed size from the image history; null when Docker cannot tell yet (image not unpacked) */
+  size: number | null;
   createdBy: string;
 }
 
@@ -44,12 +44,13 @@ export interface ImageLayer {
 export async function imageLayers(docker: Docker, ref: string): Promise<{ id: string; layers: ImageLayer[] }> {
   const image = docker.getImage(ref);
   const info = await image.inspect();
-  const history = ((await image.history()) as { Size: number; CreatedBy: string }[]).slice().reverse();
   const diffIds: string[] = info.RootFS?.Layers ?? [];
+  // history needs the snapshots: an image stored by the `image` exporter (--reproducible) has none until first run
+  const history = ((await image.history().catch(() => [])) as { Size: number; CreatedBy: string }[]).slice().reverse();
   // history lists every step, newest first; steps with Size 0 may be empty layers, so align from the top
-  const sized = history.slice(-diffIds.length);
+  const sized = history.length >= diffIds.length ? history.slice(-diffIds.length) : [];
   return {
     id: info.Id,
-    layers: diffIds.map((diffId, i) => ({ diffId, size: sized[i]?.Size ?? 0, createdBy: sized[i]?.CreatedBy ?? '' })),
+    layers: diffIds.map((diffId, i) => ({ diffId, size: sized[i]?.Size ?? null, createdBy: sized[i]?.CreatedBy ?? '' })),
   };
 }

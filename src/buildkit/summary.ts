@@ -6,7 +6,7 @@ import type { OutputSpec } from './output-spec';
 export interface SummaryLayer {
   index: number;
   diffId: string;
-  size: number;
+  size: number | null;
   /** the export stage that produced it; absent for base-image layers */
   stage?: string;
 }
@@ -58,10 +58,12 @@ export interface SummaryInput {
   names: string[];
   outputs: OutputSpec[];
   exporterResponse: Record<string, string>;
-  layers: { diffId: string; size: number }[];
+  layers: { diffId: string; size: number | null }[];
   baseLayerCount?: number;
   stageLayers: string[];
   layerDigests: Record<string, string>;
+  /** progress name of each stage's layer op (Docker re-digests ops below a resolved image; names stay) */
+  layerNames: Record<string, string>;
   book: VertexBook;
   sourceDateEpoch: number;
   warnings: string[];
@@ -87,7 +89,7 @@ export function makeSummary(i: SummaryInput): BuildSummary {
       id,
       name: names.get(id) ?? id,
       layers: byStage.get(id) ?? [],
-      cached: Boolean(i.book.entries.get(i.layerDigests[id])?.cached),
+      cached: stageCached(i, id),
     })),
     timings: {
       planMs: i.planMs,
@@ -102,4 +104,11 @@ export function makeSummary(i: SummaryInput): BuildSummary {
     cached: entries.filter((e) => e.cached).map((e) => e.name),
     warnings: i.warnings,
   };
+}
+
+function stageCached(i: SummaryInput, id: string): boolean {
+  const byDigest = i.book.entries.get(i.layerDigests[id]);
+  if (byDigest) return byDigest.cached;
+  const named = [...i.book.entries.values()].filter((e) => e.name === i.layerNames[id]);
+  return named.length > 0 && named.every((e) => e.cached);
 }
