@@ -57,9 +57,19 @@ export function findPython(rootfs: string, want?: string): PythonInstall {
   return found[0];
 }
 
-function fileEntry(rootfs: string, rel: string, name: string, mode?: number): TarEntry {
+/** A file entry read from disk only when the tar is written (big dependency trees never sit in memory twice). */
+function fileEntry(rootfs: string, rel: string, name: string): TarEntry {
   const real = path.join(rootfs, rel);
-  return { name, type: 'file', mode: (mode ?? fs.statSync(real).mode) & 0o777, data: fs.readFileSync(real) };
+  const st = fs.statSync(real);
+  return { name, type: 'file', mode: st.mode & 0o777, path: real, size: st.size };
+}
+
+/** ELF files among the entries (shared objects and the interpreter), read to find what they link against. */
+function elfContents(entries: TarEntry[]): Buffer[] {
+  return entries
+    .filter((e) => e.type === 'file' && e.path && (/\.so(\.|$)/.test(e.name) || /\/bin\/python3\.\d+$/.test(e.name)))
+    .map((e) => fs.readFileSync(e.path!))
+    .filter(isElf);
 }
 
 /** Every file below `dir` (image-relative) as entries under root/; symlinks kept when they stay inside the tree. */
@@ -71,7 +81,7 @@ export function walkTree(rootfs: string, dir: string, skip: (rel: string) => boo
       if (skip(child)) continue;
       const st = fs.lstatSync(path.join(rootfs, child));
       if (st.isDirectory()) visit(child);
-      else if (st.isFile()) out.push(fileEntry(rootfs, child, `${ROOT}/${child}`, st.mode));
+      else if (st.isFile()) out.push(fileEntry(rootfs, child, `${ROOT}/${child}`));
       else if (st.isSymbolicLink()) {
         const link = fs.readlinkSync(path.join(rootfs, child));
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(child), link));
@@ -127,8 +137,7 @@ export function collectRuntime(rootfs: string, py: PythonInstall, deps: TarEntry
   const stdlib = `${py.prefix}/lib/python${py.version}`;
   const skip = (rel: string): boolean => /\/(site|dist)-packages$/.test(rel);
   const files = [fileEntry(rootfs, py.binary, `${ROOT}/${py.binary}`), ...walkTree(rootfs, stdlib, skip)];
-  const elfs = [...files, ...deps].filter((e) => e.type === 'file' && e.data && isElf(Buffer.from(e.data))).map((e) => Buffer.from(e.data!));
-  const libs = libraryClosure(rootfs, elfs);
+  const libs = libraryClosure(rootfs, elfContents([...files, ...deps]));
   const names = new Set(files.map((e) => e.name));
   return sortEntries([...files, ...libs.filter((e) => !names.has(e.name))]);
 }
