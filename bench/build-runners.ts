@@ -11,20 +11,51 @@ export interface Runner {
   readonly name: string;
   readonly tag: string;
   /** Builds `dir` and loads the image as `tag`; throws with the tool's output on failure. */
-  build(dir: string): void;
+  build(dir: string): Breakdown | undefined;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): void {
+/** Where a cogpack build spent its time, from its `--json` summary (seconds; vertices overlap, so no sum). */
+export interface Breakdown {
+  plan: number;
+  contexts: number;
+  execs: number;
+  export: number;
+  /** export stages that were not answered from cache */
+  rebuilt: string[];
+}
+
+interface SummaryJson {
+  stages: { id: string; cached: boolean }[];
+  timings: { planMs: number; steps: { name: string; seconds: number }[] };
+}
+
+function breakdown(summary: SummaryJson): Breakdown {
+  const sum = (re: RegExp): number => summary.timings.steps.filter((s) => re.test(s.name)).reduce((a, s) => a + s.seconds, 0);
+  return {
+    plan: summary.timings.planMs / 1000,
+    contexts: sum(/^load build context/),
+    execs: sum(/^\[[^\]]+\] /),
+    export: sum(/^exporting/),
+    rebuilt: summary.stages.filter((s) => !s.cached).map((s) => s.id),
+  };
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): string {
   const res = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 256 << 20, timeout: 30 * 60_000 });
   if (res.status !== 0) {
     const out = `${res.stdout ?? ''}${res.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
     throw new Error(`${what} failed (exit ${res.status ?? res.signal}):\n${out}`);
   }
+  return res.stdout;
 }
 
-/** `node bin/cogpack.js` when compiled (no start-up cost from tsx), otherwise the TypeScript entry via tsx. */
+/**
+ * The compiled CLI (`npm run build` → dist/, run by bin/cogpack.js, as users run it: no tsx compile step);
+ * tsc emits even when unrelated files have type errors. Falls back to tsx when nothing was emitted.
+ */
 function cogpackCommand(): [string, string[]] {
   if (process.env.COGPACK_BENCH_CLI) return ['sh', ['-c', `${process.env.COGPACK_BENCH_CLI} "$@"`, '-']];
+  spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json')], { stdio: 'ignore' });
   if (fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'cli.js'))) return [process.execPath, [path.join(REPO_ROOT, 'bin', 'cogpack.js')]];
   return [path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'src', 'cli.ts')]];
 }
@@ -35,7 +66,8 @@ export function cogpackRunner(env: DaemonEnv, tag: string): Runner {
     name: 'cogpack',
     tag,
     build(dir) {
-      run(cmd, [...pre, 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'plain'], { ...process.env, ...env }, 'cogpack build');
+      const args = [...pre, 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'plain', '--json'];
+      return breakdown(JSON.parse(run(cmd, args, { ...process.env, ...env }, 'cogpack build')) as SummaryJson);
     },
   };
 }
@@ -78,6 +110,7 @@ export function dockerfileRunner(env: DaemonEnv, tag: string, workDir: string): 
         { ...process.env, ...env },
         'docker buildx build',
       );
+      return undefined;
     },
   };
 }

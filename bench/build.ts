@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing/daemon';
 import { docker } from '../src/testing/docker-cli';
 import { applyEdit, writeProject, writeWheels, type EditKind } from './build-project';
-import { cogpackRunner, dockerfileRunner, type Runner } from './build-runners';
+import { cogpackRunner, dockerfileRunner, type Breakdown, type Runner } from './build-runners';
 
 type Step = 'cold' | 'no-op' | EditKind;
 const STEPS: readonly Step[] = ['cold', 'no-op', 'code', 'requirements', 'apt'];
@@ -20,6 +20,7 @@ interface Measure {
   layers: string[];
   reused: number;
   size: number;
+  breakdown?: Breakdown;
 }
 
 function imageInfo(env: DaemonEnv, tag: string): { layers: string[]; size: number } {
@@ -42,11 +43,11 @@ function series(env: DaemonEnv, runner: Runner, projectDir: string, wheelsDir: s
   for (const step of STEPS) {
     if (step !== 'cold' && step !== 'no-op') applyEdit(projectDir, step);
     const t0 = performance.now();
-    runner.build(projectDir);
+    const breakdown = runner.build(projectDir);
     const ms = performance.now() - t0;
     const info = imageInfo(env, runner.tag);
     const before = new Set(previous);
-    result[step] = { ms, ...info, reused: info.layers.filter((l) => before.has(l)).length };
+    result[step] = { ms, ...info, reused: info.layers.filter((l) => before.has(l)).length, breakdown };
     if (step === 'cold') checkRuns(env, runner.tag);
     process.stderr.write(`bench:build: ${runner.name} ${step}: ${(ms / 1000).toFixed(1)} s, ${info.layers.length} layers\n`);
     previous = info.layers;
@@ -78,6 +79,18 @@ function table(c: Record<Step, Measure> | undefined, d: Record<Step, Measure> | 
   return rows.join('\n');
 }
 
+/** Where cogpack's time went per step, so a missed target points at its cause. */
+function breakdownTable(c: Record<Step, Measure> | undefined): string {
+  if (!c) return '';
+  const rows = ['| cogpack step | plan s | load contexts s | RUN steps s | export s | stages rebuilt |', '|---|---:|---:|---:|---:|---|'];
+  for (const step of STEPS) {
+    const b = c[step].breakdown;
+    if (!b) continue;
+    rows.push(`| ${step} | ${b.plan.toFixed(2)} | ${b.contexts.toFixed(1)} | ${b.execs.toFixed(1)} | ${b.export.toFixed(1)} | ${b.rebuilt.join(', ') || 'none'} |`);
+  }
+  return rows.join('\n');
+}
+
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -100,6 +113,7 @@ function main(): void {
   const d = only && only !== 'Dockerfile' ? undefined : series(env, dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work), project, wheels);
   process.stdout.write(`bench:build — torch stand-in ${torchMb} MiB (incompressible), apt jq(+bc), 2→3 small wheels; ratio = cogpack / Dockerfile\n\n`);
   process.stdout.write(table(c, d) + '\n');
+  if (c) process.stdout.write('\n' + breakdownTable(c) + '\n');
 }
 
 main();
