@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError } from '../../errors';
 import { sessionContexts } from './contexts';
-import { metadataValues, walkOptionsFor } from './file-sync';
+import { metadataValue, metadataValues, walkOptionsFor } from './file-sync';
 import { walkContext } from './walk';
 
 describe('sessionContexts', () => {
@@ -33,6 +33,28 @@ describe('daemon request metadata', () => {
     const plain = new grpc.Metadata();
     plain.add('include-patterns', 'x%20y');
     expect(metadataValues(plain, 'include-patterns')).toEqual(['x%20y']);
+  });
+
+  it('splits a repeated field that Node joined with ", " before decoding each value', () => {
+    const md = new grpc.Metadata();
+    md.add('include-patterns', 'wheels/a-1.0-py3-none-any.whl, wheels/b-2.0-py3-none-any.whl, odd,name');
+    expect(metadataValues(md, 'include-patterns')).toEqual(['wheels/a-1.0-py3-none-any.whl', 'wheels/b-2.0-py3-none-any.whl', 'odd,name']);
+    const enc = new grpc.Metadata();
+    enc.add('exclude-patterns', 'd%C3%A9j%C3%A0, a%2C+b, x%2Cy');
+    enc.set('exclude-patterns-encoded', '1');
+    expect(metadataValues(enc, 'exclude-patterns')).toEqual(['déjà', 'a, b', 'x,y']);
+    const bad = new grpc.Metadata();
+    bad.add('followpaths', '100%');
+    bad.set('followpaths-encoded', '1');
+    expect(metadataValues(bad, 'followpaths')).toEqual(['100%']);
+  });
+
+  it('reads dir-name whole and decoded', () => {
+    const md = new grpc.Metadata();
+    md.set('dir-name', 'caf%C3%A9, ctx');
+    md.set('dir-name-encoded', '1');
+    expect(metadataValue(md, 'dir-name')).toBe('café, ctx');
+    expect(metadataValue(new grpc.Metadata(), 'dir-name')).toBeUndefined();
   });
 
   it('runs the context patterns before the daemon ones; daemon includes replace the context includes', () => {

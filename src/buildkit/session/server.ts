@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { authService } from './auth';
 import { fileSendService, type FileSendTarget } from './file-send';
-import { sendContext, walkOptionsFor, type ContextDir, type SyncStats } from './file-sync';
+import { metadataValue, sendContext, walkOptionsFor, type ContextDir, type SyncStats } from './file-sync';
 import { secretsService, type SecretSource } from './secrets';
 import { fileSendDefinition, fileSyncDefinition, methodPaths, serviceDefinition, type Packet } from './wire';
 
@@ -39,7 +39,7 @@ type PacketCall = grpc.ServerDuplexStream<Packet, Packet>;
 function fileSyncService(s: SessionServices): grpc.UntypedServiceImplementation {
   return {
     DiffCopy: (call: PacketCall) => {
-      const name = call.metadata.get('dir-name').map(String)[0] ?? '';
+      const name = metadataValue(call.metadata, 'dir-name') ?? '';
       const ctx = Object.prototype.hasOwnProperty.call(s.contexts, name) ? s.contexts[name] : undefined;
       if (!ctx) {
         call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: `no access allowed to dir "${name}"` });

@@ -128,6 +128,27 @@ describe('startSession', () => {
     fsync.close();
   });
 
+  it('honours every include pattern when the daemon repeats the header field (as Go grpc sends them)', async () => {
+    const ctxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-ctx-'));
+    for (const f of ['a-1.0-py3-none-any.whl', 'b-2.0-py3-none-any.whl', 'c-3.0-py3-none-any.whl', 'x, y.txt']) fs.writeFileSync(path.join(ctxDir, f), f);
+    env = await fakeDaemonSession({ contexts: { wheels: { dir: ctxDir, exclude: [] } } });
+    const fsync = env.client('moby.filesync.v1.FileSync', fileSyncDefinition());
+    const md = new grpc.Metadata();
+    md.set('dir-name', 'wheels');
+    for (const p of ['a-1.0-py3-none-any.whl', 'b-2.0-py3-none-any.whl', 'x, y.txt']) md.add('include-patterns', encodeURIComponent(p));
+    md.set('include-patterns-encoded', '1');
+    md.add('exclude-patterns', 'b-*');
+    md.add('exclude-patterns', 'nothing');
+    const seen: string[] = [];
+    await receivePackets(asPacketStream(fsync.DiffCopy(md), false), {
+      onStat: (s) => (seen.push(s.path), true),
+      onData: () => {},
+      onFileEnd: () => {},
+    });
+    expect(seen).toEqual(['a-1.0-py3-none-any.whl', 'x, y.txt']);
+    fsync.close();
+  });
+
   it('writes a tar exporter stream (BytesMessages) to the chosen Writable, keyed by exporter id', async () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];
