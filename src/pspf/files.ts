@@ -1,6 +1,7 @@
 /** File-level entry points: read a package file, write one (never clobbering without force), place slots in a dir. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fdSource, type ByteSource } from './byte-source';
 import { PspfError } from './errors';
 import { extractTar } from './extract';
 import { OP, unpackOperations } from './operations';
@@ -21,6 +22,27 @@ export function readPackageFile(file: string): { buf: Buffer; pkg: PspfPackage }
   try {
     return { buf, pkg: readPackage(buf) };
   } catch (e) {
+    if (e instanceof PspfError && !e.file) throw new PspfError(e.code, e.message, { file, hint: e.hint, cause: e.cause });
+    throw e;
+  }
+}
+
+/**
+ * Opens a package for random access without loading it (verify/inspect/extract of any size); call close().
+ * The structural checks of readPackage run on open.
+ */
+export function openPackageFile(file: string): { src: ByteSource; pkg: PspfPackage; close(): void } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new PspfError('E_PSPF_IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+  }
+  const src = fdSource(fd);
+  try {
+    return { src, pkg: readPackage(src), close: () => fs.closeSync(fd) };
+  } catch (e) {
+    fs.closeSync(fd);
     if (e instanceof PspfError && !e.file) throw new PspfError(e.code, e.message, { file, hint: e.hint, cause: e.cause });
     throw e;
   }
@@ -72,7 +94,7 @@ export function targetInWorkenv(target: string): string {
  * Places every slot into `dir` the way the launchers do: tar slots unpacked into the root, other slots written
  * at their target with the descriptor's permissions (0600 when zero). The package must already be verified.
  */
-export function installSlots(buf: Buffer, pkg: PspfPackage, dir: string): void {
+export function installSlots(buf: Buffer | ByteSource, pkg: PspfPackage, dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   pkg.slots.forEach((d, i) => {
     const data = readSlot(buf, pkg, i);

@@ -1,5 +1,5 @@
 /** A JSON description of a package: index fields by their spec names, slot descriptors, metadata (`inspect --json`). */
-import { sha256 } from './bytes';
+import { asSource, sha256Range, type ByteSource } from './byte-source';
 import { descriptorMode, type SlotDescriptor } from './descriptor';
 import type { PspfLayout } from './reader';
 import type { PspfMetadata } from './metadata-schema';
@@ -28,10 +28,9 @@ export function describeIndex(layout: PspfLayout): Record<string, unknown> {
   };
 }
 
-export function describeSlot(buf: Buffer, d: SlotDescriptor, i: number, metadata?: PspfMetadata): Record<string, unknown> {
+export function describeSlot(src: ByteSource, d: SlotDescriptor, i: number, metadata?: PspfMetadata): Record<string, unknown> {
   const ops = unpackOperations(d.operations);
-  const stored = buf.subarray(d.offset, d.offset + d.size);
-  const digest = sha256(stored);
+  const digest = sha256Range(src, d.offset, d.size);
   const mode = descriptorMode(d);
   return {
     id: u64Json(d.id),
@@ -62,9 +61,10 @@ export function describeSlot(buf: Buffer, d: SlotDescriptor, i: number, metadata
   };
 }
 
-export function describePackage(buf: Buffer, layout: PspfLayout, metadata?: PspfMetadata): Record<string, unknown> {
+export function describePackage(from: Buffer | ByteSource, layout: PspfLayout, metadata?: PspfMetadata): Record<string, unknown> {
+  const buf = asSource(from);
   return {
-    file_size: buf.length,
+    file_size: buf.size,
     trailer: { offset: layout.trailerOffset, index_offset: layout.trailerOffset + 4 },
     index: describeIndex(layout),
     slots: layout.slots.map((d, i) => describeSlot(buf, d, i, metadata)),

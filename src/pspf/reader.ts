@@ -3,7 +3,8 @@
  * the index Adler-32, package size and metadata SHA-256, and decodes slots with sizes capped at what they declare.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { checkedAdd, sha256, sha256U64, within } from './bytes';
+import { asSource, sha256Range, type ByteSource } from './byte-source';
+import { checkedAdd, within } from './bytes';
 import { DESCRIPTOR_SIZE, END_MAGIC, INDEX_SIZE, MAX_METADATA_JSON, PSPF_VERSION, START_MAGIC, TRAILER_SIZE } from './constants';
 import { decodeDescriptor, type SlotDescriptor } from './descriptor';
 import { PspfError, ensure } from './errors';
@@ -27,12 +28,15 @@ export interface PspfPackage extends PspfLayout {
 }
 
 /** Trailer, index and slot table, with every region proven to lie inside the file before anything uses it. */
-export function parseLayout(buf: Buffer): PspfLayout {
-  ensure(buf.length >= TRAILER_SIZE, 'E_PSPF_TRUNCATED', `file is ${buf.length} bytes, smaller than the ${TRAILER_SIZE}-byte trailer`);
-  const trailerOffset = buf.length - TRAILER_SIZE;
-  ensure(buf.subarray(trailerOffset, trailerOffset + 4).equals(START_MAGIC), 'E_PSPF_MAGIC', 'start magic (📦) not found at EOF−8200: not a PSPF package');
-  ensure(buf.subarray(buf.length - 4).equals(END_MAGIC), 'E_PSPF_MAGIC', 'end magic (🪄) not found at EOF−4: not a PSPF package');
-  const index = decodeIndex(buf.subarray(trailerOffset + 4, trailerOffset + 4 + INDEX_SIZE));
+export function parseLayout(from: Buffer | ByteSource): PspfLayout {
+  const src = asSource(from);
+  const fileSize = src.size;
+  ensure(fileSize >= TRAILER_SIZE, 'E_PSPF_TRUNCATED', `file is ${fileSize} bytes, smaller than the ${TRAILER_SIZE}-byte trailer`);
+  const trailerOffset = fileSize - TRAILER_SIZE;
+  const trailer = src.read(trailerOffset, TRAILER_SIZE);
+  ensure(trailer.subarray(0, 4).equals(START_MAGIC), 'E_PSPF_MAGIC', 'start magic (📦) not found at EOF−8200: not a PSPF package');
+  ensure(trailer.subarray(TRAILER_SIZE - 4).equals(END_MAGIC), 'E_PSPF_MAGIC', 'end magic (🪄) not found at EOF−4: not a PSPF package');
+  const index = decodeIndex(trailer.subarray(4, 4 + INDEX_SIZE));
   const n = index.numbers;
   ensure(n.format_version === PSPF_VERSION, 'E_PSPF_VERSION', `format_version 0x${n.format_version.toString(16)} is not PSPF/2025 (0x20250001)`);
   ensure(n.launcher_size <= trailerOffset, 'E_PSPF_BOUNDS', `launcher_size ${n.launcher_size} runs past the trailer`);
@@ -42,27 +46,27 @@ export function parseLayout(buf: Buffer): PspfLayout {
   ensure(n.slot_count <= Math.floor(trailerOffset / DESCRIPTOR_SIZE), 'E_PSPF_BOUNDS', `slot_count ${n.slot_count} cannot fit in the file`);
   ensure(n.slot_table_size === n.slot_count * DESCRIPTOR_SIZE, 'E_PSPF_BOUNDS', `slot_table_size ${n.slot_table_size} is not slot_count × 64`);
   const slots: SlotDescriptor[] = [];
-  if (n.slot_count === 0) return { fileSize: buf.length, trailerOffset, index, slots };
+  if (n.slot_count === 0) return { fileSize, trailerOffset, index, slots };
   ensure(within(n.slot_table_offset, n.slot_table_size, metaEnd, trailerOffset), 'E_PSPF_BOUNDS',
     `slot table (${n.slot_table_offset}+${n.slot_table_size}) is not between the metadata and the trailer`);
   const tableEnd = n.slot_table_offset + n.slot_table_size;
+  const table = src.read(n.slot_table_offset, n.slot_table_size);
   for (let i = 0; i < n.slot_count; i++) {
-    const at = n.slot_table_offset + i * DESCRIPTOR_SIZE;
-    const d = decodeDescriptor(buf.subarray(at, at + DESCRIPTOR_SIZE), i);
+    const d = decodeDescriptor(table.subarray(i * DESCRIPTOR_SIZE, (i + 1) * DESCRIPTOR_SIZE), i);
     ensure(within(d.offset, d.size, tableEnd, trailerOffset), 'E_PSPF_BOUNDS', `slot ${i} data (${d.offset}+${d.size}) is not between the slot table and the trailer`);
     slots.push(d);
   }
-  return { fileSize: buf.length, trailerOffset, index, slots };
+  return { fileSize, trailerOffset, index, slots };
 }
 
-export function metadataBytes(buf: Buffer, layout: PspfLayout): Buffer {
+export function metadataBytes(from: Buffer | ByteSource, layout: PspfLayout): Buffer {
   const n = layout.index.numbers;
-  return buf.subarray(n.metadata_offset, n.metadata_offset + n.metadata_size);
+  return asSource(from).read(n.metadata_offset, n.metadata_size);
 }
 
 /** Decodes the metadata gzip (capped) and checks its shape and that it lists exactly the table's slots. */
-export function decodeMetadata(buf: Buffer, layout: PspfLayout): { json: Buffer; metadata: PspfMetadata } {
-  const json = gunzipBounded(metadataBytes(buf, layout), MAX_METADATA_JSON, 'metadata');
+export function decodeMetadata(from: Buffer | ByteSource, layout: PspfLayout): { json: Buffer; metadata: PspfMetadata } {
+  const json = gunzipBounded(metadataBytes(from, layout), MAX_METADATA_JSON, 'metadata');
   const metadata = parseMetadata(json);
   ensure(metadata.slots.length === layout.slots.length, 'E_PSPF_METADATA',
     `metadata lists ${metadata.slots.length} slots but the slot table has ${layout.slots.length}`);
@@ -72,25 +76,26 @@ export function decodeMetadata(buf: Buffer, layout: PspfLayout): { json: Buffer;
 }
 
 /** Parses and checks everything except slot data and the signature (see verifyPackage for those). */
-export function readPackage(buf: Buffer): PspfPackage {
-  const layout = parseLayout(buf);
+export function readPackage(from: Buffer | ByteSource): PspfPackage {
+  const src = asSource(from);
+  const layout = parseLayout(src);
   const n = layout.index.numbers;
   ensure(layout.index.computedChecksum === n.index_checksum, 'E_PSPF_INDEX_CHECKSUM',
     `index checksum mismatch: stored ${hex32(n.index_checksum)}, computed ${hex32(layout.index.computedChecksum)}`);
-  ensure(n.package_size === buf.length, 'E_PSPF_PACKAGE_SIZE', `package_size ${n.package_size} differs from the file size ${buf.length}`);
-  ensure(sha256(metadataBytes(buf, layout)).equals(layout.index.metadataChecksum), 'E_PSPF_METADATA_CHECKSUM', 'metadata SHA-256 mismatch');
-  const { json, metadata } = decodeMetadata(buf, layout);
+  ensure(n.package_size === src.size, 'E_PSPF_PACKAGE_SIZE', `package_size ${n.package_size} differs from the file size ${src.size}`);
+  ensure(sha256Range(src, n.metadata_offset, n.metadata_size).equals(layout.index.metadataChecksum), 'E_PSPF_METADATA_CHECKSUM', 'metadata SHA-256 mismatch');
+  const { json, metadata } = decodeMetadata(src, layout);
   return { ...layout, metadataJson: json, metadata };
 }
 
-export function slotBytes(buf: Buffer, d: SlotDescriptor): Buffer {
-  return buf.subarray(d.offset, d.offset + d.size);
+export function slotBytes(from: Buffer | ByteSource, d: SlotDescriptor): Buffer {
+  return asSource(from).read(d.offset, d.size);
 }
 
 /** True when both the descriptor's u64 checksum and the (signed) metadata `sha256:` string match the bytes. */
-export function slotChecksumOk(buf: Buffer, pkg: PspfLayout, metadata: PspfMetadata | undefined, i: number): boolean {
-  const stored = slotBytes(buf, pkg.slots[i]);
-  const digest = sha256(stored);
+export function slotChecksumOk(from: Buffer | ByteSource, pkg: PspfLayout, metadata: PspfMetadata | undefined, i: number): boolean {
+  const d = pkg.slots[i];
+  const digest = sha256Range(asSource(from), d.offset, d.size);
   if (digest.readBigUInt64LE(0) !== pkg.slots[i].checksum) return false;
   return metadata === undefined || metadata.slots[i].checksum === `sha256:${digest.toString('hex')}`;
 }
@@ -115,7 +120,8 @@ export interface ReadSlotOptions {
  * Checked, decoded slot bytes: gzip undone with output capped at the declared size (tar chains return the tar).
  * Supported chains: raw, gzip, tar, tar.gz; others fail with E_PSPF_UNSUPPORTED_OP.
  */
-export function readSlot(buf: Buffer, pkg: PspfPackage, i: number, opts: ReadSlotOptions = {}): Buffer {
+export function readSlot(from: Buffer | ByteSource, pkg: PspfPackage, i: number, opts: ReadSlotOptions = {}): Buffer {
+  const buf = asSource(from);
   ensure(Number.isInteger(i) && i >= 0 && i < pkg.slots.length, 'E_PSPF_SLOT_INDEX', `no slot ${i} (the package has ${pkg.slots.length})`);
   const d = pkg.slots[i];
   ensure(slotChecksumOk(buf, pkg, pkg.metadata, i), 'E_PSPF_SLOT_CHECKSUM', `slot ${i} checksum mismatch`);

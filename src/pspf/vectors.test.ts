@@ -1,6 +1,7 @@
 /** Table-driven checks against the reference vectors in ../shared/pspf-vectors: reader values and writer bytes. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fdSource } from './byte-source';
 import { sha256 } from './bytes';
 import { describePackage } from './inspect';
 import { readPackage, readSlot } from './reader';
@@ -101,4 +102,18 @@ describe.each(names)('writer on %s', (name) => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test.each(names)('%s read through a file descriptor gives the same verdicts and description', (name) => {
+  const file = path.join(VECTOR_DIR, `${name}.psp`);
+  const buf = fs.readFileSync(file);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const src = fdSource(fd);
+    expect(verifyPackage(src)).toEqual(verifyPackage(buf));
+    const p = readPackage(src);
+    expect(describePackage(src, p, p.metadata)).toEqual(describePackage(buf, readPackage(buf), p.metadata));
+  } finally {
+    fs.closeSync(fd);
+  }
 });

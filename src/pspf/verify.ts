@@ -1,4 +1,5 @@
 /** Whole-package verification: index, package size, metadata, every slot and the signature under a policy. */
+import { asSource, type ByteSource } from './byte-source';
 import { isAllZero, sha256 } from './bytes';
 import { PspfError } from './errors';
 import { verifyMetadata } from './keys';
@@ -54,14 +55,15 @@ function signatureVerdict(json: Buffer | undefined, pub: Buffer, sig: Buffer, o:
  * Checks everything and reports each verdict; structural damage (no trailer, regions out of bounds, undecodable
  * metadata under a good checksum) throws a PspfError instead, as nothing else can be trusted then.
  */
-export function verifyPackage(buf: Buffer, o: VerifyOptions = {}): VerifyReport {
+export function verifyPackage(from: Buffer | ByteSource, o: VerifyOptions = {}): VerifyReport {
+  const buf = asSource(from);
   const layout = parseLayout(buf);
   const n = layout.index.numbers;
   const problems: string[] = [];
   const index_checksum_ok = layout.index.computedChecksum === n.index_checksum;
   if (!index_checksum_ok) problems.push('index checksum mismatch');
-  const package_size_matches_file = n.package_size === buf.length;
-  if (!package_size_matches_file) problems.push(`package_size ${n.package_size} differs from file size ${buf.length}`);
+  const package_size_matches_file = n.package_size === buf.size;
+  if (!package_size_matches_file) problems.push(`package_size ${n.package_size} differs from file size ${buf.size}`);
   const metadata_checksum_ok = sha256(metadataBytes(buf, layout)).equals(layout.index.metadataChecksum);
   if (!metadata_checksum_ok) problems.push('metadata SHA-256 mismatch');
   const decoded = metadata_checksum_ok ? decodeMetadata(buf, layout) : undefined;
@@ -80,7 +82,7 @@ export function verifyPackage(buf: Buffer, o: VerifyOptions = {}): VerifyReport 
 }
 
 /** verifyPackage that throws one PspfError naming the first failed check unless the package is valid. */
-export function assertValidPackage(buf: Buffer, o: VerifyOptions = {}): VerifyReport {
+export function assertValidPackage(buf: Buffer | ByteSource, o: VerifyOptions = {}): VerifyReport {
   const r = verifyPackage(buf, o);
   if (!r.verdicts.valid) {
     throw new PspfError('E_PSPF_VERIFY', `verification failed: ${r.problems.join('; ')}`);

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, InternalError } from '../../errors';
-import { readFileOrFail } from '../files';
+import { fdSource } from '../byte-source';
 import { writePackageToFile } from '../stream-writer';
 import { keyFromFile } from '../keys';
 import type { Deflater } from '../gzip';
@@ -122,24 +122,20 @@ export function packOptions(f: PackFlags, cwd = process.cwd()): { opts: WritePac
   return { opts, output };
 }
 
-/** Above this the written package is not read back for the self-check (the in-memory reader would need it all). */
-const SELF_VERIFY_LIMIT = 1 << 30;
-
 export function runPack(f: PackFlags): void {
   const { opts, output } = packOptions(f);
   const { size } = writePackageToFile(opts, output, f.force);
-  let verified = false;
-  if (size <= SELF_VERIFY_LIMIT) {
-    const report = verifyPackage(readFileOrFail(output), { signature: 'required' });
-    if (!report.verdicts.valid) throw new InternalError('E_PSPF_SELF_VERIFY', `the package just written does not verify: ${report.problems.join('; ')}`);
-    verified = true;
-  }
   const fd = fs.openSync(output, 'r');
-  const pub = Buffer.alloc(32);
-  fs.readSync(fd, pub, 0, 32, size - 8196 + 64);
-  fs.closeSync(fd);
-  const summary = { output, size, slots: opts.slots.length, public_key: pub.toString('hex'), verified };
-  process.stdout.write(
-    f.json ? `${JSON.stringify(summary, null, 2)}\n` : `wrote ${output} (${size} bytes, ${opts.slots.length} slots, public key ${summary.public_key}${verified ? ', verified' : ', too large to re-verify in memory'})\n`,
-  );
+  let report;
+  let pub: string;
+  try {
+    const src = fdSource(fd);
+    report = verifyPackage(src, { signature: 'required' });
+    pub = src.read(size - 8196 + 64, 32).toString('hex'); // index public_key
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (!report.verdicts.valid) throw new InternalError('E_PSPF_SELF_VERIFY', `the package just written does not verify: ${report.problems.join('; ')}`);
+  const summary = { output, size, slots: opts.slots.length, public_key: pub };
+  process.stdout.write(f.json ? `${JSON.stringify(summary, null, 2)}\n` : `wrote ${output} (${size} bytes, ${opts.slots.length} slots, verified, public key ${pub})\n`);
 }

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { UsageError } from '../../errors';
 import { descriptorMode } from '../descriptor';
 import { PspfError } from '../errors';
-import { installSlots, readFileOrFail, readPackageFile, writeOutputFile } from '../files';
+import { fdSource, type ByteSource } from '../byte-source';
+import { installSlots, openPackageFile, writeOutputFile } from '../files';
 import { describePackage } from '../inspect';
 import { publicKeyFromFile } from '../keys';
 import { OP, operationsToString, unpackOperations } from '../operations';
@@ -28,8 +29,7 @@ export function policyFrom(f: PolicyFlags): VerifyOptions {
 
 /** Exit 0 only when index, package size, metadata, every slot and (per policy) the signature check out. */
 export function runVerify(file: string, f: PolicyFlags & { json?: boolean }): void {
-  const buf = readFileOrFail(file);
-  const report = verifyPackage(buf, policyFrom(f));
+  const report = withFile(file, (src) => verifyPackage(src, policyFrom(f)));
   const v = report.verdicts;
   if (f.json) process.stdout.write(`${JSON.stringify({ package: file, ...v, problems: report.problems }, null, 2)}\n`);
   else {
@@ -48,7 +48,15 @@ export function runVerify(file: string, f: PolicyFlags & { json?: boolean }): vo
 }
 
 export function runInspect(file: string, f: { json?: boolean }): void {
-  const { buf, pkg } = readPackageFile(file);
+  const { src: buf, pkg, close } = openPackageFile(file);
+  try {
+    inspectOpened(file, buf, pkg, f);
+  } finally {
+    close();
+  }
+}
+
+function inspectOpened(file: string, buf: ByteSource, pkg: PspfPackage, f: { json?: boolean }): void {
   if (f.json) {
     process.stdout.write(`${JSON.stringify({ package: file, ...describePackage(buf, pkg, pkg.metadata) }, null, 2)}\n`);
     return;
@@ -56,7 +64,7 @@ export function runInspect(file: string, f: { json?: boolean }): void {
   const n = pkg.index.numbers;
   const lines = [
     `package: ${pkg.metadata.package.name} ${pkg.metadata.package.version}`,
-    `format: PSPF/2025 (format_version 0x${n.format_version.toString(16)}), ${buf.length} bytes, launcher ${n.launcher_size} bytes`,
+    `format: PSPF/2025 (format_version 0x${n.format_version.toString(16)}), ${buf.size} bytes, launcher ${n.launcher_size} bytes`,
     `metadata: ${n.metadata_size} bytes at ${n.metadata_offset}; slot table: ${n.slot_count} at ${n.slot_table_offset}; capabilities 0x${n.capabilities.toString(16)}`,
     `public key: ${pkg.index.publicKey.toString('hex')}`,
     `command: ${pkg.metadata.execution.command}`,
@@ -76,18 +84,43 @@ function slotIndex(pkg: PspfPackage, text: string): number {
   return i;
 }
 
-/** Verified first (per policy); then slot checksum, declared size and (for --unpack) the tar path policy apply. */
-function openVerified(file: string, f: PolicyFlags): { buf: Buffer; pkg: PspfPackage } {
-  const opened = readPackageFile(file);
-  const report = verifyPackage(opened.buf, policyFrom(f));
-  const bad = report.problems.filter((p) => !/^slot \d+ checksum/.test(p));
-  if (bad.length > 0) throw new PspfError('E_PSPF_VERIFY', `${file} failed verification: ${bad.join('; ')}`);
-  return opened;
+/** Runs `f` on the package opened for random access (nothing is loaded whole), closing it afterwards. */
+function withFile<T>(file: string, f: (src: ByteSource) => T): T {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new PspfError('E_PSPF_IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+  }
+  try {
+    return f(fdSource(fd));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Opens and verifies (per policy) before anything is extracted; a bad slot other than the one asked for does
+ * not block extraction (readSlot checks each slot's checksum, declared size and, when unpacking, tar paths).
+ */
+function withVerified(file: string, f: PolicyFlags, run: (buf: ByteSource, pkg: PspfPackage) => void): void {
+  const { src, pkg, close } = openPackageFile(file);
+  try {
+    const report = verifyPackage(src, policyFrom(f));
+    const bad = report.problems.filter((p) => !/^slot \d+ (checksum|operations)/.test(p));
+    if (bad.length > 0) throw new PspfError('E_PSPF_VERIFY', `${file} failed verification: ${bad.join('; ')}`);
+    run(src, pkg);
+  } finally {
+    close();
+  }
 }
 
 /** Writes one decoded slot (gzip undone; tar slots as .tar bytes, or unpacked into OUT with --unpack). */
 export function runExtract(file: string, idx: string, out: string, f: PolicyFlags & { force?: boolean; unpack?: boolean }): void {
-  const { buf, pkg } = openVerified(file, f);
+  withVerified(file, f, (buf, pkg) => extractOne(buf, pkg, idx, out, f));
+}
+
+function extractOne(buf: ByteSource, pkg: PspfPackage, idx: string, out: string, f: { force?: boolean; unpack?: boolean }): void {
   const i = slotIndex(pkg, idx);
   const data = readSlot(buf, pkg, i);
   const isTar = unpackOperations(pkg.slots[i].operations)[0] === OP.TAR;
@@ -100,7 +133,10 @@ export function runExtract(file: string, idx: string, out: string, f: PolicyFlag
 
 /** Every slot as `NN_<id>[.tar]` in DIR, or with --unpack placed the way the launcher lays out a workenv. */
 export function runExtractAll(file: string, dir: string, f: PolicyFlags & { force?: boolean; unpack?: boolean }): void {
-  const { buf, pkg } = openVerified(file, f);
+  withVerified(file, f, (buf, pkg) => extractEvery(buf, pkg, dir, f));
+}
+
+function extractEvery(buf: ByteSource, pkg: PspfPackage, dir: string, f: { force?: boolean; unpack?: boolean }): void {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && !f.force) throw new PspfError('E_PSPF_EXISTS', `${dir} is not empty`, { hint: 'pass --force' });
   if (f.unpack) {
     installSlots(buf, pkg, dir);
