@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Project } from '../../planner/project';
 import { chooseEntry, entryScript, parsePspOutput } from './build-output';
-import { resolveInRoot, walkTree } from './build-output-rootfs';
+import { collectDependencies, findPython, resolveInRoot, walkTree } from './build-output-rootfs';
 
 const project = (scripts: Record<string, string>, cmd?: string[]): Project =>
   ({ pyproject: { file: 'pyproject.toml', scripts, tool: cmd ? { cmd } : {} } }) as unknown as Project;
@@ -68,3 +68,23 @@ describe('rootfs walking', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('findPython', () => {
+  test('finds a /usr/local interpreter (official python images) before /usr, and its site-packages', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rootfs-py-'));
+    for (const prefix of ['usr', 'usr/local']) {
+      fs.mkdirSync(path.join(root, prefix, 'bin'), { recursive: true });
+      fs.mkdirSync(path.join(root, prefix, 'lib/python3.11'), { recursive: true });
+      fs.writeFileSync(path.join(root, prefix, 'bin/python3.11'), '');
+      fs.writeFileSync(path.join(root, prefix, 'lib/python3.11/os.py'), '');
+    }
+    fs.mkdirSync(path.join(root, 'usr/local/lib/python3.11/site-packages/dep'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'usr/local/lib/python3.11/site-packages/dep/__init__.py'), '');
+    const py = findPython(root);
+    expect(py).toEqual({ version: '3.11', prefix: 'usr/local', binary: 'usr/local/bin/python3.11' });
+    expect(collectDependencies(root, py).map((e) => e.name)).toEqual(['root/usr/local/lib/python3.11/site-packages/dep/__init__.py']);
+    expect(() => findPython(root, '3.12')).toThrow(/no python3.X interpreter/);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
