@@ -1,3 +1,4 @@
+/** DT_NEEDED parsing on real ELF files of this machine, and its failure modes. */
 import * as fs from 'node:fs';
 import { elfNeeded, isElf } from './build-output-elf';
 

@@ -1,3 +1,4 @@
+/** Unit tests of the psp build output: the --output spec, entry-point choice and script, and reading an image filesystem. */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
