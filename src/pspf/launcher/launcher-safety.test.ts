@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { writePrepared } from '../writer';
+import { encodeHeader, TYPE } from '../tar-header';
 import { launcherBytes } from './build-launcher';
 import type { TarEntry } from '../tar-writer';
 import { packApp, runEnv, runPackage, tempDir, treeSlot } from './test-packages';
@@ -41,6 +42,15 @@ describe('path traversal in tar slots', () => {
     expect(fs.existsSync(path.join(cache, 'escape.txt'))).toBe(false);
     expect(fs.existsSync('/tmp/pspf-abs-escape.txt')).toBe(false);
     expect(fs.existsSync(path.join(cache, `workenv/${id}/bin/app.sh`))).toBe(false); // nothing moved into place
+  });
+
+  test('a directory entry climbing out is refused too', () => {
+    const tar = Buffer.concat([encodeHeader({ name: '../escape-dir/', mode: 0o755, size: 0, type: TYPE.DIR }), Buffer.alloc(1024)]);
+    const pkg = packApp(dir, 'dirdots', [{ id: 'app', content: { kind: 'bytes', data: tar }, operations: 'tar', target: '{workenv}' }]);
+    const r = runPackage(pkg, [], runEnv(path.join(dir, 'cache-dirdots')));
+    expect(r.status).toBe(103);
+    expect(r.stderr.trim().split('\n').pop()).toBe('pspf-launcher: refusing unsafe path "../escape-dir/" in slot app');
+    expect(fs.existsSync(path.join(dir, 'cache-dirdots/workenv/escape-dir'))).toBe(false);
   });
 
   test('symlinks that stay inside are kept', () => {

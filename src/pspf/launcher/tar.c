@@ -98,6 +98,7 @@ static int link_stays_inside(const char *entry, const char *target) {
 
 static void make_dir(int root_fd, const char *name, unsigned mode, const char *what) {
   char *rel = safe_relpath(name);
+  if (!rel && (name[0] == '/' || strstr(name, ".."))) die(EX_EXTRACT, "refusing unsafe path \"%s\" in slot %s", name, what);
   if (!rel) return; /* "./" and the like: the root itself */
   const char *last;
   int dir = open_parent(root_fd, rel, &last);
