@@ -16,9 +16,17 @@ describe('cog-sdk block', () => {
     expect(stageOf(await planOf(dir, { cogSdk: 'none' }), 'sdk:cog-sdk')).toBeUndefined();
     expect(stageOf(await planOf(dir, { env: { COGPACK_COG_SDK: 'none' } }), 'sdk:cog-sdk')).toBeUndefined();
     const plan = await planOf(dir, { cogSdk: join(dir, 'dist', 'cog-0.17.0-py3-none-any.whl') });
-    expect(plan.contexts['cog-sdk']).toEqual({ path: 'dist', exclude: [], include: ['cog-0.17.0-py3-none-any.whl'] });
+    expect(plan.contexts['cog-sdk']).toEqual({ path: 'dist', exclude: [], include: ['cog-0.17.0-py3-none-any.whl'], origin: 'flag' });
     expect(JSON.stringify(plan)).not.toContain(dir);
     writeFileSync(join(dir, 'x.txt'), '');
     await expect(planOf(dir, { cogSdk: join(dir, 'x.txt') })).rejects.toMatchObject({ code: 'E_COG_SDK' });
+  });
+
+  it('marks a wheel outside the project as flag-given, with a relative path and no machine path', async () => {
+    const root = tempProject({ 'outside/dist/cog-0.17.0-py3-none-any.whl': 'zip', 'proj/cog.yaml': cog });
+    const plan = await planOf(join(root, 'proj'), { cogSdk: join(root, 'outside', 'dist', 'cog-0.17.0-py3-none-any.whl') });
+    expect(plan.contexts['cog-sdk']).toEqual({ path: '../outside/dist', exclude: [], include: ['cog-0.17.0-py3-none-any.whl'], origin: 'flag' });
+    expect(JSON.stringify(plan)).not.toContain(root);
+    for (const [name, c] of Object.entries(plan.contexts)) if (name !== 'cog-sdk') expect(c.origin).toBeUndefined();
   });
 });

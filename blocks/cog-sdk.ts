@@ -28,7 +28,7 @@ export const cogSdk: Block = {
     if (sdk.kind === 'wheel') {
       const dir = sdk.path.includes('/') ? sdk.path.slice(0, sdk.path.lastIndexOf('/')) : '.';
       const file = sdk.path.slice(sdk.path.lastIndexOf('/') + 1);
-      plan.addContext('cog-sdk', { path: dir, exclude: [], include: [file] });
+      plan.addContext('cog-sdk', { path: dir, exclude: [], include: [file], origin: 'flag' }); // may be outside the project
       mounts.push({ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true });
       args.push(...userIndexArgs(ctx.project).filter((a) => !a.startsWith(CONTEXT_MOUNT)), `${CONTEXT_MOUNT}/${file}`);
     } else {

@@ -254,6 +254,11 @@ export const ContextSchema = z
     exclude: z.array(z.string()),
     /** when set, only these patterns are sent */
     include: z.array(z.string()).optional(),
+    /**
+     * `flag`: the path was given on the command line (e.g. `--cog-sdk ../dist/cog.whl`), so it may lie
+     * outside the project; project files never produce such paths, and unmarked contexts must stay inside
+     */
+    origin: z.literal('flag').optional(),
   })
   .strict();
 export type Context = z.infer<typeof ContextSchema>;

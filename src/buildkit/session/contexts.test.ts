@@ -18,8 +18,25 @@ describe('sessionContexts', () => {
     });
   });
 
-  it.each([['../elsewhere'], ['/etc'], ['missing']])('rejects %s as a config error', (p) => {
+  it.each([['../elsewhere'], ['..'], ['/etc'], ['missing']])('rejects %s as a config error', (p) => {
     expect(() => sessionContexts(project, { c: { path: p, exclude: [] } })).toThrow(ConfigError);
+  });
+
+  it('serves a directory outside the project only when a command-line flag named it', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-sdk-'));
+    const rel = path.relative(project, outside);
+    expect(rel.startsWith('..')).toBe(true);
+    expect(sessionContexts(project, { 'cog-sdk': { path: rel, exclude: [], include: ['cog.whl'], origin: 'flag' } })).toEqual({
+      'cog-sdk': { dir: outside, exclude: [], include: ['cog.whl'] },
+    });
+    expect(() => sessionContexts(project, { 'cog-sdk': { path: rel, exclude: [], include: ['cog.whl'] } })).toThrow(/outside the project/);
+    expect(() => sessionContexts(project, { c: { path: outside, exclude: [], origin: 'flag' } })).toThrow(/absolute/);
+    expect(() => sessionContexts(project, { c: { path: `${rel}-missing`, exclude: [], origin: 'flag' } })).toThrow(/not a directory/);
+  });
+
+  it('takes a directory whose name starts with ".." as inside the project', () => {
+    fs.mkdirSync(path.join(project, '..dots'));
+    expect(sessionContexts(project, { c: { path: '..dots', exclude: [] } }).c.dir).toBe(path.join(project, '..dots'));
   });
 });
 
