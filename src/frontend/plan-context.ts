@@ -9,7 +9,7 @@ import type { PlanData } from '../../planner/plan-schema';
 import { CogpackError } from '../errors';
 import type { LlbBridge } from './bridge';
 import { ContextTree } from './context-tree';
-import type { EntryFile } from './entry-file';
+import { readEntryFile, type EntryFile } from './entry-file';
 import { plannerEnv, type FrontendOptions } from './options';
 
 export interface PlannedBuild {
@@ -41,12 +41,29 @@ async function planWithFaultIn(tree: ContextTree, opts: FrontendOptions): Promis
   }
 }
 
-export async function planBuild(bridge: LlbBridge, opts: FrontendOptions, entry: EntryFile): Promise<PlannedBuild> {
-  if (entry.kind === 'plan') return { plan: parsePlan(entry.text, entry.name), warnings: [] };
-  const tree = await ContextTree.load(bridge, { contextKey: opts.contextKey, sessionId: opts.sessionId });
+/**
+ * Reads the entry file and the context at the same time (two syncs, one round trip of latency): the scan
+ * starts before the entry's kind is known, except when -f names a .json plan, which needs no context.
+ */
+export async function planBuild(bridge: LlbBridge, opts: FrontendOptions): Promise<PlannedBuild & { entry: EntryFile }> {
+  const load = () => ContextTree.load(bridge, { contextKey: opts.contextKey, sessionId: opts.sessionId });
+  const early = opts.filename && /\.json$/i.test(opts.filename) ? undefined : load();
+  early?.catch(() => undefined); // awaited below; an entry-file error must not leave it unhandled
+  let entry: EntryFile;
+  try {
+    entry = await readEntryFile(bridge, opts);
+  } catch (e) {
+    (await early?.catch(() => undefined))?.dispose();
+    throw e;
+  }
+  if (entry.kind === 'plan') {
+    (await early?.catch(() => undefined))?.dispose();
+    return { entry, plan: parsePlan(entry.text, entry.name), warnings: [] };
+  }
+  const tree = await (early ?? load());
   try {
     if (entry.kind === 'cog' || entry.kind === 'pyproject') tree.writeEntry(entry.name, entry.text);
-    return await planWithFaultIn(tree, opts);
+    return { entry, ...(await planWithFaultIn(tree, opts)) };
   } finally {
     tree.dispose();
   }

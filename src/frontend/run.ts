@@ -5,7 +5,6 @@
 import { CogpackError, InternalError } from '../errors';
 import { BuildError } from '../buildkit/errors';
 import { LlbBridge, type UnaryTransport } from './bridge';
-import { readEntryFile } from './entry-file';
 import { GrpcCallError } from './h2-grpc';
 import { solvePlan } from './image-result';
 import { parseFrontendOptions } from './options';
@@ -42,9 +41,10 @@ function asCogpackError(e: unknown): unknown {
 async function build(bridge: LlbBridge, env: NodeJS.ProcessEnv): Promise<void> {
   const t0 = Date.now();
   const opts = parseFrontendOptions(env);
-  await checkCaps(bridge);
-  const entry = await readEntryFile(bridge, opts);
-  const { plan, warnings } = await planBuild(bridge, opts, entry);
+  const caps = checkCaps(bridge);
+  caps.catch(() => undefined); // awaited below, after the plan (a planner error is the more useful one)
+  const { entry, plan, warnings } = await planBuild(bridge, opts);
+  await caps;
   log(`planned ${entry.kind} entry in ${Date.now() - t0} ms (${plan.export_phases.flatMap((p) => p.stages).length} export stages)`);
   const result = await solvePlan(bridge, opts, plan);
   log(`solved ${result.refId} in ${Date.now() - t0} ms`);
