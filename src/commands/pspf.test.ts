@@ -1,9 +1,11 @@
 /** `cogpack pspf …` end to end in-process: exit codes, output files, refusals, against the reference vectors. */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../cli';
 import { keyFromSeed } from '../pspf/keys';
+import { ensureLauncher } from '../pspf/launcher/build-launcher';
 import { VECTOR_DIR } from '../pspf/testing/vectors';
 
 const A2 = path.join(VECTOR_DIR, 'a2-three-slots-signed.psp');
@@ -137,3 +139,24 @@ test('workenv list and clean use the launcher cache layout', async () => {
     else process.env.FLAVOR_CACHE = saved;
   }
 });
+
+/** The packed file really runs: `cogpack pspf pack` with cogpack's own launcher (skipped when it cannot be built here). */
+const launcher = ((): string | null => {
+  try {
+    return ensureLauncher();
+  } catch (e) {
+    console.warn(`skipping the run test: no launcher (${(e as Error).message})`);
+    return null;
+  }
+})();
+(launcher ? test : test.skip)('a package made by `pspf pack` runs with the default launcher and passes its exit code through', async () => {
+  fs.writeFileSync(path.join(dir, 'app/bin/hello'), '#!/bin/sh\necho "hello $1"\nexit 7\n', { mode: 0o755 });
+  const toml = fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8').replace('launcher = "launcher"\n', '');
+  fs.writeFileSync(path.join(dir, 'pyproject.toml'), toml);
+  expect((await run('pack', '--manifest', path.join(dir, 'pyproject.toml'), '--key-seed', 'run')).code).toBe(0);
+  const r = spawnSync(path.join(dir, 'dist/hello.psp'), ['world'], {
+    env: { PATH: '/usr/bin:/bin', HOME: dir, FLAVOR_CACHE: path.join(dir, 'cache') },
+    encoding: 'utf8',
+  });
+  expect([r.status, r.stdout]).toEqual([7, 'hello world\n']);
+}, 120_000);
