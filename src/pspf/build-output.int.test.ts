@@ -68,7 +68,10 @@ describeWithDaemon('psp build output from the real Debian python image', (denv) 
     expect(report.verdicts.valid).toBe(true);
     expect(report.metadata?.slots.map((s) => s.id)).toEqual(['runtime', 'dependencies', 'app']);
   });
-  afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));
+  afterAll(() => {
+    dockerTry(denv, ['rmi', '-f', EMPTY_IMAGE]);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
 
   test('runs the entry point on this host with its own interpreter and libraries, cold then warm', () => {
     const cache = path.join(work, 'cache');
