@@ -136,6 +136,9 @@ export function runPack(f: PackFlags): void {
     fs.closeSync(fd);
   }
   if (!report.verdicts.valid) throw new InternalError('E_PSPF_SELF_VERIFY', `the package just written does not verify: ${report.problems.join('; ')}`);
+  if (opts.keys && 'ephemeral' in opts.keys) {
+    process.stderr.write('note: signed with a one-off key (as the reference does); pass --key-seed or --private-key for reproducible output and a key you can pin\n');
+  }
   const summary = { output, size, slots: opts.slots.length, public_key: pub };
   process.stdout.write(f.json ? `${JSON.stringify(summary, null, 2)}\n` : `wrote ${output} (${size} bytes, ${opts.slots.length} slots, verified, public key ${pub})\n`);
 }
