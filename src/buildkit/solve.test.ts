@@ -20,6 +20,19 @@ describe('solve', () => {
     expect(Buffer.from(buf).subarray(buf.length - definition.length)).toEqual(Buffer.from(definition));
   });
 
+  it('writes cache imports and exports with their type and attrs', () => {
+    const buf = encodeSolveRequest('r', {
+      definition,
+      exporters: [],
+      cacheImports: [{ type: 'registry', attrs: { ref: 'r/c' } }],
+      cacheExports: [{ type: 'registry', attrs: { ref: 'r/c', mode: 'max' } }],
+    });
+    const T = protoType('moby.buildkit.v1.SolveRequest');
+    const back = T.toObject(T.decode(buf)) as any;
+    expect(back.Cache.Imports).toEqual([{ Type: 'registry', Attrs: { ref: 'r/c' } }]);
+    expect(back.Cache.Exports).toEqual([{ Type: 'registry', Attrs: { mode: 'max', ref: 'r/c' } }]);
+  });
+
   it('streams Status while solving and returns the exporter response', async () => {
     let seenRef = '';
     const fake = await startFakeBuildkitd({

@@ -57,7 +57,7 @@ export function encodeSolveRequest(ref: string, opts: SolveOptions): Buffer {
     Session: opts.sessionId,
     FrontendAttrs: sortedRecord(opts.frontendAttrs),
     Cache: opts.cacheImports?.length || opts.cacheExports?.length
-      ? { Imports: opts.cacheImports ?? [], Exports: opts.cacheExports ?? [] }
+      ? { Imports: (opts.cacheImports ?? []).map(cacheEntry), Exports: (opts.cacheExports ?? []).map(cacheEntry) }
       : undefined,
     Entitlements: opts.entitlements,
     Exporters: opts.exporters.map((e) => ({ Type: e.type, Attrs: sortedRecord(e.attrs) })),
@@ -66,6 +66,10 @@ export function encodeSolveRequest(ref: string, opts: SolveOptions): Buffer {
   const w = protobuf.Writer.create();
   w.uint32((2 << 3) | 2).bytes(opts.definition);
   return Buffer.concat([head, w.finish()]);
+}
+
+function cacheEntry(e: CacheEntry): { Type: string; Attrs?: Record<string, string> } {
+  return { Type: e.type, Attrs: sortedRecord(e.attrs) };
 }
 
 function sortedRecord(r?: Record<string, string>): Record<string, string> | undefined {

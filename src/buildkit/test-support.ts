@@ -30,8 +30,9 @@ export async function runImage(docker: Docker, image: string, cmd?: string[], op
   try {
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    const logs = (await container.logs({ stdout: true, stderr: true })) as unknown as Buffer;
-    return { code: StatusCode, output: logs.toString('utf8') };
+    // dockerode JSON-parses bodies that look like JSON (a lone "5" comes back as a number)
+    const logs = (await container.logs({ stdout: true, stderr: true })) as unknown;
+    return { code: StatusCode, output: Buffer.isBuffer(logs) ? logs.toString('utf8') : String(logs) };
   } finally {
     await container.remove({ force: true });
   }
