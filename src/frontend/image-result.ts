@@ -46,8 +46,9 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
   const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey });
   const platform = { OS: plan.platform.os, Architecture: plan.platform.arch };
   const ref = plan.base_image.runtime;
-  const base = await bridge.resolveImageConfig(ref, platform, { sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` });
-  const config = mergeImageConfig(llb.imageConfig, pickBaseConfig(base.config));
-  const refId = await bridge.solve(llb.definition);
-  return { refId, config, resultDigest: llb.result };
+  const [base, refId] = await Promise.all([
+    bridge.resolveImageConfig(ref, platform, { sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` }),
+    bridge.solve(llb.definition), // lazy: returns the ref at once, the exporter builds it
+  ]);
+  return { refId, config: mergeImageConfig(llb.imageConfig, pickBaseConfig(base.config)), resultDigest: llb.result };
 }
