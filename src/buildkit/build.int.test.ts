@@ -122,13 +122,14 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
     if (!registry) return console.warn('push/cache not tested: no registry on 127.0.0.1:5000 (npm run registry:up)');
     const dir = copyFixture('cpu-minimal');
     const cacheRef = `${registry}/cogpack-it/cache:minimal`;
-    await build(dir, {
+    const { s: pushed } = await build(dir, {
       outputs: [`type=image,name=${registry}/cogpack-it/minimal:1,push=true,registry.insecure=true`],
       cacheTo: [`type=registry,ref=${cacheRef},mode=max,registry.insecure=true`],
     });
     expect(await registryManifest(registry, 'cogpack-it/minimal', '1')).not.toBeNull();
     expect(await registryManifest(registry, 'cogpack-it/cache', 'minimal')).not.toBeNull();
     const { s } = await build(dir, { tags: ['cogpack-it/minimal:from-cache'], cacheFrom: [`type=registry,ref=${cacheRef},registry.insecure=true`] });
-    expect(s.stages.every((x) => x.cached)).toBe(true);
+    // the daemon's local cache also holds these steps, so this shows the import is accepted, not that it was used
+    expect(s.layers.map((l) => l.diffId)).toEqual(pushed.layers.map((l) => l.diffId));
   });
 });
