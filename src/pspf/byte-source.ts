@@ -43,3 +43,8 @@ export function sha256Range(src: ByteSource, off: number, len: number): Buffer {
   for (let done = 0; done < len; done += STEP) h.update(src.read(off + done, Math.min(STEP, len - done)));
   return h.digest();
 }
+
+/** fs.writeSync may write less than asked (large buffers, signals); this loops until every byte is out. */
+export function writeAll(fd: number, data: Uint8Array, offset = 0, length = data.length - offset): void {
+  for (let done = 0; done < length; ) done += fs.writeSync(fd, data, offset + done, length - done);
+}

@@ -1,6 +1,7 @@
 /** Unpacks a tar slot into a directory without ever writing outside it or through a symlink. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeAll } from './byte-source';
 import { PspfError } from './errors';
 import { readTarSafe, safeMemberPath, type TarMember } from './tar-reader';
 
@@ -58,7 +59,7 @@ function extractMember(tar: Buffer, root: string, m: TarMember): void {
   }
   const fd = fs.openSync(dest, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
   try {
-    fs.writeSync(fd, tar, m.dataOffset, m.size);
+    writeAll(fd, tar, m.dataOffset, m.size);
     fs.fchmodSync(fd, mode);
   } finally {
     fs.closeSync(fd);

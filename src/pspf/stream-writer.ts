@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import pako from 'pako';
+import { writeAll } from './byte-source';
 import { PspfError } from './errors';
 import { isGzip } from './gzip';
 import { OP, assertSupported, parseOperations } from './operations';
@@ -67,7 +68,7 @@ class Sink {
     this.fd = fs.openSync(file, 'wx', 0o600);
   }
   write(b: Uint8Array): void {
-    fs.writeSync(this.fd, b);
+    writeAll(this.fd, b);
     this.hash.update(b);
     this.size += b.length;
   }
@@ -129,7 +130,7 @@ function copyInto(fd: number, st: Staged): void {
   const hash = createHash('sha256');
   let size = 0;
   for (const c of fileChunks(st.file)) {
-    fs.writeSync(fd, c);
+    writeAll(fd, c);
     hash.update(c);
     size += c.length;
   }
@@ -158,14 +159,14 @@ export function writePackageToFile(o: WritePackageOptions, dest: string, force =
     const plan = planPackage(o, staged);
     const fd = fs.openSync(out, 'w', 0o755);
     try {
-      fs.writeSync(fd, plan.head);
+      writeAll(fd, plan.head);
       let pos = plan.head.length;
       staged.forEach((st, i) => {
-        if (plan.offsets[i] > pos) fs.writeSync(fd, Buffer.alloc(plan.offsets[i] - pos));
+        if (plan.offsets[i] > pos) writeAll(fd, Buffer.alloc(plan.offsets[i] - pos));
         copyInto(fd, st);
         pos = plan.offsets[i] + st.size;
       });
-      fs.writeSync(fd, plan.trailer);
+      writeAll(fd, plan.trailer);
     } finally {
       fs.closeSync(fd);
     }

@@ -38,6 +38,11 @@ function octalField(h: Buffer, off: number, len: number, what: string): number {
   return n;
 }
 
+function paxNumber(v: string, what: string): number {
+  if (!/^[0-9]{1,16}$/.test(v) || !Number.isSafeInteger(Number(v))) fail(`${what} "${v.slice(0, 20)}" is not a number`);
+  return Number(v);
+}
+
 function checksumOk(h: Buffer): boolean {
   const stored = octalField(h, 148, 8, 'header checksum');
   let unsigned = 0;
@@ -80,7 +85,7 @@ export function readTar(tar: Buffer): TarMember[] {
     const h = tar.subarray(pos, pos + BLOCK);
     if (h.every((b) => b === 0)) return members;
     if (!checksumOk(h)) fail(`bad header checksum at offset ${pos}`);
-    const size = octalField(h, 124, 12, 'size');
+    const size = pax.size !== undefined ? paxNumber(pax.size, 'PAX size') : octalField(h, 124, 12, 'size');
     const dataOffset = pos + BLOCK;
     if (size > tar.length - dataOffset) fail(`member at offset ${pos} is larger than the archive`);
     const data = tar.subarray(dataOffset, dataOffset + size);
@@ -95,8 +100,6 @@ export function readTar(tar: Buffer): TarMember[] {
     const base = field(h, 0, 100);
     const name = pax.path ?? gnuName ?? (prefix ? `${prefix}/${base}` : base);
     const linkname = pax.linkpath ?? gnuLink ?? field(h, 157, 100);
-    const realSize = pax.size !== undefined ? Number(pax.size) : size;
-    if (realSize !== size) fail('PAX size records are not supported');
     members.push({ name, type, mode: octalField(h, 100, 8, 'mode'), size: type === 'file' ? size : 0, linkname, dataOffset, pax });
     pax = {};
     gnuName = gnuLink = undefined;

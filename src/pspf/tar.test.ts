@@ -7,6 +7,7 @@ import { PspfError } from './errors';
 import { extractTar } from './extract';
 import { readTar, readTarSafe } from './tar-reader';
 import { collectDir, writeTar, type TarEntry } from './tar-writer';
+import { encodeHeader, padToBlock, paxRecord } from './tar-header';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'pspf-tar-'));
 const file = (name: string, data = 'x', mode = 0o644): TarEntry => ({ name, type: 'file', mode, data: Buffer.from(data) });
@@ -122,4 +123,21 @@ test('extraction writes files with their modes and symlinks as links', () => {
   extractTar(writeTar([file('bin/run', '#!/bin/sh\n', 0o755), { name: 'bin/alias', type: 'symlink', mode: 0o777, linkname: 'run' }]), root);
   expect(fs.statSync(path.join(root, 'bin/run')).mode & 0o777).toBe(0o755);
   expect(fs.readlinkSync(path.join(root, 'bin/alias'))).toBe('run');
+});
+
+test('a PAX size record (how files of 8 GiB and more are written) gives the member size, and is bounds-checked', () => {
+  const withPaxSize = (size: string, data: Buffer): Buffer => {
+    const pax = paxRecord('size', size);
+    return Buffer.concat([
+      encodeHeader({ name: '././@PaxHeader', mode: 0, size: pax.length, type: 'x' }),
+      pax,
+      Buffer.alloc(padToBlock(pax.length)),
+      encodeHeader({ name: 'big', mode: 0o644, size: 0, type: '0' }),
+      data,
+      Buffer.alloc(padToBlock(data.length) + 1024),
+    ]);
+  };
+  expect(readTarSafe(withPaxSize('5', Buffer.from('12345'))).map((m) => [m.name, m.size])).toEqual([['big', 5]]);
+  expect(() => readTar(withPaxSize('99999999999', Buffer.from('12345')))).toThrow(/larger than the archive/);
+  expect(() => readTar(withPaxSize('-1', Buffer.from('12345')))).toThrow(/not a number/);
 });
