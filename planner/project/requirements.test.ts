@@ -6,6 +6,7 @@ describe('parseRequirementsFile', () => {
     const dir = tempProject({
       'reqs/main.txt': '--extra-index-url https://x.example/simple\n-r common.txt\n\n# c\nrich==13.7.1 \\\n  --hash=sha256:ab\n',
       'reqs/common.txt': '--find-links ../wheels\n--no-index\nnumpy>=1.26 ; python_version >= "3.10"\n./../wheels/a-1.0-py3-none-any.whl\n',
+      'wheels/a-1.0-py3-none-any.whl': 'zip',
     });
     const r = parseRequirementsFile(dir, 'reqs/main.txt', {});
     expect(r.files).toEqual(['reqs/main.txt', 'reqs/common.txt']);
@@ -23,5 +24,17 @@ describe('parseRequirementsFile', () => {
     const dir = tempProject({ 'r.txt': '-r ../../etc/passwd\n', 'o.txt': '--frobnicate\n' });
     expect(() => parseRequirementsFile(dir, 'r.txt', {})).toThrow(expect.objectContaining({ code: 'E_PATH_ESCAPES', file: 'r.txt', line: 1 }));
     expect(() => parseRequirementsFile(dir, 'o.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_OPTION' }));
+  });
+
+  it('rejects a local requirement that is not there, at its file and line (not a pip failure mid-build)', () => {
+    const dir = tempProject({
+      'r.txt': 'numpy\n./wheels/gone-1.0-py3-none-any.whl\n',
+      'd.txt': 'pkg @ file:./vendor/pkg\n',
+      'ok.txt': './vendor/pkg\n-e ./vendor/pkg\n',
+      'vendor/pkg/pyproject.toml': '',
+    });
+    expect(() => parseRequirementsFile(dir, 'r.txt', {})).toThrow(expect.objectContaining({ code: 'E_FILE_MISSING', file: 'r.txt', line: 2 }));
+    expect(() => parseRequirementsFile(dir, 'd.txt', {})).not.toThrow();
+    expect(parseRequirementsFile(dir, 'ok.txt', {}).requirements.map((q) => q.local)).toEqual(['vendor/pkg', 'vendor/pkg']);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import { ConfigError } from '../../src/errors';
-import { projectPath, readProjectText } from './fs-safe';
+import { projectFileExists, projectPath, readProjectText, type Ref } from './fs-safe';
 
 export interface Requirement {
   /** PEP 503 normalised name; absent for a bare URL */
@@ -73,6 +73,15 @@ function logicalLines(text: string): { text: string; line: number }[] {
   return out;
 }
 
+/** A local wheel/sdist/directory requirement: inside the project, and there (not a pip failure mid-build). */
+function localRequirement(root: string, baseDir: string, p: string, ref: Ref): string {
+  const local = projectPath(root, baseDir, p, ref, 'requirement path');
+  if (!projectFileExists(root, local)) {
+    throw new ConfigError('E_FILE_MISSING', `requirement path "${p}" does not exist`, { ...ref, hint: `create ${local} or fix the path` });
+  }
+  return local;
+}
+
 /** Parses a single PEP 508 / local-path requirement line. */
 export function parseRequirementLine(root: string, text: string, file: string, line: number, baseDir: string): Requirement {
   let rest = text;
@@ -82,12 +91,12 @@ export function parseRequirementLine(root: string, text: string, file: string, l
   rest = rest.replace(/\s--hash[=\s]\S+/g, '').trim();
   const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*(\S+)(.*)$/.exec(rest);
   if (direct && direct[3].startsWith('file:')) {
-    const local = projectPath(root, baseDir, direct[3].replace(/^file:(\/\/)?/, ''), { file, line }, 'requirement path');
+    const local = localRequirement(root, baseDir, direct[3].replace(/^file:(\/\/)?/, ''), { file, line });
     return { name: normalizeName(direct[1]), constraint: '', spec: rest, local, editable, file, line };
   }
   if (!direct && !URL_RE.test(rest) && LOCAL_RE.test(rest.split(/[;\s]/)[0])) {
     const p = rest.split(/[;\s]/)[0].replace(/^file:(\/\/)?/, '');
-    const local = projectPath(root, baseDir, p, { file, line }, 'requirement path');
+    const local = localRequirement(root, baseDir, p, { file, line });
     const wheel = /^([A-Za-z0-9_.]+)-\d/.exec(posix.basename(local));
     return { name: wheel ? normalizeName(wheel[1]) : undefined, constraint: '', spec: rest, local, editable, file, line };
   }
