@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planProject } from '../../planner';
+import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
 import { buildProject } from '../buildkit/build';
 import { CogpackError } from '../errors';
@@ -114,6 +114,20 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     expect(res.status).toBe(0);
     const run = dockerTry(env, ['run', '--rm', '--network=none', 'cogpack-it/fe-syntax:1', 'head', '-1', '/src/cog.yaml']);
     expect(run.stdout.trim()).toBe(`# syntax=${image}`);
+  });
+
+  it('-f plan.json (from cogpack plan --json, kept outside the context) builds the image cogpack build gives', async () => {
+    const dir = copyProject('cpu-minimal');
+    const planDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-fe-plan-'));
+    const { plan } = await planProject(dir, { imageMap: loadImageMap([], fullEnv), cogSdk: 'none', env: fullEnv });
+    fs.writeFileSync(path.join(planDir, 'plan.json'), serializePlan(plan));
+    await buildProject(dir, { cogSdk: 'none', env: fullEnv, tags: ['cogpack-it/fe-cli-plan:1'], progress: 'quiet', progressOut: sink, sourceDateEpoch: '0' });
+    docker(env, buildxArgs(image, env, path.join(planDir, 'plan.json'), ['-t', 'cogpack-it/fe-plan:1', '--load']), { cwd: dir });
+    expect(inspect(env, 'cogpack-it/fe-plan:1').layers).toEqual(inspect(env, 'cogpack-it/fe-cli-plan:1').layers);
+    // Not the same config digest yet: serializePlan sorts export.env keys while planProject's plan keeps
+    // insertion order, and planImageConfig follows that order (reported to the planner/llb owners).
+    const envOf = (ref: string) => (JSON.parse(docker(env, ['image', 'inspect', '--format', '{{json .Config.Env}}', ref])) as string[]).sort();
+    expect(envOf('cogpack-it/fe-plan:1')).toEqual(envOf('cogpack-it/fe-cli-plan:1'));
   });
 
   it('a broken cog.yaml fails with the planner\'s one-line message', async () => {
