@@ -76,6 +76,16 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     expect(readFiles(w.fake).filter((f) => /shard|extra\.bin/.test(f))).toEqual([]);
   });
 
+  it('no-cache sets ignore_cache on every op, as cogpack build --no-cache does', async () => {
+    const dir = path.join(REPO, 'testdata', 'cpu-minimal');
+    const { fake } = await runAgainst(dir, frontendEnv('cog.yaml', { 'no-cache': '' }));
+    const llb = planToLlb(await cliPlan(dir), { sessionId: 'sess-1', localName: () => 'context', noCache: true });
+    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+    const sent = (fake.solved[fake.solved.length - 1] as unknown as { metadata: Record<string, { ignore_cache?: boolean }> }).metadata;
+    const ops = fake.solved[fake.solved.length - 1].def.length;
+    expect(Object.values(sent).filter((m) => m.ignore_cache).length).toBe(ops - 1); // all but the terminal op
+  });
+
   it('a plan JSON entry file is solved without the planner', async () => {
     const plan = await cliPlan(path.join(REPO, 'testdata', 'cpu-minimal'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fe-plan-'));
