@@ -1,0 +1,84 @@
+/**
+ * Second half of `npm run build` (after tsc): bundles what `cogpack plan` runs into dist/fast/plan.js
+ * with esbuild and writes its V8 code cache (dist/fast/plan.js.cache), the fast start that
+ * bin/cogpack.js prefers for `plan` (src/startup/plan-bundle.ts). Start-up of a one-shot CLI is
+ * dominated by resolving, reading and compiling ~200 modules; one file with a code cache avoids it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+
+const ROOT = join(__dirname, '..');
+const OUT_DIR = join(ROOT, 'dist', 'fast');
+const BUNDLE = join(OUT_DIR, 'plan.js');
+const WARM = join(ROOT, 'dist', 'src', 'startup', 'warm-plan-cache.js');
+/** Projects the cache is warmed on: they cover CPU/GPU, torch, TF, uv, pyproject, weights paths. */
+const WARM_FIXTURES = ['cpu-minimal', 'gpu-torch', 'tf-gpu', 'uv-lock', 'pyproject-app', 'requirements-indexes', 'weights'];
+
+/**
+ * Only the plan command goes in: the other commands stay out of the bundle (bin/cogpack.js uses it
+ * for `plan` only, so their require() is never reached and grpc/dockerode are never read).
+ */
+const planOnly: Plugin = {
+  name: 'plan-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(llb|build|pspf)$/ }, (a) =>
+      a.importer.endsWith(join('commands', 'index.js')) ? { path: a.path, external: true } : undefined,
+    );
+  },
+};
+
+/** commander loads child_process (and with it net, dgram, streams) only to run external subcommands. */
+const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (a) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: readFileSync(a.path, 'utf8').replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
+async function bundle(): Promise<void> {
+  await build({
+    // the tsc output, not src/: the bundle runs exactly the code dist/ runs (same module formats too)
+    entryPoints: [join(ROOT, 'dist', 'src', 'cli.js')],
+    absWorkingDir: ROOT,
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // identifiers keep their names: an internal error's one line quotes the runtime's message
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'external',
+    logLevel: 'warning',
+    plugins: [planOnly, lazyChildProcess],
+  });
+}
+
+function warmCache(): void {
+  const dirs = WARM_FIXTURES.map((f) => join(ROOT, 'testdata', f)).filter((d) => existsSync(d));
+  if (dirs.length === 0) return; // no fixtures (not a clone): the bundle runs without a cache
+  // the user's environment (NODE_OPTIONS can carry V8 flags, which the cache must match), minus ours
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COGPACK_')));
+  const r = spawnSync(process.execPath, [WARM, ...dirs], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`warming the plan code cache failed (exit ${r.status})`);
+}
+
+async function main(): Promise<void> {
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  mkdirSync(OUT_DIR, { recursive: true });
+  await bundle();
+  warmCache();
+}
+
+main().catch((e: unknown) => {
+  // the fast path is optional: without dist/fast/ bin/cogpack.js runs dist/ as before
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  process.stderr.write(`build-plan-bundle: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
