@@ -68,8 +68,15 @@ test('pack from flags only, with a PEM key from keygen; verify pins the key', as
   expect(p.code).toBe(0);
   expect(JSON.parse(p.out).public_key).toBe(keyFromSeed('k').publicKeyRaw.toString('hex'));
   expect((await run('verify', out, '--public-key', path.join(keys, 'flavor-public.key'))).code).toBe(0);
+  const mismatch = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'f', '--package-version', '1', '--command', 'x',
+    '--slot', `id=a,source=${path.join(dir, 'app')}`, '--private-key', path.join(keys, 'flavor-private.key'), '--public-key', path.join(dir, 'launcher'), '-o', path.join(dir, 'm.psp'));
+  expect(mismatch.code).toBe(4); // the launcher file is no public key
+  expect(fs.existsSync(path.join(dir, 'm.psp'))).toBe(false);
   await run('keygen', '--out-dir', path.join(dir, 'other'));
   expect((await run('verify', out, '--public-key', path.join(dir, 'other/flavor-public.key'))).code).toBe(4);
+  const wrongPair = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'f', '--package-version', '1', '--command', 'x',
+    '--slot', `id=a,source=${path.join(dir, 'app')}`, '--private-key', path.join(keys, 'flavor-private.key'), '--public-key', path.join(dir, 'other/flavor-public.key'), '-o', path.join(dir, 'w.psp'));
+  expect([wrongPair.code, /not the public half/.test(wrongPair.err)]).toEqual([64, true]);
 });
 
 test('bad pack input is one line with a non-zero exit', async () => {

@@ -24,6 +24,7 @@ function registerPack(pspf: Command): void {
     .option('--launcher <file>', 'launcher executable to embed (default: cogpack\'s own, built from src/pspf/launcher)')
     .option('--key-seed <seed>', 'deterministic key: private seed = SHA-256(seed)')
     .option('--private-key <file>', 'Ed25519 private key (PEM PKCS#8 or raw 32 bytes); default: an ephemeral key')
+    .option('--public-key <file>', 'check that this public key (PEM SPKI or raw 32 bytes) belongs to --private-key')
     .option('--package-name <name>', 'package.name')
     .option('--package-version <version>', 'package.version')
     .option('--description <text>', 'package.description')

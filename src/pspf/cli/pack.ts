@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { UsageError, InternalError } from '../../errors';
 import { fdSource } from '../byte-source';
 import { writePackageToFile } from '../stream-writer';
-import { keyFromFile } from '../keys';
+import { keyFromFile, publicKeyFromFile } from '../keys';
 import type { Deflater } from '../gzip';
 import { ensureLauncher } from '../launcher/build-launcher';
 import { loadManifest, manifestSections, manifestSlots, type LoadedManifest } from '../manifest';
@@ -18,6 +18,7 @@ export interface PackFlags {
   launcher?: string;
   keySeed?: string;
   privateKey?: string;
+  publicKey?: string;
   packageName?: string;
   packageVersion?: string;
   description?: string;
@@ -81,7 +82,14 @@ function envFlags(pairs: string[]): Record<string, string> {
 function keySpec(f: PackFlags): KeySpec {
   if (f.keySeed !== undefined && f.privateKey) throw new UsageError('E_PSPF_FLAG', '--key-seed and --private-key exclude each other');
   if (f.keySeed !== undefined) return { seed: f.keySeed };
-  if (f.privateKey) return { key: keyFromFile(fs.readFileSync(f.privateKey), f.privateKey) };
+  if (f.publicKey && !f.privateKey) throw new UsageError('E_PSPF_FLAG', '--public-key needs --private-key');
+  if (f.privateKey) {
+    const key = keyFromFile(fs.readFileSync(f.privateKey), f.privateKey);
+    if (f.publicKey && !publicKeyFromFile(fs.readFileSync(f.publicKey), f.publicKey).equals(key.publicKeyRaw)) {
+      throw new UsageError('E_PSPF_KEY_PAIR', `${f.publicKey} is not the public half of ${f.privateKey}`);
+    }
+    return { key };
+  }
   return { ephemeral: true };
 }
 
