@@ -5,13 +5,15 @@
  * dominated by resolving, reading and compiling ~200 modules; one file with a code cache avoids it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const ROOT = join(__dirname, '..');
 const OUT_DIR = join(ROOT, 'dist', 'fast');
-const BUNDLE = join(OUT_DIR, 'plan.js');
+/** Built aside and renamed into place: a concurrent `cogpack plan` sees the old bundle or the new one. */
+const TMP_DIR = `${OUT_DIR}.${process.pid}`;
+const BUNDLE = join(TMP_DIR, 'plan.js');
 const WARM = join(ROOT, 'dist', 'src', 'startup', 'warm-plan-cache.js');
 /** Projects the cache is warmed on: they cover CPU/GPU, torch, TF, uv, pyproject, weights paths. */
 const WARM_FIXTURES = ['cpu-minimal', 'gpu-torch', 'tf-gpu', 'uv-lock', 'pyproject-app', 'requirements-indexes', 'weights'];
@@ -65,19 +67,21 @@ function warmCache(): void {
   if (dirs.length === 0) return; // no fixtures (not a clone): the bundle runs without a cache
   // the user's environment (NODE_OPTIONS can carry V8 flags, which the cache must match), minus ours
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COGPACK_')));
-  const r = spawnSync(process.execPath, [WARM, ...dirs], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [WARM, BUNDLE, `${BUNDLE}.cache`, ...dirs], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`warming the plan code cache failed (exit ${r.status})`);
 }
 
 async function main(): Promise<void> {
-  rmSync(OUT_DIR, { recursive: true, force: true });
-  mkdirSync(OUT_DIR, { recursive: true });
+  mkdirSync(TMP_DIR, { recursive: true });
   await bundle();
   warmCache();
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  renameSync(TMP_DIR, OUT_DIR);
 }
 
 main().catch((e: unknown) => {
-  // the fast path is optional: without dist/fast/ bin/cogpack.js runs dist/ as before
+  // without dist/fast/ bin/cogpack.js runs dist/ as before; the build still fails so that CI sees it
+  rmSync(TMP_DIR, { recursive: true, force: true });
   rmSync(OUT_DIR, { recursive: true, force: true });
   process.stderr.write(`build-plan-bundle: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;

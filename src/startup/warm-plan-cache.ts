@@ -5,10 +5,10 @@
  * differ at run time; the bundle then compiles lazily as it would without one.
  */
 import { writeFileSync } from 'node:fs';
-import { compileWithCache, type Main, PLAN_BUNDLE_PATHS } from './plan-bundle';
+import { compileWithCache, type Main } from './plan-bundle';
 
-export async function warmPlanCache(projectDirs: string[]): Promise<number> {
-  const { script, exports } = compileWithCache(PLAN_BUNDLE_PATHS.bundle);
+export async function warmPlanCache(bundle: string, cacheFile: string, projectDirs: string[]): Promise<number> {
+  const { script, exports } = compileWithCache(bundle);
   const main = exports.main as Main;
   for (const dir of projectDirs) {
     const argv = ['node', 'cogpack', 'plan', '--json', dir];
@@ -17,12 +17,14 @@ export async function warmPlanCache(projectDirs: string[]): Promise<number> {
     if (process.exitCode) throw new Error(`cogpack plan ${dir} failed while warming the code cache`);
   }
   const cache = script.createCachedData();
-  writeFileSync(PLAN_BUNDLE_PATHS.cache, cache);
+  writeFileSync(cacheFile, cache);
   return cache.length;
 }
 
+/** `node warm-plan-cache.js BUNDLE CACHE PROJECT_DIR...` */
 if (require.main === module) {
-  warmPlanCache(process.argv.slice(2)).catch((e: unknown) => {
+  const [bundle, cacheFile, ...dirs] = process.argv.slice(2);
+  warmPlanCache(bundle, cacheFile, dirs).catch((e: unknown) => {
     process.stderr.write(`warm-plan-cache: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   });
