@@ -1,7 +1,8 @@
 /** Jest runs the TypeScript sources directly; real-daemon tests are *.int.test.ts. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>'],
+  // only the source folders: the repo root also holds .buildkit/ (a Docker data root of several GB) and node_modules
+  roots: ['blocks', 'llb', 'planner', 'src', 'stacks'].map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/testdata/', '/\\.buildkit/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
