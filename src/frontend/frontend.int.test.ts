@@ -130,6 +130,18 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     expect(envOf('cogpack-it/fe-plan:1')).toEqual(envOf('cogpack-it/fe-cli-plan:1'));
   });
 
+  it('build-run-secret: buildx --secret reaches the build.run mount and nothing else', () => {
+    const dir = copyProject('build-run-secret');
+    const value = `cogpack-fe-secret-${process.pid}-${Date.now()}`;
+    fs.writeFileSync(`${dir}.secret`, value);
+    const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', ['--secret', `id=hf_token,src=${dir}.secret`, '-t', 'cogpack-it/fe-secret:1', '--load']), { cwd: dir });
+    expect(res.status).toBe(0);
+    expect(res.stderr + res.stdout).not.toContain(value);
+    expect(docker(env, ['run', '--rm', '--network=none', 'cogpack-it/fe-secret:1', 'cat', '/opt/cogpack-build-run.txt'])).toContain('secret was mounted');
+    expect(docker(env, ['image', 'inspect', 'cogpack-it/fe-secret:1'])).not.toContain(value);
+    expect(docker(env, ['history', '--no-trunc', 'cogpack-it/fe-secret:1'])).not.toContain(value);
+  });
+
   it('a broken cog.yaml fails with the planner\'s one-line message', async () => {
     const dir = copyProject('cpu-minimal');
     fs.writeFileSync(path.join(dir, 'cog.yaml'), 'build:\n  python_version: "2.7"\nrun: "predict.py:Predictor"\n');
