@@ -52,7 +52,9 @@ const readFiles = (fake: FakeDaemon) => fake.calls.filter(([m]) => m === 'ReadFi
 describe('frontend run against a fake LLBBridge daemon', () => {
   beforeAll(() => jest.spyOn(process.stderr, 'write').mockImplementation(() => true)); // the daemon-log lines
   afterAll(() => jest.restoreAllMocks());
-  it.each(['cpu-minimal', 'requirements-indexes', 'weights', 'cpu-apt-wheel', 'pyproject-app', 'uv-lock-project'])(
+  const fixtures = fs.readdirSync(path.join(REPO, 'testdata')).filter((n) => n !== 'errors' && fs.statSync(path.join(REPO, 'testdata', n)).isDirectory());
+
+  it.each(fixtures)(
     '%s: solves exactly the LLB the CLI would and returns the merged config',
     async (name) => {
       const dir = path.join(REPO, 'testdata', name);
