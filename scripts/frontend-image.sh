@@ -8,11 +8,18 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 IMAGE="${COGPACK_FRONTEND_IMAGE:-cogpack.local/cogpack-frontend:dev}"
 BASE="${COGPACK_FRONTEND_BASE:-cogpack.local/debian-node:trixie}"
 
-if [ -z "${DOCKER_HOST:-}" ] && [ -f "$ROOT/scripts/buildkit-env.sh" ]; then
+if [ -f "$ROOT/scripts/buildkit-env.sh" ]; then
+  USER_DOCKER_CONFIG="${DOCKER_CONFIG:-}"
   # shellcheck source=scripts/buildkit-env.sh
   . "$ROOT/scripts/buildkit-env.sh"
-  export DOCKER_HOST="$BK_HOST" DOCKER_CONFIG
-  [ -x "$BK_BIN/docker" ] && COGPACK_DOCKER="${COGPACK_DOCKER:-$BK_BIN/docker}"
+  if [ -z "${DOCKER_HOST:-}" ]; then
+    export DOCKER_HOST="$BK_HOST"
+    [ -x "$BK_BIN/docker" ] && COGPACK_DOCKER="${COGPACK_DOCKER:-$BK_BIN/docker}"
+  fi
+  # the buildx plugin of `npm run buildkit:up` lives in its DOCKER_CONFIG
+  if [ -n "$USER_DOCKER_CONFIG" ]; then export DOCKER_CONFIG="$USER_DOCKER_CONFIG"
+  elif [ -d "$DOCKER_CONFIG/cli-plugins" ]; then export DOCKER_CONFIG
+  else unset DOCKER_CONFIG; fi
 fi
 DOCKER="${COGPACK_DOCKER:-docker}"
 
