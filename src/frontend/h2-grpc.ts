@@ -48,7 +48,8 @@ export class H2GrpcClient {
 
   /** `stream` carries the whole connection; this side writes the client preface. */
   constructor(stream: Duplex) {
-    this.session = http2.connect('http://localhost', { createConnection: () => stream });
+    // maxSessionMemory (MB): a big ReadFile reply must not trip nghttp2's ENHANCE_YOUR_CALM limit (default 10)
+    this.session = http2.connect('http://localhost', { createConnection: () => stream, maxSessionMemory: 64 });
     this.session.on('error', () => undefined); // each call reports its own failure
   }
 
