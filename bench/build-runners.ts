@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonEnv } from '../src/testing/daemon';
 import { REPO_ROOT } from '../src/testing/daemon';
-import localImages from '../src/testing/local-images.json';
 
 export interface Runner {
   readonly name: string;
@@ -73,11 +72,11 @@ export function cogpackRunner(env: DaemonEnv, tag: string): Runner {
 }
 
 /** The Dockerfile cog's standard generator writes (python-slim path, CPU; cog-build-system.md §4), for this project. */
-export function cogDockerfile(dir: string): string {
+export function cogDockerfile(dir: string, baseImage: string): string {
   const cog = parseYaml(fs.readFileSync(path.join(dir, 'cog.yaml'), 'utf8')) as { build?: { system_packages?: string[] } };
   const apt = cog.build?.system_packages ?? [];
   return [
-    `FROM ${localImages.imageMap['docker.io/library/python:3.11-slim']}`,
+    `FROM ${baseImage}`,
     'ENV DEBIAN_FRONTEND=noninteractive',
     'ENV PYTHONUNBUFFERED=1',
     apt.length
@@ -97,13 +96,13 @@ export function cogDockerfile(dir: string): string {
     .join('\n');
 }
 
-export function dockerfileRunner(env: DaemonEnv, tag: string, workDir: string): Runner {
+export function dockerfileRunner(env: DaemonEnv, tag: string, workDir: string, baseImage: string): Runner {
   return {
     name: 'Dockerfile',
     tag,
     build(dir) {
       const dockerfile = path.join(workDir, 'cog.Dockerfile');
-      fs.writeFileSync(dockerfile, cogDockerfile(dir)); // regenerated each build, as cog does
+      fs.writeFileSync(dockerfile, cogDockerfile(dir, baseImage)); // regenerated each build, as cog does
       run(
         env.COGPACK_DOCKER,
         ['buildx', 'build', '--progress', 'plain', '-f', dockerfile, '--build-context', `wheels=${path.join(dir, 'wheels')}`, '-t', tag, dir],

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing/daemon';
 import { docker } from '../src/testing/docker-cli';
+import localImages from '../src/testing/local-images.json';
 import { applyEdit, writeProject, writeWheels, type EditKind } from './build-project';
 import { cogpackRunner, dockerfileRunner, type Breakdown, type Runner } from './build-runners';
 
@@ -109,8 +110,13 @@ function main(): void {
   fs.mkdirSync(work, { recursive: true });
   writeWheels(wheels, { torchBytes: torchMb << 20 });
   const project = path.join(work, 'project');
-  const c = only && only !== 'cogpack' ? undefined : series(env, cogpackRunner(env, 'cogpack-bench/cogpack:latest'), project, wheels);
-  const d = only && only !== 'Dockerfile' ? undefined : series(env, dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work), project, wheels);
+  // A base name of the benchmark's own (same image, new tag): its ops then have digests no other build on a
+  // shared daemon has, so a concurrent --no-cache build elsewhere cannot make these steps re-run.
+  const base = 'docker.io/cogpack-bench/python:3.11-slim';
+  docker(env, ['tag', localImages.images.python.ref, base]);
+  const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}` };
+  const c = only && only !== 'cogpack' ? undefined : series(benchEnv, cogpackRunner(benchEnv, 'cogpack-bench/cogpack:latest'), project, wheels);
+  const d = only && only !== 'Dockerfile' ? undefined : series(env, dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), project, wheels);
   process.stdout.write(`bench:build — torch stand-in ${torchMb} MiB (incompressible), apt jq(+bc), 2→3 small wheels; ratio = cogpack / Dockerfile\n\n`);
   process.stdout.write(table(c, d) + '\n');
   if (c) process.stdout.write('\n' + breakdownTable(c) + '\n');
