@@ -1,7 +1,8 @@
 /**
  * `npm run bench:build`: builds the same model project with cogpack and with a cog-style Dockerfile through the
  * same daemon (cold, no-op rebuild, code edit, requirements edit, apt edit) and prints wall times, ratios, image
- * sizes and reused layers. Options: --torch-mb N (size of the torch stand-in, default 200), --only cogpack|Dockerfile.
+ * sizes and reused layers. Options: --torch-mb N (size of the torch stand-in, default 200), --only cogpack|Dockerfile,
+ * --prune (empty the daemon's build cache before each series).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,7 +38,9 @@ function checkRuns(env: DaemonEnv, tag: string): void {
 
 function series(env: DaemonEnv, runner: Runner, projectDir: string, wheelsDir: string): Record<Step, Measure> {
   writeProject(projectDir, wheelsDir);
-  docker(env, ['builder', 'prune', '-af']); // cold means cold: no build cache, no cache mounts
+  // Cold: the run's own base tag gives every op a digest no earlier build has. --prune also empties the daemon's
+  // whole build cache (cache mounts too): truly cold, but it slows everyone else sharing the daemon.
+  if (process.argv.includes('--prune')) docker(env, ['builder', 'prune', '-af']);
   docker(env, ['image', 'rm', '-f', runner.tag]);
   const result = {} as Record<Step, Measure>;
   let previous: string[] = [];
@@ -112,11 +115,17 @@ function main(): void {
   const project = path.join(work, 'project');
   // A base name of the benchmark's own (same image, new tag): its ops then have digests no other build on a
   // shared daemon has, so a concurrent --no-cache build elsewhere cannot make these steps re-run.
-  const base = 'docker.io/cogpack-bench/python:3.11-slim';
+  const base = `docker.io/cogpack-bench/python:run-${process.pid}-${Date.now()}`;
   docker(env, ['tag', localImages.images.python.ref, base]);
   const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}` };
-  const c = only && only !== 'cogpack' ? undefined : series(benchEnv, cogpackRunner(benchEnv, 'cogpack-bench/cogpack:latest'), project, wheels);
-  const d = only && only !== 'Dockerfile' ? undefined : series(env, dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), project, wheels);
+  let c: Record<Step, Measure> | undefined;
+  let d: Record<Step, Measure> | undefined;
+  try {
+    if (!only || only === 'cogpack') c = series(benchEnv, cogpackRunner(benchEnv, 'cogpack-bench/cogpack:latest'), project, wheels);
+    if (!only || only === 'Dockerfile') d = series(env, dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), project, wheels);
+  } finally {
+    docker(env, ['image', 'rm', base]); // only the tag: the content stays with the local image
+  }
   process.stdout.write(`bench:build — torch stand-in ${torchMb} MiB (incompressible), apt jq(+bc), 2→3 small wheels; ratio = cogpack / Dockerfile\n\n`);
   process.stdout.write(table(c, d) + '\n');
   if (c) process.stdout.write('\n' + breakdownTable(c) + '\n');
