@@ -8,6 +8,7 @@ import type { CogSdkSource, PlanOptionsResolved } from '../blocks/support/block'
 import { ConfigError, UsageError } from '../src/errors';
 import { selectStack } from '../stacks';
 import type { PlanData } from './plan-schema';
+import { serializePlan } from './plan';
 import { loadProject } from './project';
 
 export interface PlanOptions {
@@ -41,7 +42,10 @@ export async function planProject(dir: string, opts: PlanOptions = {}): Promise<
     imageMap: opts.imageMap ?? {},
   };
   const project = loadProject(root, env);
-  return selectStack(project).plan(project, options);
+  const { plan, warnings } = await selectStack(project).plan(project, options);
+  // Hand out the canonical form (record keys sorted as in `cogpack plan --json`), so an image built from the
+  // in-memory plan and one built from the printed plan get the same config bytes (e.g. Env order).
+  return { plan: JSON.parse(serializePlan(plan)) as PlanData, warnings };
 }
 
 export { parsePlan, serializePlan } from './plan';
