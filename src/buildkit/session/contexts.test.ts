@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError } from '../../errors';
 import { sessionContexts } from './contexts';
-import { metadataValue, metadataValues, walkOptionsFor } from './file-sync';
+import { metadataValue, metadataValues, walkOptionsFor } from './request-metadata';
 import { walkContext } from './walk';
 
 describe('sessionContexts', () => {
@@ -64,6 +64,18 @@ describe('daemon request metadata', () => {
     bad.add('followpaths', '100%');
     bad.set('followpaths-encoded', '1');
     expect(metadataValues(bad, 'followpaths')).toEqual(['100%']);
+  });
+
+  it('keeps an unencoded pattern holding ", " whole when the context itself lists it', () => {
+    const md = new grpc.Metadata();
+    md.add('exclude-patterns', 'notes, old, *.log, a, b, c');
+    expect(metadataValues(md, 'exclude-patterns', ['notes, old', 'a, b, c'])).toEqual(['notes, old', '*.log', 'a, b, c']);
+    expect(metadataValues(md, 'exclude-patterns')).toEqual(['notes', 'old', '*.log', 'a', 'b', 'c']);
+    const ctx = { dir: '/x', exclude: ['notes, old'], include: ['vendor, x/p-1.0-py3-none-any.whl', 'w/q-1.0-py3-none-any.whl'] };
+    const req = new grpc.Metadata();
+    req.add('include-patterns', 'vendor, x/p-1.0-py3-none-any.whl, w/q-1.0-py3-none-any.whl');
+    req.add('exclude-patterns', 'notes, old');
+    expect(walkOptionsFor(ctx, req)).toMatchObject({ include: ctx.include, exclude: ['notes, old', 'notes, old'] });
   });
 
   it('reads dir-name whole and decoded', () => {

@@ -3,7 +3,6 @@
  * order, an empty STAT, DATA for each REQ in 32 KiB chunks, FIN handshake).
  */
 import * as fs from 'fs';
-import * as grpc from '@grpc/grpc-js';
 import { sender, type PacketStream, type Send } from './packet-stream';
 import { GoMode, walkContext, type WalkOptions } from './walk';
 import { PacketType, type Packet } from './wire';
@@ -27,53 +26,6 @@ export interface SyncStats {
   bytesSent: number;
   /** Wall time from the first STAT to the FIN handshake (progress output only; never in build outputs). */
   durationMs: number;
-}
-
-/**
- * Node's http2 joins a header field that arrives more than once into one string with ", " (RFC 7230
- * §3.2.2), and grpc-js hands that string on as a single value; the raw fields are not reachable.
- */
-const JOINED_FIELD_SEPARATOR = ', ';
-
-/**
- * gRPC metadata values for a multi-valued `key` (include-patterns, exclude-patterns, followpaths).
- * The joined string is split BEFORE URL-decoding: when the daemon marks `<key>-encoded: 1` every value
- * is query-escaped (',' → %2C, ' ' → '+'), so the separator cannot occur inside one. Unencoded values
- * are plain ASCII (Go only escapes when some value has a non-ASCII rune): a value holding ", " itself
- * cannot be told from two values there, but one with a bare ',' stays whole.
- */
-export function metadataValues(md: grpc.Metadata, key: string): string[] {
-  const values = md.get(key).flatMap((v) => String(v).split(JOINED_FIELD_SEPARATOR));
-  return isEncoded(md, key) ? values.map(queryUnescape) : values;
-}
-
-/** A single-valued key (dir-name): URL-decoded when marked, never split. */
-export function metadataValue(md: grpc.Metadata, key: string): string | undefined {
-  const value = md.get(key).map(String)[0];
-  return value !== undefined && isEncoded(md, key) ? queryUnescape(value) : value;
-}
-
-function isEncoded(md: grpc.Metadata, key: string): boolean {
-  return md.get(`${key}-encoded`).map(String)[0] === '1';
-}
-
-/** Go's url.QueryUnescape; a malformed escape leaves the value as sent rather than failing the call. */
-function queryUnescape(v: string): string {
-  try {
-    return decodeURIComponent(v.replace(/\+/g, ' '));
-  } catch {
-    return v;
-  }
-}
-
-/** The walk options for one request: the context's own patterns first, then the daemon's (last match wins). */
-export function walkOptionsFor(ctx: ContextDir, md: grpc.Metadata): WalkOptions {
-  const include = metadataValues(md, 'include-patterns');
-  return {
-    include: include.length > 0 ? include : ctx.include,
-    exclude: [...ctx.exclude, ...metadataValues(md, 'exclude-patterns')],
-    followPaths: metadataValues(md, 'followpaths'),
-  };
 }
 
 /** Files in flight at once, as Go's sender (4 workers); their DATA packets interleave by ID. */

@@ -1,7 +1,8 @@
 /**
  * A context with several include patterns on the real daemon: BuildKit sends each pattern as its own
  * header field, Node joins them, and the session must still serve every listed wheel (plain ASCII
- * patterns, and the URL-escaped form the daemon switches to when a path is non-ASCII).
+ * patterns, and the URL-escaped form the daemon switches to when a path is non-ASCII), and a pattern
+ * that itself holds ", " stays one pattern.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -51,6 +52,19 @@ describeWithDaemon('a context with several include patterns (real daemon)', (den
     const out = await buildAndImport(dir, 'cogpack-it/multi-pattern:ascii', ['cogpack_alpha', 'cogpack_beta', 'cogpack_gamma']);
     expect(out).toMatch(/cogpack_alpha 1\.0\s+cogpack_beta 2\.0\s+cogpack_gamma 3\.0\s/);
     expect(out).toContain("No module named 'cogpack_unlisted'");
+  });
+
+  it('keeps an ASCII exclude pattern holding ", " whole (.dockerignore "notes, old" leaves notes and old in)', async () => {
+    const dir = wheelProject([
+      ['wheels', 'cogpack-alpha', '1.2'],
+      ['wheels', 'cogpack-beta', '2.2'],
+    ]);
+    for (const f of ['notes', 'old', 'notes, old']) fs.writeFileSync(path.join(dir, f), f);
+    fs.writeFileSync(path.join(dir, '.dockerignore'), 'notes, old\n');
+    const tag = 'cogpack-it/multi-pattern:comma-space';
+    await buildAndImport(dir, tag, ['cogpack_alpha', 'cogpack_beta']);
+    const ls = await runImage(docker, tag, ['sh', '-c', 'ls -A1 /src']);
+    expect(ls.output.split(/\r?\n/).filter(Boolean).sort()).toEqual(['.dockerignore', 'cog.yaml', 'notes', 'old', 'predict.py', 'requirements.txt', 'wheels']);
   });
 
   it('installs every listed wheel when a non-ASCII path makes the daemon URL-escape all patterns', async () => {

@@ -5,7 +5,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { authService } from './auth';
 import { fileSendService, type FileSendTarget } from './file-send';
-import { metadataValue, sendContext, walkOptionsFor, type ContextDir, type SyncStats } from './file-sync';
+import { sendContext, type ContextDir, type SyncStats } from './file-sync';
+import { metadataValue, walkOptionsFor } from './request-metadata';
 import { secretsService, type SecretSource } from './secrets';
 import { fileSendDefinition, fileSyncDefinition, methodPaths, serviceDefinition, type Packet } from './wire';
 
