@@ -13,7 +13,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 status=0
 npx jest --ci --testPathIgnorePatterns '\.int\.test\.ts$' --json --outputFile "$out/unit.json" || status=1
-npx jest --ci --runInBand --testPathPatterns '\.int\.test\.ts$' --json --outputFile "$out/int.json" || status=1
+npx jest --ci --runInBand --testPathPattern '\.int\.test\.ts$' --json --outputFile "$out/int.json" || status=1
 node -e '
 const fs = require("fs");
 let p = 0, f = 0, s = 0;
