@@ -37,4 +37,18 @@ describe('parseRequirementsFile', () => {
     expect(() => parseRequirementsFile(dir, 'd.txt', {})).not.toThrow();
     expect(parseRequirementsFile(dir, 'ok.txt', {}).requirements.map((q) => q.local)).toEqual(['vendor/pkg', 'vendor/pkg']);
   });
+
+  it('reads a local path with spaces as pip does: up to the first -option, markers after ";"', () => {
+    const dir = tempProject({
+      'r.txt': './My Wheels/a-1.0-py3-none-any.whl --config-settings x=y\n./vendor, x/b-2.0-py3-none-any.whl ; python_version >= "3.8"\n./c-3.0-py3-none-any.whl;sys_platform == "linux"\n',
+      'My Wheels/a-1.0-py3-none-any.whl': 'zip',
+      'vendor, x/b-2.0-py3-none-any.whl': 'zip',
+      'c-3.0-py3-none-any.whl': 'zip',
+    });
+    expect(parseRequirementsFile(dir, 'r.txt', {}).requirements.map((q) => [q.name, q.local])).toEqual([
+      ['a', 'My Wheels/a-1.0-py3-none-any.whl'],
+      ['b', 'vendor, x/b-2.0-py3-none-any.whl'],
+      ['c', 'c-3.0-py3-none-any.whl'],
+    ]);
+  });
 });

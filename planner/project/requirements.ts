@@ -82,6 +82,13 @@ function localRequirement(root: string, baseDir: string, p: string, ref: Ref): s
   return local;
 }
 
+/** pip's reading of a path line: it runs to the first space-separated `-option` token, markers follow ';'. */
+function localPathOf(rest: string): string {
+  const tokens = rest.split(' ');
+  const options = tokens.findIndex((t) => t.startsWith('-'));
+  return (options < 0 ? tokens : tokens.slice(0, options)).join(' ').split(';')[0].trim();
+}
+
 /** Parses a single PEP 508 / local-path requirement line. */
 export function parseRequirementLine(root: string, text: string, file: string, line: number, baseDir: string): Requirement {
   let rest = text;
@@ -94,8 +101,8 @@ export function parseRequirementLine(root: string, text: string, file: string, l
     const local = localRequirement(root, baseDir, direct[3].replace(/^file:(\/\/)?/, ''), { file, line });
     return { name: normalizeName(direct[1]), constraint: '', spec: rest, local, editable, file, line };
   }
-  if (!direct && !URL_RE.test(rest) && LOCAL_RE.test(rest.split(/[;\s]/)[0])) {
-    const p = rest.split(/[;\s]/)[0].replace(/^file:(\/\/)?/, '');
+  if (!direct && !URL_RE.test(rest) && LOCAL_RE.test(localPathOf(rest))) {
+    const p = localPathOf(rest).replace(/^file:(\/\/)?/, '');
     const local = localRequirement(root, baseDir, p, { file, line });
     const wheel = /^([A-Za-z0-9_.]+)-\d/.exec(posix.basename(local));
     return { name: wheel ? normalizeName(wheel[1]) : undefined, constraint: '', spec: rest, local, editable, file, line };

@@ -54,17 +54,19 @@ describeWithDaemon('a context with several include patterns (real daemon)', (den
     expect(out).toContain("No module named 'cogpack_unlisted'");
   });
 
-  it('keeps an ASCII exclude pattern holding ", " whole (.dockerignore "notes, old" leaves notes and old in)', async () => {
+  it('keeps ASCII patterns holding ", " whole (a wheel under "vendor, x/"; .dockerignore "notes, old")', async () => {
     const dir = wheelProject([
       ['wheels', 'cogpack-alpha', '1.2'],
       ['wheels', 'cogpack-beta', '2.2'],
+      ['vendor, x', 'cogpack-gamma', '3.2'],
     ]);
     for (const f of ['notes', 'old', 'notes, old']) fs.writeFileSync(path.join(dir, f), f);
     fs.writeFileSync(path.join(dir, '.dockerignore'), 'notes, old\n');
     const tag = 'cogpack-it/multi-pattern:comma-space';
-    await buildAndImport(dir, tag, ['cogpack_alpha', 'cogpack_beta']);
-    const ls = await runImage(docker, tag, ['sh', '-c', 'ls -A1 /src']);
-    expect(ls.output.split(/\r?\n/).filter(Boolean).sort()).toEqual(['.dockerignore', 'cog.yaml', 'notes', 'old', 'predict.py', 'requirements.txt', 'wheels']);
+    const out = await buildAndImport(dir, tag, ['cogpack_alpha', 'cogpack_beta', 'cogpack_gamma']);
+    expect(out).toMatch(/cogpack_alpha 1\.2\s+cogpack_beta 2\.2\s+cogpack_gamma 3\.2\s/);
+    const ls = await runImage(docker, tag, ['python', '-c', 'import os; print("\\n".join(os.listdir("/src")))']);
+    expect(ls.output.split(/\r?\n/).filter(Boolean).sort()).toEqual(['.dockerignore', 'cog.yaml', 'notes', 'old', 'predict.py', 'requirements.txt', 'vendor, x', 'wheels']);
   });
 
   it('installs every listed wheel when a non-ASCII path makes the daemon URL-escape all patterns', async () => {
