@@ -67,8 +67,8 @@ function warmCache(): void {
   if (dirs.length === 0) return; // no fixtures (not a clone): the bundle runs without a cache
   // the user's environment (NODE_OPTIONS can carry V8 flags, which the cache must match), minus ours
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COGPACK_')));
-  const r = spawnSync(process.execPath, [WARM, BUNDLE, `${BUNDLE}.cache`, ...dirs], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`warming the plan code cache failed (exit ${r.status})`);
+  const r = spawnSync(process.execPath, [WARM, BUNDLE, `${BUNDLE}.cache`, ...dirs], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`warming the plan code cache failed (exit ${r.status}): ${r.stderr}`);
 }
 
 async function main(): Promise<void> {
