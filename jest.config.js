@@ -5,7 +5,7 @@ module.exports = {
   roots: ['blocks', 'llb', 'planner', 'src', 'stacks'].map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/testdata/', '/\\.buildkit/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
   // .buildkit/ holds the local Docker data root (image layers with package.json files of their own)
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.buildkit/'],
 };
