@@ -38,8 +38,9 @@ function checkRuns(env: DaemonEnv, tag: string): void {
 
 function series(env: DaemonEnv, runner: Runner, projectDir: string, wheelsDir: string): Record<Step, Measure> {
   writeProject(projectDir, wheelsDir);
-  // Cold: the run's own base tag gives every op a digest no earlier build has. --prune also empties the daemon's
-  // whole build cache (cache mounts too): truly cold, but it slows everyone else sharing the daemon.
+  // Without --prune, "cold" means no cache for this project's own stages; steps that only depend on the base
+  // image's digest (base, an apt stage seen before) may still come from earlier builds, for both builders alike.
+  // --prune empties the daemon's whole build cache (cache mounts too): truly cold, but it slows everyone sharing it.
   if (process.argv.includes('--prune')) docker(env, ['builder', 'prune', '-af']);
   docker(env, ['image', 'rm', '-f', runner.tag]);
   const result = {} as Record<Step, Measure>;
@@ -113,8 +114,7 @@ function main(): void {
   fs.mkdirSync(work, { recursive: true });
   writeWheels(wheels, { torchBytes: torchMb << 20 });
   const project = path.join(work, 'project');
-  // A base name of the benchmark's own (same image, new tag): its ops then have digests no other build on a
-  // shared daemon has, so a concurrent --no-cache build elsewhere cannot make these steps re-run.
+  // A base name of the benchmark's own (same image, new tag), so its image names stay apart from other builds'.
   const base = `docker.io/cogpack-bench/python:run-${process.pid}-${Date.now()}`;
   docker(env, ['tag', localImages.images.python.ref, base]);
   const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}` };
