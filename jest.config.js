@@ -6,6 +6,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/testdata/', '/\\.buildkit/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
+  // COGPACK_INT_RETRIES: retries for real-daemon tests only (see the file)
+  setupFilesAfterEnv: ['<rootDir>/src/testing/jest-retry.ts'],
   // .buildkit/ holds the local Docker data root (image layers with package.json files of their own)
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.buildkit/'],
 };

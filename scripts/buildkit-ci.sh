@@ -13,13 +13,14 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 status=0
 npx jest --ci --testPathIgnorePatterns '\.int\.test\.ts$' --json --outputFile "$out/unit.json" || status=1
-npx jest --ci --runInBand --testPathPattern '\.int\.test\.ts$' --json --outputFile "$out/int.json" || status=1
+COGPACK_INT_RETRIES="${COGPACK_INT_RETRIES:-2}" npx jest --ci --runInBand --testPathPattern '\.int\.test\.ts$' --json --outputFile "$out/int.json" || status=1
 node -e '
 const fs = require("fs");
 let p = 0, f = 0, s = 0;
 for (const file of process.argv.slice(1)) {
   if (!fs.existsSync(file)) { f++; continue; } // a run that wrote no report failed before testing
   const r = JSON.parse(fs.readFileSync(file, "utf8"));
+  for (const t of r.testResults) for (const a of t.assertionResults) if ((a.invocations || 1) > 1) console.log(`ci: retried ${a.invocations - 1}x before ${a.status}: ${a.fullName}`);
   p += r.numPassedTests; f += r.numFailedTests + r.numRuntimeErrorTestSuites; s += r.numPendingTests + r.numTodoTests;
 }
 console.log(`ci: ${p} passed, ${f} failed, ${s} skipped`);' "$out/unit.json" "$out/int.json"
