@@ -21,60 +21,54 @@ export const DEPRECATED_FIELDS: Record<string, string> = {
   concurrency: '@cog.concurrent in your predictor',
 };
 
-const SecretMountSchema = z
-  .object({
-    type: z.literal('secret'),
-    id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'secret ids are letters, digits, ".", "_" and "-"'),
-    target: z.string().startsWith('/', 'a mount target is an absolute path'),
-  })
-  .strict();
+// Leaves used many times are built once: zod schemas are immutable and each instance costs start-up time.
+const NonEmptyString = z.string().min(1);
+const PredictorRef = z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional();
+
+const SecretMountSchema = z.strictObject({
+  type: z.literal('secret'),
+  id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'secret ids are letters, digits, ".", "_" and "-"'),
+  target: z.string().startsWith('/', 'a mount target is an absolute path'),
+});
 
 export const RunItemSchema = z.union([
-  z.string().min(1),
-  z.object({ command: z.string().min(1), mounts: z.array(SecretMountSchema).optional() }).strict(),
+  NonEmptyString,
+  z.strictObject({ command: NonEmptyString, mounts: z.array(SecretMountSchema).optional() }),
 ]);
 export type RunItem = z.infer<typeof RunItemSchema>;
 
-const BuildSchema = z
-  .object({
-    python_version: z.string().optional(),
-    python_requirements: z.string().min(1).optional(),
-    python_packages: z.array(z.string().min(1)).optional(),
-    system_packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.=:~-]*$/, 'not an apt package name')).optional(),
-    gpu: z.boolean().optional(),
-    cuda: z.string().optional(),
-    cudnn: z.string().optional(),
-    run: z.union([z.string().min(1), z.array(RunItemSchema)]).optional(),
-    pre_install: z.array(z.string().min(1)).optional(),
-    sdk_version: z.string().min(1).optional(),
-  })
-  .strict();
+const BuildSchema = z.strictObject({
+  python_version: z.string().optional(),
+  python_requirements: NonEmptyString.optional(),
+  python_packages: z.array(NonEmptyString).optional(),
+  system_packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.=:~-]*$/, 'not an apt package name')).optional(),
+  gpu: z.boolean().optional(),
+  cuda: z.string().optional(),
+  cudnn: z.string().optional(),
+  run: z.union([NonEmptyString, z.array(RunItemSchema)]).optional(),
+  pre_install: z.array(NonEmptyString).optional(),
+  sdk_version: NonEmptyString.optional(),
+});
 
-const WeightSchema = z
-  .object({
-    name: z.string().min(1).optional(),
-    target: z.string().startsWith('/').optional(),
-    source: z
-      .object({
-        uri: z.string().min(1),
-        include: z.array(z.string()).optional(),
-        exclude: z.array(z.string()).optional(),
-      })
-      .strict(),
-  })
-  .strict();
+const WeightSchema = z.strictObject({
+  name: NonEmptyString.optional(),
+  target: z.string().startsWith('/').optional(),
+  source: z.strictObject({
+    uri: NonEmptyString,
+    include: z.array(z.string()).optional(),
+    exclude: z.array(z.string()).optional(),
+  }),
+});
 
-export const CogYamlSchema = z
-  .object({
-    build: BuildSchema.optional(),
-    run: z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional(),
-    predict: z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional(),
-    train: z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional(),
-    image: z.string().min(1).optional(),
-    model: z.string().min(1).optional(),
-    concurrency: z.object({ max: z.number().int().min(1) }).strict().optional(),
-    environment: z.array(z.string()).optional(),
-    weights: z.array(WeightSchema).optional(),
-  })
-  .strict();
+export const CogYamlSchema = z.strictObject({
+  build: BuildSchema.optional(),
+  run: PredictorRef,
+  predict: PredictorRef,
+  train: PredictorRef,
+  image: NonEmptyString.optional(),
+  model: NonEmptyString.optional(),
+  concurrency: z.strictObject({ max: z.number().int().min(1) }).optional(),
+  environment: z.array(z.string()).optional(),
+  weights: z.array(WeightSchema).optional(),
+});
 export type CogYaml = z.infer<typeof CogYamlSchema>;
