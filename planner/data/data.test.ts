@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import {
-  BaseImagesSchema, CudaRowSchema, loadResolverData, parseDataFile, PythonVersionsSchema, TfRowSchema, TorchRowSchema, dataProvenance, validateResolverData,
-} from './index';
+import { loadResolverData, dataProvenance, validateResolverData } from './index';
+import { BaseImagesSchema, CudaRowSchema, parseDataFile, PythonVersionsSchema, TfRowSchema, TorchRowSchema } from './schemas';
 import { InternalError } from '../../src/errors';
 
 const read = (f: string) => JSON.parse(fs.readFileSync(path.join(__dirname, f), 'utf8'));
