@@ -9,7 +9,7 @@ import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
 import { buildProject, type BuildOptions, type BuildSummary } from './build';
 import { readImageArchive } from './oci-tar';
-import { copyFixture, dockerFromEnv, progressSink, runImage } from './test-support';
+import { copyFixture, dockerFromEnv, perRunBaseEnv, progressSink, runImage } from './test-support';
 
 jest.setTimeout(900_000);
 
@@ -25,6 +25,8 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
 
   it('cpu-apt-wheel: apt + local wheel run; a code edit changes only the code layer, a requirements edit keeps apt', async () => {
     const dir = copyFixture('cpu-apt-wheel');
+    const fresh = perRunBaseEnv(denv);
+    const build = (d: string, o: BuildOptions) => buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
     const { s: first } = await build(dir, { tags: ['cogpack-it/cpu-apt-wheel:1'] });
     expect(first.stages.map((x) => x.id)).toEqual(['base:base-image', 'system:apt', 'python:python', 'deps:pip', 'code:source']);
     const run = await runImage(docker, 'cogpack-it/cpu-apt-wheel:1', ['sh', '-c', 'jq --version && python -c "import cogpack_hello; print(cogpack_hello.__version__)" && ls /src']);
@@ -95,6 +97,8 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
 
   it('gpu-torch: the CUDA base is mapped to the local stand-in and the torch wheel installs; a requirements edit keeps the torch layer', async () => {
     const dir = copyFixture('gpu-torch');
+    const fresh = perRunBaseEnv(denv);
+    const build = (d: string, o: BuildOptions) => buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
     const { s } = await build(dir, { tags: ['cogpack-it/gpu-torch:1'] });
     const run = await runImage(docker, 'cogpack-it/gpu-torch:1', ['python', '-c', 'import torch; print(torch.__version__)']);
     expect(run.output).toContain('2.3.1');

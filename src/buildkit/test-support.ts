@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Docker from 'dockerode';
+import { docker, type DaemonEnv } from '../testing';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 
@@ -36,4 +37,23 @@ export async function runImage(docker: Docker, image: string, cmd?: string[], op
   } finally {
     await container.remove({ force: true });
   }
+}
+
+/**
+ * A copy of the local base images under a per-run name with one extra layer of its own, and
+ * the env whose COGPACK_IMAGE_MAP points every mapped base at it. Builds on it share no cache records
+ * with earlier --no-cache runs, whose duplicate records can swap a CACHED stage's layer (findings §4).
+ */
+export function perRunBaseEnv(env: DaemonEnv): NodeJS.ProcessEnv {
+  const map = env.COGPACK_IMAGE_MAP.split(',').map((kv) => kv.split('='));
+  const made = new Map<string, string>();
+  const run = `${process.pid}-${Date.now()}`;
+  for (const [, target] of map) {
+    if (made.has(target)) continue;
+    const name = `cogpack.local/it-${target.split('/').pop()!.replace(/[:]/g, '-')}:${run}`;
+    // a layer, not just a label: BuildKit keys an image source by its layer chain, not its config
+    docker(env, ['build', '-q', '-t', name, '-'], { input: `FROM ${target}\nRUN echo ${run} > /etc/cogpack-test-run\n` });
+    made.set(target, name);
+  }
+  return { ...env, COGPACK_IMAGE_MAP: map.map(([from, to]) => `${from}=${made.get(to)}`).join(',') };
 }
