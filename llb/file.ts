@@ -20,6 +20,8 @@ export interface CopyOptions {
   allowWildcard?: boolean;
   allowEmptyWildcard?: boolean;
   followSymlink?: boolean;
+  /** mtime (ns since the epoch) set on every copied file, dir and symlink; absent = keep the source's */
+  timestamp?: number;
 }
 
 export type FileActionSpec =
@@ -48,7 +50,7 @@ function copyAction(a: Extract<FileActionSpec, { action: 'copy' }>, dir: string)
     createDestPath: o.createDestPath,
     allowWildcard: o.allowWildcard,
     allowEmptyWildcard: o.allowEmptyWildcard,
-    timestamp: UNSET,
+    timestamp: o.timestamp ?? UNSET,
     include_patterns: o.include ? [...o.include] : undefined,
     exclude_patterns: o.exclude ? [...o.exclude] : undefined,
   };

@@ -5,6 +5,7 @@
 import { InternalError } from '../../src/errors';
 import type { Input, PlanData, Stage } from '../../planner/plan-schema';
 import { diff } from '../diff';
+import type { CopyOptions } from '../file';
 import { merge } from '../merge';
 import { State } from '../state';
 import { convertOperations, type SymlinkMode } from './operations';
@@ -23,7 +24,19 @@ export interface GraphOptions {
   symlinks?: SymlinkMode;
   /** the client's local name serving a plan context (default: the context name); the frontend maps all to `context` */
   localName?: (context: string) => string;
+  /**
+   * mtime (ns) of every file in a squash layer; default SQUASH_MTIME_NS, null = keep the exec snapshot's
+   * (then the layer's bytes depend on which cache record the daemon picks, so digests can drift).
+   */
+  squashMtime?: number | null;
 }
+
+/**
+ * 1980-01-01T00:00:00Z: a fixed mtime makes a squash layer's bytes depend on its content only, even
+ * across --no-cache rebuilds. Not 0: zip cannot store dates before 1980, and later build stages may zip
+ * these files (wheel builds). Exactly representable as a double (3155328·5¹¹·2¹¹).
+ */
+export const SQUASH_MTIME_NS = 315_532_800 * 1e9;
 
 interface StageInfo {
   stage: Stage;
@@ -120,11 +133,16 @@ export class PlanGraph implements InputResolver {
     const layer = stage.layer === 'diff'
       ? changes
       : State.scratch().file(
-        [{ action: 'copy', from: changes, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false } }],
+        [{ action: 'copy', from: changes, src: '/', dest: '/', opts: this.squashCopyOpts() }],
         { name: `squash ${stage.id}` },
       );
     this.layers.set(id, layer);
     return layer;
+  }
+
+  private squashCopyOpts(): CopyOptions {
+    const mtime = this.opts.squashMtime === undefined ? SQUASH_MTIME_NS : this.opts.squashMtime;
+    return { contentsOnly: true, followSymlink: false, ...(mtime === null ? {} : { timestamp: mtime }) };
   }
 
   /**

@@ -23,6 +23,8 @@ export interface LlbOptions {
   symlinks?: SymlinkMode;
   /** the client's local name serving a plan context (default: the context name); the frontend maps all to `context` */
   localName?: (context: string) => string;
+  /** mtime (ns) of every file in squash layers; default SQUASH_MTIME_NS (1980-01-01), null = keep the snapshot's */
+  squashMtime?: number | null;
 }
 
 export interface LlbResult {
