@@ -1,7 +1,7 @@
 import { planOf, stageOf, tempProject } from './support/temp-project';
 
 describe('apt block', () => {
-  it('installs sorted packages with a stable locked cache id and removes the lists', async () => {
+  it('installs sorted packages with a stable locked cache id and removes the lists and package caches', async () => {
     const plan = await planOf(tempProject({ 'cog.yaml': 'build:\n  python_version: "3.11"\n  system_packages: [libgl1, ffmpeg, ffmpeg]\n' }));
     const s = stageOf(plan, 'system:apt')!;
     const op = s.operations[0];
@@ -9,6 +9,8 @@ describe('apt block', () => {
     expect(op.mounts).toEqual([{ type: 'cache', target: '/var/cache/cogpack-apt', id: 'cogpack-apt-cache', sharing: 'locked' }]);
     expect(op.args[2]).toContain('ffmpeg libgl1');
     expect(op.args[2]).toContain('rm -rf /var/lib/apt/lists/*');
+    // apt's package caches (~75 MB) must not stay in the layer; removed in the same exec as the install
+    expect(op.args[2]).toMatch(/apt-get install [^\n]*\n[\s\S]*rm -rf [^\n]*\/var\/cache\/apt\/\*\.bin/);
     expect(plan.export_phases.map((p) => p.name).slice(0, 3)).toEqual(['base', 'system', 'python']);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * apt: installs build.system_packages in one stage. The downloaded .debs live in a locked cache mount
  * with a stable id (so rebuilds and parallel builds share it safely), in a directory of its own so the
- * base image's docker-clean hook cannot empty it; package lists and apt/dpkg logs are removed so the
- * layer holds only the installed files.
+ * base image's docker-clean hook cannot empty it; package lists, apt's package caches (pkgcache.bin and
+ * srcpkgcache.bin, ~75 MB, rebuilt by apt-get update anyway) and apt/dpkg logs are removed in the same
+ * exec so the layer holds only the installed files.
  */
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
@@ -42,7 +43,7 @@ export const apt: Block = {
               `mkdir -p ${archives}/partial`,
               'apt-get update',
               `apt-get install -y --no-install-recommends -o Dir::Cache::Archives=${archives}/ ${pkgs.map(shq).join(' ')}`,
-              'rm -rf /var/lib/apt/lists/* /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old /var/cache/ldconfig/aux-cache',
+              'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old /var/cache/ldconfig/aux-cache',
             ],
             { mounts: [{ type: 'cache', target: '/var/cache/cogpack-apt', id: 'cogpack-apt-cache', sharing: 'locked' }] },
           ),

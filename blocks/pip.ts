@@ -1,14 +1,14 @@
 /**
  * pip: installs the project's requirements (cog.yaml python_requirements / python_packages,
  * requirements.txt, or [project.dependencies]) except the framework lines their own blocks installed.
- * Every line is passed as an argument (local paths rewritten under the read-only context mount), so the
+ * Every line is passed as an argument (local paths rewritten under the read-only context mounts), so the
  * stage's cache key is exactly the requirement set: the rest of the project can change freely.
  */
 import type { Project } from '../planner/project';
 import type { Requirement } from '../planner/project/requirements';
 import type { Block } from './support/block';
 import { frameworkLines, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
-import { CONTEXT_MOUNT, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
+import { mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
 import { shell, shq, stage } from './support/stage';
 
 function ownLines(project: Project): Requirement[] {
@@ -17,9 +17,9 @@ function ownLines(project: Project): Requirement[] {
 }
 
 /** What pip is given for one line; local directories are built from a writable copy (pip builds in-tree). */
-function argFor(r: Requirement, copies: string[]): string {
+function argFor(project: Project, r: Requirement, copies: string[]): string {
   if (!r.local) return r.spec.replace(/\s*;\s*/, '; ');
-  if (/\.(whl|zip|tar\.gz|tar\.bz2)$/.test(r.local)) return `${CONTEXT_MOUNT}/${r.local}`;
+  if (/\.(whl|zip|tar\.gz|tar\.bz2)$/.test(r.local)) return mountedPath(project, r.local);
   copies.push(r.local);
   return `/tmp/cogpack-build/${r.local}`;
 }
@@ -35,13 +35,13 @@ export const pip: Block = {
     const lines = ownLines(ctx.project);
     for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
     const copies: string[] = [];
-    const args = [...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), ...lines.map((r) => argFor(r, copies))];
+    const args = [...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), ...lines.map((r) => argFor(ctx.project, r, copies))];
     const cmd = copies.length === 0 ? { op: 'exec' as const, args } : undefined;
     const operation = cmd
       ? { ...cmd, env: {}, mounts: [pipCacheMount(), ...wheelsMount(plan, ctx.project)], network: 'sandbox' as const }
       : shell(
           [
-            ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${CONTEXT_MOUNT}/${shq(c)}/. /tmp/cogpack-build/${shq(c)}/`),
+            ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${shq(mountedPath(ctx.project, c))}/. /tmp/cogpack-build/${shq(c)}/`),
             args.map(shq).join(' '),
             'rm -rf /tmp/cogpack-build',
           ],

@@ -1,8 +1,9 @@
 /**
  * How the pip-based blocks (torch, tensorflow, pip, cog-sdk) install packages: `pythonX.Y -m pip install`
  * with a shared pip cache mount, PEP 668 opt-out (Debian's python3 marks the system externally managed),
- * and local wheels/find-links read from a read-only bind mount of the `wheels` context, never copied
- * into a layer.
+ * and local wheels/find-links read from read-only bind mounts of two disjoint contexts (`find-links`,
+ * and `wheels` for the local paths outside those directories), never copied into a layer, each project
+ * path sent through the session once.
  */
 import type { Plan } from '../../planner/plan';
 import type { Mount } from '../../planner/plan-schema';
@@ -10,6 +11,8 @@ import type { Project } from '../../planner/project';
 
 /** Where contexts are bind-mounted inside an exec; paths under it mirror the project. */
 export const CONTEXT_MOUNT = '/cogpack/ctx';
+/** Where the pip stage mounts the `wheels` context, beside the `find-links` context at CONTEXT_MOUNT. */
+export const WHEELS_MOUNT = '/cogpack/wheels';
 export const WHEELS_CONTEXT = 'wheels';
 export const FIND_LINKS_CONTEXT = 'find-links';
 
@@ -31,22 +34,35 @@ export function pipInstall(python: string): string[] {
   return [`python${python}`, '-m', 'pip', 'install'];
 }
 
-/** Project paths pip reads from the context: local wheels/sdists and --find-links directories. */
+function localFindLinks(project: Project): string[] {
+  return [...new Set(project.requirements.findLinks.filter((f) => f.local).map((f) => f.value))].sort();
+}
+
+function inFindLinks(project: Project, local: string): boolean {
+  return localFindLinks(project).some((d) => d === '.' || local === d || local.startsWith(`${d}/`));
+}
+
+/** Local requirement paths (wheels/sdists) outside the --find-links directories, which the find-links context already sends. */
 export function localPaths(project: Project): string[] {
-  const r = project.requirements;
-  const paths = [...r.requirements.filter((q) => q.local).map((q) => q.local!), ...r.findLinks.filter((f) => f.local).map((f) => f.value)];
+  const paths = project.requirements.requirements.filter((q) => q.local && !inFindLinks(project, q.local)).map((q) => q.local!);
   return [...new Set(paths)].sort();
+}
+
+/** Where a local requirement path is seen inside the pip stage. */
+export function mountedPath(project: Project, local: string): string {
+  return `${inFindLinks(project, local) ? CONTEXT_MOUNT : WHEELS_MOUNT}/${local}`;
 }
 
 /**
  * Declares the `wheels` context (only the local paths pip needs, so editing code never invalidates a
- * dependency layer) and returns its mount, or nothing when the project has no local paths.
+ * dependency layer) and returns the pip stage's mounts: it plus the `find-links` context.
  */
 export function wheelsMount(plan: Plan, project: Project): Mount[] {
   const include = localPaths(project);
-  if (include.length === 0) return [];
+  const mounts = findLinksMount(plan, project);
+  if (include.length === 0) return mounts;
   plan.addContext(WHEELS_CONTEXT, { path: '.', exclude: [], include });
-  return [{ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: WHEELS_CONTEXT }, source: '/', readonly: true }];
+  return [...mounts, { type: 'bind', target: WHEELS_MOUNT, from: { type: 'context', name: WHEELS_CONTEXT }, source: '/', readonly: true }];
 }
 
 /**
@@ -54,7 +70,7 @@ export function wheelsMount(plan: Plan, project: Project): Mount[] {
  * mount: framework and SDK stages need those directories but must not depend on other local wheels.
  */
 export function findLinksMount(plan: Plan, project: Project): Mount[] {
-  const include = project.requirements.findLinks.filter((f) => f.local).map((f) => f.value).sort();
+  const include = localFindLinks(project);
   if (include.length === 0) return [];
   plan.addContext(FIND_LINKS_CONTEXT, { path: '.', exclude: [], include });
   return [{ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: FIND_LINKS_CONTEXT }, source: '/', readonly: true }];

@@ -1,0 +1,47 @@
+import { planOf, stageOf, tempProject } from './support/temp-project';
+
+const cog = 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n';
+const files = (req: string) => ({
+  'cog.yaml': cog,
+  'requirements.txt': req,
+  'wheels/torch-2.3.1-cp311-cp311-linux_x86_64.whl': 'x',
+  'wheels/hello-1.0-py3-none-any.whl': 'x',
+  'vendor/extra-1.0-py3-none-any.whl': 'x',
+  'vendor/other-2.0-py3-none-any.whl': 'x',
+});
+const exec = (plan: Awaited<ReturnType<typeof planOf>>, id: string) => {
+  const op = stageOf(plan, id)!.operations[0];
+  if (op.op !== 'exec') throw new Error('expected exec');
+  return op;
+};
+
+describe('pip block local paths', () => {
+  const req = '--find-links ./wheels\ntorch==2.3.1\nwheels/hello-1.0-py3-none-any.whl\nvendor/extra-1.0-py3-none-any.whl\n';
+
+  it('sends each project path through one context: find-links dirs once, other local wheels apart', async () => {
+    const plan = await planOf(tempProject(files(req)));
+    expect(plan.contexts['find-links']).toMatchObject({ include: ['wheels'] });
+    expect(plan.contexts['wheels']).toMatchObject({ include: ['vendor/extra-1.0-py3-none-any.whl'] });
+    const pip = exec(plan, 'deps:pip');
+    expect(pip.mounts.filter((m) => m.type === 'bind')).toEqual([
+      { type: 'bind', target: '/cogpack/ctx', from: { type: 'context', name: 'find-links' }, source: '/', readonly: true },
+      { type: 'bind', target: '/cogpack/wheels', from: { type: 'context', name: 'wheels' }, source: '/', readonly: true },
+    ]);
+    expect(pip.args).toEqual(expect.arrayContaining(['/cogpack/ctx/wheels/hello-1.0-py3-none-any.whl', '/cogpack/wheels/vendor/extra-1.0-py3-none-any.whl']));
+  });
+
+  it('keeps the torch stage on the find-links context only, unchanged when other local wheels change', async () => {
+    const a = await planOf(tempProject(files(req)));
+    const b = await planOf(tempProject(files(req.replace('vendor/extra-1.0', 'vendor/other-2.0'))));
+    expect(exec(a, 'framework:torch').mounts.filter((m) => m.type === 'bind').map((m) => m.type === 'bind' && m.from)).toEqual([{ type: 'context', name: 'find-links' }]);
+    expect(stageOf(a, 'framework:torch')).toEqual(stageOf(b, 'framework:torch'));
+    expect(a.contexts['find-links']).toEqual(b.contexts['find-links']);
+    expect(exec(a, 'deps:pip')).not.toEqual(exec(b, 'deps:pip'));
+  });
+
+  it('declares no find-links context when every local path is a plain wheel', async () => {
+    const plan = await planOf(tempProject(files('vendor/extra-1.0-py3-none-any.whl\n')));
+    expect(plan.contexts['find-links']).toBeUndefined();
+    expect(exec(plan, 'deps:pip').args).toContain('/cogpack/wheels/vendor/extra-1.0-py3-none-any.whl');
+  });
+});
