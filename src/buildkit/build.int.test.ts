@@ -33,7 +33,7 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/jq-1\.\d[\s\S]*1\.0[\s\S]*predict\.py/);
 
-    fs.appendFileSync(path.join(dir, 'predict.py'), '\n# edited\n');
+    fs.appendFileSync(path.join(dir, 'predict.py'), `\n# edited ${process.pid} ${Date.now()}\n`); // unique, or an earlier run's cache answers
     const { s: codeEdit } = await build(dir, { tags: ['cogpack-it/cpu-apt-wheel:2'] });
     const changed = codeEdit.layers.filter((l, i) => l.diffId !== first.layers[i].diffId);
     expect(changed.map((l) => l.stage)).toEqual(['code:source']);

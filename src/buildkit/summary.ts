@@ -106,9 +106,13 @@ export function makeSummary(i: SummaryInput): BuildSummary {
   };
 }
 
+/** A stage is cached when every step the daemon reported for it (`[stage-id] …` vertices) was; else by its layer op. */
 function stageCached(i: SummaryInput, id: string): boolean {
+  const entries = [...i.book.entries.values()];
+  const steps = entries.filter((e) => e.name.startsWith(`[${id}] `));
+  if (steps.length > 0) return steps.every((e) => e.cached);
   const byDigest = i.book.entries.get(i.layerDigests[id]);
   if (byDigest) return byDigest.cached;
-  const named = [...i.book.entries.values()].filter((e) => e.name === i.layerNames[id]);
+  const named = entries.filter((e) => e.name === i.layerNames[id]);
   return named.length > 0 && named.every((e) => e.cached);
 }
