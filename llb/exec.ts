@@ -1,7 +1,7 @@
 /** Exec ops: a command run on a root filesystem with extra mounts, laid out the way Go's client/llb does. */
 import * as path from 'path';
 import { InternalError } from '../src/errors';
-import { CacheSharing, MountType, NetMode, type PbExecOp, type PbMount, type PbOp, type PbPlatform } from './pb-types';
+import { CacheSharing, MountType, NetMode, type PbExecOp, type PbMount, type PbOp, type PbPlatform, type PbProxyEnv } from './pb-types';
 import type { NetworkMode, State } from './state';
 import { inputIndex, type Output, type Vertex } from './vertex';
 
@@ -18,6 +18,8 @@ export interface RunOptions {
   mounts?: readonly MountSpec[];
   network?: NetworkMode;
   name?: string;
+  /** proxies for this command (Meta.proxy_env): in its env, but not in the op's cache key */
+  proxyEnv?: Readonly<PbProxyEnv>;
 }
 
 export interface ExecResult {
@@ -88,18 +90,25 @@ class ExecVertex implements Vertex {
     const env = mergedEnv(base, opts.env);
     const network = opts.network ?? base.meta.network;
     this.op = {
-      meta: { args: [...opts.args], env, cwd: base.meta.dir, user: base.meta.user, removeMountStubsRecursive: true },
+      meta: { args: [...opts.args], env, cwd: base.meta.dir, user: base.meta.user, removeMountStubsRecursive: true, ...proxyMeta(opts.proxyEnv) },
       mounts,
       network: NETWORK[network],
     };
     this.caps = [...new Set(['exec.meta.base', ...extra.map((m) => MOUNT_CAPS[m.type]), ...(network !== 'sandbox' ? ['exec.meta.network'] : [])])];
     if (extra.some((m) => m.type === 'cache')) this.caps.push('exec.mount.cache.sharing');
     if (mounts.some((m) => m.selector)) this.caps.push('exec.mount.selector');
+    if (this.op.meta.proxy_env) this.caps.push('exec.meta.proxyenv');
   }
 
   body(): Omit<PbOp, 'inputs' | 'constraints'> {
     return { exec: this.op, platform: this.platform };
   }
+}
+
+/** Only the proxies that are set; no field at all when none is (the op's bytes stay as without proxies). */
+function proxyMeta(p: Readonly<PbProxyEnv> | undefined): { proxy_env?: PbProxyEnv } {
+  const set = Object.entries(p ?? {}).filter(([, v]) => v !== undefined && v !== '');
+  return set.length ? { proxy_env: Object.fromEntries(set) } : {};
 }
 
 function mergedEnv(base: State, extra: Readonly<Record<string, string>> | undefined): string[] {

@@ -33,6 +33,7 @@ export { State, type NetworkMode } from './state';
 export { merge } from './merge';
 export { diff } from './diff';
 export type { MountSpec, RunOptions, ExecResult } from './exec';
+export type { PbProxyEnv as ProxyEnv } from './pb-types';
 export type { FileActionSpec, CopyOptions } from './file';
 export { encodeOp, encodeDefinition, decodeOp, decodeDefinition, sha256Digest } from './encode';
 export { normalizeImageRef } from './image-ref';

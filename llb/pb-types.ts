@@ -5,11 +5,15 @@ export interface PbInput { digest: string; index?: number }
 export interface PbPlatform { Architecture: string; OS: string; Variant?: string; OSVersion?: string; OSFeatures?: string[] }
 export interface PbWorkerConstraints { filter?: string[] }
 
+/** Meta.proxy_env: the daemon sets each as NAME and name in the process env and leaves it out of the cache key. */
+export interface PbProxyEnv { http_proxy?: string; https_proxy?: string; ftp_proxy?: string; no_proxy?: string; all_proxy?: string }
+
 export interface PbMeta {
   args: string[];
   env?: string[];
   cwd?: string;
   user?: string;
+  proxy_env?: PbProxyEnv;
   hostname?: string;
   removeMountStubsRecursive?: boolean;
 }

@@ -7,6 +7,7 @@ import type { Input, PlanData, Stage } from '../../planner/plan-schema';
 import { diff } from '../diff';
 import type { CopyOptions } from '../file';
 import { merge } from '../merge';
+import type { PbProxyEnv } from '../pb-types';
 import { State } from '../state';
 import { convertOperations, type SymlinkMode } from './operations';
 
@@ -29,6 +30,11 @@ export interface GraphOptions {
    * (then the layer's bytes depend on which cache record the daemon picks, so digests can drift).
    */
   squashMtime?: number | null;
+  /**
+   * proxies for every plan exec (ExecOp Meta.proxy_env): values, so never in the plan; BuildKit leaves them out of
+   * the cache key, so a new proxy rebuilds nothing. Unset = no proxy_env field (LLB bytes as before).
+   */
+  proxyEnv?: PbProxyEnv;
 }
 
 /**
@@ -114,7 +120,7 @@ export class PlanGraph implements InputResolver {
     const { stage } = info;
     let st = this.resolve(stage.source).clearEnv();
     for (const [k, v] of Object.entries(stage.env)) st = st.env(k, v);
-    const ctx = { inputs: this, prefix: `[${stage.id}]`, symlinks: this.opts.symlinks ?? 'exec' };
+    const ctx = { inputs: this, prefix: `[${stage.id}]`, symlinks: this.opts.symlinks ?? 'exec', proxyEnv: this.opts.proxyEnv };
     const result = convertOperations(st.dir(stage.dir), stage.operations, ctx);
     this.building.delete(id);
     this.results.set(id, result);

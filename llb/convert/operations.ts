@@ -2,6 +2,7 @@
 import { InternalError } from '../../src/errors';
 import type { ExecOperation, Mount, Operation } from '../../planner/plan-schema';
 import type { MountSpec } from '../exec';
+import type { PbProxyEnv } from '../pb-types';
 import type { FileActionSpec } from '../file';
 import type { State } from '../state';
 import type { InputResolver } from './inputs';
@@ -33,14 +34,15 @@ function mountSpec(m: Mount, inputs: InputResolver): MountSpec {
   }
 }
 
-/** Runs one exec on `st`; env is the stage env (already on `st`) plus the operation's own. */
-export function convertExec(st: State, op: ExecOperation, inputs: InputResolver, prefix: string): State {
+/** Runs one exec on `st`; env is the stage env (already on `st`) plus the operation's own; proxies ride beside it. */
+export function convertExec(st: State, op: ExecOperation, inputs: InputResolver, prefix: string, proxyEnv?: PbProxyEnv): State {
   return st.run({
     args: op.args,
     env: op.env,
     mounts: op.mounts.map((m) => mountSpec(m, inputs)),
     network: op.network,
     name: `${prefix} ${oneLine(op.description ?? op.args.join(' '))}`,
+    proxyEnv,
   }).root;
 }
 
@@ -84,6 +86,8 @@ export interface ConvertContext {
   /** `[stage-id]`, the start of every vertex name of the stage */
   prefix: string;
   symlinks: SymlinkMode;
+  /** the build's proxies, given to every plan exec the way Dockerfile RUNs get them */
+  proxyEnv?: PbProxyEnv;
 }
 
 function symlinkByExec(st: State, op: Extract<Operation, { op: 'symlink' }>, prefix: string): State {
@@ -108,7 +112,7 @@ export function convertOperations(start: State, ops: readonly Operation[], ctx: 
   for (const op of ops) {
     if (op.op === 'exec') {
       flush();
-      st = convertExec(st, op, ctx.inputs, ctx.prefix);
+      st = convertExec(st, op, ctx.inputs, ctx.prefix, ctx.proxyEnv);
     } else if (op.op === 'symlink' && ctx.symlinks === 'exec') {
       flush();
       st = symlinkByExec(st, op, ctx.prefix);

@@ -6,6 +6,7 @@ import type { PlanData } from '../../planner/plan-schema';
 import { dumpOps, type LlbDumpEntry } from '../dump';
 import { planImageConfig, type OciImageConfig } from '../image-config';
 import { marshal, type MarshaledOp } from '../marshal';
+import type { PbProxyEnv as ProxyEnv } from '../pb-types';
 import { validateDefinition } from '../validate';
 import { PlanGraph } from './inputs';
 import type { SymlinkMode } from './operations';
@@ -25,6 +26,8 @@ export interface LlbOptions {
   localName?: (context: string) => string;
   /** mtime (ns) of every file in squash layers; default SQUASH_MTIME_NS (1980-01-01), null = keep the snapshot's */
   squashMtime?: number | null;
+  /** proxies every plan exec gets through ExecOp Meta.proxy_env (not part of the cache key; see GraphOptions) */
+  proxyEnv?: ProxyEnv;
 }
 
 export interface LlbResult {
