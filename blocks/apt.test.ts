@@ -13,4 +13,9 @@ describe('apt block', () => {
     expect(op.args[2]).toMatch(/apt-get install [^\n]*\n[\s\S]*rm -rf [^\n]*\/var\/cache\/apt\/\*\.bin/);
     expect(plan.export_phases.map((p) => p.name).slice(0, 3)).toEqual(['base', 'system', 'python']);
   });
+
+  it('runs dpkg with SOURCE_DATE_EPOCH so postinst bytecode is hash-based (survives the squash mtime; apt.int.test.ts)', async () => {
+    const plan = await planOf(tempProject({ 'cog.yaml': 'build:\n  python_version: "3.11"\n  system_packages: [python3-six]\n' }));
+    expect(stageOf(plan, 'system:apt')!.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive', SOURCE_DATE_EPOCH: '0' });
+  });
 });

@@ -3,7 +3,8 @@
  * with a stable id (so rebuilds and parallel builds share it safely), in a directory of its own so the
  * base image's docker-clean hook cannot empty it; package lists, apt's package caches (pkgcache.bin and
  * srcpkgcache.bin, ~75 MB, rebuilt by apt-get update anyway) and apt/dpkg logs are removed in the same
- * exec so the layer holds only the installed files.
+ * exec so the layer holds only the installed files. Python modules apt installs get hash-based pycs, so
+ * they stay valid in the squashed layer.
  */
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
@@ -36,7 +37,9 @@ export const apt: Block = {
         name: `apt-get install ${pkgs.join(' ')}`,
         block: 'apt',
         source: plan.inputBefore('system'),
-        env: { DEBIAN_FRONTEND: 'noninteractive' },
+        // Debian's postinsts byte-compile with py_compile's default mode, which is checked-hash under
+        // SOURCE_DATE_EPOCH: timestamp pycs would go stale once the squash copy resets every mtime
+        env: { DEBIAN_FRONTEND: 'noninteractive', SOURCE_DATE_EPOCH: '0' },
         operations: [
           shell(
             [
