@@ -86,7 +86,7 @@ function main(): void {
   console.log(`docker buildx build + frontend     median ${(median(feMs) / 1000).toFixed(2)} s  [${feMs.map((m) => (m / 1000).toFixed(2)).join(', ')}]`);
   console.log(`frontend / CLI                     ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}); median per-round ratio ${paired.toFixed(2)}x`);
   console.log(`same image from both paths         ${same ? 'yes' : 'NO'}`);
-  console.log(`frontend image ${image}: ${mb(size)} (base ${mb(base)}, cogpack adds ${mb(size - base)}); built in ${imageSeconds.toFixed(1)} s`);
+  console.log(`frontend image ${image}: ${mb(size)} (node + its libraries + the bundle; the Node base it takes them from: ${mb(base)}); built in ${imageSeconds.toFixed(1)} s`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

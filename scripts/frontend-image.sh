@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the cogpack frontend image (Dockerfile.frontend) into the local daemon and prints its name as the
-# LAST line of stdout. Compiles only the frontend's import graph and copies the production node_modules,
-# so nothing is downloaded. Env: COGPACK_FRONTEND_IMAGE (name), COGPACK_FRONTEND_BASE (a Node image),
+# LAST line of stdout. Bundles the frontend into one file (scripts/build-frontend-bundle.ts): no node_modules
+# in the image, and nothing is downloaded. Env: COGPACK_FRONTEND_IMAGE (name), COGPACK_FRONTEND_BASE (a Node image),
 # COGPACK_DOCKER / DOCKER_HOST / DOCKER_CONFIG (default: the project-local daemon of `npm run buildkit:up`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,20 +26,15 @@ DOCKER="${COGPACK_DOCKER:-docker}"
 STAGE="$(mktemp -d "${TMPDIR:-/tmp}/cogpack-frontend-image.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 
-echo "frontend-image: compiling src/frontend/main.ts" >&2
-"$ROOT/node_modules/.bin/tsc" --outDir "$STAGE/dist" --rootDir "$ROOT" --target ES2022 --module commonjs \
-  --moduleResolution node --esModuleInterop --resolveJsonModule --skipLibCheck --strict --types node \
-  --sourceMap false "$ROOT/src/frontend/main.ts" >&2
-[ -f "$STAGE/dist/src/frontend/main.js" ] || { echo "frontend-image: compile produced no main.js" >&2; exit 1; }
-
-cp -r "$ROOT/proto" "$STAGE/proto"
-node -e 'const p=require(process.argv[1]);process.stdout.write(JSON.stringify({name:p.name,version:p.version,private:true,license:p.license,dependencies:p.dependencies},null,2)+"\n")' \
-  "$ROOT/package.json" >"$STAGE/package.json"
-
-echo "frontend-image: copying production node_modules" >&2
-(cd "$ROOT" && npm ls --omit=dev --all --parseable 2>/dev/null | sed -n "s|^$ROOT/||p" | grep '^node_modules/' | sort -u) >"$STAGE/.deps"
-(cd "$ROOT" && tar -cf - -T "$STAGE/.deps") | (cd "$STAGE" && tar -xf -)
-rm "$STAGE/.deps"
+echo "frontend-image: bundling src/frontend" >&2
+(cd "$ROOT" && node_modules/.bin/tsx scripts/build-frontend-bundle.ts "$STAGE/dist") >&2
+rm -f "$STAGE"/dist/*.LEGAL.txt
+mkdir -p "$STAGE/proto" "$STAGE/warm"
+cp "$ROOT/proto/ops.proto" "$STAGE/proto/"
+# the code cache is warmed on these (CPU/GPU, apt, wheels, pyproject, uv.lock, weights); they stay in the build stage
+for fixture in cpu-minimal cpu-apt-wheel gpu-torch tf-gpu pyproject-app uv-lock weights; do
+  cp -r "$ROOT/testdata/$fixture" "$STAGE/warm/"
+done
 
 echo "frontend-image: building $IMAGE on $BASE" >&2
 "$DOCKER" build -q -f "$ROOT/Dockerfile.frontend" --build-arg "BASE=$BASE" -t "$IMAGE" "$STAGE" >&2

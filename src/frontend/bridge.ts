@@ -2,8 +2,8 @@
  * Typed calls of BuildKit's LLBBridge (moby.buildkit.v1.frontend), the daemon-side API a frontend image
  * uses: Ping, Solve, ReadFile/ReadDir/StatFile on solved refs, ResolveImageConfig, Warn and Return.
  */
-import * as protobuf from 'protobufjs';
-import { protoType } from '../buildkit/protos';
+import * as protobuf from 'protobufjs/light';
+import descriptor from './llbbridge.json';
 
 /** Anything that performs one unary call (H2GrpcClient on stdio, or a test double). */
 export interface UnaryTransport {
@@ -35,6 +35,14 @@ export interface ImageConfigResult {
 
 const SERVICE = '/moby.buildkit.v1.frontend.LLBBridge/';
 const PKG = 'moby.buildkit.v1.frontend.';
+
+let root: protobuf.Root | undefined;
+
+/** From the pre-built descriptor (bridge-descriptor.ts): no .proto parsing and no grpc-js at start-up. */
+function protoType(fullName: string): protobuf.Type {
+  root ??= protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+  return root.lookupType(fullName);
+}
 
 function encode(type: string, obj: Record<string, unknown>): Uint8Array {
   const T = protoType(PKG + type);

@@ -1,25 +1,28 @@
 /**
- * Entry point of the cogpack frontend image (dist/src/frontend/main.js): speaks LLBBridge to the daemon
- * over stdin/stdout and exits when the result (or the error) has been returned.
+ * The frontend process: speaks LLBBridge to the daemon over stdin/stdout and exits when the result (or the
+ * error) has been returned. Run directly (dist/src/frontend/main.js) or from the bundle by launch.ts.
  */
 import { H2GrpcClient } from './h2-grpc';
 import { runFrontend } from './run';
 import { keepStdoutForGrpc, log, stdioStream } from './stdio';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   keepStdoutForGrpc();
+  log('started');
   // stdin is the only handle keeping Node alive, and it stops being "active" while the HTTP/2 reader is
   // paused waiting for a reply: without a ref'd timer the process would exit mid-call.
   const keepAlive = setInterval(() => undefined, 60_000);
-  const client = new H2GrpcClient(stdioStream());
-  const status = await runFrontend(client, process.env);
-  clearInterval(keepAlive);
-  // Exit without closing the connection first: the daemon treats stdout closing before the process ends
-  // as "frontend grpc server closed unexpectedly", even after a successful Return.
-  process.exit(status);
+  try {
+    const client = new H2GrpcClient(stdioStream());
+    const status = await runFrontend(client, process.env);
+    clearInterval(keepAlive);
+    // Exit without closing the connection first: the daemon treats stdout closing before the process ends
+    // as "frontend grpc server closed unexpectedly", even after a successful Return.
+    process.exit(status);
+  } catch (e) {
+    log(`fatal: ${(e as Error).stack ?? String(e)}`);
+    process.exit(1);
+  }
 }
 
-main().catch((e) => {
-  log(`fatal: ${(e as Error).stack ?? String(e)}`);
-  process.exit(1);
-});
+if (require.main === module) void main();

@@ -2,6 +2,7 @@
  * The frontend's transport: BuildKit runs the image with one HTTP/2 connection on stdin/stdout (the daemon
  * is the gRPC server), so stdout belongs to that connection and every log line must go to stderr.
  */
+import { performance } from 'node:perf_hooks';
 import { Duplex, type Readable, type Writable } from 'node:stream';
 
 /** stdin + stdout as the one Duplex the HTTP/2 session runs on. */
@@ -20,6 +21,7 @@ export function keepStdoutForGrpc(): void {
   console.warn = toStderr;
 }
 
+/** One line on stderr (the daemon's log), stamped with the ms since the process started, to see where time goes. */
 export function log(message: string): void {
-  process.stderr.write(`cogpack-frontend: ${message}\n`);
+  process.stderr.write(`cogpack-frontend: [${Math.round(performance.now())} ms] ${message}\n`);
 }
