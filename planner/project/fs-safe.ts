@@ -12,6 +12,20 @@ export interface Ref {
   line?: number;
 }
 
+/** Says why a project-relative path is left out of the build context (e.g. `.dockerignore pattern "*.txt"`), or undefined. */
+export type ExclusionCheck = (rel: string) => string | undefined;
+
+/**
+ * Per project root, while loadProject runs: a path the build context leaves out must not be read to plan
+ * (the frontend never receives it), so naming one is an error that says which pattern excludes it.
+ */
+const exclusionChecks = new Map<string, ExclusionCheck>();
+
+export function setExclusionCheck(root: string, check: ExclusionCheck | undefined): void {
+  if (check) exclusionChecks.set(root, check);
+  else exclusionChecks.delete(root);
+}
+
 /** The project-relative form of `p` (POSIX separators), or null when it leaves the project. */
 export function insideProject(root: string, p: string): string | null {
   const rel = relative(root, resolve(root, p));
@@ -26,6 +40,13 @@ export function projectPath(root: string, baseRel: string, p: string, ref: Ref, 
     throw new ConfigError('E_PATH_ESCAPES', `${what} "${p}" is outside the project directory`, {
       ...ref,
       hint: 'keep every path inside the project (no "..", no absolute paths elsewhere)',
+    });
+  }
+  const excluded = exclusionChecks.get(root)?.(rel);
+  if (excluded) {
+    throw new ConfigError('E_PATH_EXCLUDED', `${what} "${p}" is excluded from the build context by ${excluded}`, {
+      ...ref,
+      hint: `remove or narrow that pattern so that the build context sends ${rel}`,
     });
   }
   return rel;

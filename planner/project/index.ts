@@ -5,8 +5,8 @@
 import { ConfigError } from '../../src/errors';
 import { parseCogYaml, type CogConfig } from './cog-yaml';
 import { parseEnvironment } from './environment';
-import { projectFileExists, projectPath, readProjectText } from './fs-safe';
-import { makeMatcher, readIgnorePatterns } from './ignore-files';
+import { projectFileExists, projectPath, readProjectText, setExclusionCheck } from './fs-safe';
+import { describeRule, exclusionOf, makeMatcher, readIgnoreRules, type IgnoreRule } from './ignore-files';
 import { parsePyproject, type Pyproject } from './pyproject';
 import { emptyRequirements, parseRequirementLine, parseRequirementsFile, type Requirements } from './requirements';
 import { parseUvLock, type UvLock } from './uv-lock';
@@ -31,11 +31,31 @@ export interface Project {
   warnings: string[];
 }
 
-function readOptional(dir: string, file: string): string | undefined {
-  return projectFileExists(dir, file) ? readProjectText(dir, file, { file }, file) : undefined;
+/**
+ * The project as the build context shows it: a file the ignore rules exclude is absent when it is only
+ * looked for (uv.lock, .python-version…), and an error naming the rule when a project file names it
+ * (python_requirements, -r, a wheel path, weights: fs-safe's projectPath checks). cog.yaml is always read
+ * (it is the entry file; the frontend gets it with -f), and pyproject.toml too when there is no cog.yaml.
+ */
+class ProjectView {
+  readonly excluded: (rel: string) => IgnoreRule | undefined;
+
+  constructor(readonly dir: string, readonly rules: IgnoreRule[]) {
+    this.excluded = exclusionOf(rules);
+  }
+
+  has(file: string): boolean {
+    return projectFileExists(this.dir, file) && !this.excluded(file);
+  }
+
+  read(file: string, always = false): string | undefined {
+    const present = always ? projectFileExists(this.dir, file) : this.has(file);
+    return present ? readProjectText(this.dir, file, { file }, file) : undefined;
+  }
 }
 
-function loadRequirements(dir: string, cog?: CogConfig, py?: Pyproject, uv?: UvLock): Requirements {
+function loadRequirements(view: ProjectView, cog?: CogConfig, py?: Pyproject, uv?: UvLock): Requirements {
+  const dir = view.dir;
   const b = cog?.data.build;
   if (b?.python_requirements) {
     const ref = { file: cog!.file, line: cog!.lineOf(['build', 'python_requirements']) };
@@ -46,41 +66,55 @@ function loadRequirements(dir: string, cog?: CogConfig, py?: Pyproject, uv?: UvL
     reqs.requirements = b.python_packages.map((p, i) => parseRequirementLine(dir, p, cog!.file, cog!.lineOf(['build', 'python_packages', i]) ?? 1, '.'));
     return reqs;
   }
-  if (!cog && !uv && projectFileExists(dir, 'requirements.txt')) return parseRequirementsFile(dir, 'requirements.txt', {});
+  if (!cog && !uv && view.has('requirements.txt')) return parseRequirementsFile(dir, 'requirements.txt', {});
   if (!uv && py && py.dependencies.length > 0) return { ...emptyRequirements(), requirements: py.dependencies };
   return emptyRequirements();
 }
 
 /** poetry.lock / environment.yml: refuse when they are the project's only dependency source, else warn. */
-function checkUnsupported(dir: string, hasOtherSource: boolean, warnings: string[]): void {
+function checkUnsupported(view: ProjectView, hasOtherSource: boolean, warnings: string[]): void {
   const unsupported: [string, string][] = [
     ['poetry.lock', 'run `poetry export -f requirements.txt -o requirements.txt` and point build.python_requirements at it'],
     ['environment.yml', 'list the pip packages in a requirements.txt (conda is not supported)'],
   ];
   for (const [file, hint] of unsupported) {
-    if (!projectFileExists(dir, file)) continue;
+    if (!view.has(file)) continue;
     if (!hasOtherSource) throw new ConfigError('E_NOT_SUPPORTED', `${file} is not supported yet`, { file, line: 1, hint });
     warnings.push(`${file}: ignored (not supported yet); dependencies come from the other project files`);
   }
 }
 
 export function loadProject(dir: string, env: NodeJS.ProcessEnv = {}): Project {
-  const cogText = readOptional(dir, 'cog.yaml');
+  const view = new ProjectView(dir, readIgnoreRules(dir));
+  setExclusionCheck(dir, (rel) => {
+    const rule = view.excluded(rel);
+    return rule && describeRule(rule);
+  });
+  try {
+    return loadVisible(view, env);
+  } finally {
+    setExclusionCheck(dir, undefined);
+  }
+}
+
+function loadVisible(view: ProjectView, env: NodeJS.ProcessEnv): Project {
+  const dir = view.dir;
+  const cogText = view.read('cog.yaml', true);
   const cog = cogText === undefined ? undefined : parseCogYaml(cogText);
-  const pyText = readOptional(dir, 'pyproject.toml');
+  const pyText = view.read('pyproject.toml', !cog);
   const pyproject = pyText === undefined ? undefined : parsePyproject(dir, pyText);
-  const uvText = readOptional(dir, 'uv.lock');
+  const uvText = view.read('uv.lock');
   const uvLock = uvText === undefined ? undefined : parseUvLock(uvText);
-  const pv = readOptional(dir, '.python-version')?.trim().split(/\s+/)[0];
+  const pv = view.read('.python-version')?.trim().split(/\s+/)[0];
   const warnings = [...(cog?.warnings ?? [])];
-  const requirements = loadRequirements(dir, cog, pyproject, uvLock);
+  const requirements = loadRequirements(view, cog, pyproject, uvLock);
   warnings.push(...requirements.warnings);
-  if (cog && requirements.files.length === 0 && !cog.data.build?.python_packages && projectFileExists(dir, 'requirements.txt')) {
+  if (cog && requirements.files.length === 0 && !cog.data.build?.python_packages && view.has('requirements.txt')) {
     warnings.push('requirements.txt: not installed (cog.yaml has no build.python_requirements); add `python_requirements: requirements.txt` to install it');
   }
   const hasSource = requirements.files.length > 0 || requirements.requirements.length > 0 || !!uvLock;
-  checkUnsupported(dir, hasSource, warnings);
-  const excludes = readIgnorePatterns(dir);
+  checkUnsupported(view, hasSource, warnings);
+  const excludes = view.rules.map((r) => r.pattern);
   const mb = Number(env.COGPACK_WEIGHTS_THRESHOLD_MB) || pyproject?.tool.weights_threshold_mb || DEFAULT_WEIGHTS_THRESHOLD_MB;
   const tree = walkProject(dir, makeMatcher(excludes), mb * 1024 * 1024);
   const pyEnv = pyproject?.tool.environment ?? [];

@@ -142,6 +142,18 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     expect(docker(env, ['history', '--no-trunc', 'cogpack-it/fe-secret:1'])).not.toContain(value);
   });
 
+  it('a requirements file .dockerignore excludes: buildx shows the one line cogpack plan prints (errors/dockerignored-requirements)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-fe-dockerignored-'));
+    fs.cpSync(path.join(REPO_ROOT, 'testdata', 'errors', 'dockerignored-requirements'), dir, { recursive: true });
+    const err = await planProject(dir, { imageMap: loadImageMap([], fullEnv), cogSdk: 'none', env: fullEnv }).then(() => null, (e: unknown) => e);
+    expect((err as CogpackError).code).toBe('E_PATH_EXCLUDED');
+    const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', []), { cwd: dir });
+    expect(res.status).not.toBe(0);
+    const line = res.stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? '';
+    expect(line).toContain(`cogpack: error: ${(err as CogpackError).toOneLine()}`);
+    expect(line).toContain('.dockerignore pattern "*.txt"');
+  });
+
   it('a broken cog.yaml fails with the planner\'s one-line message', async () => {
     const dir = copyProject('cpu-minimal');
     fs.writeFileSync(path.join(dir, 'cog.yaml'), 'build:\n  python_version: "2.7"\nrun: "predict.py:Predictor"\n');

@@ -113,6 +113,35 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     expect(fake.returned?.error?.message).toBe(`cogpack: error: ${(cliError as CogpackError).toOneLine()}`);
   });
 
+  /** A fixture copy with a .dockerignore (and extra files): the frontend never receives what it excludes. */
+  function ignoring(fixture: string, dockerignore: string, extra: Record<string, string> = {}): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fe-ignore-'));
+    fs.cpSync(path.join(REPO, 'testdata', fixture), dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '.dockerignore'), dockerignore);
+    for (const [f, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, f), text);
+    return dir;
+  }
+
+  it.each([
+    ['a wheel dir', 'cpu-apt-wheel', 'wheels/\n', {}],
+    ['an -r include', 'cpu-apt-wheel', 'extra-*\n', { 'requirements.txt': '-r extra-reqs.txt\n', 'extra-reqs.txt': 'six\n' }],
+    ['declared weights', 'weights', 'checkpoints\n', {}],
+  ])('.dockerignore excluding %s: the same E_PATH_EXCLUDED line as the CLI', async (_what, fixture, ignore, extra) => {
+    const dir = ignoring(fixture, ignore, extra);
+    const cliError = (await cliPlan(dir).then(() => null, (e: unknown) => e)) as CogpackError;
+    expect(cliError.code).toBe('E_PATH_EXCLUDED');
+    const { fake } = await runAgainst(dir, frontendEnv('cog.yaml'));
+    expect(fake.returned?.error?.message).toBe(`cogpack: error: ${cliError.toOneLine()}`);
+  });
+
+  it('.dockerignore excluding uv.lock and .python-version: both paths plan without them, to the same LLB', async () => {
+    const dir = ignoring('uv-lock', 'uv.lock\n.python-version\n', { '.python-version': '3.12\n' });
+    const { fake } = await runAgainst(dir, frontendEnv('cog.yaml'));
+    expect(fake.returned?.error).toBeUndefined();
+    const llb = planToLlb(await cliPlan(dir), { sessionId: 'sess-1', localName: () => 'context' });
+    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+  });
+
   it('refuses a platform other than the plan\'s and a daemon without merge/diff, with one line each', async () => {
     const dir = path.join(REPO, 'testdata', 'cpu-minimal');
     const arm = await runAgainst(dir, frontendEnv('cog.yaml', { platform: 'linux/arm64' }));
