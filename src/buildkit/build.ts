@@ -26,6 +26,7 @@ import type { StatusResponse } from './status-types';
 import { BuildError } from './errors';
 import { makeSummary, type BuildSummary } from './summary';
 import { collectLayers, fetchBaseConfig } from './build-image-info';
+import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
 
 export type { BuildSummary } from './summary';
 
@@ -34,6 +35,7 @@ export interface BuildOptions {
   /** `--output` specs as typed by the user */
   outputs?: string[];
   secrets?: string[];
+  /** meanings in ./build-args.ts: COGPACK_* configure the planner (below explicit options), proxies reach every RUN */
   buildArgs?: Record<string, string>;
   cacheFrom?: string[];
   cacheTo?: string[];
@@ -93,7 +95,10 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   const t0 = Date.now();
   const env = options.env ?? process.env;
   const prep = prepare(dir, options, env);
-  const { plan, warnings } = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], env), cogSdk: options.cogSdk, env });
+  const plannerEnv = withPlannerArgs(env, options.buildArgs ?? {});
+  const planned = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], plannerEnv), cogSdk: options.cogSdk, env: plannerEnv });
+  const { plan } = planned;
+  const warnings = [...planned.warnings, ...unusedBuildArgWarnings(options.buildArgs ?? {})];
   checkSecrets(plan, prep.secrets);
   const planMs = Date.now() - t0;
   const conn = options.connection ?? (await connectBuildkit({ addr: options.addr, env, tls: options.tls }));
@@ -123,7 +128,7 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
 }
 
 async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, sessionId: string): Promise<BuildSummary> {
-  const llb = planToLlb(plan, { sessionId, noCache: o.noCache });
+  const llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv });
   const base = await fetchBaseConfig(conn, plan.base_image.runtime);
   const config = mergeImageConfig(llb.imageConfig, base.config);
   const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: prep.epoch, reproducible: Boolean(o.reproducible) };
@@ -134,7 +139,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
     definition: llb.definition,
     exporters,
     sessionId,
-    frontendAttrs: buildArgAttrs(o.buildArgs, prep.epoch),
+    frontendAttrs: epochAttrs(prep.epoch),
     cacheImports: prep.cacheImports,
     cacheExports: prep.cacheExports,
     onStatus: (s: StatusResponse) => progress.onStatus(s),
@@ -168,9 +173,10 @@ function layerNames(llb: { layerDigests: Record<string, string>; ops: readonly {
   return Object.fromEntries(Object.entries(llb.layerDigests).map(([id, d]) => [id, names.get(d) ?? '']));
 }
 
-/** `build-arg:NAME` frontend attrs as buildx sends them; the daemon copies SOURCE_DATE_EPOCH into the exporters. */
-function buildArgAttrs(args: Record<string, string> = {}, epoch: number): Record<string, string> {
-  const attrs: Record<string, string> = { 'build-arg:SOURCE_DATE_EPOCH': String(epoch) };
-  for (const [k, v] of Object.entries(args)) attrs[`build-arg:${k}`] = v;
-  return attrs;
+/**
+ * The daemon copies `build-arg:SOURCE_DATE_EPOCH` into the exporters. No other build arg is sent as an attr: no
+ * frontend reads them here, and the daemon keeps attrs in its build history (a proxy URL may hold a password).
+ */
+function epochAttrs(epoch: number): Record<string, string> {
+  return { 'build-arg:SOURCE_DATE_EPOCH': String(epoch) };
 }

@@ -2,8 +2,8 @@
 import * as path from 'path';
 import type { Command } from 'commander';
 import { loadImageMap } from '../../planner/image-map';
-import { UsageError } from '../errors';
 import { buildProject, type BuildSummary } from '../buildkit/build';
+import { parseBuildArgs, withPlannerArgs } from '../buildkit/build-args';
 import { parseProgressMode } from '../buildkit/progress';
 import { describePsp, runPspBuild } from '../pspf/build-output';
 
@@ -30,15 +30,10 @@ interface BuildFlags {
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-function parseBuildArgs(specs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of specs) {
-    const eq = s.indexOf('=');
-    if (eq <= 0) throw new UsageError('E_BUILD_ARG', `--build-arg "${s}" is not NAME=VALUE`);
-    out[s.slice(0, eq)] = s.slice(eq + 1);
-  }
-  return out;
-}
+const BUILD_ARG_HELP = 'repeatable. HTTP_PROXY, HTTPS_PROXY, FTP_PROXY, NO_PROXY, ALL_PROXY (any case): reach every RUN ' +
+  '(apt, pip, build.run) as for a Dockerfile, never the image or its cache key; SOURCE_DATE_EPOCH: image timestamps; ' +
+  'COGPACK_IMAGE_MAP, COGPACK_COG_SDK, COGPACK_WEIGHTS_THRESHOLD_MB: as those variables (--image-map/--cog-sdk win); ' +
+  'any other name is unused (warning: a cog.yaml has no ARG)';
 
 /** First Ctrl-C cancels the solve (the daemon stops the job); a second one exits at once. */
 function interruptController(): { signal: AbortSignal; dispose(): void } {
@@ -59,19 +54,21 @@ export function describeSummary(s: BuildSummary): string {
 }
 
 export async function runBuild(dir: string, f: BuildFlags, env: NodeJS.ProcessEnv = process.env): Promise<BuildSummary> {
+  const buildArgs = parseBuildArgs(f.buildArg);
   const interrupt = interruptController();
   try {
     return await buildProject(path.resolve(dir), {
       tags: f.tag,
       outputs: f.output,
       secrets: f.secret,
-      buildArgs: parseBuildArgs(f.buildArg),
+      buildArgs,
       cacheFrom: f.cacheFrom,
       cacheTo: f.cacheTo,
       noCache: f.cache === false,
       reproducible: f.reproducible,
       progress: parseProgressMode(f.progress),
-      imageMap: loadImageMap(f.imageMap, env),
+      // --image-map entries go over COGPACK_IMAGE_MAP (the build arg's, else the environment's); --cog-sdk beats both
+      imageMap: loadImageMap(f.imageMap, withPlannerArgs(env, buildArgs)),
       cogSdk: f.cogSdk,
       addr: f.addr,
       tls: { caCert: f.tlscacert, cert: f.tlscert, key: f.tlskey, serverName: f.tlsservername },
@@ -91,7 +88,7 @@ export function registerBuild(program: Command): void {
     .option('-t, --tag <name>', 'image name (repeatable)', collect, [])
     .option('-o, --output <spec>', 'type=docker|oci,dest=FILE|image,name=…,push=true|local,dest=DIR|tar,dest=FILE|psp,dest=FILE (repeatable)', collect, [])
     .option('--secret <spec>', 'id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
-    .option('--build-arg <NAME=VALUE>', 'frontend build argument; SOURCE_DATE_EPOCH sets the image timestamps', collect, [])
+    .option('--build-arg <NAME=VALUE>', BUILD_ARG_HELP, collect, [])
     .option('--cache-from <spec>', 'type=registry,ref=REF (or REF) to import build cache from', collect, [])
     .option('--cache-to <spec>', 'type=registry,ref=REF[,mode=max] or type=inline', collect, [])
     .option('--no-cache', 'run every step again')
@@ -111,6 +108,7 @@ export function registerBuild(program: Command): void {
       const psp = await runPspBuild(dir, { output: f.output, privateKey: f.privateKey }, (output) => runBuild(dir, { ...f, output }));
       if (psp) return void (f.json ? process.stdout.write(`${JSON.stringify(psp, null, 2)}\n`) : process.stderr.write(`cogpack: ${describePsp(psp)}\n`));
       const summary = await runBuild(dir, f);
+      for (const w of summary.warnings) process.stderr.write(`cogpack: warning: ${w}\n`);
       if (f.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else process.stderr.write(`cogpack: ${describeSummary(summary)}\n`);
     });

@@ -5,6 +5,7 @@
 import { mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { UsageError } from '../errors';
+import { proxyEnvFromBuildArgs } from '../buildkit/build-args';
 import type { LlbBridge } from './bridge';
 import { checkPlatforms, type FrontendOptions } from './options';
 
@@ -43,7 +44,8 @@ function checkContexts(plan: PlanData): void {
 export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: PlanData): Promise<ImageResult> {
   checkPlatforms(opts, plan.platform);
   checkContexts(plan);
-  const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey });
+  const proxyEnv = proxyEnvFromBuildArgs(opts.buildArgs); // as `cogpack build` does: every RUN, not the cache key
+  const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey, proxyEnv });
   const platform = { OS: plan.platform.os, Architecture: plan.platform.arch };
   const ref = plan.base_image.runtime;
   const [base, refId] = await Promise.all([

@@ -3,6 +3,7 @@
  * dockerui option names: filename, build-arg:*, target, no-cache, platform, contextkey…) and the session id.
  */
 import { UsageError } from '../errors';
+import { PLANNER_BUILD_ARGS } from '../buildkit/build-args';
 
 export interface FrontendOptions {
   /** the entry file named with -f (a cog.yaml, a pyproject.toml or a plan JSON); undefined = look for one */
@@ -20,8 +21,8 @@ export interface FrontendOptions {
   raw: Record<string, string>;
 }
 
-/** Build args the planner reads from its environment, as the CLI reads them from the process environment. */
-export const PLANNER_BUILD_ARGS = ['COGPACK_IMAGE_MAP', 'COGPACK_COG_SDK', 'COGPACK_WEIGHTS_THRESHOLD_MB'] as const;
+/** Build args the planner reads from its environment: one list for the CLI and the frontend (../buildkit/build-args.ts). */
+export { PLANNER_BUILD_ARGS };
 
 /** `BUILDKIT_FRONTEND_OPT_*` → key/value map (order of the variables does not matter; later keys win). */
 export function rawFrontendOpts(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -4,6 +4,7 @@
  */
 import { CogpackError, InternalError } from '../errors';
 import { BuildError } from '../buildkit/errors';
+import { unusedBuildArgWarnings } from '../buildkit/build-args';
 import { LlbBridge, type UnaryTransport } from './bridge';
 import { GrpcCallError } from './h2-grpc';
 import { solvePlan } from './image-result';
@@ -48,7 +49,7 @@ async function build(bridge: LlbBridge, env: NodeJS.ProcessEnv): Promise<void> {
   log(`planned ${entry.kind} entry in ${Date.now() - t0} ms (${plan.export_phases.flatMap((p) => p.stages).length} export stages)`);
   const result = await solvePlan(bridge, opts, plan);
   log(`solved ${result.refId} in ${Date.now() - t0} ms`);
-  for (const w of warnings) {
+  for (const w of [...warnings, ...unusedBuildArgWarnings(opts.buildArgs)]) {
     log(`warning: ${w}`);
     await bridge.warn(result.resultDigest, `cogpack: ${w}`).catch(() => undefined); // clients before buildx 0.14 drop warnings
   }
