@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { encodeSolveRequest, solve } from './solve';
+import { DOCKER_MAX_REQUEST_BYTES, encodeSolveRequest, solve } from './solve';
+import type { BuildkitConnection } from './connection';
 import { protoType } from './protos';
 import { connectBuildkit } from './connection';
 import { startFakeBuildkitd } from './fake-daemon';
@@ -104,5 +105,40 @@ describe('solve', () => {
     expect(cancelled).toBe(true);
     conn.close();
     await fake.close();
+  });
+
+  describe('a Definition over the daemon\'s gRPC message limit', () => {
+    const big = new Uint8Array(DOCKER_MAX_REQUEST_BYTES);
+
+    it('is refused before sending to Docker (4 MiB) with one line naming the size, the cause and a fix', async () => {
+      let called = false;
+      // answers at once if anything is sent, so the test fails fast rather than hanging
+      const stream = { on: (ev: string, f: () => void) => ev === 'end' && setImmediate(f), cancel: () => undefined };
+      const control = {
+        makeUnaryRequest: (...a: any[]) => { called = true; a[6](new Error('sent')); return { cancel: () => undefined }; },
+        Status: () => { called = true; return stream; },
+      };
+      const conn = { kind: 'docker', addr: 'unix:///d.sock', control } as unknown as BuildkitConnection;
+      const err = await solve(conn, { definition: big, exporters: [] }).catch((e) => e);
+      expect(called).toBe(false);
+      expect(err).toBeInstanceOf(BuildError);
+      expect(err.code).toBe('E_DEFINITION_TOO_LARGE');
+      expect(err.toOneLine()).toMatch(/^the build definition is 4\.0 MiB \(\d+ bytes\), over the 4\.0 MiB gRPC message limit of unix:\/\/\/d\.sock; fix: .*fewer, larger stages/);
+      expect(err.toOneLine()).not.toContain('\n');
+    });
+
+    it('is sent to a standalone buildkitd, and its "larger than max" rejection gets the same clear error', async () => {
+      const fake = await startFakeBuildkitd({
+        Solve: (_call: any, cb: any) => cb({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'grpc: received message larger than max (4194347 vs. 4194304)' }),
+        Status: (call: any) => call.end(),
+      });
+      const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
+      const err = await solve(conn, { definition, exporters: [] }).catch((e) => e);
+      expect(err).toBeInstanceOf(BuildError);
+      expect(err.code).toBe('E_DEFINITION_TOO_LARGE');
+      expect(err.toOneLine()).toMatch(/^the build definition is 4\.0 MiB \(4194347 bytes\), over the 4\.0 MiB gRPC message limit of unix:/);
+      conn.close();
+      await fake.close();
+    });
   });
 });

@@ -9,7 +9,7 @@ import type { BuildkitConnection } from './connection';
 import { protoType } from './protos';
 import type { StatusResponse, Vertex } from './status-types';
 import { solveError } from './solve-errors';
-import { InterruptedError } from './errors';
+import { BuildError, InterruptedError } from './errors';
 
 export interface ExporterSpec {
   type: string;
@@ -45,6 +45,27 @@ export interface SolveResult {
 }
 
 const SOLVE_PATH = '/moby.buildkit.v1.Control/Solve';
+
+/**
+ * Docker's /grpc endpoint keeps grpc-go's default receive limit (4 MiB) for the whole SolveRequest; a
+ * bigger one fails with a bare "received message larger than max". Standalone buildkitd allows more.
+ */
+export const DOCKER_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+const TOO_LARGE = /received message larger than max \((\d+) vs\. (\d+)\)/;
+
+const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+
+function definitionTooLarge(size: number, max: number, addr: string): BuildError {
+  return new BuildError('E_DEFINITION_TOO_LARGE', `the build definition is ${mib(size)} (${size} bytes), over the ${mib(max)} gRPC message limit of ${addr}`, {
+    hint: 'use fewer, larger stages (e.g. weights in one directory instead of many files, fewer build.run commands, shorter ignore lists), or a standalone buildkitd (BUILDKIT_HOST)',
+  });
+}
+
+/** The daemon's own "too large" rejection (any endpoint), as the same clear error. */
+function tooLargeRejection(e: grpc.ServiceError, addr: string): BuildError | undefined {
+  const m = e.code === grpc.status.RESOURCE_EXHAUSTED ? TOO_LARGE.exec(e.details ?? '') : null;
+  return m ? definitionTooLarge(Number(m[1]), Number(m[2]), addr) : undefined;
+}
 
 /** SolveRequest without Definition, then field 2 appended as raw bytes (protobuf allows any field order). */
 export function encodeSolveRequest(ref: string, opts: SolveOptions): Buffer {
@@ -90,7 +111,9 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   const ref = opts.ref ?? newBuildRef();
   const vertices = new Map<string, Vertex>();
   if (opts.signal?.aborted) throw new InterruptedError();
-  const solveCall = startSolve(conn.control, ref, opts);
+  const request = encodeSolveRequest(ref, opts);
+  if (conn.kind === 'docker' && request.length > DOCKER_MAX_REQUEST_BYTES) throw definitionTooLarge(request.length, DOCKER_MAX_REQUEST_BYTES, conn.addr);
+  const solveCall = startSolve(conn.control, request);
   const statusDone = streamStatus(conn.control, ref, vertices, opts.onStatus);
   const onAbort = (): void => solveCall.call.cancel();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -102,21 +125,21 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
     // the status stream ends when the daemon has torn the job down; wait for it so nothing is left running
     await statusDone.finished(opts.signal?.aborted ? 10_000 : 2_000);
     if (opts.signal?.aborted) throw new InterruptedError();
-    throw solveError(e as grpc.ServiceError, vertices, conn.addr);
+    throw tooLargeRejection(e as grpc.ServiceError, conn.addr) ?? solveError(e as grpc.ServiceError, vertices, conn.addr);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     statusDone.stop();
   }
 }
 
-function startSolve(control: grpc.Client, ref: string, opts: SolveOptions): { call: grpc.ClientUnaryCall; result: Promise<{ ExporterResponse?: Record<string, string> }> } {
+function startSolve(control: grpc.Client, request: Buffer): { call: grpc.ClientUnaryCall; result: Promise<{ ExporterResponse?: Record<string, string> }> } {
   let call!: grpc.ClientUnaryCall;
   const result = new Promise<{ ExporterResponse?: Record<string, string> }>((resolve, reject) => {
     call = control.makeUnaryRequest(
       SOLVE_PATH,
       (arg: Buffer) => arg,
       decodeSolveResponse,
-      encodeSolveRequest(ref, opts),
+      request,
       new grpc.Metadata(),
       {},
       (err, res) => (err ? reject(err) : resolve(res ?? {})),
