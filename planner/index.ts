@@ -31,7 +31,14 @@ export function parseCogSdk(spec: string | undefined, projectDir: string): CogSd
   return { kind: 'wheel', path: relative(projectDir, resolvePath(s)).split(sep).join('/') };
 }
 
-export async function planProject(dir: string, opts: PlanOptions = {}): Promise<{ plan: PlanData; warnings: string[] }> {
+export interface PlannedProject {
+  plan: PlanData;
+  warnings: string[];
+  /** serializePlan(plan): the `plan --json` bytes, already made here (a second pass costs a schema parse) */
+  json: string;
+}
+
+export async function planProject(dir: string, opts: PlanOptions = {}): Promise<PlannedProject> {
   const env = opts.env ?? process.env;
   const root = resolvePath(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -45,7 +52,8 @@ export async function planProject(dir: string, opts: PlanOptions = {}): Promise<
   const { plan, warnings } = await selectStack(project).plan(project, options);
   // Hand out the canonical form (record keys sorted as in `cogpack plan --json`), so an image built from the
   // in-memory plan and one built from the printed plan get the same config bytes (e.g. Env order).
-  return { plan: JSON.parse(serializePlan(plan)) as PlanData, warnings };
+  const json = serializePlan(plan);
+  return { plan: JSON.parse(json) as PlanData, warnings, json };
 }
 
 export { parsePlan, serializePlan } from './plan';

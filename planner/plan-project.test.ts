@@ -10,4 +10,10 @@ describe('planProject', () => {
     expect(envKeys.length).toBeGreaterThan(1);
     expect(envKeys).toEqual([...envKeys].sort());
   });
+
+  it('hands out the plan --json bytes too, identical to serializing the plan again', async () => {
+    const { plan, json } = await planProject(join(__dirname, '..', 'testdata', 'gpu-torch'), { env: {} });
+    expect(json).toBe(serializePlan(plan));
+    expect(json.endsWith('}\n')).toBe(true);
+  });
 });
