@@ -5,9 +5,10 @@
  * dominated by resolving, reading and compiling ~200 modules; one file with a code cache avoids it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { lazyChildProcess, planOnly, schemaFacades } from './plan-bundle-plugins';
 
 const ROOT = join(__dirname, '..');
 const OUT_DIR = join(ROOT, 'dist', 'fast');
@@ -15,33 +16,10 @@ const OUT_DIR = join(ROOT, 'dist', 'fast');
 const TMP_DIR = `${OUT_DIR}.${process.pid}`;
 const BUNDLE = join(TMP_DIR, 'plan.js');
 const WARM = join(ROOT, 'dist', 'src', 'startup', 'warm-plan-cache.js');
+/** Schema modules whose zod schemas the bundle answers with generated checkers (zod only on a failure). */
+const SCHEMA_MODULES = ['planner/plan-schema.js', 'planner/project/cog-yaml-schema.js', 'planner/project/pyproject-schema.js', 'planner/project/uv-lock-schema.js', 'planner/resolver/requests-schema.js'];
 /** Projects the cache is warmed on: they cover CPU/GPU, torch, TF, uv, pyproject, weights paths. */
 const WARM_FIXTURES = ['cpu-minimal', 'gpu-torch', 'tf-gpu', 'uv-lock', 'pyproject-app', 'requirements-indexes', 'weights'];
-
-/**
- * Only the plan command goes in: the other commands stay out of the bundle (bin/cogpack.js uses it
- * for `plan` only, so their require() is never reached and grpc/dockerode are never read).
- */
-const planOnly: Plugin = {
-  name: 'plan-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/(llb|build|pspf)$/ }, (a) =>
-      a.importer.endsWith(join('commands', 'index.js')) ? { path: a.path, external: true } : undefined,
-    );
-  },
-};
-
-/** commander loads child_process (and with it net, dgram, streams) only to run external subcommands. */
-const lazyChildProcess: Plugin = {
-  name: 'lazy-child-process',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (a) => {
-      const eager = "const childProcess = require('node:child_process');";
-      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-      return { contents: readFileSync(a.path, 'utf8').replace(eager, lazy), loader: 'js' };
-    });
-  },
-};
 
 async function bundle(): Promise<void> {
   await build({
@@ -58,7 +36,7 @@ async function bundle(): Promise<void> {
     minifySyntax: true,
     legalComments: 'external',
     logLevel: 'warning',
-    plugins: [planOnly, lazyChildProcess],
+    plugins: [planOnly, lazyChildProcess, schemaFacades(SCHEMA_MODULES.map((m) => join(ROOT, 'dist', m)))],
   });
 }
 

@@ -2,36 +2,13 @@
  * Reads pyproject.toml: PEP 621 `[project]` (name, dependencies, requires-python, scripts) and the
  * strict `[tool.cogpack]` table, which lets a project without cog.yaml say what cog.yaml would.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../../src/errors';
 import { parseRequirementLine, type Requirement } from './requirements';
+import { ProjectSchema, ToolCogpackSchema, type ToolCogpack } from './pyproject-schema';
 import { parseToml, tomlLine } from './toml';
 
-export const ToolCogpackSchema = z
-  .object({
-    python: z.string().regex(/^3\.\d+(\.\d+)?$/, 'expected a version like "3.11"').optional(),
-    gpu: z.boolean().optional(),
-    system_packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.=:~-]*$/)).optional(),
-    /** the image's CMD; defaults to the only [project.scripts] entry */
-    cmd: z.array(z.string()).min(1).optional(),
-    environment: z.array(z.string()).optional(),
-    /** project-relative files or directories that are model weights */
-    weights: z.array(z.string().min(1)).optional(),
-    /** files at least this large are treated as weights (default 10) */
-    weights_threshold_mb: z.number().positive().optional(),
-  })
-  .strict();
-export type ToolCogpack = z.infer<typeof ToolCogpackSchema>;
-
-const ProjectSchema = z
-  .object({
-    name: z.string().min(1),
-    version: z.string().optional(),
-    dependencies: z.array(z.string()).optional(),
-    'requires-python': z.string().optional(),
-    scripts: z.record(z.string(), z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/, 'expected "module:function"')).optional(),
-  })
-  .loose();
+export { ToolCogpackSchema, type ToolCogpack } from './pyproject-schema';
 
 export interface Pyproject {
   file: string;

@@ -1,24 +1,8 @@
 /** Reads uv.lock: the locked packages (for resolution and provenance) and whether the project itself is installable. */
-import { z } from 'zod';
 import { ConfigError } from '../../src/errors';
 import { normalizeName } from './requirements';
 import { parseToml } from './toml';
-
-const PackageSchema = z
-  .object({
-    name: z.string(),
-    version: z.string().optional(),
-    source: z.record(z.string(), z.unknown()).optional(),
-  })
-  .loose();
-
-const UvLockSchema = z
-  .object({
-    version: z.number().int(),
-    'requires-python': z.string().optional(),
-    package: z.array(PackageSchema).optional(),
-  })
-  .loose();
+import { UvLockSchema } from './uv-lock-schema';
 
 export interface UvLock {
   file: string;

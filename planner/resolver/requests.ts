@@ -1,19 +1,11 @@
 /**
  * Checks the requests blocks hand to the resolver (a malformed one is a block bug, so cogpack's fault).
  */
-import { z } from 'zod';
 import { InternalError } from '../../src/errors';
+import { DependencyRequestSchema } from './requests-schema';
 import type { DependencyRequest } from './types';
 
-export const DependencyRequestSchema = z
-  .object({
-    kind: z.enum(['python', 'python-package', 'cuda', 'cudnn', 'system']),
-    name: z.string().min(1),
-    constraint: z.string(),
-    source: z.string().min(1),
-    requester: z.string().min(1),
-  })
-  .strict();
+export { DependencyRequestSchema } from './requests-schema';
 
 const FIXED_NAMES: Record<string, DependencyRequest['kind']> = { python: 'python', cuda: 'cuda', cudnn: 'cudnn' };
 

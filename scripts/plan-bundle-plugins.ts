@@ -1,0 +1,60 @@
+/**
+ * esbuild plugins for the `cogpack plan` bundle (scripts/build-plan-bundle.ts): each keeps code that
+ * `plan` never runs from being loaded at start-up, without changing what the code does when it runs.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'esbuild';
+import { schemaStubSource } from '../src/startup/schema-stub';
+
+/**
+ * Only the plan command goes in: the other commands stay out of the bundle (bin/cogpack.js uses it
+ * for `plan` only, so their require() is never reached and grpc/dockerode are never read).
+ */
+export const planOnly: Plugin = {
+  name: 'plan-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(llb|build|pspf)$/ }, (a) =>
+      a.importer.endsWith(join('commands', 'index.js')) ? { path: a.path, external: true } : undefined,
+    );
+  },
+};
+
+/** commander loads child_process (and with it net, dgram, streams) only to run external subcommands. */
+export const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (a) => {
+      const eager = "const childProcess = require('node:child_process');";
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: readFileSync(a.path, 'utf8').replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The planner's schema modules (tsc output under dist/) are swapped for stubs whose schemas answer
+ * safeParse with generated checkers (src/startup/schema-stub.ts): a valid project is planned without
+ * loading zod or building ~150 schema objects, which was about a fifth of `cogpack plan`'s time.
+ * The stub requires the real module (bundled as usual) the first time zod has to answer.
+ */
+export function schemaFacades(files: string[]): Plugin {
+  const NS = 'cogpack-schema-stub';
+  const stubbed = new Set(files);
+  return {
+    name: 'schema-facades',
+    setup(b) {
+      b.onResolve({ filter: /schema$/ }, async (a) => {
+        if (a.namespace === NS || a.pluginData === NS || a.kind !== 'require-call') return undefined;
+        const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, importer: a.importer, pluginData: NS });
+        return stubbed.has(r.path) ? { path: r.path, namespace: NS } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: NS }, (a) => ({
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        contents: schemaStubSource(a.path, require(a.path) as Record<string, unknown>),
+        loader: 'js',
+        resolveDir: dirname(a.path),
+      }));
+    },
+  };
+}
