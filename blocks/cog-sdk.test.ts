@@ -29,4 +29,23 @@ describe('cog-sdk block', () => {
     expect(JSON.stringify(plan)).not.toContain(root);
     for (const [name, c] of Object.entries(plan.contexts)) if (name !== 'cog-sdk') expect(c.origin).toBeUndefined();
   });
+
+  it('a wheel SDK keeps the project\'s --find-links directories (its dependencies may come from there under --no-index)', async () => {
+    const dir = tempProject({
+      'cog.yaml': 'build:\n  python_version: "3.12"\n  python_requirements: requirements.txt\n',
+      'requirements.txt': '--no-index\n--find-links ./wheels\nhello==1.0\n',
+      'wheels/hello-1.0-py3-none-any.whl': 'zip',
+      'dist/cog-0.17.0-py3-none-any.whl': 'zip',
+    });
+    const s = stageOf(await planOf(dir, { cogSdk: join(dir, 'dist', 'cog-0.17.0-py3-none-any.whl') }), 'sdk:cog-sdk')!;
+    const op = s.operations[0];
+    if (op.op !== 'exec') throw new Error('expected exec');
+    // before: the wheel's dir was mounted over /cogpack/ctx and the find-links value dropped, leaving
+    // `--find-links /cogpack/ctx/cog-….whl` and nothing to install
+    expect(op.args).toEqual(['python3.12', '-m', 'pip', 'install', '--no-index', '--find-links', '/cogpack/ctx/wheels', '/cogpack/sdk/cog-0.17.0-py3-none-any.whl']);
+    expect(op.mounts.filter((m) => m.type === 'bind')).toEqual([
+      { type: 'bind', target: '/cogpack/ctx', from: { type: 'context', name: 'find-links' }, source: '/', readonly: true },
+      { type: 'bind', target: '/cogpack/sdk', from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true },
+    ]);
+  });
 });

@@ -6,8 +6,11 @@ import type { Mount } from '../planner/plan-schema';
 import type { DependencyRequest } from '../planner/resolver/types';
 import tools from './data/tools.json';
 import type { Block } from './support/block';
-import { CONTEXT_MOUNT, pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
+import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
+
+/** Where a --cog-sdk wheel's directory is mounted: apart from CONTEXT_MOUNT, which holds the --find-links dirs. */
+const SDK_MOUNT = '/cogpack/sdk';
 
 export const cogSdk: Block = {
   name: 'cog-sdk',
@@ -23,17 +26,17 @@ export const cogSdk: Block = {
   plan(ctx, plan) {
     const sdk = ctx.options.cogSdk;
     const v = ctx.project.cog!.data.build?.sdk_version;
+    // the project's index options apply (a private mirror, or --no-index with the local wheel directory
+    // the SDK's own dependencies come from), so its --find-links directories are mounted either way
+    const mounts: Mount[] = [pipCacheMount(), ...findLinksMount(plan, ctx.project)];
     const args = [...pipInstall(ctx.resolution.python)];
-    const mounts: Mount[] = [pipCacheMount()];
     if (sdk.kind === 'wheel') {
       const dir = sdk.path.includes('/') ? sdk.path.slice(0, sdk.path.lastIndexOf('/')) : '.';
       const file = sdk.path.slice(sdk.path.lastIndexOf('/') + 1);
       plan.addContext('cog-sdk', { path: dir, exclude: [], include: [file], origin: 'flag' }); // may be outside the project
-      mounts.push({ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true });
-      args.push(...userIndexArgs(ctx.project).filter((a) => !a.startsWith(CONTEXT_MOUNT)), `${CONTEXT_MOUNT}/${file}`);
+      mounts.push({ type: 'bind', target: SDK_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true });
+      args.push(...userIndexArgs(ctx.project), `${SDK_MOUNT}/${file}`);
     } else {
-      // the project's index options apply (a private mirror, or --no-index with a local wheel directory)
-      mounts.push(...findLinksMount(plan, ctx.project));
       if (v === 'prerelease') args.push('--pre');
       args.push(...userIndexArgs(ctx.project));
       args.push(v && v !== 'prerelease' ? `${tools.cogPythonPackage}==${v}` : tools.cogPythonPackage);
