@@ -1,7 +1,9 @@
 /**
  * build-run: the cog.yaml build.run commands (strings or {command, mounts}) and the deprecated
  * build.pre_install, one exec each, after the dependencies and before weights and code (cog's order:
- * the commands cannot see the source). Secret mounts go to Plan.secrets by id only.
+ * the commands cannot see the source). As in cog, the commands see the cog.yaml `environment` (e.g. a
+ * cache directory they download into); editing it reruns only this stage, never the dependencies.
+ * Secret mounts go to Plan.secrets by id only.
  */
 import type { RunItem } from '../planner/project/cog-yaml-schema';
 import type { Project } from '../planner/project';
@@ -32,6 +34,7 @@ export const buildRun: Block = {
       name: `build.run (${ops.length} command${ops.length === 1 ? '' : 's'})`,
       block: 'build-run',
       source: plan.inputBefore('build-run'),
+      env: { ...ctx.project.environment },
       operations: ops,
       // user commands may delete files of the layers below (apt-get purge, rm -rf): keep deletions
       layer: 'diff',
