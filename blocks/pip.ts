@@ -9,7 +9,7 @@ import type { Requirement } from '../planner/project/requirements';
 import type { Block } from './support/block';
 import { frameworkLines, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
 import { mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
-import { shell, shq, stage } from './support/stage';
+import { exec, shell, shq, stage } from './support/stage';
 
 function ownLines(project: Project): Requirement[] {
   const framework = new Set(frameworkLines(project, [...TORCH_PACKAGES, ...TF_PACKAGES]));
@@ -36,17 +36,15 @@ export const pip: Block = {
     for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
     const copies: string[] = [];
     const args = [...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), ...lines.map((r) => argFor(ctx.project, r, copies))];
-    const cmd = copies.length === 0 ? { op: 'exec' as const, args } : undefined;
-    const operation = cmd
-      ? { ...cmd, env: {}, mounts: [pipCacheMount(), ...wheelsMount(plan, ctx.project)], network: 'sandbox' as const }
-      : shell(
-          [
-            ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${shq(mountedPath(ctx.project, c))}/. /tmp/cogpack-build/${shq(c)}/`),
-            args.map(shq).join(' '),
-            'rm -rf /tmp/cogpack-build',
-          ],
-          { mounts: [pipCacheMount(), ...wheelsMount(plan, ctx.project)] },
-        );
+    const mounts = [pipCacheMount(), ...wheelsMount(plan, ctx.project)];
+    // a shell only when local directories need a writable copy first; otherwise pip runs directly
+    const operation = copies.length === 0
+      ? exec(args, { mounts })
+      : shell([
+        ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${shq(mountedPath(ctx.project, c))}/. /tmp/cogpack-build/${shq(c)}/`),
+        args.map(shq).join(' '),
+        'rm -rf /tmp/cogpack-build',
+      ], { mounts });
     plan.addStage(
       'deps',
       stage({
