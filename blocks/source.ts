@@ -4,6 +4,7 @@
  * the local wheels/sdists/--find-links directories pip already installed from.
  */
 import type { Block } from './support/block';
+import { literalGlob } from './support/glob';
 import { stage } from './support/stage';
 
 const ARCHIVE = /\.(whl|zip|tar\.gz|tar\.bz2)$/;
@@ -17,7 +18,9 @@ export const source: Block = {
     const r = ctx.project.requirements;
     const archives = r.requirements.filter((q) => q.local && ARCHIVE.test(q.local)).map((q) => q.local!);
     const findLinks = r.findLinks.filter((f) => f.local && f.value !== '.').map((f) => f.value);
-    const exclude = [...ctx.project.excludes, ...ctx.project.weights.map((w) => w.path), ...new Set([...archives, ...findLinks].sort())];
+    const literal = [...ctx.project.weights.map((w) => w.path), ...new Set([...archives, ...findLinks].sort())].map(literalGlob);
+    // the user's ignore patterns stay patterns; the paths cogpack adds must match only themselves
+    const exclude = [...ctx.project.excludes, ...literal];
     plan.addContext('source', { path: '.', exclude });
     plan.addStage('code', stage({
       id: 'code:source',

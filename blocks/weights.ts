@@ -5,6 +5,7 @@
  * The source stage leaves these paths out.
  */
 import type { Block } from './support/block';
+import { literalGlob } from './support/glob';
 import { stage } from './support/stage';
 
 /** A stage-id-safe detail for a path: `models/UNet v2.bin` → `models-unet-v2.bin`. */
@@ -23,7 +24,7 @@ export const weights: Block = {
       if (used.has(detail)) detail = `${detail}-${i}`;
       used.add(detail);
       const context = `weights-${detail}`;
-      plan.addContext(context, { path: '.', exclude: [], include: [w.path] });
+      plan.addContext(context, { path: '.', exclude: [], include: [literalGlob(w.path)] });
       plan.addStage('weights', stage({
         id: `weights:weights:${detail}`,
         name: `weights ${w.path} → ${w.target}`,
@@ -32,7 +33,7 @@ export const weights: Block = {
         operations: [{
           op: 'copy',
           from: { type: 'context', name: context },
-          src: `/${w.path}`,
+          src: `/${literalGlob(w.path)}`,
           dest: w.target,
           include: [],
           exclude: [],

@@ -8,6 +8,7 @@
 import type { Plan } from '../../planner/plan';
 import type { Mount } from '../../planner/plan-schema';
 import type { Project } from '../../planner/project';
+import { literalGlob } from './glob';
 
 /** Where contexts are bind-mounted inside an exec; paths under it mirror the project. */
 export const CONTEXT_MOUNT = '/cogpack/ctx';
@@ -61,7 +62,7 @@ export function wheelsMount(plan: Plan, project: Project): Mount[] {
   const include = localPaths(project);
   const mounts = findLinksMount(plan, project);
   if (include.length === 0) return mounts;
-  plan.addContext(WHEELS_CONTEXT, { path: '.', exclude: [], include });
+  plan.addContext(WHEELS_CONTEXT, { path: '.', exclude: [], include: include.map(literalGlob) });
   return [...mounts, { type: 'bind', target: WHEELS_MOUNT, from: { type: 'context', name: WHEELS_CONTEXT }, source: '/', readonly: true }];
 }
 
@@ -72,7 +73,7 @@ export function wheelsMount(plan: Plan, project: Project): Mount[] {
 export function findLinksMount(plan: Plan, project: Project): Mount[] {
   const include = localFindLinks(project);
   if (include.length === 0) return [];
-  plan.addContext(FIND_LINKS_CONTEXT, { path: '.', exclude: [], include });
+  plan.addContext(FIND_LINKS_CONTEXT, { path: '.', exclude: [], include: include.map(literalGlob) });
   return [{ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: FIND_LINKS_CONTEXT }, source: '/', readonly: true }];
 }
 
