@@ -5,12 +5,14 @@
 import { join } from 'node:path';
 import { buildProject } from '../src/buildkit/build';
 import { dockerFromEnv, progressSink, runImage } from '../src/buildkit/test-support';
-import { buildWheel, describeWithDaemon } from '../src/testing';
+import { buildWheel, describeWithDaemon, dockerTry } from '../src/testing';
 import { tempProject } from './support/temp-project';
 
 jest.setTimeout(600_000);
 
 describeWithDaemon('cog SDK from a wheel beside --find-links wheels (real daemon)', (denv) => {
+  const tag = `cogpack-it/sdk-find-links:${process.pid}`;
+  afterAll(() => void dockerTry(denv, ['image', 'rm', '-f', tag]));
   const env = { ...process.env, ...denv };
 
   it('installs the SDK wheel with its dependency from the --find-links directory', async () => {
@@ -24,7 +26,6 @@ describeWithDaemon('cog SDK from a wheel beside --find-links wheels (real daemon
     const files = { 'cog/__init__.py': 'import sdkdep\n__version__ = "0.0.1.dev0"\n' };
     const sdk = buildWheel(join(dir, 'dist'), { name: 'cog', version: '0.0.1.dev0', files, requires: ['sdkdep==2.0'] });
 
-    const tag = `cogpack-it/sdk-find-links:${process.pid}`;
     await buildProject(dir, { cogSdk: sdk.path, env, tags: [tag], progress: 'quiet', progressOut: progressSink().out });
     const run = await runImage(dockerFromEnv(env), tag, ['python', '-c', 'import cog, hello, sdkdep; print(cog.__version__, sdkdep.__version__)']);
     expect(run.output).toContain('0.0.1.dev0 2.0');

@@ -6,7 +6,7 @@ import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProject } from '../src/buildkit/build';
 import { dockerFromEnv, progressSink, runImage } from '../src/buildkit/test-support';
-import { describeWithDaemon } from '../src/testing';
+import { describeWithDaemon, dockerTry } from '../src/testing';
 import { tempProject } from './support/temp-project';
 
 jest.setTimeout(600_000);
@@ -18,6 +18,8 @@ function sparse(path: string, bytes: number): void {
 }
 
 describeWithDaemon('weights with glob characters in their names (real daemon)', (denv) => {
+  const tag = `cogpack-it/weights-glob:${process.pid}`;
+  afterAll(() => void dockerTry(denv, ['image', 'rm', '-f', tag]));
   const env = { ...process.env, ...denv, COGPACK_WEIGHTS_THRESHOLD_MB: '1' };
 
   it('copies w[1].bin and x*.bin as weights and keeps w1.bin and xy.bin in /src', async () => {
@@ -29,7 +31,6 @@ describeWithDaemon('weights with glob characters in their names (real daemon)', 
     });
     sparse(join(dir, 'models', 'w[1].bin'), 1_100_000);
     sparse(join(dir, 'models', 'x*.bin'), 1_200_000);
-    const tag = `cogpack-it/weights-glob:${process.pid}`;
     const summary = await buildProject(dir, { cogSdk: 'none', env, tags: [tag], progress: 'quiet', progressOut: progressSink().out });
     expect(summary.layers.map((l) => l.stage).filter((s) => s?.startsWith('weights:'))).toHaveLength(2);
     const run = await runImage(dockerFromEnv(env), tag, ['sh', '-c', 'cd /src/models && stat -c "%n %s" * | sort']);
