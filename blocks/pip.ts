@@ -7,7 +7,7 @@
 import type { Project } from '../planner/project';
 import type { Requirement } from '../planner/project/requirements';
 import type { Block } from './support/block';
-import { frameworkLines, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
+import { frameworkLines, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
 import { mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
 import { exec, shell, shq, stage } from './support/stage';
 
@@ -27,10 +27,7 @@ function argFor(project: Project, r: Requirement, copies: string[]): string {
 export const pip: Block = {
   name: 'pip',
   detect: (project) => !project.uvLock && ownLines(project).length > 0,
-  dependencies: (project) =>
-    ownLines(project)
-      .filter((r) => r.name)
-      .map((r) => ({ kind: 'python-package' as const, name: r.name!, constraint: r.constraint, source: `${r.file}:${r.line}`, requester: 'pip' })),
+  dependencies: (project) => lineRequests(ownLines(project), 'pip'),
   plan(ctx, plan) {
     const lines = ownLines(ctx.project);
     for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);

@@ -3,17 +3,14 @@
  * version that fixes the CUDA/cuDNN base) in its own framework stage, before the other requirements.
  */
 import type { Block } from './support/block';
-import { frameworkLines, TF_PACKAGES } from './support/frameworks';
+import { frameworkLines, lineRequests, TF_PACKAGES } from './support/frameworks';
 import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
 export const tensorflow: Block = {
   name: 'tensorflow',
   detect: (project) => frameworkLines(project, TF_PACKAGES).length > 0,
-  dependencies: (project) =>
-    frameworkLines(project, TF_PACKAGES).map((r) => ({
-      kind: 'python-package' as const, name: r.name!, constraint: r.constraint, source: `${r.file}:${r.line}`, requester: 'tensorflow',
-    })),
+  dependencies: (project) => lineRequests(frameworkLines(project, TF_PACKAGES), 'tensorflow'),
   plan(ctx, plan) {
     const tf = ctx.resolution.tensorflow;
     if (!tf) return;

@@ -7,7 +7,7 @@
 import type { DependencyRequest } from '../planner/resolver/types';
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
-import { frameworkLines, TORCH_PACKAGES } from './support/frameworks';
+import { frameworkLines, lineRequests, TORCH_PACKAGES } from './support/frameworks';
 import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
@@ -25,9 +25,7 @@ export const torch: Block = {
   detect: (project) => frameworkLines(project, TORCH_PACKAGES).length > 0 || uvTorch(project).length > 0,
   dependencies(project) {
     if (project.uvLock) return uvTorch(project);
-    return frameworkLines(project, TORCH_PACKAGES).map((r) => ({
-      kind: 'python-package' as const, name: r.name!, constraint: r.constraint, source: `${r.file}:${r.line}`, requester: 'torch',
-    }));
+    return lineRequests(frameworkLines(project, TORCH_PACKAGES), 'torch');
   },
   plan(ctx, plan) {
     const t = ctx.resolution.torch;

@@ -8,6 +8,7 @@ import type { Mount } from '../planner/plan-schema';
 import type { DependencyRequest } from '../planner/resolver/types';
 import tools from './data/tools.json';
 import type { Block, BlockContext } from './support/block';
+import { TORCH_PACKAGES } from './support/frameworks';
 import { CONTEXT_MOUNT } from './support/pip';
 import { shell, stage } from './support/stage';
 
@@ -30,7 +31,7 @@ export const uv: Block = {
     const pkgs = project.uvLock?.packages ?? {};
     // torch/TF versions go through their own blocks' requests; the rest are recorded with their lock pin
     return Object.entries(pkgs)
-      .filter(([name]) => !['torch', 'torchvision', 'torchaudio'].includes(name))
+      .filter(([name]) => !TORCH_PACKAGES.includes(name))
       .map(([name, v]) => ({ kind: 'python-package' as const, name, constraint: `==${v}`, source: 'uv.lock', requester: 'uv' }));
   },
   plan(ctx, plan) {
