@@ -8,7 +8,7 @@ import type { Project } from '../planner/project';
 import type { Requirement } from '../planner/project/requirements';
 import type { Block } from './support/block';
 import { frameworkLines, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
-import { mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
+import { isArchive, mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
 import { exec, shell, shq, stage } from './support/stage';
 
 function ownLines(project: Project): Requirement[] {
@@ -19,7 +19,7 @@ function ownLines(project: Project): Requirement[] {
 /** What pip is given for one line; local directories are built from a writable copy (pip builds in-tree). */
 function argFor(project: Project, r: Requirement, copies: string[]): string {
   if (!r.local) return r.spec.replace(/\s*;\s*/, '; ');
-  if (/\.(whl|zip|tar\.gz|tar\.bz2)$/.test(r.local)) return mountedPath(project, r.local);
+  if (isArchive(r.local)) return mountedPath(project, r.local);
   copies.push(r.local);
   return `/tmp/cogpack-build/${r.local}`;
 }

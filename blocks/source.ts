@@ -5,9 +5,8 @@
  */
 import type { Block } from './support/block';
 import { literalGlob } from './support/glob';
+import { isArchive } from './support/pip';
 import { stage } from './support/stage';
-
-const ARCHIVE = /\.(whl|zip|tar\.gz|tar\.bz2)$/;
 
 export const source: Block = {
   name: 'source',
@@ -16,7 +15,7 @@ export const source: Block = {
   plan(ctx, plan) {
     // wheels/sdists pip installed from (and --find-links dirs) are already in a layer as packages
     const r = ctx.project.requirements;
-    const archives = r.requirements.filter((q) => q.local && ARCHIVE.test(q.local)).map((q) => q.local!);
+    const archives = r.requirements.filter((q) => q.local && isArchive(q.local)).map((q) => q.local!);
     const findLinks = r.findLinks.filter((f) => f.local && f.value !== '.').map((f) => f.value);
     const literal = [...ctx.project.weights.map((w) => w.path), ...new Set([...archives, ...findLinks].sort())].map(literalGlob);
     // the user's ignore patterns stay patterns; the paths cogpack adds must match only themselves

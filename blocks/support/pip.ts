@@ -17,6 +17,11 @@ export const WHEELS_MOUNT = '/cogpack/wheels';
 export const WHEELS_CONTEXT = 'wheels';
 export const FIND_LINKS_CONTEXT = 'find-links';
 
+/** A local requirement pip installs from the file itself (wheel or sdist), not a directory it builds in-tree. */
+export function isArchive(local: string): boolean {
+  return /\.(whl|zip|tar\.gz|tar\.bz2)$/.test(local);
+}
+
 export function pipEnv(): Record<string, string> {
   return {
     PIP_BREAK_SYSTEM_PACKAGES: '1',
