@@ -8,6 +8,7 @@
  */
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
+import { APT_CLEAN, aptEnv } from './support/apt-env';
 import { shell, shq, stage } from './support/stage';
 
 function packages(project: Project): string[] {
@@ -37,16 +38,14 @@ export const apt: Block = {
         name: `apt-get install ${pkgs.join(' ')}`,
         block: 'apt',
         source: plan.inputBefore('system'),
-        // Debian's postinsts byte-compile with py_compile's default mode, which is checked-hash under
-        // SOURCE_DATE_EPOCH: timestamp pycs would go stale once the squash copy resets every mtime
-        env: { DEBIAN_FRONTEND: 'noninteractive', SOURCE_DATE_EPOCH: '0' },
+        env: aptEnv(),
         operations: [
           shell(
             [
               `mkdir -p ${archives}/partial`,
               'apt-get update',
               `apt-get install -y --no-install-recommends -o Dir::Cache::Archives=${archives}/ ${pkgs.map(shq).join(' ')}`,
-              'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old /var/cache/ldconfig/aux-cache',
+              APT_CLEAN,
             ],
             { mounts: [{ type: 'cache', target: '/var/cache/cogpack-apt', id: 'cogpack-apt-cache', sharing: 'locked' }] },
           ),

@@ -8,6 +8,7 @@ import type { DependencyRequest } from '../planner/resolver/types';
 import type { Project } from '../planner/project';
 import tools from './data/tools.json';
 import type { Block } from './support/block';
+import { APT_CLEAN, aptEnv } from './support/apt-env';
 import { shell, stage } from './support/stage';
 
 /** `3.11` → `==3.11.*`, `3.11.9` → `==3.11.9`; anything else is already a constraint. */
@@ -34,7 +35,8 @@ function installScript(py: string): string[] {
   return [
     `PY=$(command -v python${py} || true)`,
     'if [ -z "$PY" ]; then',
-    '  apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*',
+    '  apt-get update && apt-get install -y --no-install-recommends ca-certificates curl',
+    `  ${APT_CLEAN}`,
     `  curl -LsSf ${tools.uv.installer} | env UV_INSTALL_DIR=/opt/cogpack-uv UV_NO_MODIFY_PATH=1 sh`,
     `  UV_PYTHON_INSTALL_DIR=/opt/python /opt/cogpack-uv/uv python install ${py}`,
     `  PY=$(UV_PYTHON_INSTALL_DIR=/opt/python /opt/cogpack-uv/uv python find ${py})`,
@@ -65,7 +67,8 @@ export const python: Block = {
         name: `python ${py}`,
         block: 'python',
         source: plan.inputBefore('python'),
-        env: { DEBIAN_FRONTEND: 'noninteractive' },
+        // also makes ensurepip's pycs hash-based, so they stay valid in the squashed layer
+        env: aptEnv(),
         operations: [shell(installScript(py))],
         provides: ['python', 'pip'],
       }),
