@@ -2,12 +2,13 @@
  * pip: installs the project's requirements (cog.yaml python_requirements / python_packages,
  * requirements.txt, or [project.dependencies]) except the framework lines their own blocks installed.
  * Every line is passed as an argument (local paths rewritten under the read-only context mounts), so the
- * stage's cache key is exactly the requirement set: the rest of the project can change freely.
+ * stage's cache key is exactly the requirement set: the rest of the project can change freely. The
+ * framework pins are repeated so pip cannot replace the torch/TensorFlow installed below.
  */
 import type { Project } from '../planner/project';
 import type { Requirement } from '../planner/project/requirements';
 import type { Block } from './support/block';
-import { frameworkLines, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
+import { frameworkLines, frameworkPins, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
 import { isArchive, mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
 import { exec, shell, shq, stage } from './support/stage';
 
@@ -32,7 +33,8 @@ export const pip: Block = {
     const lines = ownLines(ctx.project);
     for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
     const copies: string[] = [];
-    const args = [...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), ...lines.map((r) => argFor(ctx.project, r, copies))];
+    const own = lines.map((r) => argFor(ctx.project, r, copies));
+    const args = [...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), ...own, ...frameworkPins(ctx.project, ctx.resolution)];
     const mounts = [pipCacheMount(), ...wheelsMount(plan, ctx.project)];
     // a shell only when local directories need a writable copy first; otherwise pip runs directly
     const operation = copies.length === 0

@@ -25,6 +25,7 @@ describe('torch block', () => {
     const b = await planOf(tempProject({ 'cog.yaml': cog(true), 'requirements.txt': 'numpy==2.1.0\ntorch==2.5.1\nscipy\n' }));
     expect(stageOf(a, 'framework:torch')).toEqual(stageOf(b, 'framework:torch'));
     expect(stageOf(a, 'deps:pip')).not.toEqual(stageOf(b, 'deps:pip'));
-    expect(argsOf(a, 'deps:pip')).not.toContain('torch==2.5.1');
+    // the user's torch line is the torch stage's; pip only repeats its pin, last, so it cannot replace it
+    expect(argsOf(a, 'deps:pip').slice(4)).toEqual(['numpy==1.26.4', 'torch==2.5.1']);
   });
 });

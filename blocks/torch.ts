@@ -7,7 +7,7 @@
 import type { DependencyRequest } from '../planner/resolver/types';
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
-import { frameworkLines, lineRequests, TORCH_PACKAGES } from './support/frameworks';
+import { frameworkLines, lineRequests, TORCH_PACKAGES, torchPins } from './support/frameworks';
 import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
@@ -17,8 +17,6 @@ function uvTorch(project: Project): DependencyRequest[] {
     kind: 'python-package' as const, name, constraint: `==${locked[name]}`, source: 'uv.lock', requester: 'torch',
   }));
 }
-
-const publicVersion = (v: string) => v.split('+')[0];
 
 export const torch: Block = {
   name: 'torch',
@@ -31,10 +29,7 @@ export const torch: Block = {
     const t = ctx.resolution.torch;
     // uv.lock projects install torch from the lock with everything else; the request only picks the CUDA base
     if (!t || ctx.project.uvLock) return;
-    const wanted = new Set(frameworkLines(ctx.project, TORCH_PACKAGES).map((r) => r.name!));
-    const pins = [`torch==${t.version}`];
-    if (wanted.has('torchvision') && t.torchvision) pins.push(`torchvision==${publicVersion(t.torchvision)}`);
-    if (wanted.has('torchaudio') && t.torchaudio) pins.push(`torchaudio==${publicVersion(t.torchaudio)}`);
+    const pins = torchPins(ctx.project, t);
     const r = ctx.project.requirements;
     const userChoosesIndex = r.noIndex || r.indexUrl !== undefined;
     const index = !userChoosesIndex && t.index_url ? ['--extra-index-url', t.index_url] : [];
@@ -51,7 +46,7 @@ export const torch: Block = {
             mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
           }),
         ],
-        provides: ['torch', ...[...wanted].filter((n) => n !== 'torch')],
+        provides: pins.map((p) => p.split('==')[0]),
       }),
     );
   },

@@ -1,7 +1,7 @@
 /** Which requirement lines belong to a framework block (torch, TensorFlow) rather than the pip block, and their resolver requests. */
 import type { Project } from '../../planner/project';
 import type { Requirement } from '../../planner/project/requirements';
-import type { DependencyRequest } from '../../planner/resolver/types';
+import type { DependencyRequest, Resolution, TorchChoice } from '../../planner/resolver/types';
 
 export const TORCH_PACKAGES = ['torch', 'torchvision', 'torchaudio'];
 export const TF_PACKAGES = ['tensorflow', 'tensorflow-cpu', 'tensorflow-gpu'];
@@ -16,4 +16,25 @@ export function lineRequests(lines: Requirement[], requester: string): Dependenc
   return lines.filter((r) => r.name).map((r) => ({
     kind: 'python-package' as const, name: r.name!, constraint: r.constraint, source: `${r.file}:${r.line}`, requester,
   }));
+}
+
+const publicVersion = (v: string) => v.split('+')[0];
+
+/** What the torch stage installs: torch, plus the torchvision/torchaudio of its row that the project names. */
+export function torchPins(project: Project, t: TorchChoice): string[] {
+  const wanted = new Set(frameworkLines(project, TORCH_PACKAGES).map((r) => r.name!));
+  const pins = [`torch==${t.version}`];
+  if (wanted.has('torchvision') && t.torchvision) pins.push(`torchvision==${publicVersion(t.torchvision)}`);
+  if (wanted.has('torchaudio') && t.torchaudio) pins.push(`torchaudio==${publicVersion(t.torchaudio)}`);
+  return pins;
+}
+
+/**
+ * Every pin a framework stage installed. The pip stage repeats them so pip resolves the other requirements
+ * against these versions, as cog's single `pip install -r` does, instead of upgrading torch in a later layer.
+ */
+export function frameworkPins(project: Project, r: Resolution): string[] {
+  const pins = r.torch && !project.uvLock ? torchPins(project, r.torch) : [];
+  if (r.tensorflow) pins.push(`${r.tensorflow.package}==${r.tensorflow.version}`);
+  return pins;
 }
