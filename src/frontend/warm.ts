@@ -71,18 +71,19 @@ export class DirTransport implements UnaryTransport {
 }
 
 /** The frontend's environment for a project whose entry file is `entry`, as buildx would pass it. */
-function warmEnv(entry: string): NodeJS.ProcessEnv {
-  const opts = [`filename=${entry}`, 'build-arg:COGPACK_COG_SDK=none', 'build-arg:SOURCE_DATE_EPOCH=0'];
+function warmEnv(entry: string, withSdk: boolean): NodeJS.ProcessEnv {
+  const opts = [`filename=${entry}`, 'build-arg:SOURCE_DATE_EPOCH=0', ...(withSdk ? [] : ['build-arg:COGPACK_COG_SDK=none'])];
   return Object.fromEntries([['BUILDKIT_SESSION_ID', 'warm'], ...opts.map((o, i) => [`BUILDKIT_FRONTEND_OPT_${i}`, o])]);
 }
 
 /** Runs the frontend once per project directory (cog.yaml, else pyproject.toml); returns the errors returned. */
 export async function warm(dirs: string[]): Promise<string[]> {
   const errors: string[] = [];
-  for (const dir of dirs) {
+  for (const [i, dir] of dirs.entries()) {
     const entry = fs.existsSync(path.join(dir, 'cog.yaml')) ? 'cog.yaml' : 'pyproject.toml';
     const transport = new DirTransport(dir);
-    await runFrontend(transport, warmEnv(entry));
+    // every other project with the cog SDK from PyPI (the default), so the SDK block is warmed too
+    await runFrontend(transport, warmEnv(entry, i % 2 === 0));
     // a project that fails still warms what it ran; the caller decides whether that matters
     if (transport.returnedError !== undefined) errors.push(`${path.basename(dir)}: ${transport.returnedError}`);
   }
