@@ -7,7 +7,7 @@ import { BRIDGE_SERVICE, descriptorText, reachableTypes } from './bridge-descrip
 const FILE = path.join(__dirname, 'llbbridge.json');
 
 describe('LLBBridge descriptor', () => {
-  it('llbbridge.json is what proto/ gives (else run: npx tsx scripts/frontend-descriptor.ts)', () => {
+  it('llbbridge.json is what proto/ gives (else run: npm run frontend:descriptor)', () => {
     expect(fs.readFileSync(FILE, 'utf8')).toBe(descriptorText(protoRoot()));
   });
 
