@@ -1,6 +1,7 @@
 /**
- * Writes src/frontend/llbbridge.json, the LLBBridge message descriptor the frontend loads instead of
- * parsing proto/ (`npm run frontend:descriptor` after editing proto/gateway.proto or what it imports; a unit test checks it is current).
+ * Writes src/frontend/llbbridge.json, the LLBBridge message descriptor the frontend loads instead of parsing
+ * proto/. Run `npm run frontend:descriptor` after editing proto/gateway.proto or what it imports (a unit test
+ * checks that the file is current).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
