@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as protoLoader from '@grpc/proto-loader';
-import { PROTO_LOADER_OPTIONS, loadProtoDefinition, protoDir, protoFiles, protoType, serviceClient } from './protos';
+import { descriptorJson } from './proto-files';
+import { PROTO_LOADER_OPTIONS, grpcServiceDefinition, loadProtoDefinition, protoDir, protoFiles, protoType, serviceClient } from './protos';
 
 describe('proto loader', () => {
   it('loads every .proto file in proto/ on its own', () => {
@@ -13,6 +14,34 @@ describe('proto loader', () => {
     for (const file of files) {
       expect(() => protoLoader.loadSync(file, { ...PROTO_LOADER_OPTIONS, includeDirs: [dir] })).not.toThrow();
     }
+  });
+
+  it('protos.json is the descriptor of proto/ as it is now (else: npx tsx scripts/protos-descriptor.ts)', () => {
+    const committed = fs.readFileSync(path.join(__dirname, 'protos.json'), 'utf8');
+    expect(committed).toBe(descriptorJson());
+  });
+
+  it('serves the same methods, paths and stream kinds as proto-loader reads from the .proto text', () => {
+    const dir = protoDir();
+    const fromText = protoLoader.loadSync(protoFiles(dir), { ...PROTO_LOADER_OPTIONS, includeDirs: [dir] });
+    for (const name of ['moby.buildkit.v1.Control', 'moby.filesync.v1.FileSync', 'moby.filesync.v1.Auth', 'grpc.health.v1.Health']) {
+      const ours = grpcServiceDefinition(name);
+      const theirs = fromText[name] as protoLoader.ServiceDefinition;
+      const shape = (d: Record<string, { path: string; requestStream: boolean; responseStream: boolean }>) =>
+        Object.entries(d).map(([k, m]) => [k, m.path, m.requestStream, m.responseStream]);
+      expect(shape(ours)).toEqual(shape(theirs));
+    }
+  });
+
+  it('decodes a ListWorkers reply exactly as proto-loader does (int64 as strings, no defaults)', () => {
+    const dir = protoDir();
+    const fromText = protoLoader.loadSync(protoFiles(dir), { ...PROTO_LOADER_OPTIONS, includeDirs: [dir] });
+    const T = protoType('moby.buildkit.v1.ListWorkersResponse');
+    const bytes = Buffer.from(T.encode(T.fromObject({ record: [{ ID: 'w', Labels: { a: 'b' }, GCPolicy: [{ keepBytes: '9007199254740993' }] }] })).finish());
+    const ours = grpcServiceDefinition('moby.buildkit.v1.Control').ListWorkers.responseDeserialize(bytes);
+    const theirs = (fromText['moby.buildkit.v1.Control'] as protoLoader.ServiceDefinition).ListWorkers.responseDeserialize(bytes);
+    expect(ours).toEqual(theirs);
+    expect(JSON.stringify(ours)).toContain('"9007199254740993"');
   });
 
   it('exposes the Control service with the RPCs the client calls', () => {

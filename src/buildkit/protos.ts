@@ -1,13 +1,17 @@
 /**
- * The one loader of cogpack's .proto files (everything under proto/), cached for the process: the
- * gRPC package definition for clients and servers, and a protobufjs Root for raw encode/decode.
+ * The one loader of cogpack's protobuf types at run time, cached for the process: a protobufjs Root built
+ * from protos.json (the descriptor of proto/, written by scripts/protos-descriptor.ts), grpc-js service
+ * definitions and client constructors made from it, and proto-loader's package definition for tests.
+ * Parsing the .proto text at every start cost ~60 ms and proto-loader's definition ~70 ms more; the JSON
+ * descriptor loads in ~10 ms and never requires @grpc/proto-loader on the build path.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
+import type * as protoLoader from '@grpc/proto-loader';
 import * as protobuf from 'protobufjs';
 import { InternalError } from '../errors';
+import descriptor from './protos.json';
+
+export { protoDir, protoFiles } from './proto-files';
 
 /** The options every helper relies on (contracts.md): field names as on the wire, int64 as strings. */
 export const PROTO_LOADER_OPTIONS = {
@@ -17,65 +21,22 @@ export const PROTO_LOADER_OPTIONS = {
   oneofs: true,
 } as const;
 
+/** protobufjs toObject options matching PROTO_LOADER_OPTIONS (proto-loader decodes with these). */
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, defaults: false, oneofs: true };
+
+let cachedRoot: protobuf.Root | undefined;
 let cachedDefinition: protoLoader.PackageDefinition | undefined;
 let cachedGrpc: grpc.GrpcObject | undefined;
-let cachedRoot: protobuf.Root | undefined;
+const clients = new Map<string, grpc.ServiceClientConstructor>();
 
-/** proto/ sits at the package root, which is two levels up from src/buildkit and three from dist/src/buildkit. */
-export function protoDir(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'proto');
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new InternalError('E_PROTO_DIR', `cannot find the proto/ directory above ${__dirname}`);
-}
-
-/** Every .proto file under proto/, relative to it, sorted so the load order never depends on the file system. */
-export function protoFiles(dir: string = protoDir()): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.name.endsWith('.proto')) out.push(child);
-    }
-  };
-  walk('');
-  return out.sort();
-}
-
-/** The proto-loader package definition of all files (keys are fully qualified names). */
-export function loadProtoDefinition(): protoLoader.PackageDefinition {
-  if (!cachedDefinition) {
-    const dir = protoDir();
-    try {
-      cachedDefinition = protoLoader.loadSync(protoFiles(dir), { ...PROTO_LOADER_OPTIONS, includeDirs: [dir] });
-    } catch (e) {
-      throw new InternalError('E_PROTO_LOAD', `cannot load proto/: ${(e as Error).message}`, { cause: e });
-    }
-  }
-  return cachedDefinition;
-}
-
-/** The grpc object tree of all files, e.g. `loadProtos().moby.buildkit.v1.Control` is a client constructor. */
-export function loadProtos(): ProtoTree {
-  if (!cachedGrpc) cachedGrpc = grpc.loadPackageDefinition(loadProtoDefinition());
-  return cachedGrpc as ProtoTree;
-}
-
-/** A protobufjs Root of the same files, for encoding and decoding messages outside gRPC calls. */
+/** A protobufjs Root of every file in proto/, for encoding and decoding messages. */
 export function protoRoot(): protobuf.Root {
   if (!cachedRoot) {
-    const dir = protoDir();
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(dir, target));
     try {
-      cachedRoot = root.loadSync(protoFiles(dir).map((f) => path.join(dir, f)), { keepCase: true });
+      cachedRoot = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
       cachedRoot.resolveAll();
     } catch (e) {
-      throw new InternalError('E_PROTO_LOAD', `cannot load proto/: ${(e as Error).message}`, { cause: e });
+      throw new InternalError('E_PROTO_LOAD', `cannot load src/buildkit/protos.json: ${(e as Error).message}`, { cause: e });
     }
   }
   return cachedRoot;
@@ -86,12 +47,60 @@ export function protoType(fullName: string): protobuf.Type {
   return protoRoot().lookupType(fullName);
 }
 
-/** A service constructor by its full name, e.g. `moby.buildkit.v1.Control`. */
+/** grpc-js service definition for `fullName`; messages are plain objects as proto-loader gives them. */
+export function grpcServiceDefinition(fullName: string): grpc.ServiceDefinition {
+  let service: protobuf.Service;
+  try {
+    service = protoRoot().lookupService(fullName);
+  } catch {
+    throw new InternalError('E_PROTO_SERVICE', `no service ${fullName} in proto/`);
+  }
+  const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const m of service.methodsArray) {
+    m.resolve();
+    const req = m.resolvedRequestType as protobuf.Type;
+    const res = m.resolvedResponseType as protobuf.Type;
+    def[m.name] = {
+      path: `/${fullName}/${m.name}`,
+      requestStream: !!m.requestStream,
+      responseStream: !!m.responseStream,
+      requestSerialize: (o) => Buffer.from(req.encode(req.fromObject(o as object)).finish()),
+      requestDeserialize: (b) => req.toObject(req.decode(b), TO_OBJECT),
+      responseSerialize: (o) => Buffer.from(res.encode(res.fromObject(o as object)).finish()),
+      responseDeserialize: (b) => res.toObject(res.decode(b), TO_OBJECT),
+    };
+  }
+  return def;
+}
+
+/** A client constructor by the service's full name, e.g. `moby.buildkit.v1.Control`. */
 export function serviceClient(fullName: string): grpc.ServiceClientConstructor {
-  let node: unknown = loadProtos();
-  for (const part of fullName.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
-  if (typeof node !== 'function') throw new InternalError('E_PROTO_SERVICE', `no service ${fullName} in proto/`);
-  return node as grpc.ServiceClientConstructor;
+  let ctor = clients.get(fullName);
+  if (!ctor) {
+    // required here, not at the top: a test that only encodes messages never loads grpc-js
+    const { makeGenericClientConstructor } = require('@grpc/grpc-js') as typeof grpc; // eslint-disable-line @typescript-eslint/no-require-imports
+    ctor = makeGenericClientConstructor(grpcServiceDefinition(fullName), fullName);
+    clients.set(fullName, ctor);
+  }
+  return ctor;
+}
+
+/** proto-loader's package definition of the same descriptor (keys are fully qualified names); tests and fakes. */
+export function loadProtoDefinition(): protoLoader.PackageDefinition {
+  if (!cachedDefinition) {
+    const loader = require('@grpc/proto-loader') as typeof protoLoader; // eslint-disable-line @typescript-eslint/no-require-imports
+    cachedDefinition = loader.fromJSON(descriptor, PROTO_LOADER_OPTIONS);
+  }
+  return cachedDefinition;
+}
+
+/** The grpc object tree of all files, e.g. `loadProtos().moby.buildkit.v1.Control` is a client constructor. */
+export function loadProtos(): ProtoTree {
+  if (!cachedGrpc) {
+    const { loadPackageDefinition } = require('@grpc/grpc-js') as typeof grpc; // eslint-disable-line @typescript-eslint/no-require-imports
+    cachedGrpc = loadPackageDefinition(loadProtoDefinition());
+  }
+  return cachedGrpc as ProtoTree;
 }
 
 /** Loose typing: the tree is as deep as the proto packages. */

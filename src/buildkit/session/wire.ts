@@ -4,7 +4,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
-import { protoRoot } from '../protos';
+import { grpcServiceDefinition, protoRoot } from '../protos';
 
 /** fsutil.types.Packet.PacketType. */
 export const PacketType = { STAT: 0, REQ: 1, DATA: 2, FIN: 3, ERR: 4 } as const;
@@ -97,23 +97,7 @@ function rawMethod(path: string): grpc.MethodDefinition<Buffer, Buffer> {
 
 /** grpc-js service definition for `fullName`, codecs from proto/ (objects as proto-loader gives them). */
 export function serviceDefinition(fullName: string): grpc.ServiceDefinition {
-  const service = protoRoot().lookupService(fullName);
-  const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const m of service.methodsArray) {
-    m.resolve();
-    const req = m.resolvedRequestType as protobuf.Type;
-    const res = m.resolvedResponseType as protobuf.Type;
-    def[m.name] = {
-      path: `/${fullName}/${m.name}`,
-      requestStream: !!m.requestStream,
-      responseStream: !!m.responseStream,
-      requestSerialize: (o) => Buffer.from(req.encode(req.fromObject(o as object)).finish()),
-      requestDeserialize: (b) => req.toObject(req.decode(b), TO_OBJECT),
-      responseSerialize: (o) => Buffer.from(res.encode(res.fromObject(o as object)).finish()),
-      responseDeserialize: (b) => res.toObject(res.decode(b), TO_OBJECT),
-    };
-  }
-  return def;
+  return grpcServiceDefinition(fullName);
 }
 
 /** FileSync speaks Packets through this module's codec (so STAT = 0 stays off the wire, as in Go). */
