@@ -4,6 +4,7 @@
  * (that would need its build backend, and rebuild with every code change); the launchers are enough.
  */
 import type { Project } from '../planner/project';
+import { projectFileExists } from '../planner/project/fs-safe';
 import type { Block } from './support/block';
 import { stage } from './support/stage';
 
@@ -12,14 +13,24 @@ function scripts(project: Project): [string, string][] {
   return Object.entries(project.pyproject?.scripts ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-export function launcher(target: string): string {
+/**
+ * Where the script's top-level package lives in the image: /src, or /src/src for the src layout
+ * (`src/<pkg>/`, what uv/hatch/setuptools templates make), which /src alone would not find.
+ */
+export function importRoot(project: Project, target: string): string {
+  const top = target.split(':')[0].split('.')[0];
+  const at = (dir: string) => projectFileExists(project.dir, `${dir}${top}`) || projectFileExists(project.dir, `${dir}${top}.py`);
+  return !at('') && at('src/') ? '/src/src' : '/src';
+}
+
+export function launcher(target: string, root = '/src'): string {
   const [mod, fn] = target.split(':');
   const [head] = fn.split('.');
   return [
     '#!/usr/bin/env python3',
     '# written by cogpack from [project.scripts]',
     'import sys',
-    "sys.path.insert(0, '/src')",
+    `sys.path.insert(0, '${root}')`,
     `from ${mod} import ${head}`,
     `sys.exit(${fn}())`,
     '',
@@ -39,7 +50,7 @@ export const entryPoints: Block = {
       source: { type: 'scratch' },
       operations: [
         { op: 'mkdir', path: '/usr/local/bin', mode: 0o755, parents: true },
-        ...list.map(([name, target]) => ({ op: 'mkfile' as const, path: `/usr/local/bin/${name}`, data: launcher(target), mode: 0o755 })),
+        ...list.map(([name, target]) => ({ op: 'mkfile' as const, path: `/usr/local/bin/${name}`, data: launcher(target, importRoot(ctx.project, target)), mode: 0o755 })),
       ],
       provides: list.map(([n]) => `script:${n}`),
     }));
