@@ -9,7 +9,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type * as protoLoader from '@grpc/proto-loader';
 import * as protobuf from 'protobufjs';
 import { InternalError } from '../errors';
-import descriptor from './protos.json';
+import protosJson from './protos.json';
 
 export { protoDir, protoFiles } from './proto-files';
 
@@ -20,6 +20,9 @@ export const PROTO_LOADER_OPTIONS = {
   defaults: false,
   oneofs: true,
 } as const;
+
+/** imported (not read from disk) so tsc copies it to dist/ and a bundle inlines it */
+const descriptor = protosJson as unknown as protobuf.INamespace;
 
 /** protobufjs toObject options matching PROTO_LOADER_OPTIONS (proto-loader decodes with these). */
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, defaults: false, oneofs: true };
@@ -33,7 +36,7 @@ const clients = new Map<string, grpc.ServiceClientConstructor>();
 export function protoRoot(): protobuf.Root {
   if (!cachedRoot) {
     try {
-      cachedRoot = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+      cachedRoot = protobuf.Root.fromJSON(descriptor);
       cachedRoot.resolveAll();
     } catch (e) {
       throw new InternalError('E_PROTO_LOAD', `cannot load src/buildkit/protos.json: ${(e as Error).message}`, { cause: e });
