@@ -1,8 +1,7 @@
 /** What the build learns about images around the solve: the runtime base's config and layer count, the result's layers. */
 import type { OciImageConfig } from '../../llb';
 import type { BuildkitConnection } from './connection';
-import { baseImageConfig, dockerFor } from './docker-api';
-import { imageLayers } from './docker-api';
+import { baseConfigOf, dockerFor, imageLayers, inspectImage } from './docker-api';
 import { readImageArchive } from './oci-tar';
 import type { OutputSpec } from './output-spec';
 
@@ -15,10 +14,9 @@ export interface BaseInfo {
 export async function fetchBaseConfig(conn: BuildkitConnection, ref: string): Promise<BaseInfo> {
   const docker = dockerFor(conn);
   if (!docker) return { config: null };
-  const config = await baseImageConfig(docker, ref);
-  if (!config) return { config: null };
-  const info = await docker.getImage(ref).inspect();
-  return { config, layerCount: info.RootFS?.Layers?.length };
+  const info = await inspectImage(docker, ref); // one inspect gives both the config and the layer count
+  if (!info) return { config: null };
+  return { config: baseConfigOf(info), layerCount: info.RootFS?.Layers?.length };
 }
 
 /** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */
