@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { lazyChildProcess, planOnly, schemaFacades } from './plan-bundle-plugins';
+import { fromDist, lazyChildProcess, planOnly, schemaFacades } from './plan-bundle-plugins';
 
 const ROOT = join(__dirname, '..');
 const OUT_DIR = join(ROOT, 'dist', 'fast');
@@ -36,7 +36,8 @@ async function bundle(): Promise<void> {
     minifySyntax: true,
     legalComments: 'external',
     logLevel: 'warning',
-    plugins: [planOnly, lazyChildProcess, schemaFacades(SCHEMA_MODULES.map((m) => join(ROOT, 'dist', m)))],
+    plugins: [planOnly, lazyChildProcess, schemaFacades(SCHEMA_MODULES.map((m) => join(ROOT, 'dist', m)), OUT_DIR),
+      fromDist([join(ROOT, 'dist', 'planner', 'data', 'schemas.js')], OUT_DIR),],
   });
 }
 

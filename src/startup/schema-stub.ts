@@ -21,7 +21,7 @@ function asJson(v: unknown): string | undefined {
 /** The runtime half of every stub: the lazy real module and the facade around one of its schemas. */
 const RUNTIME = `
 let real;
-const load = () => real || (real = require(REAL));
+const load = () => real || (real = requireReal());
 function facade(name, fast) {
   // only safeParse(v) takes the fast path; with params (error maps, …) zod answers
   const safeParse = (v, params) => {
@@ -44,13 +44,15 @@ function facade(name, fast) {
 }
 `;
 
+/** `realPath` is what the stub passes to require() to load the real module (relative to the bundle). */
 export function schemaStubSource(realPath: string, moduleExports: Record<string, unknown>): string {
   const schemas = Object.fromEntries(Object.entries(moduleExports).filter(([, v]) => isSchema(v))) as Record<string, import('zod').z.core.$ZodType>;
   const { source, names } = checkerModule(schemas);
   const lines = [
     '"use strict";',
     'Object.defineProperty(exports, "__esModule", { value: true });',
-    `const REAL = ${JSON.stringify(realPath)};`,
+    // a literal require, so that a bundler sees (and can keep out) the real module
+    `const requireReal = () => require(${JSON.stringify(realPath)});`,
     `const checkers = (() => { const module = { exports: {} };\n${source}\nreturn module.exports; })();`,
     RUNTIME,
   ];
