@@ -68,11 +68,11 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<Run> {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('COGPACK_')) delete env[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'cogpack.js'), ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'cogpack.js'), ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
     const out = { stdout: '', stderr: '' };
     child.stdout.on('data', (d) => (out.stdout += d));
     child.stderr.on('data', (d) => (out.stderr += d));
@@ -132,6 +132,29 @@ withBuild('bin/cogpack.js plan through the bundle', () => {
     for (const args of [['plan', 'testdata/gpu-torch'], ['plan', '--help'], ['plan', '--no-such-flag'], ['plan', 'no/such/dir']]) {
       const [fast, slow] = await Promise.all([cli(args), cli(args, { COGPACK_FAST_PATH: '0' })]);
       expect({ args, ...fast }).toEqual({ args, ...slow });
+    }
+  }, 120_000);
+
+  it('plans a valid project without loading zod or a schema module; a bad one loads them from dist/', async () => {
+    // a preload that reports every module file Node loads (the bundle itself is one of them)
+    const dir = mkdtempSync(join(tmpdir(), 'cogpack-loads-'));
+    const hook = join(dir, 'hook.js');
+    writeFileSync(hook, `const M = require('module'); const seen = []; const orig = M._load;
+M._load = function (request, parent, isMain) { seen.push(request); return orig.apply(this, arguments); };
+process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen) + '\\n'));\n`);
+    try {
+      const loaded = (r: Run) => JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]) as string[];
+      for (const f of ['gpu-torch', 'uv-lock', 'pyproject-app']) {
+        const r = await cli(['plan', '--json', join('testdata', f)], {}, ['--require', hook]);
+        expect(r.code).toBe(0);
+        expect(loaded(r).filter((m) => /zod|schema/.test(m))).toEqual([]);
+      }
+      // a schema error: the stub hands the input to the real cog.yaml schema, which brings zod
+      const bad = await cli(['plan', join('testdata', 'errors', 'wrong-type')], {}, ['--require', hook]);
+      expect(bad.code).toBe(2);
+      expect(loaded(bad)).toEqual(expect.arrayContaining(['../planner/project/cog-yaml-schema.js', 'zod']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });
