@@ -57,7 +57,7 @@ const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 
 function definitionTooLarge(size: number, max: number, addr: string): BuildError {
   return new BuildError('E_DEFINITION_TOO_LARGE', `the build definition is ${mib(size)} (${size} bytes), over the ${mib(max)} gRPC message limit of ${addr}`, {
-    hint: 'use fewer, larger stages (e.g. weights in one directory instead of many files, fewer build.run commands, shorter ignore lists), or a standalone buildkitd (BUILDKIT_HOST)',
+    hint: 'use fewer, larger stages (declare a weights directory under cog.yaml `weights` rather than thousands of large files, fewer build.run commands), or a standalone buildkitd (BUILDKIT_HOST)',
   });
 }
 
