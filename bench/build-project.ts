@@ -51,8 +51,11 @@ export function writeProject(dir: string, wheelsSrc: string): void {
     ['--no-index', '--find-links ./wheels', 'torch==2.1.0', 'bench-tokenizer==1.0', 'bench-utils==1.0', ''].join('\n'),
   );
   fs.writeFileSync(path.join(dir, 'predict.py'), PREDICT);
-  // Wheels reach pip through a mount in both builds; neither copies them into /src.
+  // Wheels reach pip through a mount in both builds; neither copies them into /src. The Dockerfile's `COPY . /src`
+  // needs .dockerignore to leave them out; cogpack refuses a find-links dir its ignore files exclude, and keeps
+  // find-links dirs out of /src by itself, so .cogignore (read after .dockerignore) takes them back in.
   fs.writeFileSync(path.join(dir, '.dockerignore'), 'wheels\n');
+  fs.writeFileSync(path.join(dir, '.cogignore'), '!wheels\n');
 }
 
 /** Applies one edit on top of the current state (edits are cumulative, in the benchmark's order). */

@@ -66,7 +66,10 @@ export function cogpackRunner(env: DaemonEnv, tag: string): Runner {
     tag,
     build(dir) {
       const args = [...pre, 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'plain', '--json'];
-      return breakdown(JSON.parse(run(cmd, args, { ...process.env, ...env }, 'cogpack build')) as SummaryJson);
+      // the planner takes any file ≥ 10 MB for weights, the 200 MB wheel in the find-links dir too (it would go to
+      // /src in a layer of its own); the Dockerfile build copies no wheel into the image, so neither does this one
+      const benchEnv = { ...process.env, ...env, COGPACK_WEIGHTS_THRESHOLD_MB: '100000' };
+      return breakdown(JSON.parse(run(cmd, args, benchEnv, 'cogpack build')) as SummaryJson);
     },
   };
 }

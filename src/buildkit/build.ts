@@ -12,7 +12,7 @@
 import { loadImageMap } from '../../planner/image-map';
 import { planProject } from '../../planner';
 import type { PlanData } from '../../planner/plan-schema';
-import { mergeImageConfig, planToLlb } from '../../llb';
+import { mergeImageConfig, planToLlb, type LlbResult } from '../../llb';
 import { UsageError } from '../errors';
 import { connectBuildkit, type BuildkitConnection } from './connection';
 import type { TlsFiles } from './endpoint';
@@ -20,12 +20,13 @@ import { sourceDateEpoch } from './epoch';
 import { defaultOutputs, fileSendTargets, imageNames, toExporter } from './exporters';
 import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type CacheSpec, type OutputSpec } from './output-spec';
 import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
-import { parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
+import { newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
 import { solve } from './solve';
 import type { StatusResponse } from './status-types';
 import { BuildError } from './errors';
 import { makeSummary, type BuildSummary } from './summary';
-import { collectLayers, fetchBaseConfig } from './build-image-info';
+import { collectLayers, fetchBaseConfig, type BaseInfo } from './build-image-info';
+import { mark } from '../startup/trace';
 import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
 
 export type { BuildSummary } from './summary';
@@ -92,16 +93,28 @@ function checkSecrets(plan: PlanData, secrets: Record<string, SecretSource>): vo
 }
 
 export async function buildProject(dir: string, options: BuildOptions = {}): Promise<BuildSummary> {
+  mark('modules loaded, build starts');
   const t0 = Date.now();
   const env = options.env ?? process.env;
   const prep = prepare(dir, options, env);
-  const plannerEnv = withPlannerArgs(env, options.buildArgs ?? {});
-  const planned = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], plannerEnv), cogSdk: options.cogSdk, env: plannerEnv });
+  // the connection's round trips run while the planner works; a planning error still comes first
+  const connecting = options.connection ? Promise.resolve(options.connection) : connectBuildkit({ addr: options.addr, env, tls: options.tls });
+  connecting.catch(() => undefined); // its error is thrown below, after planning; not an unhandled rejection meanwhile
+  let planned;
+  try {
+    const plannerEnv = withPlannerArgs(env, options.buildArgs ?? {});
+    planned = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], plannerEnv), cogSdk: options.cogSdk, env: plannerEnv });
+    checkSecrets(planned.plan, prep.secrets);
+  } catch (e) {
+    if (!options.connection) connecting.then((c) => c.close(), () => undefined);
+    throw e;
+  }
+  mark('planned');
   const { plan } = planned;
   const warnings = [...planned.warnings, ...unusedBuildArgWarnings(options.buildArgs ?? {})];
-  checkSecrets(plan, prep.secrets);
   const planMs = Date.now() - t0;
-  const conn = options.connection ?? (await connectBuildkit({ addr: options.addr, env, tls: options.tls }));
+  const conn = await connecting;
+  mark('connected');
   try {
     const summary = await buildOnConnection(dir, plan, prep, options, conn);
     return { ...summary, warnings, timings: { ...summary.timings, planMs, totalMs: Date.now() - t0 } };
@@ -110,9 +123,12 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   }
 }
 
+/** Session, base image config and LLB are independent: the two round trips overlap the LLB's CPU time. */
 async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o: BuildOptions, conn: BuildkitConnection): Promise<BuildSummary> {
   const outputs = prep.outputs.length ? prep.outputs : defaultOutputs({ daemon: conn.kind });
-  const session = await startSession(conn, {
+  const sessionId = newSessionId();
+  const opening = startSession(conn, {
+    id: sessionId,
     projectDir: dir,
     contexts: sessionContexts(dir, plan.contexts),
     secrets: prep.secrets,
@@ -120,16 +136,30 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     dockerConfigPath: o.dockerConfigPath,
     env: o.env ?? process.env,
   });
+  const basing = fetchBaseConfig(conn, plan.base_image.runtime);
+  let llb: LlbResult;
   try {
-    return await solvePlan(plan, prep, outputs, o, conn, session.id);
+    llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv });
+  } catch (e) {
+    basing.catch(() => undefined);
+    opening.then((s) => s.close(), () => undefined);
+    throw e;
+  }
+  const [session, base] = await Promise.allSettled([opening, basing]);
+  if (session.status === 'rejected') {
+    throw session.reason;
+  }
+  try {
+    if (base.status === 'rejected') throw base.reason;
+    mark('session and base config');
+    return await solvePlan(plan, prep, outputs, o, conn, { llb, base: base.value, sessionId });
   } finally {
-    await session.close();
+    await session.value.close();
   }
 }
 
-async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, sessionId: string): Promise<BuildSummary> {
-  const llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv });
-  const base = await fetchBaseConfig(conn, plan.base_image.runtime);
+async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string }): Promise<BuildSummary> {
+  const { llb, base, sessionId } = pre;
   const config = mergeImageConfig(llb.imageConfig, base.config);
   const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: prep.epoch, reproducible: Boolean(o.reproducible) };
   const exporters = outputs.map((out) => toExporter(out, ctx));
@@ -158,9 +188,11 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
     throw e;
   }
   progress.finish();
+  mark('solved');
   const solveMs = Date.now() - t;
   const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
   const layers = await collectLayers(conn, outputs, names, res.exporterResponse);
+  mark('layers');
   return makeSummary({
     plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
     stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, layerNames: layerNames(llb), book: progress.book, sourceDateEpoch: prep.epoch,

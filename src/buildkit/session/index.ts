@@ -31,6 +31,8 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides the shared key derived from projectDir (it decides which earlier sync the daemon diffs against). */
   sharedKey?: string;
+  /** The session id (default: a new random one); known before the session opens, the LLB can be built meanwhile. */
+  id?: string;
   onError?: (e: Error) => void;
   /** Called as each context transfer finishes (for progress output: files and bytes sent, duration). */
   onSync?: (stats: SyncStats) => void;
@@ -62,8 +64,13 @@ export function sessionHeaders(id: string, name: string, sharedKey: string, meth
   };
 }
 
+/** A new random session id (it reaches the LLB's local sources, never an image). */
+export function newSessionId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 export async function startSession(conn: BuildkitConnection, opts: SessionOptions): Promise<Session> {
-  const id = randomBytes(16).toString('hex');
+  const id = opts.id ?? newSessionId();
   const sharedKey = opts.sharedKey ?? sharedKeyFor(opts.projectDir);
   const syncs: SyncStats[] = [];
   let healthChecks = 0;
