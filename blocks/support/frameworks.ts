@@ -1,4 +1,4 @@
-/** Which requirement lines belong to a framework block (torch, TensorFlow) rather than the pip block, and their resolver requests. */
+/** Which requirement lines belong to a framework block (torch, TensorFlow) rather than the pip block, their resolver requests, and the exact pins the framework stages install. */
 import type { Project } from '../../planner/project';
 import type { Requirement } from '../../planner/project/requirements';
 import type { DependencyRequest, Resolution, TorchChoice } from '../../planner/resolver/types';
