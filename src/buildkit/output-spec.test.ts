@@ -43,6 +43,8 @@ describe('output specs', () => {
     }
     expect(() => checkOutputWritable(parseOutputSpec(`type=local,dest=${dir}/new/deeper`))).not.toThrow();
     expect(fs.existsSync(`${dir}/new`)).toBe(false);
+    fs.writeFileSync(`${dir}/again.tar`, 'an earlier build'); // a second build to the same file replaces it
+    expect(() => checkOutputWritable(parseOutputSpec(`type=oci,dest=${dir}/again.tar`))).not.toThrow();
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -85,7 +85,8 @@ export function checkOutputWritable(out: OutputSpec): void {
   if (exists && fs.statSync(dest).isDirectory() !== isDir) {
     throw new OutputError('E_OUTPUT_KIND', `--output ${out.type}: ${out.dest} ${isDir ? 'is not a directory' : 'is a directory, not a file'}`);
   }
-  const probe = exists ? dest : nearestExistingParent(dest);
+  // an existing file is replaced (a second build to the same dest): probe its directory, not the file
+  const probe = exists ? (isDir ? dest : path.dirname(dest)) : nearestExistingParent(dest);
   if (!fs.statSync(probe).isDirectory() && probe !== dest) {
     throw new OutputError('E_OUTPUT_PATH', `--output ${out.type}: cannot create ${out.dest} (${probe} is a file)`);
   }
