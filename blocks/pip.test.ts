@@ -50,7 +50,10 @@ describe('pip block framework pins', () => {
   it('repeats what the framework stages installed, so pip resolves against it instead of replacing it', async () => {
     const plan = await planOf(tempProject({ 'cog.yaml': cog, 'requirements.txt': 'torchvision\ntorch==2.3.1\nxformers\n' }));
     expect(exec(plan, 'framework:torch').args.slice(-2)).toEqual(['torch==2.3.1', 'torchvision==0.18.1']);
-    expect(exec(plan, 'deps:pip').args.slice(4)).toEqual(['xformers', 'torch==2.3.1', 'torchvision==0.18.1']);
+    // with the torch stage's index, so a package pulled in later gets the same CPU/CUDA build
+    expect(exec(plan, 'deps:pip').args.slice(4)).toEqual([
+      '--extra-index-url', 'https://download.pytorch.org/whl/cpu', 'xformers', 'torch==2.3.1', 'torchvision==0.18.1',
+    ]);
     const tf = await planOf(tempProject({ 'cog.yaml': cog, 'requirements.txt': 'tensorflow==2.15.0\npillow\n' }));
     expect(exec(tf, 'deps:pip').args.slice(4)).toEqual(['pillow', 'tensorflow==2.15.0']);
   });

@@ -8,7 +8,7 @@
 import type { Project } from '../planner/project';
 import type { Requirement } from '../planner/project/requirements';
 import type { Block } from './support/block';
-import { frameworkLines, frameworkPins, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
+import { frameworkIndexArgs, frameworkLines, frameworkPins, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
 import { isArchive, mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
 import { exec, shell, shq, stage } from './support/stage';
 
@@ -34,7 +34,8 @@ export const pip: Block = {
     for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
     const copies: string[] = [];
     const own = lines.map((r) => argFor(ctx.project, r, copies));
-    const args = [...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), ...own, ...frameworkPins(ctx.project, ctx.resolution)];
+    const index = [...frameworkIndexArgs(ctx.project, ctx.resolution), ...userIndexArgs(ctx.project)];
+    const args = [...pipInstall(ctx.resolution.python), ...index, ...own, ...frameworkPins(ctx.project, ctx.resolution)];
     const mounts = [pipCacheMount(), ...wheelsMount(plan, ctx.project)];
     // a shell only when local directories need a writable copy first; otherwise pip runs directly
     const operation = copies.length === 0

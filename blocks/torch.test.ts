@@ -26,6 +26,6 @@ describe('torch block', () => {
     expect(stageOf(a, 'framework:torch')).toEqual(stageOf(b, 'framework:torch'));
     expect(stageOf(a, 'deps:pip')).not.toEqual(stageOf(b, 'deps:pip'));
     // the user's torch line is the torch stage's; pip only repeats its pin, last, so it cannot replace it
-    expect(argsOf(a, 'deps:pip').slice(4)).toEqual(['numpy==1.26.4', 'torch==2.5.1']);
+    expect(argsOf(a, 'deps:pip').slice(6)).toEqual(['numpy==1.26.4', 'torch==2.5.1']);
   });
 });

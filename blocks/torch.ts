@@ -7,7 +7,7 @@
 import type { DependencyRequest } from '../planner/resolver/types';
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
-import { frameworkLines, lineRequests, TORCH_PACKAGES, torchPins } from './support/frameworks';
+import { frameworkLines, lineRequests, TORCH_PACKAGES, torchIndexArgs, torchPins } from './support/frameworks';
 import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
@@ -30,9 +30,7 @@ export const torch: Block = {
     // uv.lock projects install torch from the lock with everything else; the request only picks the CUDA base
     if (!t || ctx.project.uvLock) return;
     const pins = torchPins(ctx.project, t);
-    const r = ctx.project.requirements;
-    const userChoosesIndex = r.noIndex || r.indexUrl !== undefined;
-    const index = !userChoosesIndex && t.index_url ? ['--extra-index-url', t.index_url] : [];
+    const index = torchIndexArgs(ctx.project, t);
     plan.addStage(
       'framework',
       stage({

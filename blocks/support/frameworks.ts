@@ -29,6 +29,22 @@ export function torchPins(project: Project, t: TorchChoice): string[] {
   return pins;
 }
 
+/** The torch wheel index (CPU or CUDA variant), unless the project chose its own with --no-index/--index-url. */
+export function torchIndexArgs(project: Project, t: TorchChoice): string[] {
+  const r = project.requirements;
+  const userChoosesIndex = r.noIndex || r.indexUrl !== undefined;
+  return !userChoosesIndex && t.index_url ? ['--extra-index-url', t.index_url] : [];
+}
+
+/**
+ * The torch index for the pip stage: a requirement that pulls torchvision/torchaudio in gets the build of
+ * the torch variant installed below (as with cog, whose one requirements file starts with that index),
+ * not PyPI's default CUDA build.
+ */
+export function frameworkIndexArgs(project: Project, r: Resolution): string[] {
+  return r.torch && !project.uvLock ? torchIndexArgs(project, r.torch) : [];
+}
+
 /**
  * Every pin a framework stage installed. The pip stage repeats them so pip resolves the other requirements
  * against these versions, as cog's single `pip install -r` does, instead of upgrading torch in a later layer.
