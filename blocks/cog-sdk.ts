@@ -35,10 +35,10 @@ export const cogSdk: Block = {
       const file = sdk.path.slice(sdk.path.lastIndexOf('/') + 1);
       plan.addContext('cog-sdk', { path: dir, exclude: [], include: [file], origin: 'flag' }); // may be outside the project
       mounts.push({ type: 'bind', target: SDK_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true });
-      args.push(...userIndexArgs(ctx.project), `${SDK_MOUNT}/${file}`);
+      args.push(...userIndexArgs(ctx), `${SDK_MOUNT}/${file}`);
     } else {
       if (v === 'prerelease') args.push('--pre');
-      args.push(...userIndexArgs(ctx.project));
+      args.push(...userIndexArgs(ctx));
       args.push(v && v !== 'prerelease' ? `${tools.cogPythonPackage}==${v}` : tools.cogPythonPackage);
     }
     plan.addStage('sdk', stage({

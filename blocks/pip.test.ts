@@ -1,3 +1,4 @@
+import { planProject } from '../planner';
 import { planOf, stageOf, tempProject } from './support/temp-project';
 
 const cog = 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n';
@@ -56,5 +57,15 @@ describe('pip block framework pins', () => {
     ]);
     const tf = await planOf(tempProject({ 'cog.yaml': cog, 'requirements.txt': 'tensorflow==2.15.0\npillow\n' }));
     expect(exec(tf, 'deps:pip').args.slice(4)).toEqual(['pillow', 'tensorflow==2.15.0']);
+  });
+});
+
+describe('index URLs with credentials', () => {
+  it('warns once, with the credentials masked, whichever blocks pass the index to pip', async () => {
+    const dir = tempProject({ 'cog.yaml': cog, 'requirements.txt': '--extra-index-url https://bob:s3cr3t@pypi.example/simple\ntorch==2.3.1\nnumpy\n' });
+    const { warnings } = await planProject(dir, { env: {} });
+    const notes = warnings.filter((w) => w.includes('credentials'));
+    expect(notes).toEqual(['requirements.txt: index https://***@pypi.example/simple has credentials in its URL; they will show in the plan and the build log (serve the index without them, or install those packages in build.run with a secret mount)']);
+    expect(warnings.join('\n')).not.toContain('s3cr3t');
   });
 });

@@ -34,7 +34,7 @@ export const pip: Block = {
     for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
     const copies: string[] = [];
     const own = lines.map((r) => argFor(ctx.project, r, copies));
-    const index = [...frameworkIndexArgs(ctx.project, ctx.resolution), ...userIndexArgs(ctx.project)];
+    const index = [...frameworkIndexArgs(ctx.project, ctx.resolution), ...userIndexArgs(ctx)];
     const args = [...pipInstall(ctx.resolution.python), ...index, ...own, ...frameworkPins(ctx.project, ctx.resolution)];
     const mounts = [pipCacheMount(), ...wheelsMount(plan, ctx.project)];
     // a shell only when local directories need a writable copy first; otherwise pip runs directly

@@ -23,7 +23,7 @@ export const tensorflow: Block = {
         source: plan.current('framework'),
         env: pipEnv(),
         operations: [
-          exec([...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx.project), `${tf.package}==${tf.version}`], {
+          exec([...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx), `${tf.package}==${tf.version}`], {
             mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
           }),
         ],

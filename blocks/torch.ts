@@ -40,7 +40,7 @@ export const torch: Block = {
         source: plan.inputBefore('framework'),
         env: pipEnv(),
         operations: [
-          exec([...pipInstall(ctx.resolution.python), ...index, ...userIndexArgs(ctx.project), ...pins], {
+          exec([...pipInstall(ctx.resolution.python), ...index, ...userIndexArgs(ctx), ...pins], {
             mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
           }),
         ],

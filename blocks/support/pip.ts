@@ -8,6 +8,7 @@
 import type { Plan } from '../../planner/plan';
 import type { Mount } from '../../planner/plan-schema';
 import type { Project } from '../../planner/project';
+import type { BlockContext } from './block';
 import { literalGlob } from './glob';
 
 /** Where contexts are bind-mounted inside an exec; paths under it mirror the project. */
@@ -82,14 +83,29 @@ export function findLinksMount(plan: Plan, project: Project): Mount[] {
   return [{ type: 'bind', target: CONTEXT_MOUNT, from: { type: 'context', name: FIND_LINKS_CONTEXT }, source: '/', readonly: true }];
 }
 
-/** The user's index options, local paths rewritten under the context mount. */
-export function userIndexArgs(project: Project): string[] {
-  const r = project.requirements;
+/** `https://user:token@host/…` → the URL with its credentials masked, or undefined when it has none. */
+function maskedCredentials(url: string): string | undefined {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]+)@(.*)$/i.exec(url);
+  return m ? `${m[1]}***@${m[3]}` : undefined;
+}
+
+/**
+ * The user's index options, local paths rewritten under the context mount. Credentials written into an
+ * index URL cannot stay secret (they are pip arguments, so the plan and the build log show them), so the
+ * user is told once; the value is kept because pip needs it.
+ */
+export function userIndexArgs(ctx: BlockContext): string[] {
+  const r = ctx.project.requirements;
   const args: string[] = [];
   if (r.noIndex) args.push('--no-index');
   if (r.indexUrl) args.push('--index-url', r.indexUrl);
   for (const u of r.extraIndexUrls) args.push('--extra-index-url', u);
   for (const f of r.findLinks) args.push('--find-links', f.local ? `${CONTEXT_MOUNT}/${f.value}` : f.value);
   if (r.pre) args.push('--pre');
+  for (const url of [r.indexUrl ?? '', ...r.extraIndexUrls, ...r.findLinks.map((f) => f.value)]) {
+    const masked = maskedCredentials(url);
+    const note = masked && `${r.files[0] ?? 'requirements'}: index ${masked} has credentials in its URL; they will show in the plan and the build log (serve the index without them, or install those packages in build.run with a secret mount)`;
+    if (note && !ctx.warnings.includes(note)) ctx.warnings.push(note);
+  }
   return args;
 }
