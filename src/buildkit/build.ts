@@ -18,7 +18,7 @@ import { connectBuildkit, type BuildkitConnection } from './connection';
 import type { TlsFiles } from './endpoint';
 import { sourceDateEpoch } from './epoch';
 import { defaultOutputs, fileSendTargets, imageNames, toExporter } from './exporters';
-import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type CacheSpec, type OutputSpec } from './output-spec';
+import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type OutputSpec } from './output-spec';
 import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
 import { newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
 import { solve } from './solve';
@@ -27,6 +27,7 @@ import { BuildError } from './errors';
 import { makeSummary, type BuildSummary } from './summary';
 import { collectLayers, fetchBaseConfig, type BaseInfo } from './build-image-info';
 import { mark } from '../startup/trace';
+import { prepareLocalCaches, updateCacheIndexes, type LocalCaches } from './cache-local';
 import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
 
 export type { BuildSummary } from './summary';
@@ -60,8 +61,8 @@ export interface BuildOptions {
 interface Prepared {
   outputs: OutputSpec[];
   secrets: Record<string, SecretSource>;
-  cacheImports: CacheSpec[];
-  cacheExports: CacheSpec[];
+  /** --cache-from/--cache-to, type=local ones resolved to their directories and session stores */
+  caches: LocalCaches;
   epoch: number;
 }
 
@@ -72,8 +73,7 @@ function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared
   return {
     outputs,
     secrets: parseSecretSpecs(o.secrets ?? []),
-    cacheImports: (o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')),
-    cacheExports: (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to')),
+    caches: prepareLocalCaches((o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')), (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to'))),
     epoch: sourceDateEpoch(dir, o.sourceDateEpoch ?? o.buildArgs?.SOURCE_DATE_EPOCH, env),
   };
 }
@@ -111,7 +111,7 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   }
   mark('planned');
   const { plan } = planned;
-  const warnings = [...planned.warnings, ...unusedBuildArgWarnings(options.buildArgs ?? {})];
+  const warnings = [...planned.warnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings];
   const planMs = Date.now() - t0;
   const conn = await connecting;
   mark('connected');
@@ -133,6 +133,7 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     contexts: sessionContexts(dir, plan.contexts),
     secrets: prep.secrets,
     fileSend: fileSendTargets(outputs),
+    contentStores: prep.caches.stores,
     dockerConfigPath: o.dockerConfigPath,
     env: o.env ?? process.env,
   });
@@ -170,8 +171,8 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
     exporters,
     sessionId,
     frontendAttrs: epochAttrs(prep.epoch),
-    cacheImports: prep.cacheImports,
-    cacheExports: prep.cacheExports,
+    cacheImports: prep.caches.imports,
+    cacheExports: prep.caches.exports,
     onStatus: (s: StatusResponse) => progress.onStatus(s),
     signal: o.signal,
   };
@@ -188,6 +189,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
     throw e;
   }
   progress.finish();
+  updateCacheIndexes(prep.caches, res.exporterResponse);
   mark('solved');
   const solveMs = Date.now() - t;
   const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);

@@ -70,9 +70,6 @@ export function parseCacheSpec(spec: string, flag: '--cache-from' | '--cache-to'
   if (!spec.includes('=')) return { type: 'registry', attrs: { ref: spec } };
   const { type, ...attrs } = parseKeyValues(spec, flag);
   if (!type) throw new UsageError('E_CACHE_SPEC', `${flag} "${spec}" needs type=…`, { hint: `e.g. ${flag} type=registry,ref=host/repo:cache` });
-  if (type === 'local') {
-    throw new UsageError('E_CACHE_LOCAL', `${flag} type=local is not supported by cogpack`, { hint: 'use type=registry,ref=… or type=inline' });
-  }
   return { type, attrs };
 }
 

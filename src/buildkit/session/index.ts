@@ -10,6 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { BuildkitConnection } from '../connection';
 import { DaemonError } from '../errors';
 import { defaultDockerConfigPath } from './auth';
+import type { ContentStores } from './content-store';
 import type { FileSendTarget } from './file-send';
 import type { ContextDir, SyncStats } from './file-sync';
 import type { SecretSource } from './secrets';
@@ -26,6 +27,8 @@ export interface SessionOptions {
   contexts: Record<string, ContextDir>;
   secrets: Record<string, SecretSource>;
   fileSend?: FileSendTarget;
+  /** cache type=local directories served to the daemon (store id → dir) */
+  contentStores?: ContentStores;
   dockerConfigPath?: string;
   /** Environment for `env=` secrets and credential helpers (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -78,6 +81,7 @@ export async function startSession(conn: BuildkitConnection, opts: SessionOption
     contexts: opts.contexts,
     secrets: opts.secrets,
     fileSend: opts.fileSend,
+    contentStores: opts.contentStores,
     dockerConfigPath: opts.dockerConfigPath ?? defaultDockerConfigPath(opts.env ?? process.env),
     env: opts.env ?? process.env,
     onError: opts.onError,

@@ -4,6 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { authService } from './auth';
+import { contentService, type ContentStores } from './content-store';
 import { fileSendService, type FileSendTarget } from './file-send';
 import { sendContext, type ContextDir, type SyncStats } from './file-sync';
 import { metadataValue, walkOptionsFor } from './request-metadata';
@@ -14,6 +15,8 @@ export interface SessionServices {
   contexts: Record<string, ContextDir>;
   secrets: Record<string, SecretSource>;
   fileSend?: FileSendTarget;
+  /** OCI layout directories the daemon reads/writes cache blobs in (store id → dir) */
+  contentStores?: ContentStores;
   dockerConfigPath: string;
   env: NodeJS.ProcessEnv;
   /** Transfer failures inside daemon-initiated calls (they also fail the call, so the solve fails). */
@@ -72,5 +75,8 @@ export function buildSessionServer(s: SessionServices): { server: grpc.Server; m
   add(serviceDefinition('moby.buildkit.secrets.v1.Secrets'), secretsService(s.secrets, s.env));
   add(serviceDefinition('moby.filesync.v1.Auth'), authService(s.dockerConfigPath, s.env));
   if (s.fileSend) add(fileSendDefinition(), fileSendService(s.fileSend, s.onError));
+  if (s.contentStores && Object.keys(s.contentStores).length > 0) {
+    add(serviceDefinition('containerd.services.content.v1.Content'), contentService(s.contentStores));
+  }
   return { server, methods };
 }
