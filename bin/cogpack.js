@@ -5,6 +5,8 @@
 let main;
 try {
   main = require('../dist/src/startup/plan-bundle.js').loadPlanBundle(process.argv);
+  // `cogpack build` has a bundle of its own in dist/fast-build/ (src/startup/build-bundle.ts)
+  main = main || require('../dist/src/startup/build-bundle.js').loadBuildBundle(process.argv);
 } catch {
   main = undefined; // the fast path is optional
 }

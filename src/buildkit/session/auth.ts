@@ -8,25 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { z } from 'zod';
+import type { DockerConfigData } from './docker-config-schema';
 
 export interface Credentials {
   Username?: string;
   Secret?: string;
 }
-
-const AuthEntry = z.object({
-  auth: z.string().optional(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  identitytoken: z.string().optional(),
-});
-const DockerConfig = z.object({
-  auths: z.record(z.string(), AuthEntry).optional(),
-  credHelpers: z.record(z.string(), z.string()).optional(),
-  credsStore: z.string().optional(),
-});
-type DockerConfigData = z.infer<typeof DockerConfig>;
 
 /** $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
 export function defaultDockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -47,6 +34,8 @@ function hostOf(key: string): string {
 async function readConfig(file: string): Promise<DockerConfigData> {
   const text = await fs.promises.readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return {};
+  // zod loads here, on the daemon's first credentials request, not with every build's session
+  const { DockerConfig } = require('./docker-config-schema') as typeof import('./docker-config-schema'); // eslint-disable-line @typescript-eslint/no-require-imports
   const parsed = DockerConfig.safeParse(JSON.parse(text));
   return parsed.success ? parsed.data : {};
 }

@@ -1,0 +1,54 @@
+/**
+ * Build step (run by scripts/build-build-bundle.ts in a plain `node`, never at run time): runs whole
+ * `cogpack build`s through the bundle against an in-process fake Docker daemon (fake-daemon.ts: its
+ * solve answers at once, image inspects are 404), so connecting, the session, LLB, solve, progress and
+ * the summary all run once; then writes the V8 code cache of every function that ran.
+ */
+import { writeFileSync } from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
+import { startFakeDocker } from '../buildkit/fake-daemon';
+import { compileWithCache, type Main } from './plan-bundle';
+
+const controlImpl = {
+  Solve: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { ExporterResponse: { 'containerimage.digest': 'sha256:0' } }),
+  Status: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+    call.write({ vertexes: [{ digest: 'sha256:1', name: '[code:source] COPY / /src', cached: true, started: { seconds: '1' }, completed: { seconds: '2' } }] });
+    call.end();
+  },
+};
+
+export async function warmBuildCache(bundle: string, cacheFile: string, projectDirs: string[]): Promise<number> {
+  const fake = await startFakeDocker(controlImpl, { echoSessions: false });
+  try {
+    const { script, exports } = compileWithCache(bundle);
+    const main = exports.main as Main;
+    process.env.DOCKER_HOST = `unix://${fake.socketPath}`;
+    delete process.env.BUILDKIT_HOST;
+    for (const dir of projectDirs) {
+      for (const progress of ['plain', 'tty']) {
+        const argv = ['node', 'cogpack', 'build', dir, '-t', 'warm', '--cog-sdk', 'none', '--progress', progress, '--json'];
+        process.argv = argv; // the command registry reads process.argv to load only `build`
+        await main(argv);
+        // a fixture that fails still warms what it ran; the build's own tests report failures
+        process.exitCode = 0;
+      }
+    }
+    const cache = script.createCachedData();
+    writeFileSync(cacheFile, cache);
+    return cache.length;
+  } finally {
+    await fake.close();
+  }
+}
+
+/** `node warm-build-cache.js BUNDLE CACHE PROJECT_DIR...` */
+if (require.main === module) {
+  const [bundle, cacheFile, ...dirs] = process.argv.slice(2);
+  warmBuildCache(bundle, cacheFile, dirs).then(
+    () => process.exit(0), // grpc-js keeps timers (keepalive, idle) that would hold a finished warm-up
+    (e: unknown) => {
+      process.stderr.write(`warm-build-cache: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
