@@ -28,15 +28,26 @@ describeWithDaemon('apt stage bytecode on the real daemon', (denv) => {
   const env = { ...process.env, ...denv };
   const tag = `cogpack-it/apt-pyc:${process.pid}`;
 
+  const aptLayers: string[] = [];
+
   beforeAll(async () => {
     const dir = tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\n  system_packages:\n    - python3-six\nrun: "predict.py:Predictor"\n',
     });
     copyFileSync(join(REPO, 'testdata', 'cpu-minimal', 'predict.py'), join(dir, 'predict.py'));
-    await buildProject(dir, { cogSdk: 'none', env, progress: 'quiet', progressOut: progressSink().out, tags: [tag] });
+    // twice without cache: the apt layer (with its bytecode) must stay reproducible under the fix
+    for (const t of [`${tag}-a`, tag]) {
+      const s = await buildProject(dir, { cogSdk: 'none', env, noCache: true, progress: 'quiet', progressOut: progressSink().out, tags: [t] });
+      aptLayers.push(s.layers.find((l) => l.stage === 'system:apt')!.diffId);
+    }
   });
 
-  afterAll(() => void dockerTry(denv, ['image', 'rm', '-f', tag]));
+  afterAll(() => void dockerTry(denv, ['image', 'rm', '-f', tag, `${tag}-a`]));
+
+  it('two --no-cache builds give the same apt layer', () => {
+    expect(aptLayers).toHaveLength(2);
+    expect(aptLayers[1]).toBe(aptLayers[0]);
+  });
 
   it('the apt-installed module has checked-hash pycs that an import leaves unchanged', () => {
     const out = docker(denv, ['run', '--rm', '--network', 'none', '--entrypoint', 'python3', tag, '-c', PYC_CHECK]);
