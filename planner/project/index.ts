@@ -71,6 +71,18 @@ function loadRequirements(view: ProjectView, cog?: CogConfig, py?: Pyproject, uv
   return emptyRequirements();
 }
 
+const PIP_ARCHIVE = /\.(whl|tar\.gz|zip)$/;
+
+/**
+ * A large wheel/sdist that pip installs (a local requirement, or an archive in a local --find-links dir) is a
+ * dependency input, not model weights: it must not become a weights layer beside the pip layer.
+ */
+function isPipInput(file: string, reqs: Requirements): boolean {
+  if (!PIP_ARCHIVE.test(file)) return false;
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
+  return reqs.requirements.some((r) => r.local === file) || reqs.findLinks.some((f) => f.local && f.value.replace(/\/+$/, '') === dir);
+}
+
 /** poetry.lock / environment.yml: refuse when they are the project's only dependency source, else warn. */
 function checkUnsupported(view: ProjectView, hasOtherSource: boolean, warnings: string[]): void {
   const unsupported: [string, string][] = [
@@ -127,7 +139,7 @@ function loadVisible(view: ProjectView, env: NodeJS.ProcessEnv): Project {
     pythonVersionFile: pv ? { version: pv, source: '.python-version:1' } : undefined,
     excludes,
     tree,
-    weights: collectWeights(dir, cog, pyproject, tree.largeFiles, mb),
+    weights: collectWeights(dir, cog, pyproject, tree.largeFiles.filter((f) => !isPipInput(f, requirements)), mb),
     gpu: cog?.data.build?.gpu ?? pyproject?.tool.gpu ?? false,
     environment: cog ? cog.environment : parseEnvironment(pyEnv, () => ({ file: 'pyproject.toml', line: pyproject!.toolLine('environment') })),
     warnings,
