@@ -2,6 +2,7 @@
 import type { OciImageConfig } from '../../llb';
 import type { BuildkitConnection } from './connection';
 import { baseConfigOf, dockerFor, imageLayers, inspectImage } from './docker-api';
+import { resolveImageConfigViaGateway } from './gateway-image-config';
 import { readImageArchive } from './oci-tar';
 import type { OutputSpec } from './output-spec';
 
@@ -10,13 +11,22 @@ export interface BaseInfo {
   layerCount?: number;
 }
 
-/** From Docker's image store when the daemon is Docker; a standalone buildkitd gets the plan's config alone. */
-export async function fetchBaseConfig(conn: BuildkitConnection, ref: string): Promise<BaseInfo> {
+export interface BaseConfigOptions {
+  platform?: { os: string; arch: string };
+  /** the build's session (registry auth for the gateway's resolve) */
+  sessionId?: string;
+}
+
+/**
+ * From Docker's image store when the daemon is Docker and has the image; otherwise (standalone buildkitd, or an
+ * image Docker has not pulled) from the daemon's own resolver through the gateway API (./gateway-image-config.ts).
+ */
+export async function fetchBaseConfig(conn: BuildkitConnection, ref: string, opts: BaseConfigOptions = {}): Promise<BaseInfo> {
   const docker = dockerFor(conn);
-  if (!docker) return { config: null };
-  const info = await inspectImage(docker, ref); // one inspect gives both the config and the layer count
-  if (!info) return { config: null };
-  return { config: baseConfigOf(info), layerCount: info.RootFS?.Layers?.length };
+  const info = docker ? await inspectImage(docker, ref) : null; // one inspect gives both the config and the layer count
+  if (info) return { config: baseConfigOf(info), layerCount: info.RootFS?.Layers?.length };
+  const viaGateway = await resolveImageConfigViaGateway(conn, ref, opts);
+  return { config: viaGateway.config, layerCount: viaGateway.layerCount };
 }
 
 /** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */

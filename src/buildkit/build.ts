@@ -137,7 +137,7 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     dockerConfigPath: o.dockerConfigPath,
     env: o.env ?? process.env,
   });
-  const basing = fetchBaseConfig(conn, plan.base_image.runtime);
+  const basing = fetchBaseConfig(conn, plan.base_image.runtime, { platform: plan.platform, sessionId });
   let llb: LlbResult;
   try {
     llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv });
