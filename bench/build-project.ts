@@ -58,11 +58,14 @@ export function writeProject(dir: string, wheelsSrc: string): void {
   fs.writeFileSync(path.join(dir, '.cogignore'), '!wheels\n');
 }
 
-/** Applies one edit on top of the current state (edits are cumulative, in the benchmark's order). */
-export function applyEdit(dir: string, kind: EditKind): void {
+/**
+ * Applies one edit on top of the current state (edits are cumulative, in the benchmark's order). `token` makes a
+ * code edit unique to this run and repeat: a change some earlier run also made would be answered from cache.
+ */
+export function applyEdit(dir: string, kind: EditKind, token = ''): void {
   switch (kind) {
     case 'code':
-      fs.appendFileSync(path.join(dir, 'predict.py'), '\n# edited: a code change\n');
+      fs.appendFileSync(path.join(dir, 'predict.py'), `\n# edited: a code change ${token}\n`);
       return;
     case 'requirements':
       fs.appendFileSync(path.join(dir, 'requirements.txt'), 'bench-schema==1.0\n');

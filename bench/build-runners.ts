@@ -48,15 +48,28 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string):
   return res.stdout;
 }
 
+/** One per benchmark process: two benchmarks running at once (bench:frontend uses this runner too) keep apart. */
+export const PRIVATE_CLI = path.join(REPO_ROOT, 'bench', 'out', `cli-${process.pid}`);
+
 /**
- * The compiled CLI (`npm run build` → dist/, run by bin/cogpack.js, as users run it: no tsx compile step);
+ * The compiled CLI as users run it (bin/cogpack.js → the build command's bundle with its code cache, no tsx
+ * compile step), built into a private copy (bench/out/cli-PID/: tsc output, bundle, bin/) so that another `tsc`
+ * into the shared dist/ during the run cannot make the bundle stale and silently switch the CLI to dist/.
  * tsc emits even when unrelated files have type errors. Falls back to tsx when nothing was emitted.
  */
 function cogpackCommand(): [string, string[]] {
   if (process.env.COGPACK_BENCH_CLI) return ['sh', ['-c', `${process.env.COGPACK_BENCH_CLI} "$@"`, '-']];
-  spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json')], { stdio: 'ignore' });
-  if (fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'cli.js'))) return [process.execPath, [path.join(REPO_ROOT, 'bin', 'cogpack.js')]];
-  return [path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'src', 'cli.ts')]];
+  const cli = PRIVATE_CLI;
+  const bin = (name: string): string => path.join(REPO_ROOT, 'node_modules', '.bin', name);
+  fs.rmSync(cli, { recursive: true, force: true });
+  process.on('exit', () => fs.rmSync(cli, { recursive: true, force: true }));
+  spawnSync(bin('tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', path.join(cli, 'dist')], { stdio: 'ignore' });
+  if (!fs.existsSync(path.join(cli, 'dist', 'src', 'cli.js'))) return [bin('tsx'), [path.join(REPO_ROOT, 'src', 'cli.ts')]];
+  fs.mkdirSync(path.join(cli, 'bin'), { recursive: true });
+  fs.copyFileSync(path.join(REPO_ROOT, 'bin', 'cogpack.js'), path.join(cli, 'bin', 'cogpack.js'));
+  // without a bundle (its step failed) bin/cogpack.js runs dist/; bench:build's header says which one ran
+  spawnSync(bin('tsx'), [path.join(REPO_ROOT, 'scripts', 'build-build-bundle.ts'), '--dist', path.join(cli, 'dist')], { stdio: 'inherit' });
+  return [process.execPath, [path.join(cli, 'bin', 'cogpack.js')]];
 }
 
 export function cogpackRunner(env: DaemonEnv, tag: string): Runner {
@@ -66,10 +79,7 @@ export function cogpackRunner(env: DaemonEnv, tag: string): Runner {
     tag,
     build(dir) {
       const args = [...pre, 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'plain', '--json'];
-      // the planner takes any file ≥ 10 MB for weights, the 200 MB wheel in the find-links dir too (it would go to
-      // /src in a layer of its own); the Dockerfile build copies no wheel into the image, so neither does this one
-      const benchEnv = { ...process.env, ...env, COGPACK_WEIGHTS_THRESHOLD_MB: '100000' };
-      return breakdown(JSON.parse(run(cmd, args, benchEnv, 'cogpack build')) as SummaryJson);
+      return breakdown(JSON.parse(run(cmd, args, { ...process.env, ...env }, 'cogpack build')) as SummaryJson);
     },
   };
 }

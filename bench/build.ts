@@ -1,24 +1,33 @@
 /**
  * `npm run bench:build`: builds the same model project with cogpack and with a cog-style Dockerfile through the
  * same daemon (cold, no-op rebuild, code edit, requirements edit, apt edit) and prints wall times, ratios, image
- * sizes and reused layers. Options: --torch-mb N (size of the torch stand-in, default 200), --only cogpack|Dockerfile,
- * --prune (empty the daemon's build cache before each series).
+ * sizes and reused layers. The two builders run interleaved, step by step (each has its own copy of the project,
+ * edited alike), and which one goes first alternates, so a noisy neighbour on the shared machine slows both alike.
+ * Options: --repeat N (no-op and code-edit steps run N times each, the table shows medians; default 5),
+ * --torch-mb N (size of the torch stand-in, default 200), --only cogpack|Dockerfile, --prune (empty the daemon's
+ * whole build cache, cache mounts too, once before the two cold builds: truly cold, but it slows everyone
+ * sharing the daemon; the two builders share no build step beyond the base image).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing/daemon';
 import { docker } from '../src/testing/docker-cli';
 import localImages from '../src/testing/local-images.json';
 import { applyEdit, writeProject, writeWheels, type EditKind } from './build-project';
-import { cogpackRunner, dockerfileRunner, type Breakdown, type Runner } from './build-runners';
+import { PRIVATE_CLI, cogpackRunner, dockerfileRunner, type Breakdown, type Runner } from './build-runners';
 
 type Step = 'cold' | 'no-op' | EditKind;
 const STEPS: readonly Step[] = ['cold', 'no-op', 'code', 'requirements', 'apt'];
+/** Steps cheap and noisy enough to repeat; the others change the project for good (or take minutes). */
+const REPEATED: ReadonlySet<Step> = new Set(['no-op', 'code']);
 const TARGETS: Partial<Record<Step | 'size', number>> = { 'no-op': 1.1, code: 1.0, requirements: 0.5, size: 1.0 };
 
 interface Measure {
+  /** median over the repeats */
   ms: number;
+  all: number[];
   layers: string[];
   reused: number;
   size: number;
@@ -36,28 +45,64 @@ function checkRuns(env: DaemonEnv, tag: string): void {
   if (out.trim() !== '2.1.0') throw new Error(`${tag}: unexpected output ${out}`);
 }
 
-function series(env: DaemonEnv, runner: Runner, projectDir: string, wheelsDir: string): Record<Step, Measure> {
-  writeProject(projectDir, wheelsDir);
-  // Without --prune, "cold" means no cache for this project's own stages; steps that only depend on the base
-  // image's digest (base, an apt stage seen before) may still come from earlier builds, for both builders alike.
-  // --prune empties the daemon's whole build cache (cache mounts too): truly cold, but it slows everyone sharing it.
-  if (process.argv.includes('--prune')) docker(env, ['builder', 'prune', '-af']);
-  docker(env, ['image', 'rm', '-f', runner.tag]);
-  const result = {} as Record<Step, Measure>;
-  let previous: string[] = [];
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** One builder's project copy, its image's layers so far, and its measures. */
+interface Lane {
+  runner: Runner;
+  env: DaemonEnv;
+  dir: string;
+  previous: string[];
+  result: Partial<Record<Step, Measure>>;
+}
+
+function buildOnce(lane: Lane, step: Step): { ms: number; breakdown?: Breakdown } {
+  const t0 = performance.now();
+  const breakdown = lane.runner.build(lane.dir);
+  const ms = performance.now() - t0;
+  process.stderr.write(`bench:build: ${lane.runner.name} ${step}: ${(ms / 1000).toFixed(2)} s\n`);
+  return { ms, breakdown };
+}
+
+function record(lane: Lane, step: Step, runs: { ms: number; breakdown?: Breakdown }[]): void {
+  const info = imageInfo(lane.env, lane.runner.tag);
+  const before = new Set(lane.previous);
+  const ms = runs.map((r) => r.ms);
+  // the breakdown of the run whose time is the median (or the nearest above it)
+  const mid = runs.slice().sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+  lane.result[step] = { ms: median(ms), all: ms, ...info, reused: info.layers.filter((l) => before.has(l)).length, breakdown: mid.breakdown };
+  if (step === 'cold') checkRuns(lane.env, lane.runner.tag);
+  lane.previous = info.layers;
+}
+
+/** Every step for every lane, interleaved; the order of the lanes flips on every build. */
+function interleaved(lanes: Lane[], repeat: number): void {
+  let flip = 0;
+  const ordered = (): Lane[] => (flip++ % 2 === 0 ? lanes : lanes.slice().reverse());
   for (const step of STEPS) {
-    if (step !== 'cold' && step !== 'no-op') applyEdit(projectDir, step);
-    const t0 = performance.now();
-    const breakdown = runner.build(projectDir);
-    const ms = performance.now() - t0;
-    const info = imageInfo(env, runner.tag);
-    const before = new Set(previous);
-    result[step] = { ms, ...info, reused: info.layers.filter((l) => before.has(l)).length, breakdown };
-    if (step === 'cold') checkRuns(env, runner.tag);
-    process.stderr.write(`bench:build: ${runner.name} ${step}: ${(ms / 1000).toFixed(1)} s, ${info.layers.length} layers\n`);
-    previous = info.layers;
+    const runs = new Map<Lane, { ms: number; breakdown?: Breakdown }[]>(lanes.map((l) => [l, []]));
+    const times = REPEATED.has(step) ? repeat : 1;
+    // --prune: once, before both cold builds (a prune between them would also drop the first builder's cache)
+    if (step === 'cold' && process.argv.includes('--prune')) docker(lanes[0].env, ['builder', 'prune', '-af']);
+    for (let i = 0; i < times; i++) {
+      for (const lane of ordered()) {
+        if (step !== 'cold' && step !== 'no-op') applyEdit(lane.dir, step, `${process.pid}-${i}`);
+        runs.get(lane)!.push(buildOnce(lane, step));
+      }
+    }
+    for (const lane of lanes) record(lane, step, runs.get(lane)!);
   }
-  return result;
+}
+
+/** Without --prune, "cold" means no cache for this project's own stages; steps that only depend on the base
+ * image's digest (an apt stage seen before) may still come from earlier builds, for both builders alike. */
+function lane(runner: Runner, env: DaemonEnv, dir: string, wheels: string): Lane {
+  writeProject(dir, wheels);
+  docker(env, ['image', 'rm', '-f', runner.tag]);
+  return { runner, env, dir, previous: [], result: {} };
 }
 
 const secs = (m?: Measure): string => (m ? (m.ms / 1000).toFixed(1) : '–');
@@ -69,30 +114,46 @@ function verdict(key: Step | 'size', ratio: number): string {
   return `${ratio <= target ? 'ok' : 'MISSED'} (≤ ${target.toFixed(1)}×)`;
 }
 
-function table(c: Record<Step, Measure> | undefined, d: Record<Step, Measure> | undefined): string {
+function table(c: Partial<Record<Step, Measure>> | undefined, d: Partial<Record<Step, Measure>> | undefined): string {
   const rows = [
     '| step | cogpack s | Dockerfile s | ratio | cogpack layers reused | Dockerfile layers reused | target |',
     '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const step of STEPS) {
-    const ratio = c && d ? c[step].ms / d[step].ms : NaN;
+    const ratio = c?.[step] && d?.[step] ? c[step]!.ms / d[step]!.ms : NaN;
     const reused = (m?: Measure): string => (m ? (step === 'cold' ? `${m.layers.length} layers` : `${m.reused}/${m.layers.length}`) : '–');
     rows.push(`| ${step} | ${secs(c?.[step])} | ${secs(d?.[step])} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '–'} | ${reused(c?.[step])} | ${reused(d?.[step])} | ${verdict(step, ratio)} |`);
   }
-  const size = c && d ? c.cold.size / d.cold.size : NaN;
-  rows.push(`| image size (cold, compressed) | ${c ? mb(c.cold.size) : '–'} | ${d ? mb(d.cold.size) : '–'} | ${Number.isFinite(size) ? size.toFixed(2) + '×' : '–'} | | | ${verdict('size', size)} |`);
+  const size = c?.cold && d?.cold ? c.cold.size / d.cold.size : NaN;
+  rows.push(`| image size (cold, compressed) | ${c?.cold ? mb(c.cold.size) : '–'} | ${d?.cold ? mb(d.cold.size) : '–'} | ${Number.isFinite(size) ? size.toFixed(2) + '×' : '–'} | | | ${verdict('size', size)} |`);
   return rows.join('\n');
 }
 
 /** Where cogpack's time went per step, so a missed target points at its cause. */
-function breakdownTable(c: Record<Step, Measure> | undefined): string {
+function breakdownTable(c: Partial<Record<Step, Measure>> | undefined): string {
   if (!c) return '';
   const rows = ['| cogpack step | plan s | load contexts s | RUN steps s | export s | stages rebuilt |', '|---|---:|---:|---:|---:|---|'];
   for (const step of STEPS) {
-    const b = c[step].breakdown;
+    const b = c[step]?.breakdown;
     if (!b) continue;
     rows.push(`| ${step} | ${b.plan.toFixed(2)} | ${b.contexts.toFixed(1)} | ${b.execs.toFixed(1)} | ${b.export.toFixed(1)} | ${b.rebuilt.join(', ') || 'none'} |`);
   }
+  return rows.join('\n');
+}
+
+/** Whether bin/cogpack.js starts `build` from its bundle (src/startup/build-bundle.ts) or from dist/. */
+function startPath(): string {
+  const dist = path.join(PRIVATE_CLI, 'dist'); // where build-runners.ts builds the CLI it runs
+  const p = { bundle: path.join(dist, 'fast-build', 'build.js'), cache: path.join(dist, 'fast-build', 'build.js.cache'), distCli: path.join(dist, 'src', 'cli.js') };
+  const fresh = fs.existsSync(p.bundle) && fs.existsSync(p.distCli) && fs.statSync(p.bundle).mtimeMs >= fs.statSync(p.distCli).mtimeMs;
+  return fresh ? `bundle + code cache (dist/fast-build/ of a private build, cache ${fs.existsSync(p.cache) ? 'present' : 'missing'})` : 'dist/ (no fresh bundle)';
+}
+
+/** Every repeated run, so the spread behind a median is visible. */
+function runsTable(c: Partial<Record<Step, Measure>> | undefined, d: Partial<Record<Step, Measure>> | undefined): string {
+  const rows = ['| step | cogpack runs s | Dockerfile runs s |', '|---|---|---|'];
+  const list = (m?: Measure): string => (m ? m.all.map((x) => (x / 1000).toFixed(2)).join(' ') : '–');
+  for (const step of STEPS) if (REPEATED.has(step)) rows.push(`| ${step} | ${list(c?.[step])} | ${list(d?.[step])} |`);
   return rows.join('\n');
 }
 
@@ -108,27 +169,34 @@ function main(): void {
     process.exit(3);
   }
   const torchMb = Number(option('--torch-mb') ?? 200);
+  const repeat = Math.max(1, Number(option('--repeat') ?? 5));
   const only = option('--only');
   const work = path.join(REPO_ROOT, 'bench', 'out', 'build');
   const wheels = path.join(work, 'wheels');
   fs.mkdirSync(work, { recursive: true });
   writeWheels(wheels, { torchBytes: torchMb << 20 });
-  const project = path.join(work, 'project');
   // A base name of the benchmark's own (same image, new tag), so its image names stay apart from other builds'.
   const base = `docker.io/cogpack-bench/python:run-${process.pid}-${Date.now()}`;
   docker(env, ['tag', localImages.images.python.ref, base]);
-  const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}` };
-  let c: Record<Step, Measure> | undefined;
-  let d: Record<Step, Measure> | undefined;
+  // The planner takes any file ≥ 10 MB for weights, the 200 MB wheel in the find-links dir too (it would go to /src
+  // in a layer of its own); the Dockerfile build copies no wheel into the image, so the cogpack build must not either.
+  const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}`, COGPACK_WEIGHTS_THRESHOLD_MB: '100000' };
+  const lanes: Lane[] = [];
+  const load0 = os.loadavg()[0];
   try {
-    if (!only || only === 'cogpack') c = series(benchEnv, cogpackRunner(benchEnv, 'cogpack-bench/cogpack:latest'), project, wheels);
-    if (!only || only === 'Dockerfile') d = series(env, dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), project, wheels);
+    if (!only || only === 'cogpack') lanes.push(lane(cogpackRunner(benchEnv, 'cogpack-bench/cogpack:latest'), benchEnv, path.join(work, 'project-cogpack'), wheels));
+    if (!only || only === 'Dockerfile') lanes.push(lane(dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), env, path.join(work, 'project-dockerfile'), wheels));
+    interleaved(lanes, repeat);
   } finally {
     docker(env, ['image', 'rm', base]); // only the tag: the content stays with the local image
   }
-  process.stdout.write(`bench:build — torch stand-in ${torchMb} MiB (incompressible), apt jq(+bc), 2→3 small wheels; ratio = cogpack / Dockerfile\n\n`);
+  const c = lanes.find((l) => l.runner.name === 'cogpack')?.result;
+  const d = lanes.find((l) => l.runner.name === 'Dockerfile')?.result;
+  process.stdout.write(`bench:build — torch stand-in ${torchMb} MiB (incompressible), apt jq(+bc), 2→3 small wheels; ratio = cogpack / Dockerfile\n`);
+  process.stdout.write(`cogpack CLI: ${c ? startPath() : '–'}; builders interleaved per step; no-op and code: median of ${repeat}; load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n\n`);
   process.stdout.write(table(c, d) + '\n');
   if (c) process.stdout.write('\n' + breakdownTable(c) + '\n');
+  process.stdout.write('\n' + runsTable(c, d) + '\n');
 }
 
 main();

@@ -6,16 +6,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { fromDist, lazyChildProcess, schemaFacades } from './plan-bundle-plugins';
 
 const ROOT = join(__dirname, '..');
-const OUT_DIR = join(ROOT, 'dist', 'fast-build');
+/** `--dist DIR`: another tsc output dir than dist/ (bench:build builds a private copy the shared dist/ cannot stale) */
+const DIST = process.argv.includes('--dist') ? resolve(process.argv[process.argv.indexOf('--dist') + 1]) : join(ROOT, 'dist');
+const OUT_DIR = join(DIST, 'fast-build');
 /** Built aside and renamed into place: a concurrent `cogpack build` sees the old bundle or the new one. */
 const TMP_DIR = `${OUT_DIR}.${process.pid}`;
 const BUNDLE = join(TMP_DIR, 'build.js');
-const WARM = join(ROOT, 'dist', 'src', 'startup', 'warm-build-cache.js');
+const WARM = join(DIST, 'src', 'startup', 'warm-build-cache.js');
 /** Schema modules the planner's stubs stand in for (as in the plan bundle: zod only on a failure). */
 const SCHEMA_MODULES = ['planner/plan-schema.js', 'planner/project/cog-yaml-schema.js', 'planner/project/pyproject-schema.js', 'planner/project/uv-lock-schema.js', 'planner/resolver/requests-schema.js'];
 /** Projects the cache is warmed on: apt + local wheels, torch, uv, pyproject, secrets, weights. */
@@ -34,7 +36,7 @@ const buildOnly: Plugin = {
 async function bundle(): Promise<void> {
   await build({
     // the tsc output, not src/: the bundle runs exactly the code dist/ runs
-    entryPoints: [join(ROOT, 'dist', 'src', 'cli.js')],
+    entryPoints: [join(DIST, 'src', 'cli.js')],
     absWorkingDir: ROOT,
     outfile: BUNDLE,
     bundle: true,
@@ -46,9 +48,9 @@ async function bundle(): Promise<void> {
     minifySyntax: true,
     legalComments: 'external',
     logLevel: 'warning',
-    plugins: [buildOnly, lazyChildProcess, schemaFacades(SCHEMA_MODULES.map((m) => join(ROOT, 'dist', m)), OUT_DIR),
+    plugins: [buildOnly, lazyChildProcess, schemaFacades(SCHEMA_MODULES.map((m) => join(DIST, m)), OUT_DIR),
       // required on demand only: data validation (COGPACK_VALIDATE_DATA=1), the docker config schema (registry auth)
-      fromDist([join(ROOT, 'dist', 'planner', 'data', 'schemas.js'), join(ROOT, 'dist', 'src', 'buildkit', 'session', 'docker-config-schema.js')], OUT_DIR)],
+      fromDist([join(DIST, 'planner', 'data', 'schemas.js'), join(DIST, 'src', 'buildkit', 'session', 'docker-config-schema.js')], OUT_DIR)],
   });
 }
 

@@ -60,8 +60,11 @@ async function connectEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<B
   let bridge: Bridge | undefined;
   let target: string;
   let creds = grpc.credentials.createInsecure();
+  // Docker: a bare upgrade runs beside the first call, so a refusal comes with Docker's own answer, at no extra round trip
+  let probe: Promise<void> = Promise.resolve();
   if (endpoint.kind === 'docker') {
-    (await dockerUpgrade(endpoint.dial, '/grpc', {}, timeoutMs)).destroy(); // fail fast with Docker's own answer
+    probe = dockerUpgrade(endpoint.dial, '/grpc', {}, timeoutMs).then((s) => void s.destroy());
+    probe.catch(() => undefined); // awaited below
     bridge = await startGrpcBridge(endpoint.dial);
     target = bridge.target;
   } else if (endpoint.dial.kind === 'unix') {
@@ -75,7 +78,10 @@ async function connectEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<B
   const Control = serviceClient('moby.buildkit.v1.Control');
   const control = new Control(target, creds, options);
   try {
-    const workers = await listWorkers(control, timeoutMs);
+    const listing = listWorkers(control, timeoutMs);
+    listing.catch(() => undefined); // awaited after the probe, whose error names the cause better
+    await probe;
+    const workers = await listing;
     return makeConnection(endpoint, control, workers, bridge);
   } catch (e) {
     control.close();
