@@ -9,6 +9,8 @@ import type { OutputSpec } from './output-spec';
 export interface BaseInfo {
   config: Partial<OciImageConfig> | null;
   layerCount?: number;
+  /** why the base config is missing (the image then has the plan's config only) */
+  warning?: string;
 }
 
 export interface BaseConfigOptions {
@@ -25,8 +27,13 @@ export async function fetchBaseConfig(conn: BuildkitConnection, ref: string, opt
   const docker = dockerFor(conn);
   const info = docker ? await inspectImage(docker, ref) : null; // one inspect gives both the config and the layer count
   if (info) return { config: baseConfigOf(info), layerCount: info.RootFS?.Layers?.length };
-  const viaGateway = await resolveImageConfigViaGateway(conn, ref, opts);
-  return { config: viaGateway.config, layerCount: viaGateway.layerCount };
+  try {
+    const viaGateway = await resolveImageConfigViaGateway(conn, ref, opts);
+    return { config: viaGateway.config, layerCount: viaGateway.layerCount };
+  } catch (e) {
+    // not fatal here: the solve pulls the same image and fails with the daemon's own, clearer error if it cannot
+    return { config: null, warning: `${(e as Error).message}; the image config has the plan's settings only (no ENV/CMD of the base)` };
+  }
 }
 
 /** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */

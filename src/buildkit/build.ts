@@ -117,7 +117,7 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   mark('connected');
   try {
     const summary = await buildOnConnection(dir, plan, prep, options, conn);
-    return { ...summary, warnings, timings: { ...summary.timings, planMs, totalMs: Date.now() - t0 } };
+    return { ...summary, warnings: [...warnings, ...summary.warnings], timings: { ...summary.timings, planMs, totalMs: Date.now() - t0 } };
   } finally {
     if (!options.connection) conn.close();
   }
@@ -198,7 +198,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
   return makeSummary({
     plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
     stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, layerNames: layerNames(llb), book: progress.book, sourceDateEpoch: prep.epoch,
-    warnings: [], planMs: 0, solveMs, totalMs: 0,
+    warnings: pre.base.warning ? [pre.base.warning] : [], planMs: 0, solveMs, totalMs: 0,
   });
 }
 

@@ -23,7 +23,7 @@ describe('output specs', () => {
   it('parses cache specs with the bare-ref shorthand', () => {
     expect(parseCacheSpec('127.0.0.1:5000/c:1', '--cache-from')).toEqual({ type: 'registry', attrs: { ref: '127.0.0.1:5000/c:1' } });
     expect(parseCacheSpec('type=registry,ref=r/c,mode=max', '--cache-to')).toEqual({ type: 'registry', attrs: { ref: 'r/c', mode: 'max' } });
-    expect(() => parseCacheSpec('type=local,src=d', '--cache-from')).toThrow(/not supported/);
+    expect(parseCacheSpec('type=local,src=d', '--cache-from')).toEqual({ type: 'local', attrs: { src: 'd' } });
   });
 
   it('refuses unwritable or wrong-kind destinations with exit 73, creating nothing', () => {
