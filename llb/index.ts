@@ -3,7 +3,8 @@
  *
  * Typical use (what `cogpack build` and the integration tests do):
  *
- *   const llb = planToLlb(plan, { sessionId: session.id });      // validated pb.Definition bytes
+ *   const configs = …;  // each envImageRefs(plan) ref's config, from the daemon (Docker inspect / ResolveImageConfig)
+ *   const llb = planToLlb(plan, { sessionId: session.id, imageEnv: imageEnvOf(configs) }); // validated pb.Definition bytes
  *   const config = mergeImageConfig(llb.imageConfig, baseConfig); // baseConfig: the runtime base's OCI config, or null
  *   await solve(conn, {
  *     definition: llb.definition,
@@ -22,9 +23,12 @@
  * - A secret mount needs a session even when optional ("no active sessions" otherwise); local sources too.
  * - Plan symlinks become `ln -sfn` execs unless `symlinks: 'action'` (Docker 26.1's BuildKit v0.13 has no
  *   FileActionSymlink and rejects the `file.symlink.create` cap).
+ * - Execs see a base image's config Env only through `imageEnv` (image env first, the stage's env over it, as after
+ *   a Dockerfile FROM); both the CLI and the frontend fetch it for `envImageRefs(plan)`, so their LLB is the same.
  * - `daemonPlan(base, marker)` in ./sample-plan builds on a real daemon with no session (see its comment).
  */
 export { planToLlb, type LlbOptions, type LlbResult } from './convert/plan-to-llb';
+export { envImageRefs, imageEnvOf, type ImageEnv } from './convert/base-env';
 export { mergeImageConfig, planImageConfig, DEFAULT_PATH, type OciImageConfig, type OciConfigBody } from './image-config';
 export { validateDefinition } from './validate';
 export { dumpOps, type LlbDumpEntry } from './dump';

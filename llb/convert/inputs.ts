@@ -9,6 +9,7 @@ import type { CopyOptions } from '../file';
 import { merge } from '../merge';
 import type { PbProxyEnv } from '../pb-types';
 import { State } from '../state';
+import { stageStartEnv, type ImageEnv } from './base-env';
 import { convertOperations, type SymlinkMode } from './operations';
 
 export interface InputResolver {
@@ -35,6 +36,11 @@ export interface GraphOptions {
    * the cache key, so a new proxy rebuilds nothing. Unset = no proxy_env field (LLB bytes as before).
    */
   proxyEnv?: PbProxyEnv;
+  /**
+   * Config Env per image ref: every stage whose source chain starts at that image starts from it, under the
+   * stage's env (Dockerfile `FROM` semantics). Unset or no entry = the stage's env alone (LLB bytes as before).
+   */
+  imageEnv?: ImageEnv;
 }
 
 /**
@@ -118,13 +124,30 @@ export class PlanGraph implements InputResolver {
     if (this.building.has(id)) fail('E_PLAN_CYCLE', `stage "${id}" depends on itself`);
     this.building.add(id);
     const { stage } = info;
-    let st = this.resolve(stage.source).clearEnv();
-    for (const [k, v] of Object.entries(stage.env)) st = st.env(k, v);
+    const st = stageStartEnv(this.resolve(stage.source), this.rootImageEnv(stage.source), stage.env);
     const ctx = { inputs: this, prefix: `[${stage.id}]`, symlinks: this.opts.symlinks ?? 'exec', proxyEnv: this.opts.proxyEnv };
     const result = convertOperations(st.dir(stage.dir), stage.operations, ctx);
     this.building.delete(id);
     this.results.set(id, result);
     return result;
+  }
+
+  /**
+   * The config Env of the image a source chain starts at: a stage passes on its source's image env (not its
+   * own stage env, which stays its own), a phase starts at its kind's base image, scratch and contexts at none.
+   */
+  private rootImageEnv(input: Input): readonly string[] | undefined {
+    const images = this.opts.imageEnv;
+    if (!images) return undefined;
+    for (let at = input, hops = 0; hops <= this.stages.size; hops++) {
+      switch (at.type) {
+        case 'image': return images[at.ref];
+        case 'phase': return images[this.baseRef(this.kindOf(at.name))];
+        case 'stage': at = (this.stages.get(at.id) ?? fail('E_PLAN_STAGE', `unknown stage "${at.id}"`)).stage.source; break;
+        default: return undefined;
+      }
+    }
+    return fail('E_PLAN_CYCLE', 'a stage source chain loops');
   }
 
   /**
@@ -160,7 +183,7 @@ export class PlanGraph implements InputResolver {
   phaseState(name: string): State {
     const cached = this.phases.get(name);
     if (cached) return cached;
-    const kind = this.plan.build_phases.some((p) => p.name === name) ? 'build' : 'export';
+    const kind = this.kindOf(name);
     const list = kind === 'build' ? this.plan.build_phases : this.plan.export_phases;
     const at = list.findIndex((p) => p.name === name);
     if (at < 0) fail('E_PLAN_PHASE', `unknown phase "${name}"`);
@@ -181,8 +204,16 @@ export class PlanGraph implements InputResolver {
     return state;
   }
 
+  private kindOf(phase: string): 'build' | 'export' {
+    return this.plan.build_phases.some((p) => p.name === phase) ? 'build' : 'export';
+  }
+
+  private baseRef(kind: 'build' | 'export'): string {
+    return kind === 'build' ? this.plan.base_image.build : this.plan.base_image.runtime;
+  }
+
   private baseOf(kind: 'build' | 'export'): State {
-    return this.image(kind === 'build' ? this.plan.base_image.build : this.plan.base_image.runtime);
+    return this.image(this.baseRef(kind));
   }
 
   /** Merge([base, layer₁, …]): Op.inputs in layer order, never reordered. */

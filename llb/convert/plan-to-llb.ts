@@ -8,6 +8,7 @@ import { planImageConfig, type OciImageConfig } from '../image-config';
 import { marshal, type MarshaledOp } from '../marshal';
 import type { PbProxyEnv as ProxyEnv } from '../pb-types';
 import { validateDefinition } from '../validate';
+import type { ImageEnv } from './base-env';
 import { PlanGraph } from './inputs';
 import type { SymlinkMode } from './operations';
 
@@ -28,6 +29,12 @@ export interface LlbOptions {
   squashMtime?: number | null;
   /** proxies every plan exec gets through ExecOp Meta.proxy_env (not part of the cache key; see GraphOptions) */
   proxyEnv?: ProxyEnv;
+  /**
+   * Config Env per image ref (from the daemon, for the refs `envImageRefs(plan)` lists): each stage's execs start
+   * from the env of the image its source chain starts at, then the stage's env, as after a Dockerfile `FROM`.
+   * Unset = the stage env alone (LLB bytes as before). The final image config is merged separately (mergeImageConfig).
+   */
+  imageEnv?: ImageEnv;
 }
 
 export interface LlbResult {
