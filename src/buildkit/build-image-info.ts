@@ -1,5 +1,5 @@
 /** What the build learns about images around the solve: the runtime base's config and layer count, the result's layers. */
-import type { OciImageConfig } from '../../llb';
+import { imageEnvOf, type ImageEnv, type OciImageConfig } from '../../llb';
 import type { BuildkitConnection } from './connection';
 import { baseConfigOf, dockerFor, imageLayers, inspectImage } from './docker-api';
 import { resolveImageConfigViaGateway } from './gateway-image-config';
@@ -11,6 +11,8 @@ export interface BaseInfo {
   layerCount?: number;
   /** why the base config is missing (the image then has the plan's config only) */
   warning?: string;
+  /** config Env of every image a plan stage starts from (planToLlb's `imageEnv`), when asked for by fetchBaseInfo */
+  imageEnv?: ImageEnv;
 }
 
 export interface BaseConfigOptions {
@@ -34,6 +36,18 @@ export async function fetchBaseConfig(conn: BuildkitConnection, ref: string, opt
     // not fatal here: the solve pulls the same image and fails with the daemon's own, clearer error if it cannot
     return { config: null, warning: `${(e as Error).message}; the image config has the plan's settings only (no ENV/CMD of the base)` };
   }
+}
+
+/**
+ * The runtime base's config plus the Env of every image in `envRefs` (llb's envImageRefs), so build execs start
+ * from their base image's env as the frontend's do. Each image is asked once, all at once. An image whose config
+ * cannot be had gives no env (the solve then reports why it cannot get the image).
+ */
+export async function fetchBaseInfo(conn: BuildkitConnection, runtime: string, envRefs: readonly string[], opts: BaseConfigOptions = {}): Promise<BaseInfo> {
+  const refs = [...new Set([runtime, ...envRefs])];
+  const infos = await Promise.all(refs.map((ref) => fetchBaseConfig(conn, ref, opts)));
+  const imageEnv = imageEnvOf(Object.fromEntries(refs.filter((r) => envRefs.includes(r)).map((r) => [r, infos[refs.indexOf(r)].config])));
+  return { ...infos[0], imageEnv };
 }
 
 /** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */

@@ -12,7 +12,7 @@
 import { loadImageMap } from '../../planner/image-map';
 import { planProject } from '../../planner';
 import type { PlanData } from '../../planner/plan-schema';
-import { mergeImageConfig, planToLlb, type LlbResult } from '../../llb';
+import { envImageRefs, mergeImageConfig, planToLlb, type LlbResult } from '../../llb';
 import { UsageError } from '../errors';
 import { connectBuildkit, type BuildkitConnection } from './connection';
 import type { TlsFiles } from './endpoint';
@@ -25,7 +25,7 @@ import { solve } from './solve';
 import type { StatusResponse } from './status-types';
 import { BuildError } from './errors';
 import { makeSummary, type BuildSummary } from './summary';
-import { collectLayers, fetchBaseConfig, type BaseInfo } from './build-image-info';
+import { collectLayers, fetchBaseInfo, type BaseInfo } from './build-image-info';
 import { mark } from '../startup/trace';
 import { prepareLocalCaches, updateCacheIndexes, type LocalCaches } from './cache-local';
 import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
@@ -123,7 +123,7 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   }
 }
 
-/** Session, base image config and LLB are independent: the two round trips overlap the LLB's CPU time. */
+/** The session opens while the base images' configs are fetched; the LLB needs those configs' Env. */
 async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o: BuildOptions, conn: BuildkitConnection): Promise<BuildSummary> {
   const outputs = prep.outputs.length ? prep.outputs : defaultOutputs({ daemon: conn.kind });
   const sessionId = newSessionId();
@@ -137,15 +137,8 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     dockerConfigPath: o.dockerConfigPath,
     env: o.env ?? process.env,
   });
-  const basing = fetchBaseConfig(conn, plan.base_image.runtime, { platform: plan.platform, sessionId });
-  let llb: LlbResult;
-  try {
-    llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv });
-  } catch (e) {
-    basing.catch(() => undefined);
-    opening.then((s) => s.close(), () => undefined);
-    throw e;
-  }
+  // the images' Env is part of the LLB (execs start from their base's env), so the LLB waits for the configs
+  const basing = fetchBaseInfo(conn, plan.base_image.runtime, envImageRefs(plan), { platform: plan.platform, sessionId });
   const [session, base] = await Promise.allSettled([opening, basing]);
   if (session.status === 'rejected') {
     throw session.reason;
@@ -153,6 +146,7 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
   try {
     if (base.status === 'rejected') throw base.reason;
     mark('session and base config');
+    const llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv, imageEnv: base.value.imageEnv });
     return await solvePlan(plan, prep, outputs, o, conn, { llb, base: base.value, sessionId });
   } finally {
     await session.value.close();
