@@ -1,8 +1,9 @@
 /**
  * Plan → the frontend's result: the same `planToLlb` as `cogpack build` (every plan context served by the
- * client's `context` local), the runtime base's config from ResolveImageConfig under the plan's, one Solve.
+ * client's `context` local, the Env of each stage's base image from ResolveImageConfig), the runtime base's
+ * config under the plan's, one Solve.
  */
-import { mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
+import { envImageRefs, imageEnvOf, mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { UsageError } from '../errors';
 import { proxyEnvFromBuildArgs } from '../buildkit/build-args';
@@ -45,12 +46,21 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
   checkPlatforms(opts, plan.platform);
   checkContexts(plan);
   const proxyEnv = proxyEnvFromBuildArgs(opts.buildArgs); // as `cogpack build` does: every RUN, not the cache key
-  const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey, proxyEnv });
+  const runtime = plan.base_image.runtime;
+  const envRefs = envImageRefs(plan);
+  // the images' Env is part of the LLB (execs start from their base's env, as `cogpack build` gives them)
+  const configs = await resolveConfigs(bridge, opts, plan, [runtime, ...envRefs]);
+  const imageEnv = imageEnvOf(Object.fromEntries(envRefs.map((r) => [r, configs.get(r)])));
+  const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey, proxyEnv, imageEnv });
+  const refId = await bridge.solve(llb.definition); // lazy: returns the ref at once, the exporter builds it
+  return { refId, config: mergeImageConfig(llb.imageConfig, configs.get(runtime) ?? null), resultDigest: llb.result };
+}
+
+/** Each image's config from the daemon's resolver, each asked once, all at once. */
+async function resolveConfigs(bridge: LlbBridge, opts: FrontendOptions, plan: PlanData, refs: string[]): Promise<Map<string, Partial<OciImageConfig> | null>> {
   const platform = { OS: plan.platform.os, Architecture: plan.platform.arch };
-  const ref = plan.base_image.runtime;
-  const [base, refId] = await Promise.all([
-    bridge.resolveImageConfig(ref, platform, { sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` }),
-    bridge.solve(llb.definition), // lazy: returns the ref at once, the exporter builds it
-  ]);
-  return { refId, config: mergeImageConfig(llb.imageConfig, pickBaseConfig(base.config)), resultDigest: llb.result };
+  const unique = [...new Set(refs)];
+  const raw = await Promise.all(unique.map((ref) =>
+    bridge.resolveImageConfig(ref, platform, { sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` })));
+  return new Map(unique.map((ref, i) => [ref, pickBaseConfig(raw[i].config)]));
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { planToLlb, mergeImageConfig } from '../../llb';
+import { envImageRefs, planToLlb, mergeImageConfig } from '../../llb';
 import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
 import { CogpackError } from '../errors';
@@ -44,6 +44,12 @@ async function cliPlan(dir: string) {
   return (await planProject(dir, { imageMap: loadImageMap([], env), env })).plan;
 }
 
+/** The LLB `cogpack build` makes of `plan` when every image's config is BASE (what the fake resolves each image to). */
+function cliLlb(plan: Awaited<ReturnType<typeof cliPlan>>, opts: { noCache?: boolean } = {}) {
+  const imageEnv = Object.fromEntries(envImageRefs(plan).map((r) => [r, BASE.Env]));
+  return planToLlb(plan, { sessionId: 'sess-1', localName: () => 'context', imageEnv, ...opts });
+}
+
 const lexists = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
 /** What a user passes with -f; buildx sends "Dockerfile" when there is no -f. */
 const entryOf = (dir: string) => ['cog.yaml', 'pyproject.toml'].find((f) => lexists(path.join(dir, f))) ?? 'Dockerfile';
@@ -62,7 +68,10 @@ describe('frontend run against a fake LLBBridge daemon', () => {
       expect(status).toBe(0);
       expect(fake.returned?.error).toBeUndefined();
       const plan = await cliPlan(dir);
-      const llb = planToLlb(plan, { sessionId: 'sess-1', localName: () => 'context' });
+      const refs = envImageRefs(plan);
+      const llb = cliLlb(plan);
+      const resolved = fake.calls.filter(([m]) => m === 'ResolveImageConfig').map(([, r]) => r.Ref as string);
+      expect([...resolved].sort()).toEqual([...new Set([plan.base_image.runtime, ...refs])].sort());
       const final = fake.solved[fake.solved.length - 1];
       expect(Buffer.concat(final.def).equals(Buffer.concat(Array.from(decodeDefs(llb.definition))))).toBe(true);
       const config = JSON.parse(fake.returned!.result.metadata['containerimage.config'].toString());
@@ -81,7 +90,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
   it('no-cache sets ignore_cache on every op, as cogpack build --no-cache does', async () => {
     const dir = path.join(REPO, 'testdata', 'cpu-minimal');
     const { fake } = await runAgainst(dir, frontendEnv('cog.yaml', { 'no-cache': '' }));
-    const llb = planToLlb(await cliPlan(dir), { sessionId: 'sess-1', localName: () => 'context', noCache: true });
+    const llb = cliLlb(await cliPlan(dir), { noCache: true });
     expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
     const sent = (fake.solved[fake.solved.length - 1] as unknown as { metadata: Record<string, { ignore_cache?: boolean }> }).metadata;
     const ops = fake.solved[fake.solved.length - 1].def.length;
@@ -94,7 +103,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     fs.writeFileSync(path.join(dir, 'plan.json'), serializePlan(plan));
     const { fake } = await runAgainst(dir, frontendEnv('plan.json'));
     expect(fake.calls.some(([m, r]) => m === 'ReadDir' && r.Ref !== 'ref-1')).toBe(false); // no context scan
-    const llb = planToLlb(plan, { sessionId: 'sess-1', localName: () => 'context' });
+    const llb = cliLlb(plan);
     expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
   });
 
@@ -138,7 +147,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     const dir = ignoring('uv-lock', 'uv.lock\n.python-version\n', { '.python-version': '3.12\n' });
     const { fake } = await runAgainst(dir, frontendEnv('cog.yaml'));
     expect(fake.returned?.error).toBeUndefined();
-    const llb = planToLlb(await cliPlan(dir), { sessionId: 'sess-1', localName: () => 'context' });
+    const llb = cliLlb(await cliPlan(dir));
     expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
   });
 
