@@ -1,10 +1,15 @@
-/** Loads proto/ops.proto once with protobufjs and hands out the pb.* message types the encoder uses. */
+/**
+ * Hands out the pb.* message types of proto/ops.proto that the encoder uses, from the JSON descriptor of proto/
+ * (src/buildkit/protos.json, checked against the .proto text by src/buildkit/protos.test.ts): parsing ops.proto at
+ * every start cost ~20 ms, and a bundled CLI has no proto/ beside it.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
 import { InternalError } from '../src/errors';
+import { protoRoot } from '../src/buildkit/proto-root';
 
-/** proto/ sits at the repo root; from dist/llb it is two levels up, from llb/ one. */
+/** proto/ sits at the repo root; from dist/llb it is two levels up, from llb/ one (tests read the .proto text). */
 export function protoDir(): string {
   const candidates = [path.resolve(__dirname, '..', 'proto'), path.resolve(__dirname, '..', '..', 'proto')];
   const found = candidates.find((d) => fs.existsSync(path.join(d, 'ops.proto')));
@@ -21,11 +26,10 @@ export interface OpsTypes {
 
 let cached: OpsTypes | undefined;
 
-/** keepCase keeps Go's field names (Platform.Architecture, CacheOpt.ID) exactly as on the wire. */
+/** The descriptor keeps Go's field names (Platform.Architecture, CacheOpt.ID) exactly as on the wire (keepCase). */
 export function opsTypes(): OpsTypes {
   if (cached) return cached;
-  const root = new protobuf.Root().loadSync(path.join(protoDir(), 'ops.proto'), { keepCase: true });
-  root.resolveAll();
+  const root = protoRoot();
   cached = {
     root,
     Op: root.lookupType('pb.Op'),

@@ -1,17 +1,18 @@
 /**
- * The one loader of cogpack's protobuf types at run time, cached for the process: a protobufjs Root built
- * from protos.json (the descriptor of proto/, written by scripts/protos-descriptor.ts), grpc-js service
- * definitions and client constructors made from it, and proto-loader's package definition for tests.
+ * cogpack's protobuf types at run time, cached for the process: message types and grpc-js service
+ * definitions and client constructors from the Root of proto-root.ts (the JSON descriptor of proto/),
+ * and proto-loader's package definition of the same descriptor for tests and the fake daemon.
  * Parsing the .proto text at every start cost ~60 ms and proto-loader's definition ~70 ms more; the JSON
  * descriptor loads in ~10 ms and never requires @grpc/proto-loader on the build path.
  */
 import type * as grpc from '@grpc/grpc-js';
 import type * as protoLoader from '@grpc/proto-loader';
-import * as protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
 import { InternalError } from '../errors';
-import protosJson from './protos.json';
+import { PROTOS_DESCRIPTOR as descriptor, protoRoot } from './proto-root';
 
 export { protoDir, protoFiles } from './proto-files';
+export { protoRoot } from './proto-root';
 
 /** The options every helper relies on (contracts.md): field names as on the wire, int64 as strings. */
 export const PROTO_LOADER_OPTIONS = {
@@ -21,29 +22,12 @@ export const PROTO_LOADER_OPTIONS = {
   oneofs: true,
 } as const;
 
-/** imported (not read from disk) so tsc copies it to dist/ and a bundle inlines it */
-const descriptor = protosJson as unknown as protobuf.INamespace;
-
 /** protobufjs toObject options matching PROTO_LOADER_OPTIONS (proto-loader decodes with these). */
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, defaults: false, oneofs: true };
 
-let cachedRoot: protobuf.Root | undefined;
 let cachedDefinition: protoLoader.PackageDefinition | undefined;
 let cachedGrpc: grpc.GrpcObject | undefined;
 const clients = new Map<string, grpc.ServiceClientConstructor>();
-
-/** A protobufjs Root of every file in proto/, for encoding and decoding messages. */
-export function protoRoot(): protobuf.Root {
-  if (!cachedRoot) {
-    try {
-      cachedRoot = protobuf.Root.fromJSON(descriptor);
-      cachedRoot.resolveAll();
-    } catch (e) {
-      throw new InternalError('E_PROTO_LOAD', `cannot load src/buildkit/protos.json: ${(e as Error).message}`, { cause: e });
-    }
-  }
-  return cachedRoot;
-}
 
 /** A message type by its full name, e.g. `moby.buildkit.v1.StatusResponse`. */
 export function protoType(fullName: string): protobuf.Type {

@@ -1,0 +1,26 @@
+/**
+ * The process's one protobufjs Root of every file in proto/, built from the JSON descriptor protos.json
+ * (written by scripts/protos-descriptor.ts, checked against the .proto text by protos.test.ts). Only
+ * protobufjs and the descriptor: the LLB encoder and the frontend bundle use it without grpc-js.
+ */
+import * as protobuf from 'protobufjs';
+import { InternalError } from '../errors';
+import protosJson from './protos.json';
+
+/** imported (not read from disk) so tsc copies it to dist/ and a bundle inlines it */
+export const PROTOS_DESCRIPTOR = protosJson as unknown as protobuf.INamespace;
+
+let cachedRoot: protobuf.Root | undefined;
+
+/** A protobufjs Root of every file in proto/ (keepCase: field names as on the wire), for encoding and decoding. */
+export function protoRoot(): protobuf.Root {
+  if (!cachedRoot) {
+    try {
+      cachedRoot = protobuf.Root.fromJSON(PROTOS_DESCRIPTOR);
+      cachedRoot.resolveAll();
+    } catch (e) {
+      throw new InternalError('E_PROTO_LOAD', `cannot load src/buildkit/protos.json: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return cachedRoot;
+}
