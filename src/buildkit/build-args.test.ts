@@ -2,6 +2,9 @@ import * as path from 'path';
 import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
 import { UsageError } from '../errors';
+import { planToLlb } from '../../llb';
+import type { LlbBridge } from '../frontend/bridge';
+import { solvePlan } from '../frontend/image-result';
 import { parseFrontendOptions, plannerEnv } from '../frontend/options';
 import { interpretBuildArgs, parseBuildArgs, proxyEnvFromBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
 
@@ -58,5 +61,20 @@ describe('--build-arg meanings', () => {
     expect(viaArg.plan.base_image.runtime).toBe('local.test/py:arg');
     const flagged = await planProject(FIXTURE, { imageMap: loadImageMap(['python:3.11-slim=local.test/py:flag'], env), cogSdk: 'none', env });
     expect(flagged.plan.base_image.runtime).toBe('local.test/py:flag');
+  });
+
+  it('the frontend solves the same LLB as the CLI for the same proxy build args (proxy_env in it)', async () => {
+    const args = { HTTP_PROXY: 'http://p:3128', no_proxy: 'localhost', OTHER: 'x' };
+    const { plan } = await planProject(FIXTURE, { imageMap: loadImageMap([], {}), cogSdk: 'none', env: {} });
+    const solved: Uint8Array[] = [];
+    const bridge = {
+      resolveImageConfig: async () => ({ config: Buffer.alloc(0) }),
+      solve: async (def: Uint8Array) => (solved.push(def), 'ref-1'),
+    } as unknown as LlbBridge;
+    const frontendEnv = Object.fromEntries(Object.entries(args).map(([k, v], i) => [`BUILDKIT_FRONTEND_OPT_${i}`, `build-arg:${k}=${v}`]));
+    await solvePlan(bridge, parseFrontendOptions({ ...frontendEnv, BUILDKIT_SESSION_ID: 's1' }), plan);
+    const cli = planToLlb(plan, { sessionId: 's1', localName: () => 'context', proxyEnv: interpretBuildArgs(args).proxyEnv });
+    expect(Buffer.from(solved[0]).equals(Buffer.from(cli.definition))).toBe(true);
+    expect(Buffer.from(cli.definition).includes('http://p:3128')).toBe(true);
   });
 });
