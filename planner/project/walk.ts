@@ -16,8 +16,11 @@ export interface TreeInfo {
 
 export function walkProject(root: string, matcher: Ignore, thresholdBytes: number): TreeInfo {
   const info: TreeInfo = { hasPython: false, largeFiles: [], fileCount: 0 };
+  // plain concatenation, not path.join: `rel` is built from directory entry names (no `.`, `..` or
+  // empty parts), and normalising 20,000 paths cost a tenth of a large project's walk
+  const base = root.endsWith('/') ? root : `${root}/`;
   const visit = (rel: string): void => {
-    const entries = readdirSync(join(root, rel), { withFileTypes: true });
+    const entries = readdirSync(rel ? base + rel : root, { withFileTypes: true });
     for (const e of entries) {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
@@ -31,7 +34,7 @@ export function walkProject(root: string, matcher: Ignore, thresholdBytes: numbe
         continue;
       }
       if (path.endsWith('.py')) info.hasPython = true;
-      if (e.isFile() && lstatSync(join(root, path)).size >= thresholdBytes) info.largeFiles.push(path);
+      if (e.isFile() && lstatSync(base + path).size >= thresholdBytes) info.largeFiles.push(path);
     }
   };
   visit('');
