@@ -186,7 +186,7 @@ export const StageSchema = z.strictObject({
   block: NonEmptyString,
   source: InputSchema,
   operations: z.array(OperationSchema),
-  /** env every exec of this stage sees (not the image config's env) */
+  /** env every exec of this stage sees, over the config Env of the image its source chain starts at (not export.env) */
   env: StringMap,
   /** working directory for execs */
   dir: AbsolutePath,
