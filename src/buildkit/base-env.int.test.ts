@@ -80,6 +80,9 @@ describeWithDaemon('build steps see the base image ENV', (denv) => {
   const dir = project();
   const cliTag = `cogpack-it/base-env-cli:${RUN}`;
 
+  let feImage = '';
+  afterAll(() => void (feImage && dockerTry(denv, ['rmi', feImage]))); // a per-run name: untag it, its layers stay shared
+
   beforeAll(() => {
     const base = markedBase(denv);
     const map = denv.COGPACK_IMAGE_MAP.split(',').map((kv) => `${kv.split('=')[0]}=${base}`).join(',');
@@ -94,6 +97,7 @@ describeWithDaemon('build steps see the base image ENV', (denv) => {
 
   it('the frontend image (docker buildx build) does the same and gives the same layers', () => {
     const image = frontendImage(denv);
+    feImage = image;
     const feTag = `cogpack-it/base-env-fe:${RUN}`;
     docker(mapped, [
       'buildx', 'build', '--progress=plain', '--provenance=false', '--build-arg', `BUILDKIT_SYNTAX=${image}`,
