@@ -69,3 +69,36 @@ describe('index URLs with credentials', () => {
     expect(warnings.join('\n')).not.toContain('s3cr3t');
   });
 });
+
+describe('pip block hash-checking mode', () => {
+  const h = (c: string) => `--hash=sha256:${c.repeat(64)}`;
+
+  it('writes the lines with their hashes to a requirements file pip reads, removed in the same stage', async () => {
+    const req = `--find-links ./wheels\n--trusted-host mirror.local\nrich==13.7.1 ${h('a')}\nvendor/extra-1.0-py3-none-any.whl ${h('b')} ${h('c')}\n`;
+    const s = stageOf(await planOf(tempProject(files(req))), 'deps:pip')!;
+    expect(s.operations.map((o) => o.op)).toEqual(['mkfile', 'exec', 'rm']);
+    const [file, pip, rm] = s.operations;
+    expect(file).toEqual({
+      op: 'mkfile', path: '/tmp/cogpack-requirements.txt', mode: 0o644,
+      data: `rich==13.7.1 ${h('a')}\n/cogpack/wheels/vendor/extra-1.0-py3-none-any.whl ${h('b')} ${h('c')}\n`,
+    });
+    expect(pip.op === 'exec' && pip.args.slice(4)).toEqual(['--find-links', '/cogpack/ctx/wheels', '--trusted-host', 'mirror.local', '-r', '/tmp/cogpack-requirements.txt']);
+    expect(rm).toEqual({ op: 'rm', path: '/tmp/cogpack-requirements.txt', allow_not_found: false });
+  });
+
+  it('refuses what pip refuses in that mode, at the line: an unhashed or unpinned line, a directory', async () => {
+    const plan = (req: string) => planProject(tempProject({ ...files(req), 'vendor/pkg/pyproject.toml': '' }), { env: {} });
+    await expect(plan(`rich==13.7.1 ${h('a')}\nnumpy==1.26.4\n`)).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', file: 'requirements.txt', line: 2 });
+    await expect(plan(`rich==13.7.1 ${h('a')}\nnumpy>=1.26 ${h('b')}\n`)).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', line: 2, message: expect.stringContaining('not pinned') });
+    await expect(plan(`rich==13.7.1 ${h('a')}\n./vendor/pkg ${h('b')}\n`)).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', line: 2, message: expect.stringContaining('directory') });
+  });
+
+  it('refuses a hashed torch line: its stage installs the CPU/CUDA build cogpack picks, which the hash cannot describe', async () => {
+    await expect(planProject(tempProject(files(`torch==2.3.1 ${h('a')}\n`)), { env: {} })).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', line: 1, message: expect.stringContaining('torch with --hash') });
+  });
+
+  it('passes lines as arguments when no line is hashed (no file in the plan)', async () => {
+    const s = stageOf(await planOf(tempProject(files('rich==13.7.1\n'))), 'deps:pip')!;
+    expect(s.operations.map((o) => o.op)).toEqual(['exec']);
+  });
+});

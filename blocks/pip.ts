@@ -3,11 +3,15 @@
  * requirements.txt, or [project.dependencies]) except the framework lines their own blocks installed.
  * Every line is passed as an argument (local paths rewritten under the read-only context mounts), so the
  * stage's cache key is exactly the requirement set: the rest of the project can change freely. The
- * framework pins are repeated so pip cannot replace the torch/TensorFlow installed below.
+ * framework pins are repeated so pip cannot replace the torch/TensorFlow installed below. With `--hash`
+ * options (pip's hash-checking mode) the lines go to pip in a requirements file instead, the one place pip
+ * reads --hash; the file is written and removed inside the stage, so it is never in the layer.
  */
 import type { Project } from '../planner/project';
+import type { Mount, Operation } from '../planner/plan-schema';
+import { checkHashMode } from '../planner/project/requirement-hashes';
 import type { Requirement } from '../planner/project/requirements';
-import type { Block } from './support/block';
+import type { Block, BlockContext } from './support/block';
 import { frameworkIndexArgs, frameworkLines, frameworkPins, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
 import { isArchive, mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
 import { exec, shell, shq, stage } from './support/stage';
@@ -25,6 +29,48 @@ function argFor(project: Project, r: Requirement, copies: string[]): string {
   return `/tmp/cogpack-build/${r.local}`;
 }
 
+interface PipArgs {
+  /** pip install and the index options */
+  head: string[];
+  /** one argument per requirement line */
+  own: string[];
+  /** local directories built from a writable copy */
+  copies: string[];
+  mounts: Mount[];
+}
+
+/** Where the hash-checking stage writes the requirement lines for pip (removed before the stage ends). */
+export const HASHED_REQUIREMENTS = '/tmp/cogpack-requirements.txt';
+
+/** The lines with their hashes, as pip reads them from a requirements file (local paths already rewritten). */
+export function hashedRequirements(lines: Requirement[], own: string[]): string {
+  return lines.map((r, i) => [own[i], ...r.hashes.map((h) => `--hash=${h}`)].join(' ')).join('\n') + '\n';
+}
+
+/**
+ * The stage's operations. Hash-checking mode has no local directories to copy (pip refuses them there,
+ * checkHashMode too) and no framework pins (hashed torch/TensorFlow lines are refused by frameworkLines).
+ */
+function operations(ctx: BlockContext, lines: Requirement[], pipArgs: PipArgs): Operation[] {
+  const { head, own, copies } = pipArgs;
+  const mounts = { mounts: pipArgs.mounts };
+  if (checkHashMode(ctx.project.requirements.requirements, (local) => !isArchive(local))) {
+    return [
+      { op: 'mkfile', path: HASHED_REQUIREMENTS, data: hashedRequirements(lines, own), mode: 0o644 },
+      exec([...head, '-r', HASHED_REQUIREMENTS], mounts),
+      { op: 'rm', path: HASHED_REQUIREMENTS, allow_not_found: false },
+    ];
+  }
+  const args = [...head, ...own, ...frameworkPins(ctx.project, ctx.resolution)];
+  // a shell only when local directories need a writable copy first; otherwise pip runs directly
+  if (copies.length === 0) return [exec(args, mounts)];
+  return [shell([
+    ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${shq(mountedPath(ctx.project, c))}/. /tmp/cogpack-build/${shq(c)}/`),
+    args.map(shq).join(' '),
+    'rm -rf /tmp/cogpack-build',
+  ], mounts)];
+}
+
 export const pip: Block = {
   name: 'pip',
   detect: (project) => !project.uvLock && ownLines(project).length > 0,
@@ -34,17 +80,8 @@ export const pip: Block = {
     for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
     const copies: string[] = [];
     const own = lines.map((r) => argFor(ctx.project, r, copies));
-    const index = [...frameworkIndexArgs(ctx.project, ctx.resolution), ...userIndexArgs(ctx)];
-    const args = [...pipInstall(ctx.resolution.python), ...index, ...own, ...frameworkPins(ctx.project, ctx.resolution)];
+    const head = [...pipInstall(ctx.resolution.python), ...frameworkIndexArgs(ctx.project, ctx.resolution), ...userIndexArgs(ctx)];
     const mounts = [pipCacheMount(), ...wheelsMount(plan, ctx.project)];
-    // a shell only when local directories need a writable copy first; otherwise pip runs directly
-    const operation = copies.length === 0
-      ? exec(args, { mounts })
-      : shell([
-        ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${shq(mountedPath(ctx.project, c))}/. /tmp/cogpack-build/${shq(c)}/`),
-        args.map(shq).join(' '),
-        'rm -rf /tmp/cogpack-build',
-      ], { mounts });
     plan.addStage(
       'deps',
       stage({
@@ -53,7 +90,7 @@ export const pip: Block = {
         block: 'pip',
         source: plan.inputBefore('deps'),
         env: pipEnv(),
-        operations: [operation],
+        operations: operations(ctx, lines, { head, own, copies, mounts }),
         provides: ['python-packages'],
       }),
     );

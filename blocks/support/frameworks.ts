@@ -1,14 +1,28 @@
 /** Which requirement lines belong to a framework block (torch, TensorFlow) rather than the pip block, their resolver requests, and the exact pins the framework stages install. */
 import type { Project } from '../../planner/project';
+import { ConfigError } from '../../src/errors';
 import type { Requirement } from '../../planner/project/requirements';
 import type { DependencyRequest, Resolution, TorchChoice } from '../../planner/resolver/types';
 
 export const TORCH_PACKAGES = ['torch', 'torchvision', 'torchaudio'];
 export const TF_PACKAGES = ['tensorflow', 'tensorflow-cpu', 'tensorflow-gpu'];
 
-/** Framework lines installed by their own block: named, from an index (not a local file or URL). */
+/**
+ * Framework lines installed by their own block: named, from an index (not a local file or URL). A hashed
+ * one is refused: its stage installs the build cogpack picks (CPU/CUDA variant, its own index), which the
+ * user's hash cannot describe, and installing it unchecked would quietly drop pip's hash-checking mode.
+ */
 export function frameworkLines(project: Project, names: string[]): Requirement[] {
-  return project.requirements.requirements.filter((r) => r.name && names.includes(r.name) && !r.local && !/@|:\/\//.test(r.spec));
+  const lines = project.requirements.requirements.filter((r) => r.name && names.includes(r.name) && !r.local && !/@|:\/\//.test(r.spec));
+  const hashed = lines.find((r) => r.hashes.length > 0);
+  if (hashed) {
+    throw new ConfigError('E_REQUIREMENT_HASH', `${hashed.name} with --hash is not supported: cogpack installs ${hashed.name} in its own stage from the CPU/CUDA index it picks`, {
+      file: hashed.file,
+      line: hashed.line,
+      hint: `remove the --hash options (every line's: pip checks all or none), or install ${hashed.name} from a local wheel path with its hash`,
+    });
+  }
+  return lines;
 }
 
 /** One resolver request per named requirement line, sourced at its file:line. */

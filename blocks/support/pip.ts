@@ -101,6 +101,8 @@ export function userIndexArgs(ctx: BlockContext): string[] {
   if (r.indexUrl) args.push('--index-url', r.indexUrl);
   for (const u of r.extraIndexUrls) args.push('--extra-index-url', u);
   for (const f of r.findLinks) args.push('--find-links', f.local ? `${CONTEXT_MOUNT}/${f.value}` : f.value);
+  // an http:// mirror (or one with a self-signed certificate) is refused by pip without it
+  for (const h of r.trustedHosts) args.push('--trusted-host', h);
   if (r.pre) args.push('--pre');
   for (const url of [r.indexUrl ?? '', ...r.extraIndexUrls, ...r.findLinks.map((f) => f.value)]) {
     const masked = maskedCredentials(url);

@@ -51,4 +51,36 @@ describe('parseRequirementsFile', () => {
       ['c', 'c-3.0-py3-none-any.whl'],
     ]);
   });
+
+  it('keeps --hash options (pip reads them only from a file) and refuses malformed ones at file:line', () => {
+    const sha = 'a'.repeat(64);
+    const dir = tempProject({
+      'r.txt': `rich==13.7.1 \\\n  --hash=sha256:${sha} \\\n  --hash sha512:bb\nnumpy==1.26.4 --hash=sha256:cc ; python_version >= "3.10"\n`,
+      'bad.txt': 'numpy==1.26.4 --hash=md5:00\n',
+    });
+    const r = parseRequirementsFile(dir, 'r.txt', {});
+    expect(r.requirements.map((q) => [q.spec, q.hashes])).toEqual([
+      ['rich==13.7.1', [`sha256:${sha}`, 'sha512:bb']],
+      ['numpy==1.26.4 ; python_version >= "3.10"', ['sha256:cc']],
+    ]);
+    expect(() => parseRequirementsFile(dir, 'bad.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_HASH', file: 'bad.txt', line: 1 }));
+  });
+
+  it('carries --trusted-host to pip instead of ignoring it', () => {
+    const dir = tempProject({ 'r.txt': '--extra-index-url http://mirror.local:8080/simple\n--trusted-host mirror.local:8080\nnumpy\n' });
+    const r = parseRequirementsFile(dir, 'r.txt', {});
+    expect(r.trustedHosts).toEqual(['mirror.local:8080']);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('refuses ${VAR} (pip would expand it from the environment) at file:line, in options and requirement lines', () => {
+    const dir = tempProject({
+      'a.txt': 'numpy\n--index-url https://${TOKEN}@pypi.example/simple\n',
+      'b.txt': '# ${NOT_READ} in a comment\npkg==${VERSION}\n',
+      'c.txt': 'pkg==1.0 ; python_version >= "${lower_case_is_literal_for_pip}"\n',
+    });
+    expect(() => parseRequirementsFile(dir, 'a.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_ENV_VAR', file: 'a.txt', line: 2, message: expect.stringContaining('${TOKEN}') }));
+    expect(() => parseRequirementsFile(dir, 'b.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_ENV_VAR', file: 'b.txt', line: 2 }));
+    expect(() => parseRequirementsFile(dir, 'c.txt', {})).not.toThrow();
+  });
 });

@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import { ConfigError } from '../../src/errors';
 import { projectFileExists, projectPath, readProjectText, type Ref } from './fs-safe';
+import { takeHashes } from './requirement-hashes';
 
 export interface Requirement {
   /** PEP 503 normalised name; absent for a bare URL */
@@ -18,6 +19,8 @@ export interface Requirement {
   /** project-relative path of a local wheel/sdist/directory */
   local?: string;
   editable: boolean;
+  /** `--hash` values (`sha256:…`); any hash puts pip, and so the pip stage, in hash-checking mode */
+  hashes: string[];
   file: string;
   line: number;
 }
@@ -35,6 +38,8 @@ export interface Requirements {
   indexUrl?: string;
   extraIndexUrls: string[];
   findLinks: FindLinks[];
+  /** --trusted-host values: hosts pip may reach over plain http or with an unverified certificate */
+  trustedHosts: string[];
   noIndex: boolean;
   pre: boolean;
   warnings: string[];
@@ -45,7 +50,7 @@ export function normalizeName(name: string): string {
 }
 
 export function emptyRequirements(): Requirements {
-  return { files: [], requirements: [], extraIndexUrls: [], findLinks: [], noIndex: false, pre: false, warnings: [] };
+  return { files: [], requirements: [], extraIndexUrls: [], findLinks: [], trustedHosts: [], noIndex: false, pre: false, warnings: [] };
 }
 
 const NAME_RE = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/;
@@ -95,20 +100,21 @@ export function parseRequirementLine(root: string, text: string, file: string, l
   let editable = false;
   const ed = /^(-e|--editable)[\s=]+(.*)$/.exec(rest);
   if (ed) [editable, rest] = [true, ed[2]];
-  rest = rest.replace(/\s--hash[=\s]\S+/g, '').trim();
+  const { rest: unhashed, hashes } = takeHashes(rest, { file, line });
+  rest = unhashed;
   const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*@\s*(\S+)(.*)$/.exec(rest);
   if (direct && direct[3].startsWith('file:')) {
     const local = localRequirement(root, baseDir, direct[3].replace(/^file:(\/\/)?/, ''), { file, line });
-    return { name: normalizeName(direct[1]), constraint: '', spec: rest, local, editable, file, line };
+    return { name: normalizeName(direct[1]), constraint: '', spec: rest, local, editable, hashes, file, line };
   }
   if (!direct && !URL_RE.test(rest) && LOCAL_RE.test(localPathOf(rest))) {
     const p = localPathOf(rest).replace(/^file:(\/\/)?/, '');
     const local = localRequirement(root, baseDir, p, { file, line });
     const wheel = /^([A-Za-z0-9_.]+)-\d/.exec(posix.basename(local));
-    return { name: wheel ? normalizeName(wheel[1]) : undefined, constraint: '', spec: rest, local, editable, file, line };
+    return { name: wheel ? normalizeName(wheel[1]) : undefined, constraint: '', spec: rest, local, editable, hashes, file, line };
   }
   if (direct || URL_RE.test(rest)) {
-    return { name: direct ? normalizeName(direct[1]) : undefined, constraint: '', spec: rest, editable, file, line };
+    return { name: direct ? normalizeName(direct[1]) : undefined, constraint: '', spec: rest, editable, hashes, file, line };
   }
   const m = NAME_RE.exec(rest);
   const written = m ? m[3].split(';')[0].trim() : '';
@@ -120,7 +126,7 @@ export function parseRequirementLine(root: string, text: string, file: string, l
       hint: 'write NAME[extras] SPECIFIER, a URL, or a path starting with ./',
     });
   }
-  return { name: normalizeName(m[1]), constraint, spec: rest, editable, file, line };
+  return { name: normalizeName(m[1]), constraint, spec: rest, editable, hashes, file, line };
 }
 
 interface Walk {
@@ -142,12 +148,29 @@ function option(w: Walk, rel: string, opt: string, value: string, line: number):
     else w.out.findLinks.push({ value: projectPath(w.root, baseDir, value, ref, '--find-links path'), local: true });
   } else if (opt === '--no-index') w.out.noIndex = true;
   else if (opt === '--pre') w.out.pre = true;
-  else if (['--trusted-host', '--prefer-binary', '--only-binary', '--no-binary', '--use-feature'].includes(opt)) {
+  else if (opt === '--trusted-host') w.out.trustedHosts.push(value);
+  else if (['--prefer-binary', '--only-binary', '--no-binary', '--use-feature'].includes(opt)) {
     w.out.warnings.push(`${rel}:${line}: ${opt} is ignored by cogpack`);
   } else {
     throw new ConfigError('E_REQUIREMENT_OPTION', `unsupported option "${opt}"`, {
       ...ref,
-      hint: 'use -r, -c, --index-url, --extra-index-url, --find-links, --no-index or --pre',
+      hint: 'use -r, -c, --index-url, --extra-index-url, --find-links, --trusted-host, --no-index or --pre',
+    });
+  }
+}
+
+/**
+ * pip replaces `${NAME}` (upper case, digits, _) with the environment of the machine running pip. cogpack
+ * plans from the project alone (the same plan on every machine, nothing of the builder's environment in a
+ * layer), so such a line is refused: passing the literal on would install something else than pip would.
+ */
+function refuseEnvVars(text: string, file: string, line: number): void {
+  const v = /\$\{([A-Z0-9_]+)\}/.exec(text);
+  if (v) {
+    throw new ConfigError('E_REQUIREMENT_ENV_VAR', `environment variable \${${v[1]}} in a requirements file is not supported`, {
+      file,
+      line,
+      hint: `write the value instead of \${${v[1]}} (a credential belongs in a build.run secret mount, not in a requirements file)`,
     });
   }
 }
@@ -160,6 +183,7 @@ function readFile(w: Walk, rel: string, ref: { file?: string; line?: number }): 
   w.stack.push(rel);
   if (!w.out.files.includes(rel)) w.out.files.push(rel);
   for (const { text: l, line } of logicalLines(text)) {
+    refuseEnvVars(l, rel, line);
     const opt = /^(--?[a-z-]+)(?:[\s=]+(.*))?$/.exec(l);
     if (opt && !['-e', '--editable'].includes(opt[1])) {
       const needsValue = !['--no-index', '--pre', '--prefer-binary'].includes(opt[1]);
