@@ -1,10 +1,14 @@
 /**
  * export-config: the image config (CMD, WORKDIR /src, EXPOSE 5000 for cog models) and labels, including
- * `run.cog.config` (the effective cog.yaml as sorted JSON, as cog writes it) and the resolved versions.
+ * `run.cog.config` (the effective cog.yaml as sorted JSON, as cog writes it) and `dev.cogpack.dependencies`,
+ * what the plan knows of the image's versions for `docker inspect` readers: `versions` holds exact ones
+ * (python, CUDA, torch, pinned packages), `constraints` what pip was left to resolve at build time (`>=9`).
  */
 import type { PlanData } from '../planner/plan-schema';
 import type { Project } from '../planner/project';
 import { projectFileExists } from '../planner/project/fs-safe';
+import { normalizeName } from '../planner/project/requirements';
+import { ConfigError } from '../src/errors';
 import tools from './data/tools.json';
 import type { Block, BlockContext } from './support/block';
 
@@ -25,11 +29,39 @@ function effectiveCogConfig(ctx: BlockContext): unknown {
   return { ...data, build };
 }
 
-function appCmd(project: Project): string[] {
-  const tool = project.pyproject?.tool.cmd;
-  if (tool) return tool;
-  const scripts = Object.keys(project.pyproject?.scripts ?? {}).sort();
-  if (scripts.length >= 1) return [`/usr/local/bin/${scripts[0]}`];
+/** A version the resolver settled (`3.11`, `2.3.1+cpu`), as opposed to a specifier pip resolves (`>=9`, `<2`). */
+const EXACT_RE = /^[0-9][0-9A-Za-z.+!_-]*$/;
+
+/** The label value: sorted, so the same plan gives the same bytes; packages with no version at all ("*") are left out. */
+export function dependenciesLabel(deps: BlockContext['resolution']['dependencies']): string {
+  const versions: Record<string, string> = {};
+  const constraints: Record<string, string> = {};
+  for (const [key, d] of Object.entries(deps)) {
+    if (!d.resolved_version || d.resolved_version === '*') continue;
+    (EXACT_RE.test(d.resolved_version) ? versions : constraints)[key] = d.resolved_version;
+  }
+  return stableJson({ constraints, versions });
+}
+
+/**
+ * The CMD of an app without cog.yaml: [tool.cogpack] cmd, else its [project.scripts] entry: the only one,
+ * or the one named like the project (`my-app` for project `my-app`/`my_app`, as `uv init --package`
+ * makes). Several others are ambiguous: an error names them rather than picking one by spelling.
+ */
+export function appCmd(project: Project): string[] {
+  const py = project.pyproject;
+  if (py?.tool.cmd) return py.tool.cmd;
+  const scripts = Object.keys(py?.scripts ?? {}).sort();
+  const named = scripts.filter((s) => py?.name !== undefined && normalizeName(s) === normalizeName(py.name));
+  const pick = scripts.length === 1 ? scripts : named;
+  if (pick.length === 1) return [`/usr/local/bin/${pick[0]}`];
+  if (scripts.length > 1) {
+    throw new ConfigError('E_ENTRY_POINT_AMBIGUOUS', `[project.scripts] has ${scripts.length} entries (${scripts.join(', ')}) and none is named like the project`, {
+      file: py!.file,
+      line: py!.scriptLine(),
+      hint: `choose one in [tool.cogpack]: cmd = ["${scripts[0]}"]`,
+    });
+  }
   for (const f of ['main.py', 'app.py']) if (projectFileExists(project.dir, f)) return ['python', f];
   return ['python'];
 }
@@ -51,8 +83,7 @@ export const exportConfig: Block = {
   plan(ctx, plan) {
     const e: PlanData['export'] = plan.data.export;
     e.working_dir = '/src';
-    const deps = Object.fromEntries(Object.entries(ctx.resolution.dependencies).filter(([, d]) => d.resolved_version && d.resolved_version !== '*').map(([k, d]) => [k, d.resolved_version]));
-    e.labels[tools.labels.dependencies] = stableJson(deps);
+    e.labels[tools.labels.dependencies] = dependenciesLabel(ctx.resolution.dependencies);
     e.labels[tools.labels.planVersion] = String(plan.data.version);
     if (ctx.project.cog) {
       e.cmd = ['python', '-m', 'cog.server.http'];

@@ -10,7 +10,7 @@ export const ToolCogpackSchema = z
     python: z.string().regex(/^3\.\d+(\.\d+)?$/, 'expected a version like "3.11"').optional(),
     gpu: z.boolean().optional(),
     system_packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.=:~-]*$/)).optional(),
-    /** the image's CMD; defaults to the only [project.scripts] entry */
+    /** the image's CMD; defaults to the only [project.scripts] entry, else the one named like the project */
     cmd: z.array(z.string()).min(1).optional(),
     environment: z.array(z.string()).optional(),
     /** project-relative files or directories that are model weights */

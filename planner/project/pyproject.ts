@@ -19,6 +19,23 @@ export interface Pyproject {
   hasBuildSystem: boolean;
   tool: ToolCogpack;
   toolLine: (key: string) => number;
+  /** the line of a [project.scripts] entry, or of the table when no name is given */
+  scriptLine: (name?: string) => number;
+}
+
+/** A script name becomes a file in /usr/local/bin: one plain file name, nothing a shell or a path would read differently. */
+const SCRIPT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function checkScriptNames(scripts: Record<string, string>, file: string, line: (name: string) => number): void {
+  for (const name of Object.keys(scripts).sort()) {
+    if (!SCRIPT_NAME_RE.test(name)) {
+      throw new ConfigError('E_PYPROJECT_SCRIPT_NAME', `[project.scripts] name ${JSON.stringify(name)} cannot be a command name`, {
+        file,
+        line: line(name),
+        hint: 'use letters, digits, ".", "_" and "-", starting with a letter or digit (no "/", spaces or leading ".")',
+      });
+    }
+  }
 }
 
 function zodFail(issue: z.core.$ZodIssue, file: string, text: string, table: string): never {
@@ -43,12 +60,14 @@ export function parsePyproject(root: string, text: string, file = 'pyproject.tom
     hasBuildSystem: doc['build-system'] !== undefined,
     tool: cp.data,
     toolLine: (key) => tomlLine(text, 'tool.cogpack', key),
+    scriptLine: (name) => tomlLine(text, 'project.scripts', name),
   };
   if (doc.project === undefined) return out;
   const pr = ProjectSchema.safeParse(doc.project);
   if (!pr.success) zodFail(pr.error.issues[0], file, text, 'project');
   out.name = pr.data.name;
   out.scripts = pr.data.scripts ?? {};
+  checkScriptNames(out.scripts, file, out.scriptLine);
   const rp = pr.data['requires-python'];
   if (rp) out.requiresPython = { constraint: rp, source: `${file}:${tomlLine(text, 'project', 'requires-python')} project.requires-python` };
   const depLine = tomlLine(text, 'project', 'dependencies');
