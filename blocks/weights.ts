@@ -13,16 +13,30 @@ export function slug(path: string): string {
   return path.toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'weights';
 }
 
+/**
+ * One distinct detail per path, in order: the slug, or on a clash (`a b` and `a-b`, `A.bin` and `a.bin`)
+ * the slug with the first free `-N`. Checking against every detail already taken, not only the slug, keeps
+ * them unique even when a path is itself spelled like a suffixed one (`a-b-2`).
+ */
+export function uniqueDetails(paths: string[]): string[] {
+  const used = new Set<string>();
+  return paths.map((p) => {
+    const base = slug(p);
+    let detail = base;
+    for (let n = 2; used.has(detail); n++) detail = `${base}-${n}`;
+    used.add(detail);
+    return detail;
+  });
+}
+
 export const weights: Block = {
   name: 'weights',
   detect: (project) => project.weights.length > 0,
   dependencies: () => [],
   plan(ctx, plan) {
-    const used = new Set<string>();
+    const details = uniqueDetails(ctx.project.weights.map((w) => w.path));
     ctx.project.weights.forEach((w, i) => {
-      let detail = slug(w.path);
-      if (used.has(detail)) detail = `${detail}-${i}`;
-      used.add(detail);
+      const detail = details[i];
       const context = `weights-${detail}`;
       plan.addContext(context, { path: '.', exclude: [], include: [literalGlob(w.path)] });
       plan.addStage('weights', stage({
