@@ -3,10 +3,11 @@
  * starts from the result of the phases before it (Plan.inputBefore), so the list follows the export
  * phases in layer order (base → system → python → framework → deps → sdk → build-run → weights → code),
  * which is the order of how rarely each input changes. export-config goes last because it reads the
- * finished environment.
+ * finished environment. The runtime base image itself is the resolver's choice (Plan.base_image), not a
+ * block: /src needs no stage of its own, since the source stage copies into it and Docker creates a
+ * missing WORKDIR when a container starts.
  */
 import type { Block } from './support/block';
-import { baseImage } from './base-image';
 import { cuda } from './cuda';
 import { apt } from './apt';
 import { python } from './python';
@@ -23,7 +24,6 @@ import { source } from './source';
 import { exportConfig } from './export-config';
 
 export const BLOCKS: readonly Block[] = [
-  baseImage,
   cuda,
   apt,
   python,
