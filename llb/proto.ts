@@ -30,6 +30,8 @@ let cached: OpsTypes | undefined;
 export function opsTypes(): OpsTypes {
   if (cached) return cached;
   const root = protoRoot();
+  // encode.ts walks field.resolvedType to normalise nested messages: resolve the pb.* types up front
+  (root.lookup('pb') as protobuf.Namespace | null)?.resolveAll();
   cached = {
     root,
     Op: root.lookupType('pb.Op'),
