@@ -28,7 +28,7 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
     const fresh = perRunBaseEnv(denv);
     const build = (d: string, o: BuildOptions) => buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
     const { s: first } = await build(dir, { tags: ['cogpack-it/cpu-apt-wheel:1'] });
-    expect(first.stages.map((x) => x.id)).toEqual(['base:base-image', 'system:apt', 'python:python', 'deps:pip', 'code:source']);
+    expect(first.stages.map((x) => x.id)).toEqual(['system:apt', 'python:python', 'deps:pip', 'code:source']);
     const run = await runImage(docker, 'cogpack-it/cpu-apt-wheel:1', ['sh', '-c', 'jq --version && python -c "import cogpack_hello; print(cogpack_hello.__version__)" && ls /src']);
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/jq-1\.\d[\s\S]*1\.0[\s\S]*predict\.py/);
@@ -42,7 +42,7 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
     buildWheel(path.join(dir, 'wheels'), { name: 'cogpack-extra', version: '2.0' });
     fs.appendFileSync(path.join(dir, 'requirements.txt'), './wheels/cogpack_extra-2.0-py3-none-any.whl\n');
     const { s: reqEdit } = await build(dir, { tags: ['cogpack-it/cpu-apt-wheel:3'] });
-    for (const stage of ['base:base-image', 'system:apt', 'python:python']) expect(layerOf(reqEdit, stage)).toEqual(layerOf(first, stage));
+    for (const stage of ['system:apt', 'python:python']) expect(layerOf(reqEdit, stage)).toEqual(layerOf(first, stage));
     expect(layerOf(reqEdit, 'deps:pip')).not.toEqual(layerOf(first, 'deps:pip'));
     expect((await runImage(docker, 'cogpack-it/cpu-apt-wheel:3', ['python', '-c', 'import cogpack_extra'])).code).toBe(0);
   });
