@@ -7,8 +7,8 @@ import type { Project } from '../../planner/project';
 import { chooseEntry, entryScript, parsePspOutput } from './build-output';
 import { collectDependencies, findPython, resolveInRoot, walkTree } from './build-output-rootfs';
 
-const project = (scripts: Record<string, string>, cmd?: string[]): Project =>
-  ({ pyproject: { file: 'pyproject.toml', scripts, tool: cmd ? { cmd } : {} } }) as unknown as Project;
+const project = (scripts: Record<string, string>, cmd?: string[], name?: string): Project =>
+  ({ pyproject: { file: 'pyproject.toml', name, scripts, tool: cmd ? { cmd } : {} } }) as unknown as Project;
 
 describe('parsePspOutput', () => {
   test('type=psp with dest and entry', () => {
@@ -28,6 +28,8 @@ describe('chooseEntry', () => {
     expect(chooseEntry(project({ hello: 'app.cli:main' }))).toEqual({ name: 'hello', target: 'app.cli:main' });
     expect(chooseEntry(project({ a: 'm:a', b: 'm:b' }, ['b'])).name).toBe('b');
     expect(chooseEntry(project({ a: 'm:a', b: 'm:b' }), 'a').name).toBe('a');
+    // as the image's CMD: among several, the one named like the project (names compared normalised)
+    expect(chooseEntry(project({ 'my-app': 'm:a', other: 'm:b' }, undefined, 'My_App')).name).toBe('my-app');
   });
   test('none, or an ambiguous choice, is an error with a hint', () => {
     expect(() => chooseEntry(project({}))).toThrow(/has none/);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { CogpackError, UsageError } from '../errors';
 import { loadProject, type Project } from '../../planner/project';
+import { normalizeName } from '../../planner/project/requirements';
 import { PspfError } from './errors';
 import { keyFromFile } from './keys';
 import { launcherBytes } from './launcher/build-launcher';
@@ -44,7 +45,10 @@ export interface EntryPoint {
 export function chooseEntry(project: Project, wanted?: string): EntryPoint {
   const scripts = project.pyproject?.scripts ?? {};
   const names = Object.keys(scripts).sort();
-  const pick = wanted ?? project.pyproject?.tool.cmd?.[0] ?? (names.length === 1 ? names[0] : undefined);
+  // the image's rule (blocks/export-config.ts appCmd): the only script, else the one named like the project
+  const name = project.pyproject?.name;
+  const named = names.filter((s) => name !== undefined && normalizeName(s) === normalizeName(name));
+  const pick = wanted ?? project.pyproject?.tool.cmd?.[0] ?? (names.length === 1 ? names[0] : named.length === 1 ? named[0] : undefined);
   const file = project.pyproject?.file ?? 'pyproject.toml';
   if (pick && scripts[pick]) {
     // the name becomes a file name and part of the command line
