@@ -9,6 +9,7 @@ import type { DependencyRequest } from '../planner/resolver/types';
 import tools from './data/tools.json';
 import type { Block, BlockContext } from './support/block';
 import { TORCH_PACKAGES } from './support/frameworks';
+import { literalGlob } from './support/glob';
 import { CONTEXT_MOUNT } from './support/pip';
 import { shell, stage } from './support/stage';
 
@@ -52,7 +53,9 @@ export const uv: Block = {
       provides: ['python-packages'],
     }));
     if (!ctx.project.uvLock!.project) return;
-    plan.addContext('uv-project', { path: '.', exclude: ctx.project.excludes });
+    // the weights have their own layers: sending them again for the wheel build would also put them in the wheel
+    const weights = ctx.project.weights.map((w) => literalGlob(w.path));
+    plan.addContext('uv-project', { path: '.', exclude: [...ctx.project.excludes, ...weights] });
     plan.addStage('code', stage({
       id: 'code:uv:project',
       name: `install the project ${ctx.project.uvLock!.project}`,
