@@ -97,8 +97,8 @@ function interleaved(lanes: Lane[], repeat: number): void {
   }
 }
 
-/** Without --prune, "cold" means no cache for this project's own stages; steps that only depend on the base
- * image's digest (an apt stage seen before) may still come from earlier builds, for both builders alike. */
+/** Without --prune, "cold" means no build cache above the run's own base image; cache mounts (apt archives, pip
+ * wheels) may still hold earlier downloads, for both builders alike. */
 function lane(runner: Runner, env: DaemonEnv, dir: string, wheels: string): Lane {
   writeProject(dir, wheels);
   docker(env, ['image', 'rm', '-f', runner.tag]);
@@ -175,9 +175,11 @@ function main(): void {
   const wheels = path.join(work, 'wheels');
   fs.mkdirSync(work, { recursive: true });
   writeWheels(wheels, { torchBytes: torchMb << 20 });
-  // A base name of the benchmark's own (same image, new tag), so its image names stay apart from other builds'.
-  const base = `docker.io/cogpack-bench/python:run-${process.pid}-${Date.now()}`;
-  docker(env, ['tag', localImages.images.python.ref, base]);
+  // A base of the benchmark's own with one extra layer: BuildKit keys an image source by its layer chain, so no
+  // step of this run is answered by an earlier run's cache (a new tag alone was: every step came back cached).
+  const run = `${process.pid}-${Date.now()}`;
+  const base = `docker.io/cogpack-bench/python:run-${run}`;
+  docker(env, ['build', '-q', '-t', base, '-'], { input: `FROM ${localImages.images.python.ref}\nRUN echo ${run} > /etc/cogpack-bench-run\n` });
   // The planner takes any file ≥ 10 MB for weights, the 200 MB wheel in the find-links dir too (it would go to /src
   // in a layer of its own); the Dockerfile build copies no wheel into the image, so the cogpack build must not either.
   const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}`, COGPACK_WEIGHTS_THRESHOLD_MB: '100000' };
@@ -188,7 +190,7 @@ function main(): void {
     if (!only || only === 'Dockerfile') lanes.push(lane(dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), env, path.join(work, 'project-dockerfile'), wheels));
     interleaved(lanes, repeat);
   } finally {
-    docker(env, ['image', 'rm', base]); // only the tag: the content stays with the local image
+    docker(env, ['image', 'rm', base]); // the run's base layer goes; the local image it extends stays
   }
   const c = lanes.find((l) => l.runner.name === 'cogpack')?.result;
   const d = lanes.find((l) => l.runner.name === 'Dockerfile')?.result;
