@@ -56,11 +56,15 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
   return { refId, config: mergeImageConfig(llb.imageConfig, configs.get(runtime) ?? null), resultDigest: llb.result };
 }
 
-/** Each image's config from the daemon's resolver, each asked once, all at once. */
+/**
+ * Each image's config from the daemon's resolver, each asked once, all at once. `local` (prefer the daemon's
+ * store, pull only if missing): `cogpack build` reads the same config from the local store, and the default mode
+ * asks the registry first on every build.
+ */
 async function resolveConfigs(bridge: LlbBridge, opts: FrontendOptions, plan: PlanData, refs: string[]): Promise<Map<string, Partial<OciImageConfig> | null>> {
   const platform = { OS: plan.platform.os, Architecture: plan.platform.arch };
   const unique = [...new Set(refs)];
   const raw = await Promise.all(unique.map((ref) =>
-    bridge.resolveImageConfig(ref, platform, { sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` })));
+    bridge.resolveImageConfig(ref, platform, { resolveMode: 'local', sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` })));
   return new Map(unique.map((ref, i) => [ref, pickBaseConfig(raw[i].config)]));
 }

@@ -37,6 +37,16 @@ describe('frontend bundle and launcher', () => {
     expect(run.stdout).not.toMatch(/cogpack-frontend/); // stdout carries HTTP/2 only
   });
 
+  it('a startup snapshot of the launcher runs the bundle with its code cache', () => {
+    const blob = path.join(dist, 'launch.blob');
+    const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', launch], { encoding: 'utf8', cwd: dist });
+    expect(built.status).toBe(0);
+    const run = spawnSync(process.execPath, ['--snapshot-blob', blob], { encoding: 'utf8', input: '', timeout: 30_000 });
+    expect(run.stderr).toMatch(/bundle loaded in \d+ ms \(code cache used\)/);
+    expect(run.stderr).toMatch(/started \(process start \d{4}-/); // the bundle's main ran, from the snapshot's main
+    expect(run.stdout).not.toMatch(/cogpack-frontend/);
+  });
+
   it('--warm fails when a sample project does not plan', () => {
     const warm = spawnSync(process.execPath, [launch, '--warm', path.join(ROOT, 'testdata', 'errors', 'python-2.7')], { encoding: 'utf8' });
     expect(warm.status).toBe(1);

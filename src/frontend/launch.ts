@@ -2,16 +2,34 @@
  * Entry point of the frontend image: loads the one-file bundle beside it (frontend.js) with its V8 code
  * cache and runs it. `launch.js --warm DIR...` (the image build, with the image's node) runs the bundle on
  * sample projects instead and writes that cache: V8 accepts a cache only from the same version and flags.
+ * `node --snapshot-blob F --build-snapshot launch.js` (also at image build) writes a startup snapshot whose
+ * main is `run`: Debian's node is built without Node's own bootstrap snapshot (node_use_node_snapshot false),
+ * so a plain start re-runs Node's whole bootstrap (~100 ms); from F it is deserialised instead.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import Module from 'node:module';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { compileWithCache } from '../startup/plan-bundle';
+import { startupSnapshot } from 'node:v8';
+import { Script } from 'node:vm';
 
 const BUNDLE = join(__dirname, 'frontend.js');
 const CACHE = `${BUNDLE}.cache`;
 
 type Bundle = { main: () => Promise<void>; warm: (dirs: string[]) => Promise<string[]> };
+
+/**
+ * The bundle as a CommonJS module compiled with `cachedData` (like src/startup/plan-bundle.ts, but with no
+ * parent module: a snapshot's main function has no `module`).
+ */
+function compileWithCache(file: string, cachedData?: Buffer): { script: Script; exports: Record<string, unknown> } {
+  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const mod = new Module(file);
+  mod.filename = file;
+  const req = Module.createRequire(file); // the bundle's externals (node builtins) resolve from its folder
+  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, req, mod, file, dirname(file));
+  return { script, exports: mod.exports as Record<string, unknown> };
+}
 
 function readCache(): Buffer | undefined {
   try {
@@ -39,8 +57,14 @@ function run(): Promise<void> {
   return (exports as unknown as Bundle).main();
 }
 
-const args = process.argv.slice(2);
-(args[0] === '--warm' ? warmCache(args.slice(1)) : run()).catch((e: unknown) => {
+function fatal(e: unknown): never {
   process.stderr.write(`cogpack-frontend: fatal: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
-});
+}
+
+// The bundle itself stays out of the snapshot: it loads node:http2, which Node 20 cannot snapshot.
+if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(() => run().catch(fatal));
+else {
+  const args = process.argv.slice(2);
+  (args[0] === '--warm' ? warmCache(args.slice(1)) : run()).catch(fatal);
+}
