@@ -180,9 +180,7 @@ function main(): void {
   const run = `${process.pid}-${Date.now()}`;
   const base = `docker.io/cogpack-bench/python:run-${run}`;
   docker(env, ['build', '-q', '-t', base, '-'], { input: `FROM ${localImages.images.python.ref}\nRUN echo ${run} > /etc/cogpack-bench-run\n` });
-  // The planner takes any file ≥ 10 MB for weights, the 200 MB wheel in the find-links dir too (it would go to /src
-  // in a layer of its own); the Dockerfile build copies no wheel into the image, so the cogpack build must not either.
-  const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}`, COGPACK_WEIGHTS_THRESHOLD_MB: '100000' };
+  const benchEnv: DaemonEnv = { ...env, COGPACK_IMAGE_MAP: `docker.io/library/python:3.11-slim=${base}` };
   const lanes: Lane[] = [];
   const load0 = os.loadavg()[0];
   try {
