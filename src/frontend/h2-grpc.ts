@@ -2,7 +2,7 @@
  * A unary gRPC client on one HTTP/2 connection over any Duplex (the frontend's stdin/stdout), because
  * grpc-js cannot dial a stream it did not open (grpc-node #2038). Messages are encoded by the caller.
  */
-import * as http2 from 'node:http2';
+import type * as Http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
 
 /** A call that ended with a non-zero grpc-status (or a broken transport, code 14 UNAVAILABLE). */
@@ -44,10 +44,14 @@ function decodeGrpcMessage(v: string | string[] | undefined): string {
 }
 
 export class H2GrpcClient {
-  private readonly session: http2.ClientHttp2Session;
+  private readonly session: Http2.ClientHttp2Session;
 
   /** `stream` carries the whole connection; this side writes the client preface. */
   constructor(stream: Duplex) {
+    // loaded here, not at the top: the frontend image's startup snapshot holds the evaluated bundle, and
+    // Node 20 cannot snapshot node:http2 (its module init fails while a snapshot is built)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const http2 = require('node:http2') as typeof Http2;
     // maxSessionMemory (MB): a big ReadFile reply must not trip nghttp2's ENHANCE_YOUR_CALM limit (default 10)
     this.session = http2.connect('http://localhost', { createConnection: () => stream, maxSessionMemory: 64 });
     this.session.on('error', () => undefined); // each call reports its own failure
@@ -56,7 +60,7 @@ export class H2GrpcClient {
   /** One unary call: `path` is `/package.Service/Method`. */
   unary(path: string, request: Uint8Array): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      let req: http2.ClientHttp2Stream;
+      let req: Http2.ClientHttp2Stream;
       try {
         req = this.session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
       } catch (e) {
@@ -66,7 +70,7 @@ export class H2GrpcClient {
       const chunks: Buffer[] = [];
       let status: string | undefined;
       let message = '';
-      const take = (h: http2.IncomingHttpHeaders) => {
+      const take = (h: Http2.IncomingHttpHeaders) => {
         if (h['grpc-status'] !== undefined) {
           status = String(h['grpc-status']);
           message = decodeGrpcMessage(h['grpc-message']);

@@ -2,9 +2,10 @@
  * Entry point of the frontend image: loads the one-file bundle beside it (frontend.js) with its V8 code
  * cache and runs it. `launch.js --warm DIR...` (the image build, with the image's node) runs the bundle on
  * sample projects instead and writes that cache: V8 accepts a cache only from the same version and flags.
- * `node --snapshot-blob F --build-snapshot launch.js` (also at image build) writes a startup snapshot whose
- * main is `run`: Debian's node is built without Node's own bootstrap snapshot (node_use_node_snapshot false),
- * so a plain start re-runs Node's whole bootstrap (~100 ms); from F it is deserialised instead.
+ * `node --snapshot-blob F --build-snapshot launch.js DIR...` (also at image build) writes a startup snapshot
+ * of the warmed bundle (buildSnapshot): Debian's node is built without Node's own bootstrap snapshot
+ * (node_use_node_snapshot false), so a plain start re-runs Node's whole bootstrap (~100 ms) and then the
+ * bundle's module set-up; from F both are deserialised instead.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -58,13 +59,27 @@ function run(): Promise<void> {
 }
 
 function fatal(e: unknown): never {
-  process.stderr.write(`cogpack-frontend: fatal: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.stderr.write(`cogpack-frontend: fatal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 }
 
-// The bundle itself stays out of the snapshot: it loads node:http2, which Node 20 cannot snapshot.
-if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(() => run().catch(fatal));
-else {
-  const args = process.argv.slice(2);
-  (args[0] === '--warm' ? warmCache(args.slice(1)) : run()).catch(fatal);
+/**
+ * Snapshot build (`node --snapshot-blob F --build-snapshot launch.js DIR...`): the bundle is evaluated and run
+ * on the sample projects here, so the snapshot holds its initialised modules (schemas, proto roots, the planner's
+ * tables) and the functions a build calls, and a start from F goes straight to `main`. node:http2 is loaded only
+ * when the client connects (h2-grpc.ts): Node 20 cannot snapshot it.
+ */
+async function buildSnapshot(dirs: string[]): Promise<void> {
+  const { exports } = compileWithCache(BUNDLE, readCache());
+  const bundle = exports as unknown as Bundle;
+  const errors = await bundle.warm(dirs);
+  if (errors.length > 0) throw new Error(`warming failed on ${errors.join('; ')}`);
+  startupSnapshot.setDeserializeMainFunction(() => {
+    process.stderr.write(`cogpack-frontend: [${Math.round(performance.now())} ms] bundle loaded from the startup snapshot\n`);
+    bundle.main().catch(fatal);
+  });
 }
+
+const args = process.argv.slice(2);
+if (startupSnapshot.isBuildingSnapshot()) buildSnapshot(args).catch(fatal);
+else (args[0] === '--warm' ? warmCache(args.slice(1)) : run()).catch(fatal);
