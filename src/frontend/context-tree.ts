@@ -50,26 +50,36 @@ export class ContextTree {
   private async copyIgnoreFiles(): Promise<void> {
     const names = ['.dockerignore', '.cogignore'];
     const ref = await this.bridge.solve(this.localDefinition('cogpack-ignore', { include: names }));
-    for (const st of await this.bridge.readDir(ref, '/')) {
+    const present = (await this.bridge.readDir(ref, '/')).filter((st) => names.includes(path.posix.basename(st.path)) && isRegular(st));
+    await Promise.all(present.map(async (st) => {
       const name = path.posix.basename(st.path);
-      if (names.includes(name) && isRegular(st)) fs.writeFileSync(path.join(this.dir, name), await this.bridge.readFile(ref, name));
-    }
+      fs.writeFileSync(path.join(this.dir, name), await this.bridge.readFile(ref, name));
+    }));
   }
 
   private async copyTree(): Promise<void> {
     let level = [''];
+    let prefetched: Promise<unknown> | undefined;
     while (level.length > 0) {
       const next: string[] = [];
       for (let i = 0; i < level.length; i += READDIR_PARALLEL) {
         const batch = level.slice(i, i + READDIR_PARALLEL);
         const listed = await Promise.all(batch.map((d) => this.bridge.readDir(this.ref, d || '/')));
         batch.forEach((d, j) => next.push(...this.materialise(d, listed[j])));
+        // the root's project files are known once the root is listed: fetch them while deeper levels are listed
+        prefetched ??= this.prefetchRootFiles();
       }
       level = next;
     }
+    await prefetched;
+  }
+
+  private prefetchRootFiles(): Promise<unknown> {
     const size = (p: string) => fs.statSync(path.join(this.dir, p)).size;
     const top = [...this.placeholders].filter((p) => PREFETCH.test(p) && size(p) <= PREFETCH_MAX_BYTES);
-    await Promise.all(top.map((p) => this.fetch(p)));
+    const all = Promise.all(top.map((p) => this.fetch(p)));
+    all.catch(() => undefined); // awaited at the end of copyTree; a listing error must not leave it unhandled
+    return all;
   }
 
   /** Creates one directory's entries; returns the sub-directories to list next. */
