@@ -1,24 +1,30 @@
 /**
- * esbuild plugins for the `cogpack plan` bundle (scripts/build-plan-bundle.ts): each keeps code that
- * `plan` never runs from being loaded at start-up, without changing what the code does when it runs.
+ * esbuild plugins for the command bundles (scripts/command-bundle.ts): each keeps code that the
+ * command never runs from being loaded at start-up, without changing what the code does when it runs.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { schemaStubSource } from '../src/startup/schema-stub';
 
+/** The commands src/commands/index.ts registers, each required on its own by name. */
+const COMMANDS = ['build', 'llb', 'plan', 'pspf'];
+
 /**
- * Only the plan command goes in: the other commands stay out of the bundle (bin/cogpack.js uses it
- * for `plan` only, so their require() is never reached and grpc/dockerode are never read).
+ * Only one command goes in: the others stay out of the bundle (bin/cogpack.js uses it for that command
+ * only, so their require() is never reached and what only they load is never read).
  */
-export const planOnly: Plugin = {
-  name: 'plan-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/(llb|build|pspf)$/ }, (a) =>
-      a.importer.endsWith(join('commands', 'index.js')) ? { path: a.path, external: true } : undefined,
-    );
-  },
-};
+export function commandOnly(command: string): Plugin {
+  const others = new RegExp(`^\\./(${COMMANDS.filter((c) => c !== command).join('|')})$`);
+  return {
+    name: `${command}-only`,
+    setup(b) {
+      b.onResolve({ filter: others }, (a) =>
+        a.importer.endsWith(join('commands', 'index.js')) ? { path: a.path, external: true } : undefined,
+      );
+    },
+  };
+}
 
 /** commander loads child_process (and with it net, dgram, streams) only to run external subcommands. */
 export const lazyChildProcess: Plugin = {

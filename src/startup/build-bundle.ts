@@ -5,9 +5,8 @@
  * Same rules as the plan bundle (src/startup/plan-bundle.ts, whose loader helpers it uses): undefined for
  * other commands, a missing or stale bundle, or COGPACK_FAST_PATH=0, and bin/cogpack.js then runs dist/.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BundlePaths, commandOf, compileWithCache, type Main } from './plan-bundle';
+import { type BundlePaths, loadCommandBundle, type Main } from './plan-bundle';
 
 /** dist/fast-build/ sits beside dist/src/ (this file is dist/src/startup/build-bundle.js once compiled). */
 export const BUILD_BUNDLE_PATHS: BundlePaths = {
@@ -16,25 +15,6 @@ export const BUILD_BUNDLE_PATHS: BundlePaths = {
   distCli: join(__dirname, '..', 'cli.js'),
 };
 
-function readCache(file: string): Buffer | undefined {
-  try {
-    return readFileSync(file);
-  } catch {
-    return undefined; // no cache: the bundle still runs, it only compiles as it goes
-  }
-}
-
-function isFresh(paths: BundlePaths): boolean {
-  try {
-    return statSync(paths.bundle).mtimeMs >= statSync(paths.distCli).mtimeMs;
-  } catch {
-    return false; // no bundle (or no dist/): the caller uses dist/
-  }
-}
-
-/** The bundle's `main` when argv runs `build` and the bundle is at least as new as dist/, else undefined. */
 export function loadBuildBundle(argv: string[], env: NodeJS.ProcessEnv = process.env, paths = BUILD_BUNDLE_PATHS): Main | undefined {
-  if (commandOf(argv) !== 'build' || env.COGPACK_FAST_PATH === '0' || !isFresh(paths)) return undefined;
-  const main = compileWithCache(paths.bundle, readCache(paths.cache)).exports.main;
-  return typeof main === 'function' ? (main as Main) : undefined;
+  return loadCommandBundle('build', argv, env, paths);
 }

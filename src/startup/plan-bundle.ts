@@ -57,9 +57,16 @@ function isFresh(paths: BundlePaths): boolean {
   }
 }
 
-/** The bundle's `main` when it applies to this argv and is at least as new as dist/, else undefined. */
-export function loadPlanBundle(argv: string[], env: NodeJS.ProcessEnv = process.env, paths = PLAN_BUNDLE_PATHS): Main | undefined {
-  if (commandOf(argv) !== 'plan' || env.COGPACK_FAST_PATH === '0' || !isFresh(paths)) return undefined;
+/**
+ * A command bundle's `main` when argv runs `command` and the bundle is at least as new as dist/, else
+ * undefined (bin/cogpack.js then runs dist/). Shared by the plan and build bundles (build-bundle.ts).
+ */
+export function loadCommandBundle(command: string, argv: string[], env: NodeJS.ProcessEnv, paths: BundlePaths): Main | undefined {
+  if (commandOf(argv) !== command || env.COGPACK_FAST_PATH === '0' || !isFresh(paths)) return undefined;
   const main = compileWithCache(paths.bundle, readCache(paths.cache)).exports.main;
   return typeof main === 'function' ? (main as Main) : undefined;
+}
+
+export function loadPlanBundle(argv: string[], env: NodeJS.ProcessEnv = process.env, paths = PLAN_BUNDLE_PATHS): Main | undefined {
+  return loadCommandBundle('plan', argv, env, paths);
 }

@@ -20,7 +20,7 @@ import { checkerModule, loadCheckers } from './zod-checker';
 const TESTDATA = join(__dirname, '..', '..', 'testdata');
 type Schema = z.core.$ZodType;
 
-/** Every zod schema the plan bundle stubs (scripts/build-plan-bundle.ts SCHEMA_MODULES). */
+/** Every zod schema the plan bundle stubs (scripts/command-bundle.ts SCHEMA_MODULES). */
 const SCHEMAS: Record<string, Schema> = Object.fromEntries(
   Object.entries({ ...planSchemas, ...cogSchemas, ...pyprojectSchemas, ...uvLockSchemas, ...requestSchemas }).filter(
     ([, v]) => typeof v === 'object' && v !== null && '_zod' in v,
