@@ -61,7 +61,7 @@ describeWithDaemon('Plan → LLB on the real daemon', (denv) => {
   for (const fixture of ['cpu-minimal', 'weights', 'pyproject-app']) {
     it(`${fixture}: one image layer per export stage on top of the base layers, Merge/Diff executed`, async () => {
       const s = await solveToOci(copyFixture(fixture));
-      expect(s.stageLayers.length).toBeGreaterThanOrEqual(3);
+      expect(s.stageLayers.length).toBeGreaterThanOrEqual(2);
       expect(s.diffIds.length).toBe(s.baseLayers + s.stageLayers.length);
       // (c) the daemon reported the Merge and Diff vertices themselves, finished without error
       const ran = (kind: string) => [...s.vertices.values()].filter((v) => s.kinds.get(v.name ?? '') === kind && (v.completed || v.cached) && !v.error);
