@@ -7,28 +7,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
-
-const ROOT = join(__dirname, '..');
-
-const COMMON: BuildOptions = {
-  absWorkingDir: ROOT,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  // identifiers keep their names: an internal error's one line quotes the runtime's message
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'external',
-  logLevel: 'warning',
-};
+import { build } from 'esbuild';
+import { BUNDLE_OPTIONS, ROOT } from './command-bundle';
 
 export async function buildFrontendBundle(outDir: string): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await Promise.all([
-    build({ ...COMMON, entryPoints: [join(ROOT, 'src', 'frontend', 'bundle.ts')], outfile: join(outDir, 'frontend.js') }),
-    build({ ...COMMON, entryPoints: [join(ROOT, 'src', 'frontend', 'launch.ts')], outfile: join(outDir, 'launch.js') }),
+    build({ ...BUNDLE_OPTIONS, entryPoints: [join(ROOT, 'src', 'frontend', 'bundle.ts')], outfile: join(outDir, 'frontend.js') }),
+    build({ ...BUNDLE_OPTIONS, entryPoints: [join(ROOT, 'src', 'frontend', 'launch.ts')], outfile: join(outDir, 'launch.js') }),
   ]);
 }
 

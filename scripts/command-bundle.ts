@@ -8,13 +8,27 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { commandOnly, fromDist, lazyChildProcess, schemaFacades } from './plan-bundle-plugins';
 
 export const ROOT = join(__dirname, '..');
 
 /** Schema modules whose zod schemas the bundles answer with generated checkers (zod only on a failure). */
 export const SCHEMA_MODULES = ['planner/plan-schema.js', 'planner/project/cog-yaml-schema.js', 'planner/project/pyproject-schema.js', 'planner/project/uv-lock-schema.js', 'planner/resolver/requests-schema.js'];
+
+/** esbuild options every cogpack bundle shares (the command bundles here, the frontend's in build-frontend-bundle.ts). */
+export const BUNDLE_OPTIONS: BuildOptions = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // identifiers keep their names: an internal error's one line quotes the runtime's message
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'external',
+  logLevel: 'warning',
+};
 
 export interface CommandBundleSpec {
   command: string;
@@ -33,19 +47,10 @@ export interface CommandBundleSpec {
 
 async function bundle(spec: CommandBundleSpec, file: string, outDir: string): Promise<void> {
   await build({
+    ...BUNDLE_OPTIONS,
     // the tsc output, not src/: the bundle runs exactly the code dist/ runs (same module formats too)
     entryPoints: [join(spec.dist, 'src', 'cli.js')],
-    absWorkingDir: ROOT,
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // identifiers keep their names: an internal error's one line quotes the runtime's message
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'external',
-    logLevel: 'warning',
     plugins: [
       commandOnly(spec.command),
       lazyChildProcess,

@@ -2,12 +2,11 @@
  * Build step (run by scripts/build-build-bundle.ts in a plain `node`, never at run time): runs whole
  * `cogpack build`s through the bundle against an in-process fake Docker daemon (fake-daemon.ts: its
  * solve answers at once, image inspects are 404), so connecting, the session, LLB, solve, progress and
- * the summary all run once; then writes the V8 code cache of every function that ran.
+ * the summary all run once; then writes the V8 code cache (warm-cache.ts).
  */
-import { writeFileSync } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import { startFakeDocker } from '../buildkit/fake-daemon';
-import { compileWithCache, type Main } from './plan-bundle';
+import { runAndWriteCache } from './warm-cache';
 
 const controlImpl = {
   Solve: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { ExporterResponse: { 'containerimage.digest': 'sha256:0' } }),
@@ -20,22 +19,12 @@ const controlImpl = {
 export async function warmBuildCache(bundle: string, cacheFile: string, projectDirs: string[]): Promise<number> {
   const fake = await startFakeDocker(controlImpl, { echoSessions: false });
   try {
-    const { script, exports } = compileWithCache(bundle);
-    const main = exports.main as Main;
     process.env.DOCKER_HOST = `unix://${fake.socketPath}`;
     delete process.env.BUILDKIT_HOST;
-    for (const dir of projectDirs) {
-      for (const progress of ['plain', 'tty']) {
-        const argv = ['node', 'cogpack', 'build', dir, '-t', 'warm', '--cog-sdk', 'none', '--progress', progress, '--json'];
-        process.argv = argv; // the command registry reads process.argv to load only `build`
-        await main(argv);
-        // a fixture that fails still warms what it ran; the build's own tests report failures
-        process.exitCode = 0;
-      }
-    }
-    const cache = script.createCachedData();
-    writeFileSync(cacheFile, cache);
-    return cache.length;
+    const argvs = projectDirs.flatMap((dir) =>
+      ['plain', 'tty'].map((progress) => ['node', 'cogpack', 'build', dir, '-t', 'warm', '--cog-sdk', 'none', '--progress', progress, '--json']),
+    );
+    return await runAndWriteCache(bundle, cacheFile, argvs);
   } finally {
     await fake.close();
   }

@@ -1,25 +1,11 @@
 /**
  * Build step (run by scripts/build-plan-bundle.ts in a plain `node`, never at run time): plans a few
- * projects with the bundle in one process, then writes the V8 code cache of every function that ran,
- * so a later `cogpack plan` compiles almost nothing. V8 rejects the cache if its version or flags
- * differ at run time; the bundle then compiles lazily as it would without one.
+ * projects with the bundle in one process, then writes the V8 code cache (warm-cache.ts).
  */
-import { writeFileSync } from 'node:fs';
-import { compileWithCache, type Main } from './plan-bundle';
+import { runAndWriteCache } from './warm-cache';
 
-export async function warmPlanCache(bundle: string, cacheFile: string, projectDirs: string[]): Promise<number> {
-  const { script, exports } = compileWithCache(bundle);
-  const main = exports.main as Main;
-  for (const dir of projectDirs) {
-    const argv = ['node', 'cogpack', 'plan', '--json', dir];
-    process.argv = argv; // the command registry reads process.argv to load only `plan`
-    await main(argv);
-    // a fixture that fails still warms what it ran; the planner's own tests report the failure
-    process.exitCode = 0;
-  }
-  const cache = script.createCachedData();
-  writeFileSync(cacheFile, cache);
-  return cache.length;
+export function warmPlanCache(bundle: string, cacheFile: string, projectDirs: string[]): Promise<number> {
+  return runAndWriteCache(bundle, cacheFile, projectDirs.map((dir) => ['node', 'cogpack', 'plan', '--json', dir]));
 }
 
 /** `node warm-plan-cache.js BUNDLE CACHE PROJECT_DIR...` */
