@@ -8,6 +8,9 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
   // COGPACK_INT_RETRIES: retries for real-daemon tests only (see the file)
   setupFilesAfterEnv: ['<rootDir>/src/testing/jest-retry.ts'],
+  // one temporary root per run, removed at the end (src/testing/jest-tmpdir.js)
+  globalSetup: '<rootDir>/src/testing/jest-tmpdir-setup.js',
+  globalTeardown: '<rootDir>/src/testing/jest-tmpdir-teardown.js',
   // .buildkit/ holds the local Docker data root (image layers with package.json files of their own)
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.buildkit/'],
 };
