@@ -1,9 +1,17 @@
 /**
  * Writes src/buildkit/protos.json, the descriptor of every file in proto/ that the CLI loads instead of
- * parsing .proto text at each start (run after editing proto/; a unit test checks the file is current).
+ * parsing .proto text at each start, and src/buildkit/proto-codecs-generated.ts, the precompiled codecs of
+ * its message types (proto-codecs.ts). Run after editing proto/ or upgrading protobufjs; unit tests check
+ * both files are current.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { version } from 'protobufjs/package.json';
+import { codecsModuleText } from '../src/buildkit/proto-codecs';
 import { descriptorJson } from '../src/buildkit/proto-files';
+import { descriptorRoot } from '../src/buildkit/proto-root';
 
-writeFileSync(join(__dirname, '..', 'src', 'buildkit', 'protos.json'), descriptorJson());
+const dir = join(__dirname, '..', 'src', 'buildkit');
+const json = descriptorJson();
+writeFileSync(join(dir, 'protos.json'), json);
+writeFileSync(join(dir, 'proto-codecs-generated.ts'), codecsModuleText(descriptorRoot(JSON.parse(json)), version));
