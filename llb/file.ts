@@ -26,8 +26,8 @@ export interface CopyOptions {
 
 export type FileActionSpec =
   | { action: 'copy'; from: State; src: string; dest: string; opts?: CopyOptions }
-  | { action: 'mkfile'; path: string; data: string | Uint8Array; mode: number; owner?: Owner }
-  | { action: 'mkdir'; path: string; mode: number; parents?: boolean; owner?: Owner }
+  | { action: 'mkfile'; path: string; data: string | Uint8Array; mode: number; owner?: Owner; timestamp?: number }
+  | { action: 'mkdir'; path: string; mode: number; parents?: boolean; owner?: Owner; timestamp?: number }
   | { action: 'rm'; path: string; allowNotFound?: boolean; allowWildcard?: boolean }
   | { action: 'symlink'; target: string; path: string };
 
@@ -63,10 +63,10 @@ function actionBody(a: FileActionSpec, dir: string): Omit<PbFileAction, 'input' 
       return { copy: copyAction(a, dir) };
     case 'mkfile': {
       const data = typeof a.data === 'string' ? Buffer.from(a.data, 'utf8') : a.data;
-      return { mkfile: { path: path.posix.resolve(dir, a.path), mode: a.mode, data, owner: chown(a.owner), timestamp: UNSET } };
+      return { mkfile: { path: path.posix.resolve(dir, a.path), mode: a.mode, data, owner: chown(a.owner), timestamp: a.timestamp ?? UNSET } };
     }
     case 'mkdir':
-      return { mkdir: { path: path.posix.resolve(dir, a.path), mode: a.mode, makeParents: a.parents, owner: chown(a.owner), timestamp: UNSET } };
+      return { mkdir: { path: path.posix.resolve(dir, a.path), mode: a.mode, makeParents: a.parents, owner: chown(a.owner), timestamp: a.timestamp ?? UNSET } };
     case 'rm':
       return { rm: { path: path.posix.resolve(dir, a.path), allowNotFound: a.allowNotFound, allowWildcard: a.allowWildcard } };
     case 'symlink':

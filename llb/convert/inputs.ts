@@ -1,6 +1,6 @@
 /**
  * Resolves Plan inputs (scratch, image, context, stage, phase) to States, building each stage and phase
- * once, lazily and in any order, and turning each stage into its single layer (Diff or Copy(Diff)).
+ * once, lazily and in any order, and turning each stage into its single layer (Diff, Copy(Diff), or direct).
  */
 import { InternalError } from '../../src/errors';
 import type { Input, PlanData, Stage } from '../../planner/plan-schema';
@@ -10,6 +10,7 @@ import { merge } from '../merge';
 import type { PbProxyEnv } from '../pb-types';
 import { State } from '../state';
 import { stageStartEnv, type ImageEnv } from './base-env';
+import { directLayer, directLayerDirs } from './direct-layer';
 import { convertOperations, type SymlinkMode } from './operations';
 
 export interface InputResolver {
@@ -66,6 +67,8 @@ export class PlanGraph implements InputResolver {
   private readonly layers = new Map<string, State>();
   private readonly phases = new Map<string, State>();
   private readonly building = new Set<string>();
+  /** stages whose result is their layer (direct-layer.ts) */
+  private readonly directStages = new Set<string>();
 
   constructor(private readonly plan: PlanData, private readonly opts: GraphOptions = {}) {
     const add = (kind: 'build' | 'export') => (p: PlanData['build_phases'][number]) => {
@@ -124,12 +127,29 @@ export class PlanGraph implements InputResolver {
     if (this.building.has(id)) fail('E_PLAN_CYCLE', `stage "${id}" depends on itself`);
     this.building.add(id);
     const { stage } = info;
-    const st = stageStartEnv(this.resolve(stage.source), this.rootImageEnv(stage.source), stage.env);
-    const ctx = { inputs: this, prefix: `[${stage.id}]`, symlinks: this.opts.symlinks ?? 'exec', proxyEnv: this.opts.proxyEnv };
-    const result = convertOperations(st.dir(stage.dir), stage.operations, ctx);
+    const result = this.direct(stage) ?? this.convert(stage);
     this.building.delete(id);
     this.results.set(id, result);
     return result;
+  }
+
+  /**
+   * A squash stage on scratch made of file operations only is its own layer (direct-layer.ts); its result is that
+   * layer too, so a stage reading it gets the same bytes and the daemon copies once. Not with squashMtime null:
+   * without a fixed mtime, directories its copies create would carry the time of the build.
+   */
+  private direct(stage: Stage): State | undefined {
+    const mtime = this.squashMtime();
+    const made = mtime === null ? null : directLayerDirs(stage);
+    if (!made || mtime === null) return undefined;
+    this.directStages.add(stage.id);
+    return directLayer(stage, made, this, mtime);
+  }
+
+  private convert(stage: Stage): State {
+    const st = stageStartEnv(this.resolve(stage.source), this.rootImageEnv(stage.source), stage.env);
+    const ctx = { inputs: this, prefix: `[${stage.id}]`, symlinks: this.opts.symlinks ?? 'exec', proxyEnv: this.opts.proxyEnv };
+    return convertOperations(st.dir(stage.dir), stage.operations, ctx);
   }
 
   /**
@@ -152,25 +172,34 @@ export class PlanGraph implements InputResolver {
 
   /**
    * The stage's one layer. `diff` keeps deletions but keeps one layer per exec; `squash` copies the diff
-   * onto scratch: exactly one layer, deletions lost (shared/reference/buildkit-merge-diff-findings.md).
+   * onto scratch: exactly one layer, deletions lost (shared/reference/buildkit-merge-diff-findings.md);
+   * a direct stage (see `direct`) is its own layer.
    */
   stageLayer(id: string): State {
     const cached = this.layers.get(id);
     if (cached) return cached;
     const { stage } = this.stages.get(id) ?? fail('E_PLAN_STAGE', `unknown stage "${id}"`);
-    const changes = diff(this.resolve(stage.source), this.stageResult(id), { name: `diff ${stage.id}` });
-    const layer = stage.layer === 'diff'
-      ? changes
-      : State.scratch().file(
-        [{ action: 'copy', from: changes, src: '/', dest: '/', opts: this.squashCopyOpts() }],
-        { name: `squash ${stage.id}` },
-      );
+    const result = this.stageResult(id);
+    const layer = this.directStages.has(id) ? result : this.cut(stage, result);
     this.layers.set(id, layer);
     return layer;
   }
 
+  private cut(stage: Stage, result: State): State {
+    const changes = diff(this.resolve(stage.source), result, { name: `diff ${stage.id}` });
+    if (stage.layer === 'diff') return changes;
+    return State.scratch().file(
+      [{ action: 'copy', from: changes, src: '/', dest: '/', opts: this.squashCopyOpts() }],
+      { name: `squash ${stage.id}` },
+    );
+  }
+
+  private squashMtime(): number | null {
+    return this.opts.squashMtime === undefined ? SQUASH_MTIME_NS : this.opts.squashMtime;
+  }
+
   private squashCopyOpts(): CopyOptions {
-    const mtime = this.opts.squashMtime === undefined ? SQUASH_MTIME_NS : this.opts.squashMtime;
+    const mtime = this.squashMtime();
     return { contentsOnly: true, followSymlink: false, ...(mtime === null ? {} : { timestamp: mtime }) };
   }
 

@@ -46,8 +46,12 @@ export function convertExec(st: State, op: ExecOperation, inputs: InputResolver,
   }).root;
 }
 
-/** Dockerfile COPY semantics: parents created, wildcards allowed, symlinks followed. */
-export function fileAction(op: FileOperation, inputs: InputResolver): FileActionSpec {
+/**
+ * Dockerfile COPY semantics: parents created, wildcards allowed, symlinks followed. `timestamp` (ns) is the mtime
+ * of every copied or created entry (a direct layer's squash mtime); absent = the source's, or the time of the build.
+ */
+export function fileAction(op: FileOperation, inputs: InputResolver, timestamp?: number): FileActionSpec {
+  const ts = timestamp === undefined ? {} : { timestamp };
   switch (op.op) {
     case 'copy':
       return {
@@ -57,13 +61,13 @@ export function fileAction(op: FileOperation, inputs: InputResolver): FileAction
         dest: op.dest,
         opts: {
           contentsOnly: op.contents_only, include: op.include, exclude: op.exclude, owner: op.owner, mode: op.mode,
-          createDestPath: true, allowWildcard: true, allowEmptyWildcard: true, followSymlink: true,
+          createDestPath: true, allowWildcard: true, allowEmptyWildcard: true, followSymlink: true, ...ts,
         },
       };
     case 'mkfile':
-      return { action: 'mkfile', path: op.path, data: op.data, mode: op.mode };
+      return { action: 'mkfile', path: op.path, data: op.data, mode: op.mode, ...ts };
     case 'mkdir':
-      return { action: 'mkdir', path: op.path, mode: op.mode, parents: op.parents };
+      return { action: 'mkdir', path: op.path, mode: op.mode, parents: op.parents, ...ts };
     case 'rm':
       return { action: 'rm', path: op.path, allowNotFound: op.allow_not_found };
     case 'symlink':
@@ -106,7 +110,7 @@ export function convertOperations(start: State, ops: readonly Operation[], ctx: 
   const flush = () => {
     if (pending.length === 0) return;
     const actions = pending.map((o) => fileAction(o, ctx.inputs));
-    st = st.file(actions, { name: `${ctx.prefix} ${pending.map(describeFileOperation).join(', ')}` });
+    st = st.file(actions, { name: fileOpName(ctx.prefix, pending) });
     pending = [];
   };
   for (const op of ops) {
@@ -122,6 +126,11 @@ export function convertOperations(start: State, ops: readonly Operation[], ctx: 
   }
   flush();
   return st;
+}
+
+/** The progress name of a FileOp made of these plan operations. */
+export function fileOpName(prefix: string, ops: readonly FileOperation[]): string {
+  return `${prefix} ${ops.map(describeFileOperation).join(', ')}`;
 }
 
 function describeFileOperation(op: FileOperation): string {
