@@ -3,7 +3,8 @@
  * descend from one marked record. Tests use it to make the shared daemon forget one project's cache, so a
  * rebuild can only be cached through --cache-from, without pruning anyone else's cache.
  */
-import type * as grpc from '@grpc/grpc-js';
+import type { GrpcCallError } from '../frontend/h2-grpc';
+import type { ControlClient } from './control-client';
 import { BuildError } from './errors';
 
 export interface CacheRecord {
@@ -15,24 +16,20 @@ export interface CacheRecord {
 
 interface RawRecord { ID?: string; Parents?: string[]; Parent?: string; Description?: string; InUse?: boolean }
 
-// grpc-js clients made from a loaded service definition have their methods on the instance, untyped
-type ControlMethods = {
-  DiskUsage(req: { filter: string[] }, cb: (e: grpc.ServiceError | null, res: { record?: RawRecord[] }) => void): void;
-  Prune(req: { filter: string[] }): grpc.ClientReadableStream<RawRecord>;
-};
-
-export function listCacheRecords(control: grpc.Client): Promise<CacheRecord[]> {
-  return new Promise((resolve, reject) => {
-    (control as unknown as ControlMethods).DiskUsage({ filter: [] }, (err, res) => {
-      if (err) return reject(new BuildError('E_CACHE_LIST', `DiskUsage failed: ${err.details || err.message}`, { cause: err }));
-      resolve((res.record ?? []).map((r) => ({
-        id: r.ID ?? '',
-        parents: r.Parents?.length ? r.Parents : r.Parent ? [r.Parent] : [],
-        description: r.Description ?? '',
-        inUse: Boolean(r.InUse),
-      })));
-    });
-  });
+export async function listCacheRecords(control: ControlClient): Promise<CacheRecord[]> {
+  let res: { record?: RawRecord[] };
+  try {
+    res = await control.call<{ record?: RawRecord[] }>('DiskUsage', { filter: [] });
+  } catch (e) {
+    const err = e as GrpcCallError;
+    throw new BuildError('E_CACHE_LIST', `DiskUsage failed: ${err.details || err.message}`, { cause: err });
+  }
+  return (res.record ?? []).map((r) => ({
+    id: r.ID ?? '',
+    parents: r.Parents?.length ? r.Parents : r.Parent ? [r.Parent] : [],
+    description: r.Description ?? '',
+    inUse: Boolean(r.InUse),
+  }));
 }
 
 /** Every record whose parent chain reaches a record matching `isRoot` (the roots themselves excluded). */
@@ -52,15 +49,17 @@ export function descendantsOf(records: readonly CacheRecord[], isRoot: (r: Cache
 }
 
 /** Prunes the given record ids only (the filters are OR'ed; `id==` is an exact match); resolves to the ids removed. */
-export function pruneRecords(control: grpc.Client, ids: readonly string[]): Promise<string[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return new Promise((resolve, reject) => {
-    const removed: string[] = [];
-    const stream = (control as unknown as ControlMethods).Prune({ filter: ids.map((id) => `id==${id}`) });
-    stream.on('data', (r: RawRecord) => removed.push(r.ID ?? ''));
-    stream.on('error', (e: grpc.ServiceError) => reject(new BuildError('E_CACHE_PRUNE', `Prune failed: ${e.details || e.message}`, { cause: e })));
-    stream.on('end', () => resolve(removed));
-  });
+export async function pruneRecords(control: ControlClient, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const removed: string[] = [];
+  const call = control.stream<RawRecord>('Prune', { filter: ids.map((id) => `id==${id}`) }, (r) => removed.push(r.ID ?? ''));
+  try {
+    await call.done;
+  } catch (e) {
+    const err = e as GrpcCallError;
+    throw new BuildError('E_CACHE_PRUNE', `Prune failed: ${err.details || err.message}`, { cause: err });
+  }
+  return removed;
 }
 
 /**
@@ -70,7 +69,7 @@ export function pruneRecords(control: grpc.Client, ids: readonly string[]): Prom
  * Copies onto scratch (squash layers) have no parent: they are keyed by content and shared with every
  * project that made the same content, so they stay, and a stage made only of them stays cached.
  */
-export async function forgetCacheBelow(control: grpc.Client, marker: string): Promise<number> {
+export async function forgetCacheBelow(control: ControlClient, marker: string): Promise<number> {
   let total = 0;
   for (;;) {
     const ids = descendantsOf(await listCacheRecords(control), (r) => r.description.includes(marker)).map((r) => r.id);

@@ -20,12 +20,13 @@ describe('connectBuildkit', () => {
     conn.close();
   });
 
-  it('reaches Docker through POST /grpc upgraded to h2c, via the private bridge socket', async () => {
+  it('reaches Docker through POST /grpc upgraded to h2c, HTTP/2 straight on the upgraded socket', async () => {
     fake = await startFakeDocker();
     const conn = await connectBuildkit({ env: { DOCKER_HOST: `unix://${fake.socketPath}` } });
     expect(conn.kind).toBe('docker');
-    // a second call proves the bridge carries more than the probe
+    // a second call on the same session: the upgraded socket carries every Control call
     expect((await listWorkers(conn.control, 2000))[0].labels['org.mobyproject.buildkit.worker.snapshotter']).toBe('overlayfs');
+    expect(fake.upgrades).toEqual(['/grpc']); // no separate probe upgrade, no second connection
     conn.close();
   });
 

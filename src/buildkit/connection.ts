@@ -4,10 +4,10 @@
  */
 import type { Duplex } from 'stream';
 import * as fs from 'fs';
-import * as grpc from '@grpc/grpc-js';
-import { serviceClient } from './protos';
+import { H2GrpcClient, GRPC_STATUS, type GrpcCallError } from '../frontend/h2-grpc';
+import { ControlClient } from './control-client';
 import { candidateEndpoints, type Endpoint, type TlsFiles } from './endpoint';
-import { dockerUpgrade, startGrpcBridge, type Bridge, type Headers } from './docker-upgrade';
+import { dialStream, dockerUpgrade, type Headers } from './docker-upgrade';
 import { controlSessionDuplex } from './session-stream';
 import { DaemonError } from './errors';
 
@@ -17,7 +17,8 @@ export interface WorkerInfo {
 }
 
 export interface BuildkitConnection {
-  control: grpc.Client;
+  /** the Control API on the connection's one HTTP/2 session */
+  control: ControlClient;
   kind: 'docker' | 'buildkitd';
   addr: string;
   endpoint: Endpoint;
@@ -35,12 +36,6 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-const GRPC_OPTIONS: grpc.ChannelOptions = {
-  'grpc.max_receive_message_length': 64 * 1024 * 1024,
-  'grpc.max_send_message_length': 64 * 1024 * 1024,
-  'grpc.enable_retries': 0,
-};
-
 export async function connectBuildkit(opts: ConnectOptions = {}): Promise<BuildkitConnection> {
   const tried: string[] = [];
   for (const endpoint of candidateEndpoints(opts)) {
@@ -55,42 +50,40 @@ export async function connectBuildkit(opts: ConnectOptions = {}): Promise<Buildk
   });
 }
 
+/**
+ * One HTTP/2 session straight on the daemon's stream: Docker's `POST /grpc` answered 101 (that answer is
+ * the probe: a refusal carries Docker's own words), or buildkitd's socket (TLS with ALPN h2).
+ */
 async function connectEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<BuildkitConnection> {
   if (endpoint.dial.kind === 'unix' && !fs.existsSync(endpoint.dial.socketPath)) throw new Error('no socket');
-  let bridge: Bridge | undefined;
-  let target: string;
-  let creds = grpc.credentials.createInsecure();
-  // Docker: a bare upgrade runs beside the first call, so a refusal comes with Docker's own answer, at no extra round trip
-  let probe: Promise<void> = Promise.resolve();
-  if (endpoint.kind === 'docker') {
-    probe = dockerUpgrade(endpoint.dial, '/grpc', {}, timeoutMs).then((s) => void s.destroy());
-    probe.catch(() => undefined); // awaited below
-    bridge = await startGrpcBridge(endpoint.dial);
-    target = bridge.target;
-  } else if (endpoint.dial.kind === 'unix') {
-    target = `unix://${endpoint.dial.socketPath}`;
-  } else {
-    target = `${endpoint.dial.host}:${endpoint.dial.port}`;
-    if (endpoint.dial.tls) creds = sslCredentials(endpoint.dial.tls);
-  }
-  const options = { ...GRPC_OPTIONS };
-  if (endpoint.dial.kind === 'tcp' && endpoint.dial.tls?.serverName) options['grpc.ssl_target_name_override'] = endpoint.dial.tls.serverName;
-  const Control = serviceClient('moby.buildkit.v1.Control');
-  const control = new Control(target, creds, options);
+  const started = Date.now();
+  const stream = await withTimeout(
+    endpoint.kind === 'docker' ? dockerUpgrade(endpoint.dial, '/grpc', {}, timeoutMs) : dialStream(endpoint.dial, { alpnH2: true }),
+    timeoutMs,
+  );
+  const serverName = endpoint.dial.kind === 'tcp' ? endpoint.dial.tls?.serverName ?? endpoint.dial.host : undefined;
+  const control = new ControlClient(new H2GrpcClient(stream, { authority: serverName }));
   try {
-    const listing = listWorkers(control, timeoutMs);
-    listing.catch(() => undefined); // awaited after the probe, whose error names the cause better
-    await probe;
-    const workers = await listing;
-    return makeConnection(endpoint, control, workers, bridge);
+    const workers = await listWorkers(control, Math.max(1, timeoutMs - (Date.now() - started)));
+    return makeConnection(endpoint, control, workers);
   } catch (e) {
     control.close();
-    bridge?.close();
     throw e;
   }
 }
 
-function makeConnection(endpoint: Endpoint, control: grpc.Client, workers: WorkerInfo[], bridge?: Bridge): BuildkitConnection {
+function withTimeout<T extends { destroy(): void }>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_r, reject) => {
+    timer = setTimeout(() => {
+      p.then((s) => s.destroy(), () => undefined);
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+function makeConnection(endpoint: Endpoint, control: ControlClient, workers: WorkerInfo[]): BuildkitConnection {
   return {
     control,
     kind: endpoint.kind,
@@ -99,35 +92,22 @@ function makeConnection(endpoint: Endpoint, control: grpc.Client, workers: Worke
     workers,
     openSessionTransport: async (headers) =>
       endpoint.kind === 'docker' ? dockerUpgrade(endpoint.dial, '/session', headers) : controlSessionDuplex(control, headers),
-    close() {
-      control.close();
-      bridge?.close();
-    },
+    close: () => control.close(),
   };
 }
 
-function sslCredentials(tls: TlsFiles): grpc.ChannelCredentials {
-  const read = (f?: string): Buffer | null => (f ? fs.readFileSync(f) : null);
-  return grpc.credentials.createSsl(read(tls.caCert), read(tls.key), read(tls.cert));
-}
-
 /** ListWorkers doubles as the liveness probe: it proves the Control API answers, and tells us the snapshotter. */
-export function listWorkers(control: grpc.Client, timeoutMs: number): Promise<WorkerInfo[]> {
-  return new Promise((resolve, reject) => {
-    const deadline = new Date(Date.now() + timeoutMs);
-    (control as any).ListWorkers({}, { deadline }, (err: grpc.ServiceError | null, res: { record?: { ID?: string; Labels?: Record<string, string> }[] }) => {
-      if (err) reject(err);
-      else resolve((res.record ?? []).map((r) => ({ id: r.ID ?? '', labels: r.Labels ?? {} })));
-    });
-  });
+export async function listWorkers(control: ControlClient, timeoutMs: number): Promise<WorkerInfo[]> {
+  const res = await control.call<{ record?: { ID?: string; Labels?: Record<string, string> }[] }>('ListWorkers', {}, { timeoutMs });
+  return (res.record ?? []).map((r) => ({ id: r.ID ?? '', labels: r.Labels ?? {} }));
 }
 
 function shortReason(e: unknown): string {
-  const err = e as Partial<grpc.ServiceError> & Error;
+  const err = e as Partial<GrpcCallError> & Error;
   const msg = (err.details || err.message || String(e)).split('\n')[0];
   if (/ENOENT/.test(msg)) return 'no socket';
   if (/ECONNREFUSED/.test(msg)) return 'connection refused';
   if (/EACCES/.test(msg)) return 'permission denied';
-  if (err.code === grpc.status.DEADLINE_EXCEEDED) return 'no answer in time';
+  if (err.code === GRPC_STATUS.DEADLINE_EXCEEDED) return 'no answer in time';
   return msg.replace(/^\d+ [A-Z_]+: /, '');
 }

@@ -1,18 +1,19 @@
 /**
- * Docker's hijacked endpoints: `POST /grpc` and `POST /session` upgraded to h2c on the daemon socket, and
- * a private unix-socket bridge so grpc-js (which cannot be handed a socket) can dial the upgraded stream.
+ * Streams to the daemon: a plain unix/TCP/TLS socket, and Docker's hijacked endpoints `POST /grpc` and
+ * `POST /session` upgraded to h2c on it (the caller speaks HTTP/2 on the socket it gets back).
  */
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
-import * as path from 'path';
 import * as tls from 'tls';
 import type { Dial } from './endpoint';
 
 export type Headers = Record<string, string | string[]>;
 
-/** Opens a plain stream to the daemon (unix socket, TCP, or TCP+TLS). */
-export function dialStream(dial: Dial): Promise<net.Socket> {
+/**
+ * Opens a plain stream to the daemon (unix socket, TCP, or TCP+TLS). `alpnH2` offers h2 in the TLS
+ * handshake, as a gRPC client must (buildkitd); Docker's API speaks HTTP/1.1 first, so not for it.
+ */
+export function dialStream(dial: Dial, opts: { alpnH2?: boolean } = {}): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const sock = dial.kind === 'unix'
       ? net.connect(dial.socketPath)
@@ -24,6 +25,7 @@ export function dialStream(dial: Dial): Promise<net.Socket> {
           ca: dial.tls.caCert ? fs.readFileSync(dial.tls.caCert) : undefined,
           cert: dial.tls.cert ? fs.readFileSync(dial.tls.cert) : undefined,
           key: dial.tls.key ? fs.readFileSync(dial.tls.key) : undefined,
+          ALPNProtocols: opts.alpnH2 ? ['h2'] : undefined,
         })
         : net.connect(dial.port, dial.host);
     const ready = dial.kind === 'tcp' && dial.tls ? 'secureConnect' : 'connect';
@@ -92,49 +94,4 @@ function readUpgradeResponse(sock: net.Socket, route: string, timeoutMs: number)
     sock.once('error', fail);
     sock.once('end', onEnd);
   });
-}
-
-export interface Bridge {
-  /** grpc-js target, `unix:///tmp/…/grpc.sock` */
-  target: string;
-  close(): void;
-}
-
-/** A private unix socket; every connection to it is piped to a fresh `POST /grpc` upgrade on the daemon. */
-export async function startGrpcBridge(dial: Dial): Promise<Bridge> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-bk-'));
-  const sockPath = path.join(dir, 'grpc.sock');
-  const open = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    open.add(client);
-    client.once('close', () => open.delete(client));
-    client.on('error', () => client.destroy());
-    dockerUpgrade(dial, '/grpc').then(
-      (up) => {
-        open.add(up);
-        up.once('close', () => {
-          open.delete(up);
-          client.destroy();
-        });
-        up.on('error', () => up.destroy());
-        client.once('close', () => up.destroy());
-        client.pipe(up);
-        up.pipe(client);
-      },
-      () => client.destroy(),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(sockPath, () => resolve());
-  });
-  fs.chmodSync(sockPath, 0o600);
-  return {
-    target: `unix://${sockPath}`,
-    close() {
-      server.close();
-      for (const s of open) s.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

@@ -16,6 +16,8 @@ export interface FakeDaemon {
   socketPath: string;
   /** headers of every POST /session upgrade (docker fake only) */
   sessions: http.IncomingHttpHeaders[];
+  /** the route of every upgrade, in order (docker fake only) */
+  upgrades: string[];
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startFakeBuildkitd(impl: ControlImpl = {}): Promise<FakeDa
   return {
     socketPath,
     sessions: [],
+    upgrades: [],
     close: async () => {
       server.forceShutdown();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -58,10 +61,12 @@ export async function startFakeDocker(impl: ControlImpl = {}, opts: { echoSessio
   const server = controlServer(impl);
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const sessions: http.IncomingHttpHeaders[] = [];
+  const upgrades: string[] = [];
   const sockets = new Set<net.Socket>();
   const httpServer = http.createServer((_req, res) => res.writeHead(404).end('page not found'));
   httpServer.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     sockets.add(socket);
+    upgrades.push(req.url ?? '');
     if (head.length > 0) socket.unshift(head);
     socket.write('HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
     if (req.url === '/grpc') injector.injectConnection(socket);
@@ -74,6 +79,7 @@ export async function startFakeDocker(impl: ControlImpl = {}, opts: { echoSessio
   return {
     socketPath,
     sessions,
+    upgrades,
     close: async () => {
       for (const s of sockets) s.destroy();
       injector.destroy();

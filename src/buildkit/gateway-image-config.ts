@@ -6,19 +6,13 @@
  * `buildkit-controlapi-buildid` metadata. ResolveImageConfig runs there, then Return ends the build.
  */
 import { randomBytes } from 'crypto';
-import * as grpc from '@grpc/grpc-js';
 import type { OciImageConfig } from '../../llb';
 import { pickBaseConfig } from '../frontend/image-result';
+import type { GrpcCallError } from '../frontend/h2-grpc';
 import type { BuildkitConnection } from './connection';
 import { BuildError } from './errors';
-import { serviceClient } from './protos';
 
-type Callback<T> = (err: grpc.ServiceError | null, res: T) => void;
-interface BridgeMethods {
-  ResolveImageConfig(req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<{ Config?: Buffer; Digest?: string }>): void;
-  Return(req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<object>): void;
-}
-interface ControlSolve { Solve(req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: Callback<object>): grpc.ClientUnaryCall }
+const LLB_BRIDGE = 'moby.buildkit.v1.frontend.LLBBridge';
 
 export interface GatewayImageConfig {
   digest: string;
@@ -33,10 +27,6 @@ function layerCountOf(raw: Buffer): number | undefined {
   return Array.isArray(ids) ? ids.length : undefined;
 }
 
-function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
-}
-
 /** ResolveImageConfig through the daemon's gateway forwarder; `sessionId` lets the daemon use the session's registry auth. */
 export async function resolveImageConfigViaGateway(
   conn: BuildkitConnection,
@@ -44,26 +34,22 @@ export async function resolveImageConfigViaGateway(
   opts: { platform?: { os: string; arch: string }; sessionId?: string; timeoutMs?: number } = {},
 ): Promise<GatewayImageConfig> {
   const buildId = `cogpack-config-${randomBytes(12).toString('hex')}`;
-  const md = new grpc.Metadata();
-  md.set('buildkit-controlapi-buildid', buildId);
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  const LlbBridge = serviceClient('moby.buildkit.v1.frontend.LLBBridge');
-  const bridge = new LlbBridge('gateway', grpc.credentials.createInsecure(), { channelOverride: conn.control.getChannel() }) as unknown as grpc.Client & BridgeMethods;
-  const control = conn.control as unknown as ControlSolve;
+  const metadata = { 'buildkit-controlapi-buildid': buildId };
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const control = conn.control;
   // the build the forwarder serves: it lasts until Return (no frontend, no definition, no exporter)
-  const solving = call<object>((cb) => control.Solve({ Ref: buildId, Session: opts.sessionId ?? '', Frontend: '', FrontendAttrs: {} }, new grpc.Metadata(), { deadline }, cb));
+  const solving = control.call('Solve', { Ref: buildId, Session: opts.sessionId ?? '', Frontend: '', FrontendAttrs: {} }, { timeoutMs });
   solving.catch(() => undefined); // awaited below
   try {
     const platform = opts.platform ? { OS: opts.platform.os, Architecture: opts.platform.arch } : undefined;
-    const res = await call<{ Config?: Buffer; Digest?: string }>((cb) =>
-      bridge.ResolveImageConfig({ Ref: ref, Platform: platform, ResolveMode: 'default', LogName: `[internal] load metadata for ${ref}`, SessionID: opts.sessionId ?? '' }, md, { deadline }, cb));
-    await call<object>((cb) => bridge.Return({ result: { metadata: {} } }, md, { deadline }, cb));
+    const request = { Ref: ref, Platform: platform, ResolveMode: 'default', LogName: `[internal] load metadata for ${ref}`, SessionID: opts.sessionId ?? '' };
+    const res = await control.call<{ Config?: Uint8Array; Digest?: string }>('ResolveImageConfig', request, { service: LLB_BRIDGE, metadata, timeoutMs });
+    await control.call('Return', { result: { metadata: {} } }, { service: LLB_BRIDGE, metadata, timeoutMs });
     await solving;
     const raw = Buffer.from(res.Config ?? []);
     return { digest: res.Digest ?? '', config: pickBaseConfig(raw), layerCount: layerCountOf(raw) };
   } catch (e) {
-    const err = e as grpc.ServiceError;
+    const err = e as GrpcCallError;
     throw new BuildError('E_BASE_CONFIG', `cannot resolve the config of ${ref} through the daemon's gateway: ${err.details || err.message}`, { cause: e });
   }
-  // no bridge.close(): the client shares the Control channel, and closing it would close that channel
 }

@@ -1,12 +1,19 @@
 /** Turns a failed Control.Solve into one clear cogpack error: a build failure (naming the step) or a vanished daemon. */
-import * as grpc from '@grpc/grpc-js';
+import { GRPC_STATUS } from '../frontend/h2-grpc';
 import type { Vertex } from './status-types';
 import { BuildError, DaemonError } from './errors';
 import type { CogpackError } from '../errors';
 
-const DAEMON_GONE = [grpc.status.UNAVAILABLE, grpc.status.CANCELLED];
+const DAEMON_GONE: number[] = [GRPC_STATUS.UNAVAILABLE, GRPC_STATUS.CANCELLED];
 
-export function solveError(err: grpc.ServiceError, vertices: Map<string, Vertex>, addr: string): CogpackError {
+/** What a failed call carries: GrpcCallError (h2-grpc) and grpc-js's ServiceError both fit. */
+export interface CallFailure {
+  code: number;
+  details?: string;
+  message: string;
+}
+
+export function solveError(err: CallFailure, vertices: Map<string, Vertex>, addr: string): CogpackError {
   const details = (err.details || err.message || '').trim();
   if (DAEMON_GONE.includes(err.code) || /RST_STREAM|Connection dropped|ECONNRESET|socket hang up|Protocol error/i.test(details)) {
     return new DaemonError('E_DAEMON_GONE', `BuildKit at ${addr} went away mid-build (${firstLine(details)})`, {

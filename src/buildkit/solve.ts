@@ -3,9 +3,10 @@
  * Status streamed to a callback at the same time, and cancellation that really stops the daemon-side job.
  */
 import { randomBytes } from 'crypto';
-import * as grpc from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
+import { GRPC_STATUS, type GrpcCallError } from '../frontend/h2-grpc';
 import type { BuildkitConnection } from './connection';
+import type { ControlClient } from './control-client';
 import { protoType } from './protos';
 import type { StatusResponse, Vertex } from './status-types';
 import { solveError } from './solve-errors';
@@ -62,8 +63,8 @@ function definitionTooLarge(size: number, max: number, addr: string): BuildError
 }
 
 /** The daemon's own "too large" rejection (any endpoint), as the same clear error. */
-function tooLargeRejection(e: grpc.ServiceError, addr: string): BuildError | undefined {
-  const m = e.code === grpc.status.RESOURCE_EXHAUSTED ? TOO_LARGE.exec(e.details ?? '') : null;
+function tooLargeRejection(e: GrpcCallError, addr: string): BuildError | undefined {
+  const m = e.code === GRPC_STATUS.RESOURCE_EXHAUSTED ? TOO_LARGE.exec(e.details ?? '') : null;
   return m ? definitionTooLarge(Number(m[1]), Number(m[2]), addr) : undefined;
 }
 
@@ -113,39 +114,22 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   if (opts.signal?.aborted) throw new InterruptedError();
   const request = encodeSolveRequest(ref, opts);
   if (conn.kind === 'docker' && request.length > DOCKER_MAX_REQUEST_BYTES) throw definitionTooLarge(request.length, DOCKER_MAX_REQUEST_BYTES, conn.addr);
-  const solveCall = startSolve(conn.control, request);
+  // abort → the Solve stream is reset with CANCEL, which cancels the daemon's job and kills its processes
+  const solving = conn.control.rpc.unary(SOLVE_PATH, request, { signal: opts.signal });
+  solving.catch(() => undefined); // awaited below, after the status stream is set up
   const statusDone = streamStatus(conn.control, ref, vertices, opts.onStatus);
-  const onAbort = (): void => solveCall.call.cancel();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const res = await solveCall.result;
+    const res = decodeSolveResponse(await solving);
     await statusDone.finished(2_000);
     return { ref, exporterResponse: res.ExporterResponse ?? {}, vertices };
   } catch (e) {
     // the status stream ends when the daemon has torn the job down; wait for it so nothing is left running
     await statusDone.finished(opts.signal?.aborted ? 10_000 : 2_000);
     if (opts.signal?.aborted) throw new InterruptedError();
-    throw tooLargeRejection(e as grpc.ServiceError, conn.addr) ?? solveError(e as grpc.ServiceError, vertices, conn.addr);
+    throw tooLargeRejection(e as GrpcCallError, conn.addr) ?? solveError(e as GrpcCallError, vertices, conn.addr);
   } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
     statusDone.stop();
   }
-}
-
-function startSolve(control: grpc.Client, request: Buffer): { call: grpc.ClientUnaryCall; result: Promise<{ ExporterResponse?: Record<string, string> }> } {
-  let call!: grpc.ClientUnaryCall;
-  const result = new Promise<{ ExporterResponse?: Record<string, string> }>((resolve, reject) => {
-    call = control.makeUnaryRequest(
-      SOLVE_PATH,
-      (arg: Buffer) => arg,
-      decodeSolveResponse,
-      request,
-      new grpc.Metadata(),
-      {},
-      (err, res) => (err ? reject(err) : resolve(res ?? {})),
-    );
-  });
-  return { call, result };
 }
 
 interface StatusHandle {
@@ -154,18 +138,14 @@ interface StatusHandle {
   stop(): void;
 }
 
-function streamStatus(control: grpc.Client, ref: string, vertices: Map<string, Vertex>, onStatus?: (s: StatusResponse) => void): StatusHandle {
-  const stream = (control as any).Status({ Ref: ref }) as grpc.ClientReadableStream<StatusResponse>;
-  const ended = new Promise<void>((resolve) => {
-    stream.on('end', resolve);
-    stream.on('error', () => resolve());
-  });
-  stream.on('data', (msg: StatusResponse) => {
+function streamStatus(control: ControlClient, ref: string, vertices: Map<string, Vertex>, onStatus?: (s: StatusResponse) => void): StatusHandle {
+  const call = control.stream<StatusResponse>('Status', { Ref: ref }, (msg) => {
     for (const v of msg.vertexes ?? []) vertices.set(v.digest, { ...vertices.get(v.digest), ...v });
     onStatus?.(msg);
   });
+  const ended = call.done.catch(() => undefined);
   return {
     finished: (ms) => Promise.race([ended, new Promise<void>((r) => setTimeout(r, ms).unref())]),
-    stop: () => stream.cancel(),
+    stop: () => call.cancel(),
   };
 }

@@ -1,9 +1,22 @@
 /**
- * A unary gRPC client on one HTTP/2 connection over any Duplex (the frontend's stdin/stdout), because
- * grpc-js cannot dial a stream it did not open (grpc-node #2038). Messages are encoded by the caller.
+ * A gRPC client on one HTTP/2 connection over any Duplex (the frontend's stdin/stdout, a socket to buildkitd,
+ * Docker's upgraded `POST /grpc` stream), because grpc-js cannot dial a stream it did not open (grpc-node
+ * #2038). Unary, server-streaming and bidirectional calls with metadata, deadlines, cancellation and
+ * grpc-status from the headers or the trailers. Messages are bytes: callers encode and decode them.
  */
 import type * as Http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
+
+/** The status codes this client produces or callers test for (grpc/status codes). */
+export const GRPC_STATUS = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  DEADLINE_EXCEEDED: 4,
+  RESOURCE_EXHAUSTED: 8,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+} as const;
 
 /** A call that ended with a non-zero grpc-status (or a broken transport, code 14 UNAVAILABLE). */
 export class GrpcCallError extends Error {
@@ -13,6 +26,29 @@ export class GrpcCallError extends Error {
   }
 }
 
+export type GrpcMetadata = Record<string, string | string[]>;
+
+export interface CallOptions {
+  /** request metadata (lower-case names; an array sends one header line per value) */
+  metadata?: GrpcMetadata;
+  /** deadline from now: sent as grpc-timeout, and the call is cancelled locally when it passes */
+  timeoutMs?: number;
+  /** abort → the stream is reset with CANCEL (a gRPC server cancels the call's context) */
+  signal?: AbortSignal;
+}
+
+/** A call whose messages arrive as they come: `done` settles when the call ended (rejects with GrpcCallError). */
+export interface StreamingCall {
+  done: Promise<void>;
+  cancel(): void;
+}
+
+/** A bidirectional call: messages out with write/end, in through the callback given when it started. */
+export interface BidiCall extends StreamingCall {
+  write(message: Uint8Array, cb?: (err?: Error | null) => void): boolean;
+  end(): void;
+}
+
 /** The 5-byte gRPC message prefix: not compressed, big-endian length. */
 export function frameMessage(body: Uint8Array): Buffer {
   const head = Buffer.alloc(5);
@@ -20,18 +56,53 @@ export function frameMessage(body: Uint8Array): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Splits a response body into its messages (a unary call has exactly one). */
+/** Splits a complete response body into its messages (a unary call has exactly one). */
 export function unframeMessages(buf: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let at = 0;
-  while (at + 5 <= buf.length) {
-    if (buf[at] !== 0) throw new Error('compressed gRPC messages are not supported');
-    const len = buf.readUInt32BE(at + 1);
-    out.push(buf.subarray(at + 5, at + 5 + len));
-    at += 5 + len;
-  }
-  if (at !== buf.length) throw new Error('truncated gRPC message');
+  const reader = new MessageReader();
+  const out = reader.push(buf);
+  if (reader.pending > 0) throw new Error('truncated gRPC message');
   return out;
+}
+
+/**
+ * Incremental gRPC message framing: chunks in, whole messages out. A big message spans many DATA frames;
+ * chunks are kept as they come and joined once the whole message is there (no copy per chunk).
+ */
+export class MessageReader {
+  private chunks: Buffer[] = [];
+  private length = 0;
+
+  get pending(): number {
+    return this.length;
+  }
+
+  push(chunk: Buffer): Buffer[] {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    const out: Buffer[] = [];
+    while (this.length >= 5) {
+      const head = this.peek(5);
+      if (head[0] !== 0) throw new Error('compressed gRPC messages are not supported');
+      const len = head.readUInt32BE(1);
+      if (this.length < 5 + len) break;
+      out.push(this.take(5 + len).subarray(5));
+    }
+    return out;
+  }
+
+  private peek(n: number): Buffer {
+    if (this.chunks[0].length < n) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0];
+  }
+
+  /** The first n bytes as one Buffer; the rest stays queued. */
+  private take(n: number): Buffer {
+    const all = this.peek(n);
+    this.chunks[0] = all.subarray(n);
+    if (this.chunks[0].length === 0) this.chunks.shift();
+    this.length -= n;
+    return all.subarray(0, n);
+  }
 }
 
 function decodeGrpcMessage(v: string | string[] | undefined): string {
@@ -43,57 +114,130 @@ function decodeGrpcMessage(v: string | string[] | undefined): string {
   }
 }
 
+// loaded on first use, not at the top: the frontend image's startup snapshot holds the evaluated bundle,
+// and Node 20 cannot snapshot node:http2 (its module init fails while a snapshot is built)
+function http2(): typeof Http2 {
+  return require('node:http2') as typeof Http2; // eslint-disable-line @typescript-eslint/no-require-imports
+}
+
+export interface H2GrpcOptions {
+  /** the :authority of every call (a TLS endpoint's host name; grpc servers mostly ignore it) */
+  authority?: string;
+}
+
 export class H2GrpcClient {
   private readonly session: Http2.ClientHttp2Session;
+  private closedReason: string | undefined;
 
-  /** `stream` carries the whole connection; this side writes the client preface. */
-  constructor(stream: Duplex) {
-    // loaded here, not at the top: the frontend image's startup snapshot holds the evaluated bundle, and
-    // Node 20 cannot snapshot node:http2 (its module init fails while a snapshot is built)
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const http2 = require('node:http2') as typeof Http2;
+  /** `stream` carries the whole connection, already connected; this side writes the client preface. */
+  constructor(stream: Duplex, opts: H2GrpcOptions = {}) {
+    const scheme = (stream as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     // maxSessionMemory (MB): a big ReadFile reply must not trip nghttp2's ENHANCE_YOUR_CALM limit (default 10)
-    this.session = http2.connect('http://localhost', { createConnection: () => stream, maxSessionMemory: 64 });
-    this.session.on('error', () => undefined); // each call reports its own failure
+    this.session = http2().connect(`${scheme}://${opts.authority ?? 'localhost'}`, { createConnection: () => stream, maxSessionMemory: 64 });
+    // each call reports its own failure; the first error is kept for calls started after the connection broke
+    this.session.on('error', (e) => (this.closedReason ??= e.message));
+    this.session.on('close', () => (this.closedReason ??= 'the connection closed'));
   }
 
   /** One unary call: `path` is `/package.Service/Method`. */
-  unary(path: string, request: Uint8Array): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      let req: Http2.ClientHttp2Stream;
-      try {
-        req = this.session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
-      } catch (e) {
-        reject(new GrpcCallError(path, 14, (e as Error).message));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let status: string | undefined;
-      let message = '';
-      const take = (h: Http2.IncomingHttpHeaders) => {
-        if (h['grpc-status'] !== undefined) {
-          status = String(h['grpc-status']);
-          message = decodeGrpcMessage(h['grpc-message']);
-        }
-      };
-      req.on('response', take);
-      req.on('trailers', take);
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('error', (e) => reject(new GrpcCallError(path, 14, e.message)));
-      req.on('close', () => {
-        if (status === undefined) return reject(new GrpcCallError(path, 14, 'the connection closed before the call ended'));
-        if (status !== '0') return reject(new GrpcCallError(path, Number(status), message));
-        try {
-          resolve(unframeMessages(Buffer.concat(chunks))[0] ?? Buffer.alloc(0));
-        } catch (e) {
-          reject(new GrpcCallError(path, 13, (e as Error).message));
-        }
-      });
-      req.end(frameMessage(request));
-    });
+  unary(path: string, request: Uint8Array, opts: CallOptions = {}): Promise<Buffer> {
+    let reply: Buffer | undefined;
+    const call = this.start(path, opts, (m) => (reply ??= m));
+    call.req?.end(frameMessage(request));
+    return call.done.then(() => reply ?? Buffer.alloc(0));
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.session.close(() => resolve()));
+  /** One request, a stream of replies to `onMessage`. */
+  serverStream(path: string, request: Uint8Array, onMessage: (message: Buffer) => void, opts: CallOptions = {}): StreamingCall {
+    const call = this.start(path, opts, onMessage);
+    call.req?.end(frameMessage(request));
+    return { done: call.done, cancel: call.cancel };
   }
+
+  /** Messages both ways, e.g. Control.Session (the session's own HTTP/2 bytes wrapped in BytesMessages). */
+  bidi(path: string, onMessage: (message: Buffer) => void, opts: CallOptions = {}): BidiCall {
+    const call = this.start(path, opts, onMessage);
+    return {
+      done: call.done,
+      cancel: call.cancel,
+      write: (message, cb) => (call.req && !call.req.destroyed ? call.req.write(frameMessage(message), cb) : (cb?.(new Error('the call has ended')), false)),
+      end: () => void call.req?.end(),
+    };
+  }
+
+  private start(path: string, opts: CallOptions, onMessage: (m: Buffer) => void): { req?: Http2.ClientHttp2Stream; done: Promise<void>; cancel: () => void } {
+    let req: Http2.ClientHttp2Stream;
+    try {
+      if (this.closedReason !== undefined || this.session.destroyed) throw new Error(this.closedReason ?? 'the connection closed');
+      req = this.session.request(requestHeaders(path, opts));
+    } catch (e) {
+      const done = Promise.reject(new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, (e as Error).message));
+      return { done, cancel: () => undefined };
+    }
+    let cancel = (): void => undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      cancel = watchCall(req, path, opts, onMessage, (err) => (err ? reject(err) : resolve()));
+    });
+    done.catch(() => undefined); // a caller that only cancels need not await
+    return { req, done, cancel };
+  }
+
+  /** Waits for open calls to finish, then closes the connection. */
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.session.destroyed ? resolve() : this.session.close(() => resolve())));
+  }
+
+  /** Ends the connection now; open calls fail with UNAVAILABLE. */
+  destroy(): void {
+    this.session.destroy();
+  }
+}
+
+function requestHeaders(path: string, opts: CallOptions): Http2.OutgoingHttpHeaders {
+  const headers: Http2.OutgoingHttpHeaders = { ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' };
+  for (const [k, v] of Object.entries(opts.metadata ?? {})) headers[k.toLowerCase()] = v;
+  if (opts.timeoutMs !== undefined) headers['grpc-timeout'] = `${Math.max(1, Math.ceil(opts.timeoutMs))}m`;
+  return headers;
+}
+
+/** Follows one call to its end; returns its cancel function. `settle` runs once. */
+function watchCall(req: Http2.ClientHttp2Stream, path: string, opts: CallOptions, onMessage: (m: Buffer) => void, settle: (err?: GrpcCallError) => void): () => void {
+  const reader = new MessageReader();
+  let status: number | undefined;
+  let message = '';
+  let failure: GrpcCallError | undefined;
+  const stop = (code: number, details: string): void => {
+    failure ??= new GrpcCallError(path, code, details);
+    if (!req.destroyed) req.close(http2().constants.NGHTTP2_CANCEL);
+  };
+  const cancel = (): void => stop(GRPC_STATUS.CANCELLED, 'cancelled on the client');
+  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => stop(GRPC_STATUS.DEADLINE_EXCEEDED, 'deadline exceeded'), opts.timeoutMs);
+  if (opts.signal?.aborted) cancel();
+  opts.signal?.addEventListener('abort', cancel, { once: true });
+  const take = (h: Http2.IncomingHttpHeaders): void => {
+    if (h['grpc-status'] === undefined) return;
+    status = Number(h['grpc-status']);
+    message = decodeGrpcMessage(h['grpc-message']);
+  };
+  req.on('response', take);
+  req.on('trailers', take);
+  req.on('data', (chunk: Buffer) => {
+    if (failure) return;
+    try {
+      for (const m of reader.push(chunk)) onMessage(m);
+    } catch (e) {
+      stop(GRPC_STATUS.INTERNAL, (e as Error).message);
+    }
+  });
+  req.on('error', (e) => (failure ??= new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, e.message)));
+  req.on('close', () => {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', cancel);
+    if (failure) return settle(failure);
+    if (status === undefined) return settle(new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, 'the connection closed before the call ended'));
+    if (status !== GRPC_STATUS.OK) return settle(new GrpcCallError(path, status, message));
+    if (reader.pending > 0) return settle(new GrpcCallError(path, GRPC_STATUS.INTERNAL, 'truncated gRPC message'));
+    settle();
+  });
+  return cancel;
 }

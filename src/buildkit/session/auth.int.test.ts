@@ -9,7 +9,6 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import type * as grpc from '@grpc/grpc-js';
 import { State, marshal } from '../../../llb';
 import { connectBuildkit, type BuildkitConnection } from '../connection';
 import { protoType } from '../protos';
@@ -78,12 +77,9 @@ maybe(`session Auth against a registry with basic auth${env && hash ? '' : ` (sk
     const def = Def.toObject(Def.decode(marshal(img).definition), { longs: String });
     const attrs = { name: `${addr}/session-auth/img:${tag}`, push: 'true', 'registry.insecure': 'true' };
     try {
-      await new Promise((resolve, reject) =>
-        (conn.control as grpc.Client & { Solve: (r: unknown, cb: (e: Error | null, r: unknown) => void) => void }).Solve(
-          { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id, Exporters: [{ Type: 'image', Attrs: attrs }], ExporterDeprecated: 'image', ExporterAttrsDeprecated: attrs },
-          (err, res) => (err ? reject(err) : resolve(res)),
-        ),
-      );
+      await conn.control.call('Solve', {
+        Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id, Exporters: [{ Type: 'image', Attrs: attrs }], ExporterDeprecated: 'image', ExporterAttrsDeprecated: attrs,
+      });
     } finally {
       await session.close();
     }

@@ -7,7 +7,6 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type * as grpc from '@grpc/grpc-js';
 import { State, marshal } from '../../../llb';
 import { connectBuildkit, type BuildkitConnection } from '../connection';
 import { protoType } from '../protos';
@@ -33,8 +32,6 @@ function definitionFor(sessionId: string, script = SCRIPT): Record<string, unkno
   return Def.toObject(Def.decode(marshal(res.mount('/out')).definition), { longs: String }) as Record<string, unknown>;
 }
 
-type SolveFn = (req: unknown, cb: (err: Error | null, res: Record<string, unknown>) => void) => void;
-
 /** Control.Solve directly (the solve helper lives with the client); exporter output arrives through the session. */
 function solve(conn: BuildkitConnection, sessionId: string, exporter: string, script?: string): Promise<Record<string, unknown>> {
   const req = {
@@ -44,9 +41,7 @@ function solve(conn: BuildkitConnection, sessionId: string, exporter: string, sc
     Exporters: [{ Type: exporter, Attrs: {} }],
     ExporterDeprecated: exporter,
   };
-  return new Promise((resolve, reject) =>
-    (conn.control as grpc.Client & { Solve: SolveFn }).Solve(req, (err, res) => (err ? reject(err) : resolve(res))),
-  );
+  return conn.control.call('Solve', req);
 }
 
 function contextDir(files: Record<string, string>): string {
@@ -188,12 +183,7 @@ describeWithDaemon('session against the real daemon', (env) => {
       });
       const Def = protoType('pb.Definition');
       const def = Def.toObject(Def.decode(marshal(res.mount('/out')).definition), { longs: String });
-      await new Promise((resolve, reject) =>
-        (conn.control as grpc.Client & { Solve: SolveFn }).Solve(
-          { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id, Exporters: [{ Type: 'tar', Attrs: {} }], ExporterDeprecated: 'tar' },
-          (err, r) => (err ? reject(err) : resolve(r)),
-        ),
-      );
+      await conn.control.call('Solve', { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id, Exporters: [{ Type: 'tar', Attrs: {} }], ExporterDeprecated: 'tar' });
     } finally {
       await session.close();
     }

@@ -6,7 +6,6 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type * as grpc from '@grpc/grpc-js';
 import { State, marshal } from '../../../llb';
 import { connectBuildkit, type BuildkitConnection } from '../connection';
 import { protoType } from '../protos';
@@ -32,12 +31,7 @@ async function syncOnce(conn: BuildkitConnection, dir: string): Promise<{ ms: nu
   const def = Def.toObject(Def.decode(marshal(ctx).definition), { longs: String });
   const start = process.hrtime.bigint();
   try {
-    await new Promise((resolve, reject) =>
-      (conn.control as grpc.Client & { Solve: (req: unknown, cb: (err: Error | null, res: unknown) => void) => void }).Solve(
-        { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id },
-        (err, res) => (err ? reject(err) : resolve(res)),
-      ),
-    );
+    await conn.control.call('Solve', { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id });
   } finally {
     await session.close();
   }
