@@ -63,7 +63,8 @@ interface Prepared {
   secrets: Record<string, SecretSource>;
   /** --cache-from/--cache-to, type=local ones resolved to their directories and session stores */
   caches: LocalCaches;
-  epoch: number;
+  /** SOURCE_DATE_EPOCH: a given value at once, else the git lookup running beside planning and connecting */
+  epoch: Promise<number>;
 }
 
 /** Everything that can be wrong with the flags is found before planning or connecting. */
@@ -139,24 +140,25 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
   });
   // the images' Env is part of the LLB (execs start from their base's env), so the LLB waits for the configs
   const basing = fetchBaseInfo(conn, plan.base_image.runtime, envImageRefs(plan), { platform: plan.platform, sessionId });
-  const [session, base] = await Promise.allSettled([opening, basing]);
+  const [session, base, epoch] = await Promise.allSettled([opening, basing, prep.epoch]);
   if (session.status === 'rejected') {
     throw session.reason;
   }
   try {
     if (base.status === 'rejected') throw base.reason;
+    if (epoch.status === 'rejected') throw epoch.reason;
     mark('session and base config');
     const llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv, imageEnv: base.value.imageEnv });
-    return await solvePlan(plan, prep, outputs, o, conn, { llb, base: base.value, sessionId });
+    return await solvePlan(plan, prep, outputs, o, conn, { llb, base: base.value, sessionId, epoch: epoch.value });
   } finally {
     await session.value.close();
   }
 }
 
-async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string }): Promise<BuildSummary> {
-  const { llb, base, sessionId } = pre;
+async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number }): Promise<BuildSummary> {
+  const { llb, base, sessionId, epoch } = pre;
   const config = mergeImageConfig(llb.imageConfig, base.config);
-  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: prep.epoch, reproducible: Boolean(o.reproducible) };
+  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible) };
   const exporters = outputs.map((out) => toExporter(out, ctx));
   const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
   const t = Date.now();
@@ -164,7 +166,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
     definition: llb.definition,
     exporters,
     sessionId,
-    frontendAttrs: epochAttrs(prep.epoch),
+    frontendAttrs: epochAttrs(epoch),
     cacheImports: prep.caches.imports,
     cacheExports: prep.caches.exports,
     onStatus: (s: StatusResponse) => progress.onStatus(s),
@@ -191,7 +193,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
   mark('layers');
   return makeSummary({
     plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
-    stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, layerNames: layerNames(llb), book: progress.book, sourceDateEpoch: prep.epoch,
+    stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, layerNames: layerNames(llb), book: progress.book, sourceDateEpoch: epoch,
     warnings: pre.base.warning ? [pre.base.warning] : [], planMs: 0, solveMs, totalMs: 0,
   });
 }
