@@ -16,6 +16,16 @@ function allTypes(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protob
   return out;
 }
 
+/** What a sample value of `field` exercises (first match: a map of messages counts as a map). */
+function fieldKind(field: protobuf.Field): string {
+  if (field.map) return 'map';
+  if (field.repeated) return 'repeated';
+  if (field.partOf) return 'oneof';
+  if (field.resolvedType instanceof protobuf.Type) return 'message';
+  if (field.resolvedType instanceof protobuf.Enum) return 'enum';
+  return field.type;
+}
+
 /** toObject options the code base decodes with (protos.ts, llb/encode.ts, bridge.ts, warm.ts) and one of everything. */
 const CONVERSIONS: protobuf.IConversionOptions[] = [
   { longs: String, defaults: false, oneofs: true },
@@ -55,10 +65,12 @@ describe('precompiled protobuf codecs', () => {
   it('encodes, decodes and converts every message type exactly as protobufjs generating at run time does', () => {
     const ours = installPrecompiledCodecs(descriptorRoot());
     const theirs = descriptorRoot();
+    const kinds = new Map<string, number>();
     for (const T of allTypes(theirs)) {
       const P = ours.lookupType(T.fullName);
       for (let seed = 1; seed <= 12; seed++) {
         const sample = sampleMessage(T, seed);
+        for (const key of Object.keys(sample)) kinds.set(fieldKind(T.fields[key]), (kinds.get(fieldKind(T.fields[key])) ?? 0) + 1);
         const where = `${T.fullName} seed ${seed}`;
         const bytes = Buffer.from(T.encode(T.fromObject(sample)).finish());
         expect([where, Buffer.from(P.encode(P.fromObject(sample)).finish()).toString('hex')]).toEqual([where, bytes.toString('hex')]);
@@ -71,6 +83,10 @@ describe('precompiled protobuf codecs', () => {
         expect([where, P.verify(sample)]).toEqual([where, T.verify(sample)]);
         expect([where, P.verify(plain)]).toEqual([where, T.verify(plain)]);
       }
+    }
+    // the samples reach every kind of field protos.json has, many times over
+    for (const kind of ['map', 'repeated', 'oneof', 'message', 'enum', 'int64', 'bytes', 'string', 'bool', 'int32', 'uint32']) {
+      expect([kind, (kinds.get(kind) ?? 0) > 20]).toEqual([kind, true]);
     }
   });
 
