@@ -3,6 +3,8 @@
 /* eslint-disable */
 import type { PrecompiledType } from './proto-codecs';
 
+export const GENERATED_BY = "7.6.6";
+
 export const CODECS: Record<string, PrecompiledType> = {
   "moby.filesync.v1.CredentialsRequest": {
   ctor: () => function CredentialsRequest(p){

@@ -62,6 +62,18 @@ describe('precompiled protobuf codecs', () => {
     }
   });
 
+  it('leaves generation to protobufjs under another protobufjs version than the one that wrote the module', () => {
+    const root = installPrecompiledCodecs(descriptorRoot(), '7.99.0');
+    const codegen = jest.spyOn(protobuf.util, 'codegen');
+    try {
+      const T = root.lookupType('pb.Op');
+      expect(Buffer.from(T.encode(T.fromObject({ inputs: [{ digest: 'sha256:a' }] })).finish()).toString('hex')).toBe('0a0a0a087368613235363a61');
+      expect(codegen).toHaveBeenCalled();
+    } finally {
+      codegen.mockRestore();
+    }
+  });
+
   it('encodes, decodes and converts every message type exactly as protobufjs generating at run time does', () => {
     const ours = installPrecompiledCodecs(descriptorRoot());
     const theirs = descriptorRoot();

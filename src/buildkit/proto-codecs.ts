@@ -9,7 +9,8 @@
  * proto-codecs.test.ts checks the committed module is current and behaves like the run-time one.
  */
 import * as protobuf from 'protobufjs/light';
-import { CODECS } from './proto-codecs-generated';
+import { version as protobufjsVersion } from 'protobufjs/package.json';
+import { CODECS, GENERATED_BY } from './proto-codecs-generated';
 
 /** One message type's functions: its constructor, and the codecs closed over what Type#setup hands them. */
 export interface PrecompiledType {
@@ -83,8 +84,11 @@ function precompiledSetup(this: Internals): protobuf.Type {
  * Gives every type of `root` that has precompiled functions the ctor accessor and setup above (setup runs
  * on a type's first encode/decode/fromObject/toObject/verify); other types keep protobufjs's own. Valid for
  * any Root whose types are those of protos.json (the frontend's llbbridge.json subset is checked by a test).
+ * Under another protobufjs than the one that wrote the module (an install that resolved a newer 7.x), the
+ * generated code calls a runtime it was not made for: protobufjs then generates as before, slower but exact.
  */
-export function installPrecompiledCodecs<R extends protobuf.Root>(root: R): R {
+export function installPrecompiledCodecs<R extends protobuf.Root>(root: R, runtime: string = protobufjsVersion): R {
+  if (runtime !== GENERATED_BY) return root;
   for (const type of messageTypes(root)) {
     if (!Object.hasOwn(CODECS, type.fullName.slice(1))) continue;
     Object.defineProperty(type, 'ctor', PRECOMPILED_CTOR);
@@ -106,6 +110,8 @@ export function codecsModuleText(root: protobuf.Root, version: string): string {
     `// protobufjs ${version}'s own generators' output per message type: ctor, and ${PARTS.join(', ')} (see proto-codecs.ts).`,
     '/* eslint-disable */',
     "import type { PrecompiledType } from './proto-codecs';",
+    '',
+    `export const GENERATED_BY = ${JSON.stringify(version)};`,
     '',
     'export const CODECS: Record<string, PrecompiledType> = {',
     ...entries,
