@@ -16,7 +16,7 @@ describe('connectBuildkit', () => {
     fake = await startFakeBuildkitd();
     const conn = await connectBuildkit({ env: { BUILDKIT_HOST: `unix://${fake.socketPath}` } });
     expect(conn.kind).toBe('buildkitd');
-    expect(conn.workers[0].id).toBe('fake');
+    expect((await listWorkers(conn.control, 2000))[0].id).toBe('fake');
     conn.close();
   });
 

@@ -22,7 +22,6 @@ export interface BuildkitConnection {
   kind: 'docker' | 'buildkitd';
   addr: string;
   endpoint: Endpoint;
-  workers: WorkerInfo[];
   /** a duplex carrying the session's HTTP/2 connection (daemon dials the client's gRPC services over it) */
   openSessionTransport(headers: Headers): Promise<Duplex>;
   close(): void;
@@ -51,21 +50,21 @@ export async function connectBuildkit(opts: ConnectOptions = {}): Promise<Buildk
 }
 
 /**
- * One HTTP/2 session straight on the daemon's stream: Docker's `POST /grpc` answered 101 (that answer is
- * the probe: a refusal carries Docker's own words), or buildkitd's socket (TLS with ALPN h2).
+ * One HTTP/2 session straight on the daemon's stream. Docker: `POST /grpc` answered 101 is the probe (a
+ * refusal carries Docker's own words), so the first Control call is the build's own. buildkitd: its socket
+ * (TLS with ALPN h2), probed with ListWorkers, which proves a Control API answers there.
  */
 async function connectEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<BuildkitConnection> {
   if (endpoint.dial.kind === 'unix' && !fs.existsSync(endpoint.dial.socketPath)) throw new Error('no socket');
   const started = Date.now();
-  const stream = await withTimeout(
-    endpoint.kind === 'docker' ? dockerUpgrade(endpoint.dial, '/grpc', {}, timeoutMs) : dialStream(endpoint.dial, { alpnH2: true }),
-    timeoutMs,
-  );
+  const docker = endpoint.kind === 'docker';
+  const stream = await withTimeout(docker ? dockerUpgrade(endpoint.dial, '/grpc', {}, timeoutMs) : dialStream(endpoint.dial, { alpnH2: true }), timeoutMs);
   const serverName = endpoint.dial.kind === 'tcp' ? endpoint.dial.tls?.serverName ?? endpoint.dial.host : undefined;
   const control = new ControlClient(new H2GrpcClient(stream, { authority: serverName }));
+  if (docker) return makeConnection(endpoint, control);
   try {
-    const workers = await listWorkers(control, Math.max(1, timeoutMs - (Date.now() - started)));
-    return makeConnection(endpoint, control, workers);
+    await listWorkers(control, Math.max(1, timeoutMs - (Date.now() - started)));
+    return makeConnection(endpoint, control);
   } catch (e) {
     control.close();
     throw e;
@@ -83,20 +82,19 @@ function withTimeout<T extends { destroy(): void }>(p: Promise<T>, ms: number): 
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-function makeConnection(endpoint: Endpoint, control: ControlClient, workers: WorkerInfo[]): BuildkitConnection {
+function makeConnection(endpoint: Endpoint, control: ControlClient): BuildkitConnection {
   return {
     control,
     kind: endpoint.kind,
     addr: endpoint.addr,
     endpoint,
-    workers,
     openSessionTransport: async (headers) =>
       endpoint.kind === 'docker' ? dockerUpgrade(endpoint.dial, '/session', headers) : controlSessionDuplex(control, headers),
     close: () => control.close(),
   };
 }
 
-/** ListWorkers doubles as the liveness probe: it proves the Control API answers, and tells us the snapshotter. */
+/** The daemon's workers (their labels name the snapshotter); buildkitd's liveness probe. */
 export async function listWorkers(control: ControlClient, timeoutMs: number): Promise<WorkerInfo[]> {
   const res = await control.call<{ record?: { ID?: string; Labels?: Record<string, string> }[] }>('ListWorkers', {}, { timeoutMs });
   return (res.record ?? []).map((r) => ({ id: r.ID ?? '', labels: r.Labels ?? {} }));

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from '../errors';
-import { givenEpoch, lastCommitEpoch, sourceDateEpoch } from './epoch';
+import { givenEpoch, lastCommitEpoch, mayBeInGit, sourceDateEpoch } from './epoch';
 
 describe('SOURCE_DATE_EPOCH', () => {
   it('takes the explicit value over the env var, and rejects a non-number at once (no promise to await)', () => {
@@ -27,6 +27,7 @@ describe('SOURCE_DATE_EPOCH', () => {
     git(['commit', '-qm', 'other'], '@1100000000 +0000');
     await expect(sourceDateEpoch(path.join(repo, 'proj'), undefined, {})).resolves.toBe(1000000000);
     await expect(lastCommitEpoch(repo)).resolves.toBe(1100000000);
+    expect(mayBeInGit(path.join(repo, 'proj', 'missing', 'deeper'), {})).toBe(true);
     fs.rmSync(repo, { recursive: true, force: true });
   });
 
@@ -34,6 +35,8 @@ describe('SOURCE_DATE_EPOCH', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-epoch-nogit-'));
     await expect(lastCommitEpoch(dir)).resolves.toBe(0);
     await expect(lastCommitEpoch(path.join(dir, 'missing'))).resolves.toBe(0);
+    expect(mayBeInGit(dir, {})).toBe(false);
+    expect(mayBeInGit(dir, { GIT_DIR: '/elsewhere/.git' })).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

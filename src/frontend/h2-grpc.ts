@@ -182,14 +182,17 @@ export class H2GrpcClient {
     return { req, done, cancel };
   }
 
+  // Both wait one tick: node:http2 feeds bytes already buffered on the socket (the server's SETTINGS that came
+  // with Docker's 101) to the session on the tick after it was made, and throws if it was destroyed meanwhile.
+
   /** Waits for open calls to finish, then closes the connection. */
   close(): Promise<void> {
-    return new Promise((resolve) => (this.session.destroyed ? resolve() : this.session.close(() => resolve())));
+    return new Promise((resolve) => process.nextTick(() => (this.session.destroyed ? resolve() : this.session.close(() => resolve()))));
   }
 
   /** Ends the connection now; open calls fail with UNAVAILABLE. */
   destroy(): void {
-    this.session.destroy();
+    process.nextTick(() => this.session.destroy());
   }
 }
 
