@@ -31,7 +31,7 @@ function generators(type: protobuf.Type): Array<{ toString(): string }> {
 function messageTypes(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
   for (const obj of ns.nestedArray) {
     if (obj instanceof protobuf.Type) out.push(obj);
-    if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) messageTypes(obj, out);
+    if (obj instanceof protobuf.Namespace) messageTypes(obj, out); // a Type is a Namespace too (nested types)
   }
   return out;
 }
