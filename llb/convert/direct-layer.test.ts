@@ -49,6 +49,7 @@ describe('directLayerDirs: which stages are their own layer', () => {
   it('keeps the Copy(Diff) squash for every other shape', () => {
     const run: Operation = { op: 'exec', args: ['/bin/true'], env: {}, mounts: [], network: 'none' };
     const rejected: Stage[] = [
+      stage([]),
       stage([copy('/', '/src')], { source: { type: 'image', ref: 'docker.io/library/python:3.11-slim' } }),
       stage([copy('/', '/src')], { layer: 'diff' }),
       stage([copy('/', '/src'), run]),

@@ -38,12 +38,13 @@ function plainCopy(op: CopyOperation): boolean {
 
 /**
  * The directories made by MkdirAll when this stage's operations run on scratch (mode and owner of their first
- * maker), or null when the stage does not have a direct layer's shape: source scratch, `squash`, operations only
- * plain copies, mkdirs and mkfiles, each writing at a path no earlier copy or mkfile wrote at or above (so what
- * every entry becomes is known). Decided by the stage's shape only, never by its block.
+ * maker), or null when the stage does not have a direct layer's shape: source scratch, `squash`, one or more
+ * operations, all plain copies, mkdirs and mkfiles, each writing at a path no earlier copy or mkfile wrote at or
+ * above (so what every entry becomes is known). Decided by the stage's shape only, never by its block. Owners
+ * need no /etc/passwd on scratch: the plan gives them as numbers (a chown by name would need a base's).
  */
 export function directLayerDirs(stage: Stage): Map<string, MadeDir> | null {
-  if (stage.source.type !== 'scratch' || stage.layer !== 'squash') return null;
+  if (stage.source.type !== 'scratch' || stage.layer !== 'squash' || stage.operations.length === 0) return null;
   const made = new Map<string, MadeDir>();
   const written: string[] = [];
   const make = (dir: string, how: MadeDir) => {
