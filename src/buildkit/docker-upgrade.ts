@@ -9,25 +9,28 @@ import type { Dial } from './endpoint';
 
 export type Headers = Record<string, string | string[]>;
 
+/** A socket to the daemon, still connecting (unix socket, TCP, or TCP+TLS). */
+function openSocket(dial: Dial, opts: { alpnH2?: boolean }): net.Socket {
+  if (dial.kind === 'unix') return net.connect(dial.socketPath);
+  if (!dial.tls) return net.connect(dial.port, dial.host);
+  return tls.connect({
+    host: dial.host,
+    port: dial.port,
+    servername: dial.tls.serverName,
+    ca: dial.tls.caCert ? fs.readFileSync(dial.tls.caCert) : undefined,
+    cert: dial.tls.cert ? fs.readFileSync(dial.tls.cert) : undefined,
+    key: dial.tls.key ? fs.readFileSync(dial.tls.key) : undefined,
+    ALPNProtocols: opts.alpnH2 ? ['h2'] : undefined,
+  });
+}
+
 /**
  * Opens a plain stream to the daemon (unix socket, TCP, or TCP+TLS). `alpnH2` offers h2 in the TLS
  * handshake, as a gRPC client must (buildkitd); Docker's API speaks HTTP/1.1 first, so not for it.
  */
 export function dialStream(dial: Dial, opts: { alpnH2?: boolean } = {}): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = dial.kind === 'unix'
-      ? net.connect(dial.socketPath)
-      : dial.tls
-        ? tls.connect({
-          host: dial.host,
-          port: dial.port,
-          servername: dial.tls.serverName,
-          ca: dial.tls.caCert ? fs.readFileSync(dial.tls.caCert) : undefined,
-          cert: dial.tls.cert ? fs.readFileSync(dial.tls.cert) : undefined,
-          key: dial.tls.key ? fs.readFileSync(dial.tls.key) : undefined,
-          ALPNProtocols: opts.alpnH2 ? ['h2'] : undefined,
-        })
-        : net.connect(dial.port, dial.host);
+    const sock = openSocket(dial, opts);
     const ready = dial.kind === 'tcp' && dial.tls ? 'secureConnect' : 'connect';
     sock.once(ready, () => {
       sock.removeListener('error', reject);
@@ -37,9 +40,13 @@ export function dialStream(dial: Dial, opts: { alpnH2?: boolean } = {}): Promise
   });
 }
 
-/** Sends `POST <route>` with Upgrade: h2c and resolves with the socket once the daemon answered 101. */
+/**
+ * Sends `POST <route>` with Upgrade: h2c and resolves with the socket once the daemon answered 101. On a
+ * plain socket the request is written at once (net.Socket holds it until connected), so it reaches the
+ * daemon while this process is still busy (planning), and the 101 is waiting when it looks.
+ */
 export async function dockerUpgrade(dial: Dial, route: '/grpc' | '/session', headers: Headers = {}, timeoutMs = 10_000): Promise<net.Socket> {
-  const sock = await dialStream(dial);
+  const sock = dial.kind === 'tcp' && dial.tls ? await dialStream(dial) : openSocket(dial, {});
   const lines = [`POST ${route} HTTP/1.1`, 'Host: docker', 'Connection: Upgrade', 'Upgrade: h2c'];
   for (const [name, value] of Object.entries(headers)) {
     for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);
