@@ -128,6 +128,10 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
 async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o: BuildOptions, conn: BuildkitConnection): Promise<BuildSummary> {
   const outputs = prep.outputs.length ? prep.outputs : defaultOutputs({ daemon: conn.kind });
   const sessionId = newSessionId();
+  // the images' Env is part of the LLB (execs start from their base's env), so the LLB waits for the configs;
+  // their request goes out first, and is answered while the session server is being set up
+  const basing = fetchBaseInfo(conn, plan.base_image.runtime, envImageRefs(plan), { platform: plan.platform, sessionId });
+  basing.catch(() => undefined); // settled below
   const opening = startSession(conn, {
     id: sessionId,
     projectDir: dir,
@@ -138,8 +142,6 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     dockerConfigPath: o.dockerConfigPath,
     env: o.env ?? process.env,
   });
-  // the images' Env is part of the LLB (execs start from their base's env), so the LLB waits for the configs
-  const basing = fetchBaseInfo(conn, plan.base_image.runtime, envImageRefs(plan), { platform: plan.platform, sessionId });
   const [session, base, epoch] = await Promise.allSettled([opening, basing, prep.epoch]);
   if (session.status === 'rejected') {
     throw session.reason;
