@@ -74,6 +74,13 @@ describe('H2GrpcClient against a grpc-js server', () => {
     expect(err).toMatchObject({ code: grpc.status.NOT_FOUND, details: 'open missing: no such file ✗' });
   });
 
+  it('can be destroyed at once on a socket that already holds the server\'s first bytes (connect, then fail)', async () => {
+    const s = net.connect(sock);
+    while (s.readableLength === 0) await new Promise((r) => setTimeout(r, 5)); // the server's SETTINGS, unread
+    new H2GrpcClient(s).destroy();
+    await new Promise((r) => setTimeout(r, 20)); // an uncaught TypeError from node:http2 would land here
+  });
+
   it('fails every call with UNAVAILABLE when the connection is gone', async () => {
     const s = net.connect(sock);
     const bridge = new LlbBridge(new H2GrpcClient(s));

@@ -112,6 +112,10 @@ export async function startSession(conn: BuildkitConnection, opts: SessionOption
     async close() {
       if (closed) return;
       closed = true;
+      // node:http2 feeds bytes already buffered on the transport (the daemon's preface) to the server session
+      // on the tick after it was made, and throws if it was destroyed meanwhile: a close right after opening
+      // (a build failing at once) crashed the process
+      await new Promise<void>((resolve) => setImmediate(resolve));
       injector.destroy();
       server.forceShutdown();
       transport.destroy();

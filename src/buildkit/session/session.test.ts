@@ -63,6 +63,20 @@ afterEach(async () => {
 });
 
 describe('startSession', () => {
+  it('closes right after opening without tripping over bytes already on the transport (a build failing at once)', async () => {
+    // a socket holding the daemon's HTTP/2 preface and SETTINGS, unread (as after Docker's 101)
+    const sockPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-sess-')), 's.sock');
+    const server = net.createServer((s) => s.end(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from('000000040000000000', 'hex')])));
+    await new Promise<void>((r) => server.listen(sockPath, r));
+    const transport = net.connect(sockPath);
+    while (transport.readableLength === 0) await new Promise((r) => setTimeout(r, 5));
+    const conn = { kind: 'docker', addr: 'fake', openSessionTransport: async () => transport } as unknown as BuildkitConnection;
+    const session = await startSession(conn, { projectDir: path.dirname(sockPath), contexts: {}, secrets: {} });
+    await session.close();
+    await new Promise((r) => setTimeout(r, 20)); // an uncaught TypeError from node:http2 would land here
+    server.close();
+  });
+
   it('announces the session with one grpc-method header value per method', async () => {
     env = await fakeDaemonSession({ contexts: { context: { dir: os.tmpdir(), exclude: [] } } });
     const h = env.headers;
