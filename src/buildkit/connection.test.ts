@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { connectBuildkit, listWorkers } from './connection';
-import { startFakeBuildkitd, startFakeDocker, type FakeDaemon } from './fake-daemon';
+import { execFileSync } from 'child_process';
+import * as grpc from '@grpc/grpc-js';
+import { controlServer, startFakeBuildkitd, startFakeDocker, type FakeDaemon } from './fake-daemon';
 import { DaemonError } from './errors';
 
 describe('connectBuildkit', () => {
@@ -96,5 +98,45 @@ describe('connectBuildkit', () => {
     expect(err.toOneLine()).toMatch(/POST \/grpc answered "HTTP\/1.1 404 Not Found"/);
     await new Promise((r) => server.close(r));
     fs.rmSync(dir, { recursive: true });
+  });
+
+  describe('buildkitd over TCP', () => {
+    let server: grpc.Server | undefined;
+    afterEach(() => server?.forceShutdown());
+    const bind = (creds: grpc.ServerCredentials) =>
+      new Promise<number>((resolve, reject) => server!.bindAsync('127.0.0.1:0', creds, (e, port) => (e ? reject(e) : resolve(port))));
+
+    it('plain tcp:// (h2c)', async () => {
+      server = controlServer();
+      const port = await bind(grpc.ServerCredentials.createInsecure());
+      const conn = await connectBuildkit({ addr: `tcp://127.0.0.1:${port}`, env: {} });
+      expect((await listWorkers(conn.control, 2000))[0].id).toBe('fake');
+      conn.close();
+    });
+
+    it('tcp:// with TLS: client certificate, CA, server name, ALPN h2 (grpc servers refuse TLS without it)', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-tls-'));
+      const f = (n: string) => path.join(dir, n);
+      const ssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+      ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test-ca', '-keyout', f('ca.key'), '-out', f('ca.pem')]);
+      fs.writeFileSync(f('ext'), 'subjectAltName=DNS:buildkitd.test\n');
+      for (const who of ['server', 'client']) {
+        ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`, '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`)]);
+        ssl(['x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('ext'), '-out', f(`${who}.pem`)]);
+      }
+      server = controlServer();
+      const creds = grpc.ServerCredentials.createSsl(fs.readFileSync(f('ca.pem')), [{ private_key: fs.readFileSync(f('server.key')), cert_chain: fs.readFileSync(f('server.pem')) }], true);
+      const port = await bind(creds);
+      const tls = { caCert: f('ca.pem'), cert: f('client.pem'), key: f('client.key'), serverName: 'buildkitd.test' };
+      const conn = await connectBuildkit({ addr: `tcp://127.0.0.1:${port}`, env: {}, tls });
+      expect(conn.kind).toBe('buildkitd');
+      expect((await listWorkers(conn.control, 2000))[0].id).toBe('fake');
+      conn.close();
+      // without the client certificate the server refuses: one clear E_NO_DAEMON naming the address
+      const err = await connectBuildkit({ addr: `tcp://127.0.0.1:${port}`, env: {}, tls: { caCert: f('ca.pem'), serverName: 'buildkitd.test' }, timeoutMs: 3000 }).catch((e) => e);
+      expect(err).toBeInstanceOf(DaemonError);
+      expect(err.toOneLine()).toContain(`tcp://127.0.0.1:${port} (`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }, 30_000);
   });
 });

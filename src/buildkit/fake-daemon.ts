@@ -25,7 +25,8 @@ const defaultImpl: ControlImpl = {
   ListWorkers: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { record: [{ ID: 'fake', Labels: { 'org.mobyproject.buildkit.worker.snapshotter': 'overlayfs' } }] }),
 };
 
-function controlServer(impl: ControlImpl): grpc.Server {
+/** A grpc-js server with the Control service (defaults above, overridden by `impl`), not yet bound. */
+export function controlServer(impl: ControlImpl = {}): grpc.Server {
   const server = new grpc.Server();
   const service = loadProtoDefinition()['moby.buildkit.v1.Control'] as grpc.ServiceDefinition;
   server.addService(service, { ...defaultImpl, ...impl } as grpc.UntypedServiceImplementation);
