@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { State, marshal } from '../../llb';
 import { readIgnorePatterns } from '../../planner/project/ignore-files';
 import type { FsStat, LlbBridge } from './bridge';
+import { GrpcCallError } from './h2-grpc';
 
 /** Go os.FileMode type bits (fsutil Stat.mode). */
 const GO_DIR = 2 ** 31;
@@ -20,6 +21,7 @@ const GO_TYPE_MASK = GO_DIR + GO_SYMLINK + 2 ** 26 + 2 ** 25 + 2 ** 24 + 2 ** 21
 const PREFETCH = /^(cog\.ya?ml|pyproject\.toml|uv\.lock|\.python-version|requirements[^/]*\.(txt|in)|poetry\.lock|environment\.ya?ml)$/;
 const PREFETCH_MAX_BYTES = 8 << 20;
 const READDIR_PARALLEL = 16;
+const GRPC_NOT_FOUND = 5;
 
 export interface ContextTreeOptions {
   contextKey: string;
@@ -47,13 +49,16 @@ export class ContextTree {
     return marshal(st).definition;
   }
 
+  /**
+   * Reads both ignore files straight away (no ReadDir first: one round trip less before the scan can start);
+   * a name that is not there (or is a directory) is simply absent, as for the CLI.
+   */
   private async copyIgnoreFiles(): Promise<void> {
     const names = ['.dockerignore', '.cogignore'];
     const ref = await this.bridge.solve(this.localDefinition('cogpack-ignore', { include: names }));
-    const present = (await this.bridge.readDir(ref, '/')).filter((st) => names.includes(path.posix.basename(st.path)) && isRegular(st));
-    await Promise.all(present.map(async (st) => {
-      const name = path.posix.basename(st.path);
-      fs.writeFileSync(path.join(this.dir, name), await this.bridge.readFile(ref, name));
+    await Promise.all(names.map(async (name) => {
+      const data = await readIfPresent(this.bridge, ref, name);
+      if (data) fs.writeFileSync(path.join(this.dir, name), data);
     }));
   }
 
@@ -93,6 +98,7 @@ export class ContextTree {
         fs.mkdirSync(abs, { recursive: true });
         dirs.push(rel);
       } else if (mode & GO_SYMLINK) {
+        if (fs.existsSync(abs)) continue; // an ignore file read through its link, already copied with its content
         fs.symlinkSync(st.linkname ?? '', abs);
       } else if (isRegular(st)) {
         if (fs.existsSync(abs)) continue; // an ignore file already copied with its content
@@ -133,6 +139,16 @@ export class ContextTree {
 
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A file's bytes, or undefined when `rel` is missing or a directory (BuildKit: not found / EISDIR). */
+export async function readIfPresent(bridge: LlbBridge, ref: string, rel: string): Promise<Buffer | undefined> {
+  try {
+    return await bridge.readFile(ref, rel);
+  } catch (e) {
+    if (e instanceof GrpcCallError && (e.code === GRPC_NOT_FOUND || /no such file or directory|is a directory/.test(e.details))) return undefined;
+    throw e;
   }
 }
 

@@ -6,6 +6,7 @@
 import { State, marshal } from '../../llb';
 import { ConfigError } from '../errors';
 import type { LlbBridge } from './bridge';
+import { readIfPresent } from './context-tree';
 import type { FrontendOptions } from './options';
 
 export type EntryKind = 'cog' | 'pyproject' | 'plan' | 'project';
@@ -39,17 +40,20 @@ function entryDefinition(opts: FrontendOptions, names: string[]): Uint8Array {
   return marshal(st).definition;
 }
 
+/**
+ * Reads every candidate at once, straight after the (lazy) Solve: no ReadDir first, so the entry costs two round
+ * trips. The first candidate present wins, in DEFAULT_ENTRIES order.
+ */
 export async function readEntryFile(bridge: LlbBridge, opts: FrontendOptions): Promise<EntryFile> {
   const names = opts.filename ? [opts.filename] : DEFAULT_ENTRIES;
   const ref = await bridge.solve(entryDefinition(opts, names));
-  const present = new Set((await bridge.readDir(ref, '/')).map((s) => s.path.split('/').pop() ?? s.path));
-  const found = names.find((n) => present.has(n.split('/').pop() ?? n));
-  if (!found && !opts.filename) return { kind: 'project', name: '', text: '' }; // the planner says what is missing
-  if (!found) {
+  const data = await Promise.all(names.map((n) => readIfPresent(bridge, ref, n)));
+  const i = data.findIndex((d) => d !== undefined);
+  if (i < 0 && !opts.filename) return { kind: 'project', name: '', text: '' }; // the planner says what is missing
+  if (i < 0) {
     throw new ConfigError('E_FRONTEND_ENTRY', `no ${names.join(' or ')} in the build context`, {
       hint: 'pass the project file with -f, e.g. docker buildx build -f cog.yaml .',
     });
   }
-  const data = await bridge.readFile(ref, found as string);
-  return classifyEntry(found, data.toString('utf8'));
+  return classifyEntry(names[i], (data[i] as Buffer).toString('utf8'));
 }

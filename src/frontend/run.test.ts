@@ -151,6 +151,35 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
   });
 
+  it('reads the entry and ignore files without listing them first: ReadDir runs only on the context scan', async () => {
+    const dir = path.join(REPO, 'testdata', 'dockerignore');
+    const { fake, status } = await runAgainst(dir, frontendEnv('cog.yaml'));
+    expect(status).toBe(0);
+    expect(fake.returned?.error).toBeUndefined();
+    const scanAt = fake.calls.map(([m]) => m).lastIndexOf('Solve', fake.calls.findIndex(([m]) => m === 'ReadDir'));
+    expect(fake.calls.filter(([m]) => m === 'Solve').length).toBe(4); // entry, ignore files, scan, the build
+    expect(fake.calls.slice(0, scanAt).filter(([m]) => m === 'ReadDir')).toEqual([]);
+    expect(new Set(fake.calls.filter(([m]) => m === 'ReadDir').map(([, r]) => r.Ref)).size).toBe(1);
+    expect(readFiles(fake)).toEqual(expect.arrayContaining(['cog.yaml', '.dockerignore', '.cogignore']));
+  });
+
+  it('a symlinked .dockerignore is followed, as the CLI reads it, and the plan matches the CLI\'s', async () => {
+    const dir = ignoring('cpu-apt-wheel', '');
+    fs.rmSync(path.join(dir, '.dockerignore'));
+    fs.writeFileSync(path.join(dir, 'ignore-rules'), 'extra-*\n');
+    fs.symlinkSync('ignore-rules', path.join(dir, '.dockerignore'));
+    fs.writeFileSync(path.join(dir, 'extra-notes.txt'), 'left out\n');
+    const { fake } = await runAgainst(dir, frontendEnv('cog.yaml'));
+    expect(fake.returned?.error).toBeUndefined();
+    const llb = cliLlb(await cliPlan(dir));
+    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+  });
+
+  it('-f naming a file that is not there: one E_FRONTEND_ENTRY line', async () => {
+    const { fake } = await runAgainst(path.join(REPO, 'testdata', 'cpu-minimal'), frontendEnv('other.yaml'));
+    expect(fake.returned?.error?.message).toMatch(/^cogpack: error: .*no other\.yaml in the build context.*\[E_FRONTEND_ENTRY\]$/);
+  });
+
   it('refuses a platform other than the plan\'s and a daemon without merge/diff, with one line each', async () => {
     const dir = path.join(REPO, 'testdata', 'cpu-minimal');
     const arm = await runAgainst(dir, frontendEnv('cog.yaml', { platform: 'linux/arm64' }));

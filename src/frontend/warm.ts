@@ -7,12 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs/light';
 import type { UnaryTransport } from './bridge';
+import { GrpcCallError } from './h2-grpc';
 import descriptor from './llbbridge.json';
 import { runFrontend } from './run';
 
 const PKG = 'moby.buildkit.v1.frontend.';
 const GO_DIR = 2 ** 31;
 const GO_SYMLINK = 2 ** 27;
+const GRPC_NOT_FOUND = 5;
 
 /** Answers the calls a frontend run makes from `dir`; every local source is the whole directory. */
 export class DirTransport implements UnaryTransport {
@@ -47,6 +49,13 @@ export class DirTransport implements UnaryTransport {
     });
   }
 
+  /** A missing file fails as the daemon's ReadFile does (NOT_FOUND), which callers take for "absent". */
+  private file(rel: string): Buffer {
+    const abs = path.join(this.dir, rel);
+    if (!fs.existsSync(abs)) throw new GrpcCallError('ReadFile', GRPC_NOT_FOUND, `open ${rel}: no such file or directory`);
+    return fs.readFileSync(abs);
+  }
+
   async unary(method: string, bytes: Uint8Array): Promise<Buffer> {
     const name = method.slice(method.lastIndexOf('/') + 1);
     switch (name) {
@@ -57,7 +66,7 @@ export class DirTransport implements UnaryTransport {
       case 'ReadDir':
         return this.reply('ReadDirResponse', { entries: this.listing(String(this.request('ReadDirRequest', bytes).DirPath ?? '')) });
       case 'ReadFile':
-        return this.reply('ReadFileResponse', { Data: fs.readFileSync(path.join(this.dir, String(this.request('ReadFileRequest', bytes).FilePath))) });
+        return this.reply('ReadFileResponse', { Data: this.file(String(this.request('ReadFileRequest', bytes).FilePath)) });
       case 'ResolveImageConfig':
         return this.reply('ResolveImageConfigResponse', { Config: Buffer.from('{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/bin:/bin"]}}') });
       case 'Return':
