@@ -168,6 +168,16 @@ describe('H2GrpcClient streaming, deadlines and cancellation (BuildKit Control o
     expect(got).toEqual(['1|a, b', 'echo:ping']);
   });
 
+  it('names the HTTP status of an answer that is not gRPC (no grpc-status): UNAVAILABLE', async () => {
+    const http2 = await import('node:http2');
+    const server = http2.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('page not found'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new H2GrpcClient(net.connect((server.address() as net.AddressInfo).port, '127.0.0.1'));
+    await expect(client.unary('/s/M', Buffer.alloc(0))).rejects.toMatchObject({ code: GRPC_STATUS.UNAVAILABLE, details: 'HTTP 404 without a grpc-status' });
+    client.destroy();
+    await new Promise((r) => server.close(r));
+  });
+
   it('sends one header line per metadata value, as BuildKit reads the session\'s grpc-method list', async () => {
     const http2 = await import('node:http2');
     const server = http2.createServer();

@@ -203,14 +203,36 @@ function requestHeaders(path: string, opts: CallOptions): Http2.OutgoingHttpHead
   return headers;
 }
 
+interface CallEnd {
+  failure?: GrpcCallError;
+  /** grpc-status and grpc-message, from the trailers (or the headers of a trailers-only answer) */
+  status?: number;
+  message: string;
+  /** the HTTP :status, named when a non-gRPC answer carries no grpc-status */
+  httpStatus?: number;
+  /** the answer is not application/grpc: its body is not read as messages */
+  notGrpc?: boolean;
+  pending: number;
+}
+
+/** How a call ended, as the error to settle it with (undefined: OK). */
+function outcome(path: string, end: CallEnd): GrpcCallError | undefined {
+  if (end.failure) return end.failure;
+  if (end.status === undefined) {
+    const why = end.httpStatus && (end.httpStatus !== 200 || end.notGrpc) ? `HTTP ${end.httpStatus} without a grpc-status` : 'the connection closed before the call ended';
+    return new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, why);
+  }
+  if (end.status !== GRPC_STATUS.OK) return new GrpcCallError(path, end.status, end.message);
+  if (end.pending > 0) return new GrpcCallError(path, GRPC_STATUS.INTERNAL, 'truncated gRPC message');
+  return undefined;
+}
+
 /** Follows one call to its end; returns its cancel function. `settle` runs once. */
 function watchCall(req: Http2.ClientHttp2Stream, path: string, opts: CallOptions, onMessage: (m: Buffer) => void, settle: (err?: GrpcCallError) => void): () => void {
   const reader = new MessageReader();
-  let status: number | undefined;
-  let message = '';
-  let failure: GrpcCallError | undefined;
+  const end: CallEnd = { message: '', pending: 0 };
   const stop = (code: number, details: string): void => {
-    failure ??= new GrpcCallError(path, code, details);
+    end.failure ??= new GrpcCallError(path, code, details);
     if (!req.destroyed) req.close(http2().constants.NGHTTP2_CANCEL);
   };
   const cancel = (): void => stop(GRPC_STATUS.CANCELLED, 'cancelled on the client');
@@ -218,29 +240,31 @@ function watchCall(req: Http2.ClientHttp2Stream, path: string, opts: CallOptions
   if (opts.signal?.aborted) cancel();
   opts.signal?.addEventListener('abort', cancel, { once: true });
   const take = (h: Http2.IncomingHttpHeaders): void => {
+    if (h[':status'] !== undefined) {
+      end.httpStatus = Number(h[':status']);
+      const type = h['content-type'];
+      end.notGrpc = type !== undefined && !String(type).startsWith('application/grpc');
+    }
     if (h['grpc-status'] === undefined) return;
-    status = Number(h['grpc-status']);
-    message = decodeGrpcMessage(h['grpc-message']);
+    end.status = Number(h['grpc-status']);
+    end.message = decodeGrpcMessage(h['grpc-message']);
   };
   req.on('response', take);
   req.on('trailers', take);
   req.on('data', (chunk: Buffer) => {
-    if (failure) return;
+    if (end.failure || end.notGrpc) return;
     try {
       for (const m of reader.push(chunk)) onMessage(m);
     } catch (e) {
       stop(GRPC_STATUS.INTERNAL, (e as Error).message);
     }
   });
-  req.on('error', (e) => (failure ??= new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, e.message)));
+  req.on('error', (e) => (end.failure ??= new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, e.message)));
   req.on('close', () => {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', cancel);
-    if (failure) return settle(failure);
-    if (status === undefined) return settle(new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, 'the connection closed before the call ended'));
-    if (status !== GRPC_STATUS.OK) return settle(new GrpcCallError(path, status, message));
-    if (reader.pending > 0) return settle(new GrpcCallError(path, GRPC_STATUS.INTERNAL, 'truncated gRPC message'));
-    settle();
+    end.pending = reader.pending;
+    settle(outcome(path, end));
   });
   return cancel;
 }
