@@ -82,7 +82,9 @@ export function directLayer(stage: Stage, made: ReadonlyMap<string, MadeDir>, in
     const dirs = [...made.keys()].sort();
     const tree = State.scratch().file(
       dirs.map((d) => ({ action: 'mkdir', path: d, mode: (made.get(d) as MadeDir).mode, owner: (made.get(d) as MadeDir).owner })),
-      { name: `${prefix} parents ${dirs.join(' ')}` },
+      // not named `[stage] …`: BuildKit runs this tiny op again on every build (the layer's copy checksums its
+      // output), and a stage counts as cached only when all its `[stage] …` steps were (summary.ts)
+      { name: `parent dirs of ${prefix}: ${dirs.join(' ')}` },
     );
     actions.push({ action: 'copy', from: tree, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false, timestamp: mtime } });
   }

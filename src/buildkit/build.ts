@@ -194,7 +194,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
   const layers = await collectLayers(conn, outputs, names, res.exporterResponse);
   mark('layers');
   return makeSummary({
-    plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
+    ref: res.ref, returnedAtExport: res.returnedAtExport, plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
     stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, layerNames: layerNames(llb), book: progress.book, sourceDateEpoch: epoch,
     warnings: pre.base.warning ? [pre.base.warning] : [], planMs: 0, solveMs, totalMs: 0,
   });

@@ -4825,6 +4825,400 @@ function InfoResponse$toObject(m,o,q){
 },
   ]},
 
+  "moby.buildkit.v1.BuildHistoryRequest": {
+  ctor: () => function BuildHistoryRequest(p){
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function BuildHistoryRequest$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.ActiveOnly!=null&&Object.hasOwnProperty.call(m,"ActiveOnly"))
+  w.uint32(8).bool(m.ActiveOnly)
+  if(m.Ref!=null&&Object.hasOwnProperty.call(m,"Ref"))
+  w.uint32(18).string(m.Ref)
+  if(m.EarlyExit!=null&&Object.hasOwnProperty.call(m,"EarlyExit"))
+  w.uint32(24).bool(m.EarlyExit)
+  return w
+},
+function BuildHistoryRequest$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.ActiveOnly=r.bool()
+  break
+  }
+  case 2: {
+  m.Ref=r.string()
+  break
+  }
+  case 3: {
+  m.EarlyExit=r.bool()
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function BuildHistoryRequest$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".moby.buildkit.v1.BuildHistoryRequest: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  if(d.ActiveOnly!=null){
+  m.ActiveOnly=Boolean(d.ActiveOnly)
+  }
+  if(d.Ref!=null){
+  m.Ref=String(d.Ref)
+  }
+  if(d.EarlyExit!=null){
+  m.EarlyExit=Boolean(d.EarlyExit)
+  }
+  return m
+},
+function BuildHistoryRequest$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.defaults){
+  d.ActiveOnly=false
+  d.Ref=""
+  d.EarlyExit=false
+  }
+  if(m.ActiveOnly!=null&&Object.hasOwnProperty.call(m,"ActiveOnly")){
+  d.ActiveOnly=m.ActiveOnly
+  }
+  if(m.Ref!=null&&Object.hasOwnProperty.call(m,"Ref")){
+  d.Ref=m.Ref
+  }
+  if(m.EarlyExit!=null&&Object.hasOwnProperty.call(m,"EarlyExit")){
+  d.EarlyExit=m.EarlyExit
+  }
+  return d
+},
+  ]},
+
+  "moby.buildkit.v1.BuildHistoryEvent": {
+  ctor: () => function BuildHistoryEvent(p){
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function BuildHistoryEvent$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.type!=null&&Object.hasOwnProperty.call(m,"type"))
+  w.uint32(8).int32(m.type)
+  if(m.record!=null&&Object.hasOwnProperty.call(m,"record"))
+  types[1].encode(m.record,w.uint32(18).fork(),q+1).ldelim()
+  return w
+},
+function BuildHistoryEvent$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.type=r.int32()
+  break
+  }
+  case 2: {
+  m.record=types[1].decode(r,r.uint32(),undefined,n+1)
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function BuildHistoryEvent$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".moby.buildkit.v1.BuildHistoryEvent: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  switch(d.type){
+  default:
+  if(typeof(d.type)==="number"){m.type=d.type;break}
+  break
+  case"STARTED":
+  case 0:
+  m.type=0
+  break
+  case"COMPLETE":
+  case 1:
+  m.type=1
+  break
+  case"DELETED":
+  case 2:
+  m.type=2
+  break
+  }
+  if(d.record!=null){
+  if(!util.isObject(d.record))
+  throw TypeError(".moby.buildkit.v1.BuildHistoryEvent.record: object expected")
+  m.record=types[1].fromObject(d.record,n+1)
+  }
+  return m
+},
+function BuildHistoryEvent$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.defaults){
+  d.type=o.enums===String?"STARTED":0
+  d.record=null
+  }
+  if(m.type!=null&&Object.hasOwnProperty.call(m,"type")){
+  d.type=o.enums===String?(types[0].values[m.type]===undefined?m.type:types[0].values[m.type]):m.type
+  }
+  if(m.record!=null&&Object.hasOwnProperty.call(m,"record")){
+  d.record=types[1].toObject(m.record,o,q+1)
+  }
+  return d
+},
+  ]},
+
+  "moby.buildkit.v1.BuildHistoryRecord": {
+  ctor: () => function BuildHistoryRecord(p){
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function BuildHistoryRecord$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.Ref!=null&&Object.hasOwnProperty.call(m,"Ref"))
+  w.uint32(10).string(m.Ref)
+  if(m.error!=null&&Object.hasOwnProperty.call(m,"error"))
+  types[1].encode(m.error,w.uint32(42).fork(),q+1).ldelim()
+  if(m.CreatedAt!=null&&Object.hasOwnProperty.call(m,"CreatedAt"))
+  types[2].encode(m.CreatedAt,w.uint32(50).fork(),q+1).ldelim()
+  if(m.CompletedAt!=null&&Object.hasOwnProperty.call(m,"CompletedAt"))
+  types[3].encode(m.CompletedAt,w.uint32(58).fork(),q+1).ldelim()
+  if(m.numCachedSteps!=null&&Object.hasOwnProperty.call(m,"numCachedSteps"))
+  w.uint32(120).int32(m.numCachedSteps)
+  if(m.numTotalSteps!=null&&Object.hasOwnProperty.call(m,"numTotalSteps"))
+  w.uint32(128).int32(m.numTotalSteps)
+  if(m.numCompletedSteps!=null&&Object.hasOwnProperty.call(m,"numCompletedSteps"))
+  w.uint32(136).int32(m.numCompletedSteps)
+  return w
+},
+function BuildHistoryRecord$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.Ref=r.string()
+  break
+  }
+  case 5: {
+  m.error=types[1].decode(r,r.uint32(),undefined,n+1)
+  break
+  }
+  case 6: {
+  m.CreatedAt=types[2].decode(r,r.uint32(),undefined,n+1)
+  break
+  }
+  case 7: {
+  m.CompletedAt=types[3].decode(r,r.uint32(),undefined,n+1)
+  break
+  }
+  case 15: {
+  m.numCachedSteps=r.int32()
+  break
+  }
+  case 16: {
+  m.numTotalSteps=r.int32()
+  break
+  }
+  case 17: {
+  m.numCompletedSteps=r.int32()
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function BuildHistoryRecord$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".moby.buildkit.v1.BuildHistoryRecord: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  if(d.Ref!=null){
+  m.Ref=String(d.Ref)
+  }
+  if(d.error!=null){
+  if(!util.isObject(d.error))
+  throw TypeError(".moby.buildkit.v1.BuildHistoryRecord.error: object expected")
+  m.error=types[1].fromObject(d.error,n+1)
+  }
+  if(d.CreatedAt!=null){
+  if(!util.isObject(d.CreatedAt))
+  throw TypeError(".moby.buildkit.v1.BuildHistoryRecord.CreatedAt: object expected")
+  m.CreatedAt=types[2].fromObject(d.CreatedAt,n+1)
+  }
+  if(d.CompletedAt!=null){
+  if(!util.isObject(d.CompletedAt))
+  throw TypeError(".moby.buildkit.v1.BuildHistoryRecord.CompletedAt: object expected")
+  m.CompletedAt=types[3].fromObject(d.CompletedAt,n+1)
+  }
+  if(d.numCachedSteps!=null){
+  m.numCachedSteps=d.numCachedSteps|0
+  }
+  if(d.numTotalSteps!=null){
+  m.numTotalSteps=d.numTotalSteps|0
+  }
+  if(d.numCompletedSteps!=null){
+  m.numCompletedSteps=d.numCompletedSteps|0
+  }
+  return m
+},
+function BuildHistoryRecord$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.defaults){
+  d.Ref=""
+  d.error=null
+  d.CreatedAt=null
+  d.CompletedAt=null
+  d.numCachedSteps=0
+  d.numTotalSteps=0
+  d.numCompletedSteps=0
+  }
+  if(m.Ref!=null&&Object.hasOwnProperty.call(m,"Ref")){
+  d.Ref=m.Ref
+  }
+  if(m.error!=null&&Object.hasOwnProperty.call(m,"error")){
+  d.error=types[1].toObject(m.error,o,q+1)
+  }
+  if(m.CreatedAt!=null&&Object.hasOwnProperty.call(m,"CreatedAt")){
+  d.CreatedAt=types[2].toObject(m.CreatedAt,o,q+1)
+  }
+  if(m.CompletedAt!=null&&Object.hasOwnProperty.call(m,"CompletedAt")){
+  d.CompletedAt=types[3].toObject(m.CompletedAt,o,q+1)
+  }
+  if(m.numCachedSteps!=null&&Object.hasOwnProperty.call(m,"numCachedSteps")){
+  d.numCachedSteps=m.numCachedSteps
+  }
+  if(m.numTotalSteps!=null&&Object.hasOwnProperty.call(m,"numTotalSteps")){
+  d.numTotalSteps=m.numTotalSteps
+  }
+  if(m.numCompletedSteps!=null&&Object.hasOwnProperty.call(m,"numCompletedSteps")){
+  d.numCompletedSteps=m.numCompletedSteps
+  }
+  return d
+},
+  ]},
+
   "moby.buildkit.v1.frontend.Result": {
   ctor: () => function Result(p){
   this.metadata={}
@@ -16790,6 +17184,353 @@ function WorkerConstraints$toObject(m,o,q){
 },
   ]},
 
+  "google.protobuf.Timestamp": {
+  ctor: () => function Timestamp(p){
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function Timestamp$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.seconds!=null&&Object.hasOwnProperty.call(m,"seconds"))
+  w.uint32(8).int64(m.seconds)
+  if(m.nanos!=null&&Object.hasOwnProperty.call(m,"nanos"))
+  w.uint32(16).int32(m.nanos)
+  return w
+},
+function Timestamp$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.seconds=r.int64()
+  break
+  }
+  case 2: {
+  m.nanos=r.int32()
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function Timestamp$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".google.protobuf.Timestamp: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  if(d.seconds!=null){
+  if(util.Long)
+  m.seconds=util.Long.fromValue(d.seconds,false)
+  else if(typeof d.seconds==="string")
+  m.seconds=parseInt(d.seconds,10)
+  else if(typeof d.seconds==="number")
+  m.seconds=d.seconds
+  else if(typeof d.seconds==="object")
+  m.seconds=new util.LongBits(d.seconds.low>>>0,d.seconds.high>>>0).toNumber()
+  }
+  if(d.nanos!=null){
+  m.nanos=d.nanos|0
+  }
+  return m
+},
+function Timestamp$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.defaults){
+  if(util.Long){
+  var n=new util.Long(0,0,false)
+  d.seconds=o.longs===String?n.toString():o.longs===Number?n.toNumber():typeof BigInt!=="undefined"&&o.longs===BigInt?n.toBigInt():n
+  }else
+  d.seconds=o.longs===String?"0":typeof BigInt!=="undefined"&&o.longs===BigInt?BigInt("0"):0
+  d.nanos=0
+  }
+  if(m.seconds!=null&&Object.hasOwnProperty.call(m,"seconds")){
+  if(typeof BigInt!=="undefined"&&o.longs===BigInt)
+  d.seconds=typeof m.seconds==="number"?BigInt(m.seconds):util.Long.fromBits(m.seconds.low>>>0,m.seconds.high>>>0,false).toBigInt()
+  else if(typeof m.seconds==="number")
+  d.seconds=o.longs===String?String(m.seconds):m.seconds
+  else
+  d.seconds=o.longs===String?util.Long.prototype.toString.call(m.seconds):o.longs===Number?new util.LongBits(m.seconds.low>>>0,m.seconds.high>>>0).toNumber():m.seconds
+  }
+  if(m.nanos!=null&&Object.hasOwnProperty.call(m,"nanos")){
+  d.nanos=m.nanos
+  }
+  return d
+},
+  ]},
+
+  "google.protobuf.Any": {
+  ctor: () => function Any(p){
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function Any$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.type_url!=null&&Object.hasOwnProperty.call(m,"type_url"))
+  w.uint32(10).string(m.type_url)
+  if(m.value!=null&&Object.hasOwnProperty.call(m,"value"))
+  w.uint32(18).bytes(m.value)
+  return w
+},
+function Any$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.type_url=r.string()
+  break
+  }
+  case 2: {
+  m.value=r.bytes()
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function Any$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".google.protobuf.Any: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  if(d.type_url!=null){
+  m.type_url=String(d.type_url)
+  }
+  if(d.value!=null){
+  if(typeof d.value==="string")
+  util.base64.decode(d.value,m.value=util.newBuffer(util.base64.length(d.value)),0)
+  else if(d.value.length >= 0)
+  m.value=d.value
+  }
+  return m
+},
+function Any$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.defaults){
+  d.type_url=""
+  if(o.bytes===String)d.value=""
+  else{
+  d.value=[]
+  if(o.bytes!==Array)d.value=util.newBuffer(d.value)
+  }
+  }
+  if(m.type_url!=null&&Object.hasOwnProperty.call(m,"type_url")){
+  d.type_url=m.type_url
+  }
+  if(m.value!=null&&Object.hasOwnProperty.call(m,"value")){
+  d.value=o.bytes===String?util.base64.encode(m.value,0,m.value.length):o.bytes===Array?Array.prototype.slice.call(m.value):m.value
+  }
+  return d
+},
+  ]},
+
+  "google.rpc.Status": {
+  ctor: () => function Status(p){
+  this.details=[]
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function Status$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.code!=null&&Object.hasOwnProperty.call(m,"code"))
+  w.uint32(8).int32(m.code)
+  if(m.message!=null&&Object.hasOwnProperty.call(m,"message"))
+  w.uint32(18).string(m.message)
+  if(m.details!=null&&m.details.length){
+  for(var i=0;i<m.details.length;++i)
+  types[2].encode(m.details[i],w.uint32(26).fork(),q+1).ldelim()
+  }
+  return w
+},
+function Status$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.code=r.int32()
+  break
+  }
+  case 2: {
+  m.message=r.string()
+  break
+  }
+  case 3: {
+  if(!(m.details&&m.details.length))
+  m.details=[]
+  m.details.push(types[2].decode(r,r.uint32(),undefined,n+1))
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function Status$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".google.rpc.Status: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  if(d.code!=null){
+  m.code=d.code|0
+  }
+  if(d.message!=null){
+  m.message=String(d.message)
+  }
+  if(d.details){
+  if(!Array.isArray(d.details))
+  throw TypeError(".google.rpc.Status.details: array expected")
+  m.details=[]
+  for(var i=0;i<d.details.length;++i){
+  if(!util.isObject(d.details[i]))
+  throw TypeError(".google.rpc.Status.details: object expected")
+  m.details[i]=types[2].fromObject(d.details[i],n+1)
+  }
+  }
+  return m
+},
+function Status$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.arrays||o.defaults){
+  d.details=[]
+  }
+  if(o.defaults){
+  d.code=0
+  d.message=""
+  }
+  if(m.code!=null&&Object.hasOwnProperty.call(m,"code")){
+  d.code=m.code
+  }
+  if(m.message!=null&&Object.hasOwnProperty.call(m,"message")){
+  d.message=m.message
+  }
+  if(m.details&&m.details.length){
+  d.details=[]
+  for(var j=0;j<m.details.length;++j){
+  d.details[j]=types[2].toObject(m.details[j],o,q+1)
+  }
+  }
+  return d
+},
+  ]},
+
   "fsutil.types.Stat": {
   ctor: () => function Stat(p){
   this.xattrs={}
@@ -17262,353 +18003,6 @@ function Packet$toObject(m,o,q){
   }
   if(m.data!=null&&Object.hasOwnProperty.call(m,"data")){
   d.data=o.bytes===String?util.base64.encode(m.data,0,m.data.length):o.bytes===Array?Array.prototype.slice.call(m.data):m.data
-  }
-  return d
-},
-  ]},
-
-  "google.protobuf.Timestamp": {
-  ctor: () => function Timestamp(p){
-  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
-  this[ks[i]]=p[ks[i]]
-},
-  codecs: (Writer, Reader, types, util) => [
-function Timestamp$encode(m,w,q){
-  if(!w)
-  w=Writer.create()
-  if(q===undefined)q=0
-  if(q>util.recursionLimit)
-  throw Error("max depth exceeded")
-  if(m.seconds!=null&&Object.hasOwnProperty.call(m,"seconds"))
-  w.uint32(8).int64(m.seconds)
-  if(m.nanos!=null&&Object.hasOwnProperty.call(m,"nanos"))
-  w.uint32(16).int32(m.nanos)
-  return w
-},
-function Timestamp$decode(r,l,e,n){
-  if(!(r instanceof Reader))
-  r=Reader.create(r)
-  if(n===undefined)n=0
-  if(n>Reader.recursionLimit)
-  throw Error("maximum nesting depth exceeded")
-  var c,m
-  if(l===undefined)
-  c=r.len
-  else{
-  c=r.pos+l
-  if(c>r.len)
-  throw RangeError("index out of range")
-  l=r.len
-  r.len=c
-  }
-  m=new this.ctor
-  while(r.pos<c){
-  var t=r.uint32()
-  if(t===e)
-  break
-  switch(t>>>3){
-  case 1: {
-  m.seconds=r.int64()
-  break
-  }
-  case 2: {
-  m.nanos=r.int32()
-  break
-  }
-  default:
-  r.skipType(t&7,n)
-  break
-  }
-  }
-  if(l!==undefined){
-  if(r.pos!==c)
-  throw RangeError("index out of range")
-  r.len=l
-  }
-  return m
-},
-function Timestamp$fromObject(d,n){
-  if(d instanceof this.ctor)
-  return d
-  if(!util.isObject(d))
-  throw TypeError(".google.protobuf.Timestamp: object expected")
-  if(n===undefined)n=0
-  if(n>util.recursionLimit)
-  throw Error("maximum nesting depth exceeded")
-  var m=new this.ctor
-  if(d.seconds!=null){
-  if(util.Long)
-  m.seconds=util.Long.fromValue(d.seconds,false)
-  else if(typeof d.seconds==="string")
-  m.seconds=parseInt(d.seconds,10)
-  else if(typeof d.seconds==="number")
-  m.seconds=d.seconds
-  else if(typeof d.seconds==="object")
-  m.seconds=new util.LongBits(d.seconds.low>>>0,d.seconds.high>>>0).toNumber()
-  }
-  if(d.nanos!=null){
-  m.nanos=d.nanos|0
-  }
-  return m
-},
-function Timestamp$toObject(m,o,q){
-  if(!o)
-  o={}
-  if(q===undefined)q=0
-  if(q>util.recursionLimit)
-  throw Error("max depth exceeded")
-  var d={}
-  if(o.defaults){
-  if(util.Long){
-  var n=new util.Long(0,0,false)
-  d.seconds=o.longs===String?n.toString():o.longs===Number?n.toNumber():typeof BigInt!=="undefined"&&o.longs===BigInt?n.toBigInt():n
-  }else
-  d.seconds=o.longs===String?"0":typeof BigInt!=="undefined"&&o.longs===BigInt?BigInt("0"):0
-  d.nanos=0
-  }
-  if(m.seconds!=null&&Object.hasOwnProperty.call(m,"seconds")){
-  if(typeof BigInt!=="undefined"&&o.longs===BigInt)
-  d.seconds=typeof m.seconds==="number"?BigInt(m.seconds):util.Long.fromBits(m.seconds.low>>>0,m.seconds.high>>>0,false).toBigInt()
-  else if(typeof m.seconds==="number")
-  d.seconds=o.longs===String?String(m.seconds):m.seconds
-  else
-  d.seconds=o.longs===String?util.Long.prototype.toString.call(m.seconds):o.longs===Number?new util.LongBits(m.seconds.low>>>0,m.seconds.high>>>0).toNumber():m.seconds
-  }
-  if(m.nanos!=null&&Object.hasOwnProperty.call(m,"nanos")){
-  d.nanos=m.nanos
-  }
-  return d
-},
-  ]},
-
-  "google.protobuf.Any": {
-  ctor: () => function Any(p){
-  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
-  this[ks[i]]=p[ks[i]]
-},
-  codecs: (Writer, Reader, types, util) => [
-function Any$encode(m,w,q){
-  if(!w)
-  w=Writer.create()
-  if(q===undefined)q=0
-  if(q>util.recursionLimit)
-  throw Error("max depth exceeded")
-  if(m.type_url!=null&&Object.hasOwnProperty.call(m,"type_url"))
-  w.uint32(10).string(m.type_url)
-  if(m.value!=null&&Object.hasOwnProperty.call(m,"value"))
-  w.uint32(18).bytes(m.value)
-  return w
-},
-function Any$decode(r,l,e,n){
-  if(!(r instanceof Reader))
-  r=Reader.create(r)
-  if(n===undefined)n=0
-  if(n>Reader.recursionLimit)
-  throw Error("maximum nesting depth exceeded")
-  var c,m
-  if(l===undefined)
-  c=r.len
-  else{
-  c=r.pos+l
-  if(c>r.len)
-  throw RangeError("index out of range")
-  l=r.len
-  r.len=c
-  }
-  m=new this.ctor
-  while(r.pos<c){
-  var t=r.uint32()
-  if(t===e)
-  break
-  switch(t>>>3){
-  case 1: {
-  m.type_url=r.string()
-  break
-  }
-  case 2: {
-  m.value=r.bytes()
-  break
-  }
-  default:
-  r.skipType(t&7,n)
-  break
-  }
-  }
-  if(l!==undefined){
-  if(r.pos!==c)
-  throw RangeError("index out of range")
-  r.len=l
-  }
-  return m
-},
-function Any$fromObject(d,n){
-  if(d instanceof this.ctor)
-  return d
-  if(!util.isObject(d))
-  throw TypeError(".google.protobuf.Any: object expected")
-  if(n===undefined)n=0
-  if(n>util.recursionLimit)
-  throw Error("maximum nesting depth exceeded")
-  var m=new this.ctor
-  if(d.type_url!=null){
-  m.type_url=String(d.type_url)
-  }
-  if(d.value!=null){
-  if(typeof d.value==="string")
-  util.base64.decode(d.value,m.value=util.newBuffer(util.base64.length(d.value)),0)
-  else if(d.value.length >= 0)
-  m.value=d.value
-  }
-  return m
-},
-function Any$toObject(m,o,q){
-  if(!o)
-  o={}
-  if(q===undefined)q=0
-  if(q>util.recursionLimit)
-  throw Error("max depth exceeded")
-  var d={}
-  if(o.defaults){
-  d.type_url=""
-  if(o.bytes===String)d.value=""
-  else{
-  d.value=[]
-  if(o.bytes!==Array)d.value=util.newBuffer(d.value)
-  }
-  }
-  if(m.type_url!=null&&Object.hasOwnProperty.call(m,"type_url")){
-  d.type_url=m.type_url
-  }
-  if(m.value!=null&&Object.hasOwnProperty.call(m,"value")){
-  d.value=o.bytes===String?util.base64.encode(m.value,0,m.value.length):o.bytes===Array?Array.prototype.slice.call(m.value):m.value
-  }
-  return d
-},
-  ]},
-
-  "google.rpc.Status": {
-  ctor: () => function Status(p){
-  this.details=[]
-  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
-  this[ks[i]]=p[ks[i]]
-},
-  codecs: (Writer, Reader, types, util) => [
-function Status$encode(m,w,q){
-  if(!w)
-  w=Writer.create()
-  if(q===undefined)q=0
-  if(q>util.recursionLimit)
-  throw Error("max depth exceeded")
-  if(m.code!=null&&Object.hasOwnProperty.call(m,"code"))
-  w.uint32(8).int32(m.code)
-  if(m.message!=null&&Object.hasOwnProperty.call(m,"message"))
-  w.uint32(18).string(m.message)
-  if(m.details!=null&&m.details.length){
-  for(var i=0;i<m.details.length;++i)
-  types[2].encode(m.details[i],w.uint32(26).fork(),q+1).ldelim()
-  }
-  return w
-},
-function Status$decode(r,l,e,n){
-  if(!(r instanceof Reader))
-  r=Reader.create(r)
-  if(n===undefined)n=0
-  if(n>Reader.recursionLimit)
-  throw Error("maximum nesting depth exceeded")
-  var c,m
-  if(l===undefined)
-  c=r.len
-  else{
-  c=r.pos+l
-  if(c>r.len)
-  throw RangeError("index out of range")
-  l=r.len
-  r.len=c
-  }
-  m=new this.ctor
-  while(r.pos<c){
-  var t=r.uint32()
-  if(t===e)
-  break
-  switch(t>>>3){
-  case 1: {
-  m.code=r.int32()
-  break
-  }
-  case 2: {
-  m.message=r.string()
-  break
-  }
-  case 3: {
-  if(!(m.details&&m.details.length))
-  m.details=[]
-  m.details.push(types[2].decode(r,r.uint32(),undefined,n+1))
-  break
-  }
-  default:
-  r.skipType(t&7,n)
-  break
-  }
-  }
-  if(l!==undefined){
-  if(r.pos!==c)
-  throw RangeError("index out of range")
-  r.len=l
-  }
-  return m
-},
-function Status$fromObject(d,n){
-  if(d instanceof this.ctor)
-  return d
-  if(!util.isObject(d))
-  throw TypeError(".google.rpc.Status: object expected")
-  if(n===undefined)n=0
-  if(n>util.recursionLimit)
-  throw Error("maximum nesting depth exceeded")
-  var m=new this.ctor
-  if(d.code!=null){
-  m.code=d.code|0
-  }
-  if(d.message!=null){
-  m.message=String(d.message)
-  }
-  if(d.details){
-  if(!Array.isArray(d.details))
-  throw TypeError(".google.rpc.Status.details: array expected")
-  m.details=[]
-  for(var i=0;i<d.details.length;++i){
-  if(!util.isObject(d.details[i]))
-  throw TypeError(".google.rpc.Status.details: object expected")
-  m.details[i]=types[2].fromObject(d.details[i],n+1)
-  }
-  }
-  return m
-},
-function Status$toObject(m,o,q){
-  if(!o)
-  o={}
-  if(q===undefined)q=0
-  if(q>util.recursionLimit)
-  throw Error("max depth exceeded")
-  var d={}
-  if(o.arrays||o.defaults){
-  d.details=[]
-  }
-  if(o.defaults){
-  d.code=0
-  d.message=""
-  }
-  if(m.code!=null&&Object.hasOwnProperty.call(m,"code")){
-  d.code=m.code
-  }
-  if(m.message!=null&&Object.hasOwnProperty.call(m,"message")){
-  d.message=m.message
-  }
-  if(m.details&&m.details.length){
-  d.details=[]
-  for(var j=0;j<m.details.length;++j){
-  d.details[j]=types[2].toObject(m.details[j],o,q+1)
-  }
   }
   return d
 },

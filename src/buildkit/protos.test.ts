@@ -48,7 +48,7 @@ describe('proto loader', () => {
     const def = loadProtoDefinition();
     const control = def['moby.buildkit.v1.Control'] as protoLoader.ServiceDefinition;
     expect(Object.keys(control).sort()).toEqual(
-      ['DiskUsage', 'Info', 'ListWorkers', 'Prune', 'Session', 'Solve', 'Status'].sort(),
+      ['DiskUsage', 'Info', 'ListWorkers', 'ListenBuildHistory', 'Prune', 'Session', 'Solve', 'Status'].sort(),
     );
     expect(control.Status.responseStream).toBe(true);
     expect(control.Session.requestStream && control.Session.responseStream).toBe(true);

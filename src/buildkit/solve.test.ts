@@ -5,6 +5,7 @@ import { protoType } from './protos';
 import { connectBuildkit } from './connection';
 import { startFakeBuildkitd } from './fake-daemon';
 import { BuildError, DaemonError, InterruptedError } from './errors';
+import { exporterVertexDigest } from './export-done';
 
 const definition = Uint8Array.from([0x0a, 0x03, 1, 2, 3]);
 
@@ -105,6 +106,67 @@ describe('solve', () => {
     expect(cancelled).toBe(true);
     conn.close();
     await fake.close();
+  });
+
+  describe('returning when the image is exported', () => {
+    const manifest = `sha256:${'a'.repeat(64)}`;
+    const config = `sha256:${'c'.repeat(64)}`;
+    /** a daemon that reports the exporter done and then answers Solve only after `answerMs` (its history record) */
+    async function exportingDaemon(answerMs: number, vertexDigest: (session: string) => string) {
+      // cancelled: the client dropped the call before its answer
+      const seen = { cancelled: false, answered: false };
+      const fake = await startFakeBuildkitd({
+        Solve: (call: any, cb: any) => {
+          call.on('cancelled', () => (seen.cancelled ||= !seen.answered));
+          const answer = setTimeout(() => {
+            seen.answered = true;
+            cb(null, { ExporterResponse: { 'containerimage.digest': 'sha256:fromsolve' } });
+          }, answerMs);
+          call.on('cancelled', () => clearTimeout(answer));
+        },
+        Status: (call: any) => {
+          const session = 'sess-1';
+          const v = vertexDigest(session);
+          setTimeout(() => {
+            call.write({ vertexes: [{ digest: v, name: 'exporting to image', started: { seconds: 1 } }] });
+            call.write({ statuses: [{ ID: `exporting manifest ${manifest}`, vertex: v }, { ID: `exporting config ${config}`, vertex: v }] });
+            call.write({ vertexes: [{ digest: v, name: 'exporting to image', started: { seconds: 1 }, completed: { seconds: 2 } }] });
+          }, 20);
+          setTimeout(() => call.end(), answerMs + 20).unref(); // the job is over once Solve answered
+        },
+      });
+      return { fake, seen };
+    }
+
+    it('returns the digests from the exporter\'s statuses without waiting for the Solve answer, and drops the call', async () => {
+      const { fake, seen } = await exportingDaemon(5_000, (s) => exporterVertexDigest(s, 0));
+      const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
+      const t = Date.now();
+      const res = await solve(conn, { definition, exporters: [{ type: 'moby', attrs: {} }], sessionId: 'sess-1' });
+      expect(Date.now() - t).toBeLessThan(4_000);
+      expect(res.returnedAtExport).toBe(true);
+      expect(res.exporterResponse).toEqual({ 'containerimage.digest': manifest, 'containerimage.config.digest': config });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen.cancelled).toBe(true);
+      conn.close();
+      await fake.close();
+    });
+
+    it('waits for the Solve answer when a cache export follows the image, or another exporter\'s vertex completes', async () => {
+      for (const [opts, vertex] of [
+        [{ cacheExports: [{ type: 'local', attrs: { dest: '/x' } }] }, (s: string) => exporterVertexDigest(s, 0)],
+        [{}, (s: string) => exporterVertexDigest(s, 1)],
+      ] as const) {
+        const { fake, seen } = await exportingDaemon(300, vertex);
+        const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
+        const res = await solve(conn, { definition, exporters: [{ type: 'moby', attrs: {} }], sessionId: 'sess-1', ...opts });
+        expect(res.returnedAtExport).toBe(false);
+        expect(res.exporterResponse).toEqual({ 'containerimage.digest': 'sha256:fromsolve' });
+        expect(seen.cancelled).toBe(false);
+        conn.close();
+        await fake.close();
+      }
+    });
   });
 
   describe('a Definition over the daemon\'s gRPC message limit', () => {

@@ -10,6 +10,7 @@ import type { ControlClient } from './control-client';
 import { protoType } from './protos';
 import type { StatusResponse, Vertex } from './status-types';
 import { solveError } from './solve-errors';
+import { watchExportDone } from './export-done';
 import { BuildError, InterruptedError } from './errors';
 
 export interface ExporterSpec {
@@ -43,6 +44,11 @@ export interface SolveResult {
   exporterResponse: Record<string, string>;
   /** every vertex as last reported, keyed by digest */
   vertices: Map<string, Vertex>;
+  /**
+   * true when the build returned as the image exporter finished, before the Solve answered: the daemon is still
+   * writing its build-history record (see export-done.ts); the image is complete and named
+   */
+  returnedAtExport: boolean;
 }
 
 const SOLVE_PATH = '/moby.buildkit.v1.Control/Solve';
@@ -114,20 +120,49 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   if (opts.signal?.aborted) throw new InterruptedError();
   const request = encodeSolveRequest(ref, opts);
   if (conn.kind === 'docker' && request.length > DOCKER_MAX_REQUEST_BYTES) throw definitionTooLarge(request.length, DOCKER_MAX_REQUEST_BYTES, conn.addr);
+  const exportDone = watchExportDone(opts.sessionId, opts.exporters.map((e) => e.type), opts.cacheExports?.length ?? 0);
+  // the Solve call is also dropped once the image is exported (below); the user's abort is the other reason
+  const leave = new AbortController();
+  const onAbort = () => leave.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   // abort → the Solve stream is reset with CANCEL, which cancels the daemon's job and kills its processes
-  const solving = conn.control.rpc.unary(SOLVE_PATH, request, { signal: opts.signal });
+  const solving = conn.control.rpc.unary(SOLVE_PATH, request, { signal: leave.signal });
   solving.catch(() => undefined); // awaited below, after the status stream is set up
-  const statusDone = streamStatus(conn.control, ref, vertices, opts.onStatus);
+  // the image is exported, and every vertex's last status has arrived: on Docker the cached steps' statuses can
+  // come after the exporter's, and without them the progress and the summary would show those steps unfinished
+  let exported: Record<string, string> | undefined;
+  let settle!: (r: { exported: Record<string, string> }) => void;
+  const atExport = new Promise<{ exported: Record<string, string> }>((r) => (settle = r));
+  const checkExported = () => {
+    if (exported && [...vertices.values()].every((v) => v.completed)) settle({ exported });
+  };
+  void exportDone?.done.then((r) => {
+    exported = r;
+    checkExported();
+  });
+  const statusDone = streamStatus(conn.control, ref, vertices, (s) => {
+    exportDone?.onStatus(s);
+    opts.onStatus?.(s);
+    checkExported();
+  });
   try {
-    const res = decodeSolveResponse(await solving);
+    const first = await (exportDone ? Promise.race([solving, atExport]) : solving);
+    if (!Buffer.isBuffer(first)) {
+      // everything the client waits for is done; the daemon finishes its history record without us (it runs
+      // that under a context the client's cancel does not reach), so dropping the call loses nothing
+      leave.abort();
+      return { ref, exporterResponse: first.exported, vertices, returnedAtExport: true };
+    }
+    const res = decodeSolveResponse(first);
     await statusDone.finished(2_000);
-    return { ref, exporterResponse: res.ExporterResponse ?? {}, vertices };
+    return { ref, exporterResponse: res.ExporterResponse ?? {}, vertices, returnedAtExport: false };
   } catch (e) {
     // the status stream ends when the daemon has torn the job down; wait for it so nothing is left running
     await statusDone.finished(opts.signal?.aborted ? 10_000 : 2_000);
     if (opts.signal?.aborted) throw new InterruptedError();
     throw tooLargeRejection(e as GrpcCallError, conn.addr) ?? solveError(e as GrpcCallError, vertices, conn.addr);
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     statusDone.stop();
   }
 }

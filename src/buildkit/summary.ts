@@ -21,12 +21,21 @@ export interface SummaryStage {
 }
 
 export interface BuildSummary {
+  /** BuildKit's id of the build (its Status stream and build-history record) */
+  ref: string;
   image: { names: string[]; digest?: string; configDigest?: string };
   outputs: { type: string; dest?: string }[];
   sourceDateEpoch: number;
   layers: SummaryLayer[];
   stages: SummaryStage[];
-  timings: { planMs: number; solveMs: number; totalMs: number; steps: { name: string; seconds: number; cached: boolean }[] };
+  timings: {
+    planMs: number;
+    solveMs: number;
+    totalMs: number;
+    /** the build returned when the image was exported; the daemon was still writing its history record */
+    returnedAtExport: boolean;
+    steps: { name: string; seconds: number; cached: boolean }[];
+  };
   cached: string[];
   warnings: string[];
 }
@@ -54,6 +63,8 @@ export function assignStages(plan: PlanData, stageIds: string[], diffIds: string
 }
 
 export interface SummaryInput {
+  ref: string;
+  returnedAtExport: boolean;
   plan: PlanData;
   names: string[];
   outputs: OutputSpec[];
@@ -81,6 +92,7 @@ export function makeSummary(i: SummaryInput): BuildSummary {
   const names = new Map(i.plan.export_phases.flatMap((p) => p.stages).map((s) => [s.id, s.name]));
   const entries = [...i.book.entries.values()];
   return {
+    ref: i.ref,
     image: { names: i.names, digest: i.exporterResponse['containerimage.digest'], configDigest: i.exporterResponse['containerimage.config.digest'] },
     outputs: i.outputs.map((o) => ({ type: o.type, ...(o.dest ? { dest: o.dest } : {}) })),
     sourceDateEpoch: i.sourceDateEpoch,
@@ -95,6 +107,7 @@ export function makeSummary(i: SummaryInput): BuildSummary {
       planMs: i.planMs,
       solveMs: i.solveMs,
       totalMs: i.totalMs,
+      returnedAtExport: i.returnedAtExport,
       steps: entries.map((e) => ({
         name: e.name,
         seconds: e.started !== undefined && e.completed !== undefined ? Math.round(e.completed - e.started) / 1000 : 0,
