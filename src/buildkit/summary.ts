@@ -1,6 +1,6 @@
 /** The `--json` build summary: image digest, layers with sizes, which stage made which layer, timings, cached steps. */
 import type { PlanData } from '../../planner/plan-schema';
-import type { VertexBook } from './progress-book';
+import type { VertexBook, VertexEntry } from './progress-book';
 import type { OutputSpec } from './output-spec';
 
 export interface SummaryLayer {
@@ -119,13 +119,19 @@ export function makeSummary(i: SummaryInput): BuildSummary {
   };
 }
 
-/** A stage is cached when every step the daemon reported for it (`[stage-id] …` vertices) was; else by its layer op. */
+/**
+ * A stage is cached when every step the daemon reported for it (`[stage-id] …` vertices) was answered from cache
+ * or never run by this build; else by its layer op. A step of a successful build that never started was not run
+ * by it: BuildKit had its result already, and sends no status for it when the build that made it is still being
+ * recorded (a build started right after another shares its vertices).
+ */
 function stageCached(i: SummaryInput, id: string): boolean {
   const entries = [...i.book.entries.values()];
+  const reused = (e: VertexEntry) => e.cached || (e.started === undefined && e.completed === undefined && !e.error);
   const steps = entries.filter((e) => e.name.startsWith(`[${id}] `));
-  if (steps.length > 0) return steps.every((e) => e.cached);
+  if (steps.length > 0) return steps.every(reused);
   const byDigest = i.book.entries.get(i.layerDigests[id]);
-  if (byDigest) return byDigest.cached;
+  if (byDigest) return reused(byDigest);
   const named = entries.filter((e) => e.name === i.layerNames[id]);
-  return named.length > 0 && named.every((e) => e.cached);
+  return named.length > 0 && named.every(reused);
 }
