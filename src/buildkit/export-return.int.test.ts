@@ -74,6 +74,13 @@ describeWithDaemon('returning at the export, on the real daemon', (denv) => {
     expect(again.timings.returnedAtExport).toBe(true);
     expect(again.image.digest).toBe(first.image.digest);
     expect(again.stages.filter((s) => !s.cached).map((s) => s.id)).toEqual([]);
+    // builds straight after one another: each starts while the daemon still records the one before, which holds
+    // the shared steps (no status comes for them); they are still reported reused, and the image is the same
+    for (let k = 0; k < 4; k++) {
+      const next = await build(dir, { tags: [tag] });
+      expect(next.image.digest).toBe(first.image.digest);
+      expect(next.stages.filter((s) => !s.cached).map((s) => s.id)).toEqual([]);
+    }
   });
 
   it('a build that writes a file on the client waits for the daemon\'s answer', async () => {
