@@ -4,6 +4,7 @@
  */
 import * as protobuf from 'protobufjs/light';
 import descriptor from './llbbridge.json';
+import { installPrecompiledCodecs } from '../buildkit/proto-codecs';
 
 /** Anything that performs one unary call (H2GrpcClient on stdio, or a test double). */
 export interface UnaryTransport {
@@ -38,9 +39,12 @@ const PKG = 'moby.buildkit.v1.frontend.';
 
 let root: protobuf.Root | undefined;
 
-/** From the pre-built descriptor (bridge-descriptor.ts): no .proto parsing and no grpc-js at start-up. */
+/**
+ * From the pre-built descriptor (bridge-descriptor.ts): no .proto parsing and no grpc-js at start-up; the
+ * codecs are the CLI's precompiled ones (same generator output for these types), not generated at run time.
+ */
 function protoType(fullName: string): protobuf.Type {
-  root ??= protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+  root ??= installPrecompiledCodecs(protobuf.Root.fromJSON(descriptor as protobuf.INamespace));
   return root.lookupType(fullName);
 }
 
