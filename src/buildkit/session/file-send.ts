@@ -75,7 +75,13 @@ export function fileSendService(target: FileSendTarget, onError: (e: Error) => v
         const dest = target(index, md);
         if (isLocal(dest)) {
           const writer = diskWriter(dest.dest);
-          work = receivePackets(packetView(call), writer).then(() => writer.finish());
+          work = receivePackets(packetView(call), writer).then(
+            () => writer.finish(),
+            (e: unknown) => {
+              writer.abandon();
+              throw e;
+            },
+          );
         } else work = receiveBytes(call, dest);
       } catch (e) {
         work = Promise.reject(e);

@@ -27,78 +27,110 @@ export function posixMode(goMode: number): number {
   return m;
 }
 
-/** The absolute path of `rel` inside `dest`; throws when it escapes or passes through a symlink. */
-export async function resolveInside(dest: string, rel: string): Promise<string> {
+/**
+ * The absolute path of `rel` inside `dest`; throws when it escapes or passes through a symlink. `dirs` holds
+ * the parents already seen to be real directories (relative paths), so each is looked at once per tree, not
+ * once per entry under it; the caller forgets a path (and what is under it) when it replaces that path.
+ */
+export function resolveInside(dest: string, rel: string, dirs: Set<string> = new Set()): string {
   const norm = path.posix.normalize(rel);
   if (rel === '' || path.posix.isAbsolute(rel) || norm === '..' || norm.startsWith('../') || norm === '.') {
     throw new Error(`refusing path "${rel}" outside the output directory`);
   }
   const parts = norm.split('/');
-  let cur = dest;
+  let relDir = '';
   for (const part of parts.slice(0, -1)) {
-    cur = path.join(cur, part);
-    const st = await fs.promises.lstat(cur).catch(() => undefined);
+    relDir = relDir ? `${relDir}/${part}` : part;
+    if (dirs.has(relDir)) continue;
+    // lstat without throwing: an exception per missing path cost ~1 ms each (11 s for an 11k-file rootfs)
+    const st = fs.lstatSync(path.join(dest, relDir), { throwIfNoEntry: false });
     if (st && !st.isDirectory()) throw new Error(`refusing path "${rel}": "${part}" is not a directory`);
+    if (st) dirs.add(relDir);
   }
   return path.join(dest, ...parts);
+}
+
+/** Forgets `rel` and every directory under it (it is being replaced, maybe by a symlink). */
+function forget(dirs: Set<string>, rel: string): void {
+  dirs.delete(rel);
+  const under = `${rel}/`;
+  for (const d of dirs) if (d.startsWith(under)) dirs.delete(d);
 }
 
 function mtimeSeconds(stat: Stat): number {
   return Number(BigInt(stat.modTime ?? '0')) / 1e9;
 }
 
-/** A ReceiveHandler that materialises the tree under `dest` (created if missing). */
-export function diskWriter(dest: string): ReceiveHandler & { finish(): Promise<void> } {
-  const open = new Map<number, { fh: fs.promises.FileHandle; stat: Stat; file: string }>();
+/**
+ * A ReceiveHandler that materialises the tree under `dest` (created if missing); `abandon` closes the files of
+ * a transfer that failed. Its file-system calls are
+ * synchronous: entries arrive one after another and each is a few small calls, so going through the thread pool
+ * and a promise per call only added latency to every entry (27 s → 9 s → 3 s for an 11k-file rootfs).
+ */
+export function diskWriter(dest: string): ReceiveHandler & { finish(): Promise<void>; abandon(): void } {
+  const open = new Map<number, { fd: number; stat: Stat }>();
   const dirs: { file: string; stat: Stat }[] = [];
   let made = false;
-  const ensureDest = async (): Promise<void> => {
-    if (!made) await fs.promises.mkdir(dest, { recursive: true });
-    made = true;
-  };
+  const seenDirs = new Set<string>();
   return {
-    async onStat(stat, id) {
-      await ensureDest();
-      const file = await resolveInside(dest, stat.path);
-      const existing = await fs.promises.lstat(file).catch(() => undefined);
+    onStat(stat, id) {
+      if (!made) fs.mkdirSync(dest, { recursive: true });
+      made = true;
+      const rel = path.posix.normalize(stat.path);
+      const file = resolveInside(dest, stat.path, seenDirs);
+      const existing = fs.lstatSync(file, { throwIfNoEntry: false });
       if (stat.mode & GoMode.dir) {
-        if (existing && !existing.isDirectory()) await fs.promises.rm(file, { recursive: true });
-        if (!existing?.isDirectory()) await fs.promises.mkdir(file);
-        await fs.promises.chmod(file, posixMode(stat.mode) | 0o700);
+        if (existing && !existing.isDirectory()) {
+          forget(seenDirs, rel);
+          fs.rmSync(file, { recursive: true });
+        }
+        if (!existing?.isDirectory()) fs.mkdirSync(file);
+        seenDirs.add(rel);
+        fs.chmodSync(file, posixMode(stat.mode) | 0o700);
         dirs.push({ file, stat });
         return false;
       }
-      if (existing) await fs.promises.rm(file, { recursive: true, force: true });
+      if (existing) {
+        forget(seenDirs, rel);
+        fs.rmSync(file, { recursive: true, force: true });
+      }
       if (stat.mode & GoMode.symlink) {
-        await fs.promises.symlink(stat.linkname ?? '', file);
+        fs.symlinkSync(stat.linkname ?? '', file);
         return false;
       }
       if ((stat.mode & (GoMode.namedPipe + GoMode.socket + GoMode.device)) !== 0) return false; // not representable here
       if (stat.linkname) {
-        await fs.promises.link(await resolveInside(dest, stat.linkname), file);
+        fs.linkSync(resolveInside(dest, stat.linkname, seenDirs), file);
         return false;
       }
-      open.set(id, { fh: await fs.promises.open(file, 'wx', 0o600), stat, file });
+      open.set(id, { fd: fs.openSync(file, 'wx', 0o600), stat });
       return true;
     },
-    async onData(id, chunk) {
+    onData(id, chunk) {
       const f = open.get(id);
       if (!f) throw new Error(`file send: data for unknown id ${id}`);
-      await f.fh.write(chunk);
+      for (let off = 0; off < chunk.length; ) off += fs.writeSync(f.fd, chunk, off);
     },
-    async onFileEnd(id) {
+    onFileEnd(id) {
       const f = open.get(id);
       if (!f) throw new Error(`file send: end of unknown id ${id}`);
       open.delete(id);
-      await f.fh.close();
-      await fs.promises.chmod(f.file, posixMode(f.stat.mode));
-      await fs.promises.utimes(f.file, mtimeSeconds(f.stat), mtimeSeconds(f.stat));
+      try {
+        fs.fchmodSync(f.fd, posixMode(f.stat.mode));
+        fs.futimesSync(f.fd, mtimeSeconds(f.stat), mtimeSeconds(f.stat));
+      } finally {
+        fs.closeSync(f.fd);
+      }
     },
     async finish() {
       for (const d of dirs.reverse()) {
-        await fs.promises.chmod(d.file, posixMode(d.stat.mode));
-        await fs.promises.utimes(d.file, mtimeSeconds(d.stat), mtimeSeconds(d.stat));
+        fs.chmodSync(d.file, posixMode(d.stat.mode));
+        fs.utimesSync(d.file, mtimeSeconds(d.stat), mtimeSeconds(d.stat));
       }
+    },
+    abandon() {
+      for (const f of open.values()) fs.closeSync(f.fd);
+      open.clear();
     },
   };
 }

@@ -208,7 +208,14 @@ describe('startSession', () => {
     const dest = path.join(root, 'out');
     env = await fakeDaemonSession({ fileSend: () => localDirReceiver(dest) });
     const send = env.client('moby.filesync.v1.FileSend', fileSendDefinition());
-    for (const evil of [[{ path: '../evil', mode: 0o644 }], [{ path: 'ln', mode: (1 << 27) + 0o777, linkname: root }, { path: 'ln/evil', mode: 0o644 }]]) {
+    const dir = 2 ** 31 + 0o755; // Go's os.ModeDir
+    fs.mkdirSync(path.join(root, 'b'));
+    for (const evil of [
+      [{ path: '../evil', mode: 0o644 }],
+      [{ path: 'ln', mode: (1 << 27) + 0o777, linkname: root }, { path: 'ln/evil', mode: 0o644 }],
+      // a directory already written, then replaced by a symlink: what was known under it is forgotten
+      [{ path: 'a', mode: dir }, { path: 'a/b', mode: dir }, { path: 'a', mode: (1 << 27) + 0o777, linkname: root }, { path: 'a/b/evil', mode: 0o644 }],
+    ]) {
       const call = send.DiffCopy(new grpc.Metadata());
       const got: Packet[] = [];
       const done = new Promise((r) => call.on('error', r).on('end', r).on('close', r));
@@ -219,6 +226,7 @@ describe('startSession', () => {
       expect(got.some((p) => p.type === PacketType.REQ)).toBe(false);
     }
     expect(fs.existsSync(path.join(root, 'evil'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'b', 'evil'))).toBe(false);
     send.close();
   });
 });
