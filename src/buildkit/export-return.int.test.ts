@@ -42,11 +42,14 @@ function completedRecord(conn: BuildkitConnection, ref: string, ms: number): Pro
 describeWithDaemon('returning at the export, on the real daemon', (denv) => {
   const env = { ...process.env, ...denv };
   const docker = dockerFromEnv(env);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(() => Promise.all(cleanup.map((f) => f())));
   const build = (dir: string, opts: BuildOptions) => buildProject(dir, { cogSdk: 'none', env, progress: 'quiet', progressOut: progressSink().out, ...opts });
 
   it('the returned digest is the stored image, which runs; the daemon still completes its record; a rebuild is cached', async () => {
     const dir = copyFixture('pyproject-app');
     const tag = `cogpack-it/export-return:${process.pid}`;
+    cleanup.push(() => docker.getImage(tag).remove().catch(() => undefined));
     const first = await build(dir, { tags: [tag] });
     expect(first.timings.returnedAtExport).toBe(true);
     const stored = await docker.getImage(tag).inspect();
