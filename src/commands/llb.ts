@@ -51,7 +51,10 @@ const collect = (v: string, acc: string[]) => [...acc, v];
 export function registerLlb(program: Command): void {
   program
     .command('llb')
-    .description("print the project's BuildKit LLB: the marshalled Definition (stdin of `buildctl build`) or, with --json, a readable dump")
+    .description(
+      "print the project's BuildKit LLB: the marshalled Definition (stdin of `buildctl build`) or, with --json, a readable dump. " +
+        "Made offline: RUN steps do not get the base image's ENV, which `cogpack build` reads from the daemon, so their digests differ from a build's",
+    )
     .argument('[dir]', 'project directory', '.')
     .option('--json', 'print a readable JSON dump (digest, kind, inputs, platform, description per op)')
     .option('--image-map <SRC=DST,...>', 'replace base images (repeatable; also COGPACK_IMAGE_MAP)', collect, [])
