@@ -4,8 +4,9 @@
  * runs, the history record still completes without error, a rebuild is all cached, and a build with a file
  * output still waits for the answer.
  */
+import * as fs from 'fs';
 import * as path from 'path';
-import { describeWithDaemon } from '../testing';
+import { describeWithDaemon, registryManifest, testRegistry } from '../testing';
 import { buildProject, type BuildOptions } from './build';
 import { connectBuildkit, type BuildkitConnection } from './connection';
 import { copyFixture, dockerFromEnv, progressSink, runImage } from './test-support';
@@ -84,6 +85,20 @@ describeWithDaemon('returning at the export, on the real daemon', (denv) => {
       expect(next.image.digest).toBe(first.image.digest);
       expect(next.stages.filter((s) => !s.cached).map((s) => s.id)).toEqual([]);
     }
+  });
+
+  it('a push returns once the registry has the image: its manifest is there, at the digest returned', async () => {
+    const registry = testRegistry(env);
+    if (!registry) return console.warn('push not tested: no registry on 127.0.0.1:5000 (npm run registry:up)');
+    const dir = copyFixture('pyproject-app');
+    fs.appendFileSync(path.join(dir, 'README.md'), `\n${process.pid} ${Date.now()}\n`); // a new image, not one already pushed
+    const tag = String(process.pid);
+    const s = await build(dir, { outputs: [`type=image,name=${registry}/cogpack-it/export-return:${tag},push=true,registry.insecure=true`] });
+    expect(s.timings.returnedAtExport).toBe(true);
+    const res = await fetch(`http://${registry}/v2/cogpack-it/export-return/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.index.v1+json' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('docker-content-digest')).toBe(s.image.digest);
+    expect(await registryManifest(registry, 'cogpack-it/export-return', tag)).not.toBeNull();
   });
 
   it('a build that writes a file on the client waits for the daemon\'s answer', async () => {
