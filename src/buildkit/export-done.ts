@@ -11,7 +11,7 @@
  * "exporting config sha256:…".
  */
 import { createHash } from 'node:crypto';
-import type { StatusResponse } from './status-types';
+import type { StatusResponse, Vertex } from './status-types';
 
 /** Exporters whose whole result is in the daemon (or a registry): nothing left to arrive at the client. */
 const STORE_EXPORTERS = new Set(['moby', 'image']);
@@ -29,11 +29,20 @@ export function exporterVertexDigest(sessionId: string, index: number): string {
 /**
  * A watcher for builds that can end at the export: one store exporter and no cache export (a cache export runs
  * after the image exporter, and its response is needed). Undefined for every other build.
+ * `done` also waits until every vertex in `vertices` (the caller's merged view of the Status stream, updated before
+ * each onStatus) has completed: on Docker the cached steps' statuses can come after the exporter's, and without
+ * them the progress and the summary would show those steps unfinished.
  */
-export function watchExportDone(sessionId: string | undefined, exporterTypes: readonly string[], cacheExports: number): ExportDone | undefined {
+export function watchExportDone(
+  sessionId: string | undefined,
+  exporterTypes: readonly string[],
+  cacheExports: number,
+  vertices: ReadonlyMap<string, Vertex>,
+): ExportDone | undefined {
   if (!sessionId || exporterTypes.length !== 1 || !STORE_EXPORTERS.has(exporterTypes[0]) || cacheExports > 0) return undefined;
   const vertex = exporterVertexDigest(sessionId, 0);
   const digests: Record<string, string> = {};
+  let response: Record<string, string> | undefined;
   let resolve!: (r: Record<string, string>) => void;
   const done = new Promise<Record<string, string>>((r) => (resolve = r));
   return {
@@ -42,11 +51,13 @@ export function watchExportDone(sessionId: string | undefined, exporterTypes: re
       for (const s of status.statuses ?? []) {
         if (s.vertex === vertex && s.ID) noteDigest(digests, s.ID);
       }
-      const v = (status.vertexes ?? []).find((x) => x.digest === vertex);
-      if (!v?.completed || v.error) return;
       const image = digests.index ?? digests.manifest;
+      const v = (status.vertexes ?? []).find((x) => x.digest === vertex);
       // without the image digest the summary would lack it: wait for the Solve response instead
-      if (image) resolve({ 'containerimage.digest': image, ...(digests.config ? { 'containerimage.config.digest': digests.config } : {}) });
+      if (v?.completed && !v.error && image) {
+        response = { 'containerimage.digest': image, ...(digests.config ? { 'containerimage.config.digest': digests.config } : {}) };
+      }
+      if (response && [...vertices.values()].every((x) => x.completed)) resolve(response);
     },
   };
 }

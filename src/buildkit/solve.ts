@@ -120,7 +120,7 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   if (opts.signal?.aborted) throw new InterruptedError();
   const request = encodeSolveRequest(ref, opts);
   if (conn.kind === 'docker' && request.length > DOCKER_MAX_REQUEST_BYTES) throw definitionTooLarge(request.length, DOCKER_MAX_REQUEST_BYTES, conn.addr);
-  const exportDone = watchExportDone(opts.sessionId, opts.exporters.map((e) => e.type), opts.cacheExports?.length ?? 0);
+  const exportDone = watchExportDone(opts.sessionId, opts.exporters.map((e) => e.type), opts.cacheExports?.length ?? 0, vertices);
   // the Solve call is also dropped once the image is exported (below); the user's abort is the other reason
   const leave = new AbortController();
   const onAbort = () => leave.abort();
@@ -128,25 +128,12 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   // abort → the Solve stream is reset with CANCEL, which cancels the daemon's job and kills its processes
   const solving = conn.control.rpc.unary(SOLVE_PATH, request, { signal: leave.signal });
   solving.catch(() => undefined); // awaited below, after the status stream is set up
-  // the image is exported, and every vertex's last status has arrived: on Docker the cached steps' statuses can
-  // come after the exporter's, and without them the progress and the summary would show those steps unfinished
-  let exported: Record<string, string> | undefined;
-  let settle!: (r: { exported: Record<string, string> }) => void;
-  const atExport = new Promise<{ exported: Record<string, string> }>((r) => (settle = r));
-  const checkExported = () => {
-    if (exported && [...vertices.values()].every((v) => v.completed)) settle({ exported });
-  };
-  void exportDone?.done.then((r) => {
-    exported = r;
-    checkExported();
-  });
   const statusDone = streamStatus(conn.control, ref, vertices, (s) => {
     exportDone?.onStatus(s);
     opts.onStatus?.(s);
-    checkExported();
   });
   try {
-    const first = await (exportDone ? Promise.race([solving, atExport]) : solving);
+    const first = await (exportDone ? Promise.race([solving, exportDone.done.then((exported) => ({ exported }))]) : solving);
     if (!Buffer.isBuffer(first)) {
       // everything the client waits for is done; the daemon finishes its history record without us (it runs
       // that under a context the client's cancel does not reach), so dropping the call loses nothing
