@@ -15,15 +15,11 @@ import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/
 import { docker } from '../src/testing/docker-cli';
 import { writeProject, writeWheels } from './build-project';
 import { cogpackRunner } from './build-runners';
+import { median, numberArg as arg, timed } from './measure';
 
 const TARGET_RATIO = 1.2;
 /** a local image every setup has (buildkit:up makes it), so the floor never pulls */
 const FLOOR_BASE = 'cogpack.local/debian-python:bookworm';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function frontendImage(env: DaemonEnv): { image: string; seconds: number } {
   const t0 = performance.now();
@@ -51,13 +47,6 @@ function floorBuild(env: DaemonEnv, dir: string, tag: string): void {
   docker(env, ['buildx', 'build', '--progress', 'plain', '--provenance=false', '-t', tag, '--load', '.'], { cwd: dir });
 }
 
-function timed(fn: () => unknown): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const imageId = (env: DaemonEnv, ref: string): string => docker(env, ['image', 'inspect', '--format', '{{.Id}}', ref]).trim();
 const imageSize = (env: DaemonEnv, ref: string): number => Number(docker(env, ['image', 'inspect', '--format', '{{.Size}}', ref]).trim());
 

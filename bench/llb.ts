@@ -10,14 +10,10 @@ import { PlanGraph } from '../llb/convert/inputs';
 import { samplePlan, syntheticPlan } from '../llb/sample-plan';
 import type { PlanData } from '../planner/plan-schema';
 import { planProject } from '../planner/index';
+import { median } from './measure';
 
 /** Wall time and CPU time (user+system) per run; on a shared, loaded machine the CPU figure is the steadier one. */
 interface Sample { ms: number; cpuMs: number; ops: number; bytes: number }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function timeIt(plan: PlanData, runs: number): Sample {
   const times: number[] = [];

@@ -10,26 +10,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing/daemon';
 import { docker } from '../src/testing/docker-cli';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { median, numberArg as arg, timed } from './measure';
 
 function cogpack(env: DaemonEnv, args: string[]): void {
   const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'cogpack.js'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`cogpack ${args.join(' ')} failed:\n${res.stderr}`);
-}
-
-function timed(fn: () => unknown): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
 }
 
 /** Size in bytes and number of entries of a tree (symlinks not followed). */
