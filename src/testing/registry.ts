@@ -10,8 +10,8 @@ export function testRegistry(env: NodeJS.ProcessEnv = process.env): string | nul
   return spawnSync(process.execPath, ['-e', probe], { timeout: 4000 }).status === 0 ? addr : null;
 }
 
-/** The manifest of `repo:tag` in the registry (any media type), or null when absent. */
-export async function registryManifest(addr: string, repo: string, tag: string): Promise<{ mediaType: string; body: unknown } | null> {
+/** The manifest of `repo:tag` in the registry (any media type) with the digest the registry gives it, or null when absent. */
+export async function registryManifest(addr: string, repo: string, tag: string): Promise<{ mediaType: string; digest: string | null; body: unknown } | null> {
   const accept = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.oci.image.manifest.v1+json',
@@ -21,5 +21,5 @@ export async function registryManifest(addr: string, repo: string, tag: string):
   const res = await fetch(`http://${addr}/v2/${repo}/manifests/${tag}`, { headers: { accept } });
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET manifest ${repo}:${tag} on ${addr}: HTTP ${res.status}`);
-  return { mediaType: res.headers.get('content-type') ?? '', body: await res.json() };
+  return { mediaType: res.headers.get('content-type') ?? '', digest: res.headers.get('docker-content-digest'), body: await res.json() };
 }
