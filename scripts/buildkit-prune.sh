@@ -6,16 +6,15 @@ set -euo pipefail
 exec 1>&2
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/scripts/buildkit-env.sh"
-docker_cli="$BK_BIN/docker"
-[ -x "$docker_cli" ] || docker_cli=docker
-export DOCKER_HOST="$BK_HOST" DOCKER_CONFIG
-if ! "$docker_cli" version >/dev/null 2>&1; then echo "buildkit-prune: no daemon answers on $BK_HOST (npm run buildkit:up)"; exit 3; fi
-before=$("$docker_cli" system df --format '{{.Type}} {{.Size}}' | tr '\n' ' ')
+DOCKER=("$BK_BIN/docker" -H "$BK_HOST")
+export DOCKER_CONFIG
+if ! "${DOCKER[@]}" version >/dev/null 2>&1; then echo "buildkit-prune: no daemon answers on $BK_HOST (npm run buildkit:up)"; exit 3; fi
+before=$("${DOCKER[@]}" system df --format '{{.Type}} {{.Size}}' | tr '\n' ' ')
 # the base images are the refs src/testing/local-images.json names (buildkit-images.sh makes them)
 keep=$(node -e 'const s=require(process.argv[1]); console.log([...Object.values(s.images).map((i) => i.ref), s.cudaStandin.ref].join("\n"))' "$ROOT/src/testing/local-images.json")
-"$docker_cli" images --format '{{.Repository}}:{{.Tag}}' | grep -vxF '<none>:<none>' | { grep -vxF "$keep" || true; } |
-  xargs -r "$docker_cli" rmi -f >/dev/null
-"$docker_cli" image prune -f >/dev/null # untagged leftovers
-"$docker_cli" builder prune -af >/dev/null
+"${DOCKER[@]}" images --format '{{.Repository}}:{{.Tag}}' | grep -vxF '<none>:<none>' | { grep -vxF "$keep" || true; } |
+  xargs -r "${DOCKER[@]}" rmi -f >/dev/null
+"${DOCKER[@]}" image prune -f >/dev/null # untagged leftovers
+"${DOCKER[@]}" builder prune -af >/dev/null
 echo "buildkit-prune: before: $before"
-echo "buildkit-prune: after:  $("$docker_cli" system df --format '{{.Type}} {{.Size}}' | tr '\n' ' ')"
+echo "buildkit-prune: after:  $("${DOCKER[@]}" system df --format '{{.Type}} {{.Size}}' | tr '\n' ' ')"
