@@ -1,4 +1,7 @@
-/** Failure paths on the real daemon: a RUN that fails (its logs shown, exit 1) and Ctrl-C (exit 130, no process left in the daemon). */
+/**
+ * Failure paths on the real daemon: a RUN that fails (its logs shown, exit 1), Ctrl-C (exit 130, no process left in
+ * the daemon), and the daemon killed mid-build (exit 3; the project-local daemon is then started again).
+ */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -53,5 +56,35 @@ describeWithDaemon('cogpack build failures on the real daemon', (denv) => {
     const deadline = Date.now() + 15_000;
     while (processesWith(`sleep ${marker}`).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(processesWith(`sleep ${marker}`)).toEqual([]);
+  });
+
+  it('the daemon killed (SIGKILL) mid-build: exit 3 with one line; the daemon started again builds', async () => {
+    // only the project-local dockerd of buildkit-up.sh, which this test can start again; never someone else's
+    const pidFile = path.join(REPO, '.buildkit', 'dockerd.pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : 0;
+    const cmdline = pid ? fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') : [];
+    if (!cmdline.includes(env.DOCKER_HOST ?? '')) return console.warn('daemon kill not tested: the daemon is not the project-local one of buildkit-up.sh');
+    const marker = `${5000 + (process.pid % 1000)}.75`;
+    const dir = withRun([`sleep ${marker}`]);
+    const child = spawn(tsx, cliArgs(dir), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const started = Date.now();
+    while (processesWith(`sleep ${marker}`).length === 0) {
+      if (Date.now() - started > 240_000) throw new Error(`the RUN never started:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    process.kill(pid, 'SIGKILL');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // the RUN's container outlives a killed dockerd; end it before starting the daemon again
+    for (const line of processesWith(`sleep ${marker}`)) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+    const up = spawnSync('bash', [path.join(REPO, 'scripts', 'buildkit-up.sh')], { encoding: 'utf8', timeout: 300_000 });
+    expect(up.status).toBe(0);
+    expect(code).toBe(3);
+    const errors = stderr.split('\n').filter((l) => l.startsWith('cogpack: error:'));
+    expect(errors).toEqual([expect.stringMatching(/went away mid-build .*\[E_DAEMON_GONE\]$/)]);
+    const again = spawnSync(tsx, [path.join(REPO, 'src', 'cli.ts'), 'build', copyFixture('cpu-minimal'), '--cog-sdk', 'none', '--progress', 'quiet'], { env, encoding: 'utf8', timeout: 300_000 });
+    expect(again.stderr).toMatch(/cogpack: built/);
+    expect(again.status).toBe(0);
   });
 });
