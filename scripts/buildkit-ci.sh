@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run ci`: provisions the local BuildKit (and the push-test registry), then runs the unit tests in parallel and
+# `npm run ci`: provisions the local BuildKit (and the push-test registry), runs `npm run lint`, then the unit tests in parallel and
 # the real-daemon tests (*.int.test.ts) one file at a time, and ends with one plain "N passed, N failed, N skipped" line.
 # The daemon is left running for the next run; `npm run buildkit:down` stops it (.ci/run does).
 set -euo pipefail
@@ -12,6 +12,7 @@ export DOCKER_HOST DOCKER_CONFIG COGPACK_DOCKER COGPACK_IMAGE_MAP
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 status=0
+npm run -s lint || { echo 'ci: lint failed (npm run lint: eslint and the type check of the tests)' >&2; status=1; }
 npx jest --ci --testPathIgnorePatterns '\.int\.test\.ts$' --json --outputFile "$out/unit.json" || status=1
 COGPACK_INT_RETRIES="${COGPACK_INT_RETRIES:-2}" npx jest --ci --runInBand --testPathPattern '\.int\.test\.ts$' --json --outputFile "$out/int.json" || status=1
 node -e '

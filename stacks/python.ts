@@ -6,7 +6,6 @@
 import { BLOCKS } from '../blocks';
 import type { BlockContext } from '../blocks/support/block';
 import { Plan } from '../planner/plan';
-import type { Project } from '../planner/project';
 import { projectFileExists } from '../planner/project/fs-safe';
 import { resolve } from '../planner/resolver';
 import { validatePlan } from '../planner/validate';

@@ -74,7 +74,7 @@ describe('base image env under the stage env (Dockerfile FROM semantics)', () =>
   it('no option, an empty map or empty lists give exactly the bytes of before', () => {
     for (const plan of [samplePlan(), chainPlan()]) {
       const plain = Buffer.from(planToLlb(plan).definition);
-      for (const imageEnv of [{}, { [RUNTIME]: [] }, { [RUNTIME]: [], [BUILDER]: [] }, { 'other/image:1': ['X=1'] }]) {
+      for (const imageEnv of [{}, { [RUNTIME]: [] }, { [RUNTIME]: [], [BUILDER]: [] }, { 'other/image:1': ['X=1'] }] as Record<string, string[]>[]) {
         expect(Buffer.from(planToLlb(plan, { imageEnv }).definition).equals(plain)).toBe(true);
       }
     }

@@ -8,7 +8,7 @@ import { describeWithDaemon, buildWheel, testRegistry, registryManifest } from '
 import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
 import { buildProject, type BuildOptions, type BuildSummary } from './build';
-import { readImageArchive } from './oci-tar';
+import { readImageArchive, readTar } from './oci-tar';
 import { copyFixture, dockerFromEnv, perRunBaseEnv, progressSink, runImage } from './test-support';
 
 jest.setTimeout(900_000);
@@ -75,7 +75,7 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
     const tar = `${dir}.oci.tar`;
     const { s } = await build(dir, { tags: ['cogpack-it/weights:1'], outputs: ['type=docker', `type=oci,dest=${tar}`] });
     const archive = readImageArchive(tar);
-    const files = (i: number) => require('./oci-tar').readTar(archive.layerTar(i)).map((e: { name: string }) => e.name) as string[];
+    const files = (i: number) => readTar(archive.layerTar(i)).map((e) => e.name);
     const weightStages = s.stages.filter((x) => x.id.includes('weights'));
     expect(weightStages.length).toBeGreaterThanOrEqual(1);
     const withShard = s.layers.filter((l) => files(l.index).some((f) => f.endsWith('shard-0.bin')));

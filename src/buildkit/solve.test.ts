@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { DOCKER_MAX_REQUEST_BYTES, encodeSolveRequest, solve } from './solve';
+import { DOCKER_MAX_REQUEST_BYTES, encodeSolveRequest, solve, type SolveOptions } from './solve';
 import type { BuildkitConnection } from './connection';
 import { protoType } from './protos';
 import { connectBuildkit } from './connection';
@@ -76,7 +76,7 @@ describe('solve', () => {
   });
 
   it('reports a daemon that drops the connection mid-build (exit 3)', async () => {
-    let fake = await startFakeBuildkitd({
+    const fake = await startFakeBuildkitd({
       Solve: () => setTimeout(() => void fake.close(), 50), // never answers; the server goes away
       Status: () => undefined,
     });
@@ -156,7 +156,7 @@ describe('solve', () => {
       for (const [opts, vertex] of [
         [{ cacheExports: [{ type: 'local', attrs: { dest: '/x' } }] }, (s: string) => exporterVertexDigest(s, 0)],
         [{}, (s: string) => exporterVertexDigest(s, 1)],
-      ] as const) {
+      ] as [Partial<SolveOptions>, (s: string) => string][]) {
         const { fake, seen } = await exportingDaemon(300, vertex);
         const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
         const res = await solve(conn, { definition, exporters: [{ type: 'moby', attrs: {} }], sessionId: 'sess-1', ...opts });

@@ -51,7 +51,7 @@ describe('H2GrpcClient against a grpc-js server', () => {
     server = new grpc.Server();
     sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'h2grpc-')), 's.sock');
     server.addService(serviceClient('moby.buildkit.v1.frontend.LLBBridge').service, {
-      ReadFile: (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      ReadFile: (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => {
         if (call.request.FilePath === 'missing') cb({ code: grpc.status.NOT_FOUND, details: 'open missing: no such file ✗' } as grpc.ServiceError);
         else cb(null, { Data: Buffer.alloc(Number(call.request.Range?.Length ?? 3), 'z') });
       },
@@ -181,7 +181,7 @@ describe('H2GrpcClient streaming, deadlines and cancellation (BuildKit Control o
   it('sends one header line per metadata value, as BuildKit reads the session\'s grpc-method list', async () => {
     const http2 = await import('node:http2');
     const server = http2.createServer();
-    const raw = new Promise<string[]>((resolve) => server.on('stream', (st, _h, _f, rawHeaders: string[]) => {
+    const raw = new Promise<string[]>((resolve) => server.on('stream', (st: import('node:http2').ServerHttp2Stream, _h: unknown, _f: unknown, rawHeaders: string[]) => {
       st.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       st.on('wantTrailers', () => st.sendTrailers({ 'grpc-status': '0' }));
       st.end();

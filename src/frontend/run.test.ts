@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { envImageRefs, planToLlb, mergeImageConfig } from '../../llb';
+import { decodeDefinition, envImageRefs, planToLlb, mergeImageConfig } from '../../llb';
 import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
 import { CogpackError } from '../errors';
@@ -194,6 +194,5 @@ describe('frontend run against a fake LLBBridge daemon', () => {
 
 /** The Definition's op bytes in order (what the fake received after grpc-js decoding). */
 function decodeDefs(definition: Uint8Array): Buffer[] {
-  const { decodeDefinition } = require('../../llb') as typeof import('../../llb');
   return decodeDefinition(definition).def.map((b: Uint8Array) => Buffer.from(b));
 }

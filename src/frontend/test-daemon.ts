@@ -27,10 +27,10 @@ export interface FakeDaemonOptions {
 export interface FakeDaemon {
   socketPath: string;
   /** every call as [method, request] */
-  calls: [string, any][]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  calls: [string, any][];
   /** definitions solved, in order (raw pb.Definition objects as grpc-js decoded them) */
   solved: { def: Buffer[] }[];
-  returned?: { result?: any; error?: { code: number; message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  returned?: { result?: any; error?: { code: number; message: string } };
   /** a client-side stream connected to the server */
   connect(): net.Socket;
   close(): Promise<void>;
@@ -69,7 +69,7 @@ export async function startFakeDaemon(opts: FakeDaemonOptions): Promise<FakeDaem
     connect: () => net.connect(socketPath),
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
-  const unary = (name: string, fn: (req: any) => any) => (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const unary = (name: string, fn: (req: any) => any) => (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => {
     fake.calls.push([name, call.request]);
     try {
       cb(null, fn(call.request));

@@ -111,7 +111,10 @@ function stage(s: SlotInput, i: number, level: number, mtime: number, tmp: strin
   if (!gzip && src.file) {
     const hash = createHash('sha256');
     let size = 0;
-    for (const c of all) (hash.update(c), (size += c.length));
+    for (const c of all) {
+      hash.update(c);
+      size += c.length;
+    }
     return { file: src.file, size, originalSize: size, ops, digest: hash.digest(), statSize: src.statSize };
   }
   const sink = new Sink(path.join(tmp, `slot-${i}`));

@@ -73,6 +73,7 @@ export function writeTar(entries: TarEntry[]): Buffer {
 /** tarfile's create_pax_header: path/linkpath when non-ASCII or over 100 chars, size when over 8 GiB. */
 function paxHeaders(e: TarEntry, size: number): Buffer {
   const records: Buffer[] = [];
+  // eslint-disable-next-line no-control-regex -- any non-ASCII character (NUL included) needs a PAX record
   const needs = (s: string): boolean => /[^\x00-\x7f]/.test(s) || s.length > 100;
   if (needs(e.name)) records.push(paxRecord('path', e.name));
   if (e.linkname !== undefined && needs(e.linkname)) records.push(paxRecord('linkpath', e.linkname));

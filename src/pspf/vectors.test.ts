@@ -10,7 +10,6 @@ import { verifyPackage } from './verify';
 import { writePackage } from './writer';
 import { VECTOR_DIR, copyInputs, vectorNames, vectorOptions } from './testing/vectors';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 const names = vectorNames();
 const load = (n: string): { buf: Buffer; exp: Any } => ({

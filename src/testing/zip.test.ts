@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,7 +16,7 @@ print(json.dumps({i.filename: [i.compress_type, hashlib.sha256(z.read(i)).hexdig
   return JSON.parse(res.stdout);
 }
 
-const sha = (b: Buffer): string => require('node:crypto').createHash('sha256').update(b).digest('hex');
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 describe('writeZip', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-zip-'));

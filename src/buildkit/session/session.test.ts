@@ -28,7 +28,7 @@ async function fakeDaemonSession(opts: Partial<SessionOptions>) {
     },
   } as unknown as BuildkitConnection;
   const client = (fullName: string, def: grpc.ServiceDefinition) =>
-    new (grpc.makeGenericClientConstructor(def, fullName))(`unix://${sock}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    new (grpc.makeGenericClientConstructor(def, fullName))(`unix://${sock}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>;
   const probe = client('grpc.health.v1.Health', serviceDefinition('grpc.health.v1.Health'));
   probe.waitForReady(Date.now() + 5000, () => {});
   const session = await startSession(conn, { projectDir: dir, contexts: {}, secrets: {}, ...opts });
@@ -40,12 +40,12 @@ async function fakeDaemonSession(opts: Partial<SessionOptions>) {
   return { session, headers: headers[0], client, probe, close, dir };
 }
 
-function unary<T>(c: grpc.Client & Record<string, any>, method: string, req: unknown, md = new grpc.Metadata()): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function unary<T>(c: grpc.Client & Record<string, any>, method: string, req: unknown, md = new grpc.Metadata()): Promise<T> {
   return new Promise((resolve, reject) => c[method](req, md, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
 }
 
 /** A grpc-js client duplex seen as a PacketStream (raw calls are encoded here). */
-function asPacketStream(call: grpc.ClientDuplexStream<any, any>, raw: boolean): PacketStream { // eslint-disable-line @typescript-eslint/no-explicit-any
+function asPacketStream(call: grpc.ClientDuplexStream<any, any>, raw: boolean): PacketStream {
   return {
     write: (p: Packet) => call.write(raw ? encodePacket(p) : p),
     end: () => call.end(),

@@ -5,6 +5,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { launcherBytes } from './build-launcher';
 import { writeTar } from '../tar-writer';
 import { writePackage } from '../writer';
@@ -65,7 +66,7 @@ describe('launcher fuzzing', () => {
       { name: 'lib/a.txt', type: 'file', mode: 0o644, data: crypto.createHash('sha256').update('a').digest() },
       { name: 'lib/l', type: 'symlink', mode: 0o777, linkname: 'a.txt' },
     ]);
-    const gz = require('node:zlib').gzipSync(tar) as Buffer;
+    const gz = zlib.gzipSync(tar);
     for (let i = 0; i < ROUNDS; i++) {
       const useGz = i % 2 === 1;
       const m = Buffer.from(useGz ? gz : tar);

@@ -166,7 +166,7 @@ describe('FLAVOR_LAUNCHER_CLI', () => {
     const info = cli(pkg, ['info']);
     expect(info.status).toBe(0);
     expect(info.stdout).toMatch(/^package: cli 1\.0\.0\n/);
-    expect(info.stdout).toMatch(/signature: valid\nslots: 1\n  \[0\] app: tar\.gz, \d+ bytes stored/);
+    expect(info.stdout).toMatch(/signature: valid\nslots: 1\n {2}\[0\] app: tar\.gz, \d+ bytes stored/);
     expect(JSON.parse(cli(pkg, ['metadata']).stdout).package).toEqual({ name: 'cli', version: '1.0.0' });
     expect(cli(pkg, ['verify'])).toMatchObject({ status: 0, stdout: 'OK: index, metadata, signature and 1 slot checksums verified\n' });
     expect(cli(pkg, ['run', 'x', 'y'])).toMatchObject({ status: 0, stdout: 'app x y cli=unset\n' });
