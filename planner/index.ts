@@ -9,6 +9,7 @@ import { ConfigError, UsageError } from '../src/errors';
 import { selectStack } from '../stacks';
 import type { PlanData } from './plan-schema';
 import { serializePlan } from './plan';
+import { predictorChecks } from './cog-predictor';
 import { loadProject } from './project';
 
 export interface PlanOptions {
@@ -16,6 +17,8 @@ export interface PlanOptions {
   /** 'pypi' | 'none' | path to a .whl (relative to the current directory) */
   cogSdk?: string;
   env?: NodeJS.ProcessEnv;
+  /** a cog.yaml without run/predict/train is an error (`cogpack build`, as `cog build`), not a warning */
+  requirePredictor?: boolean;
 }
 
 /** `--cog-sdk` / COGPACK_COG_SDK: a wheel path becomes project-relative so the plan holds no machine path. */
@@ -49,7 +52,9 @@ export async function planProject(dir: string, opts: PlanOptions = {}): Promise<
     imageMap: opts.imageMap ?? {},
   };
   const project = loadProject(root, env);
+  const checks = project.cog ? predictorChecks(project.cog, options.cogSdk, opts.requirePredictor ?? false) : [];
   const { plan, warnings } = await selectStack(project).plan(project, options);
+  warnings.push(...checks);
   // Hand out the canonical form (record keys sorted as in `cogpack plan --json`), so an image built from the
   // in-memory plan and one built from the printed plan get the same config bytes (e.g. Env order).
   const json = serializePlan(plan);

@@ -1,23 +1,23 @@
 /**
  * The strict zod schema of cog.yaml (cog's schema v1.0 as of 2026, see docs/cog-build-system §2).
- * Deprecated fields are accepted here and warned about by cog-yaml.ts; unknown keys are rejected.
+ * Deprecated fields are accepted here and warned about by cog-yaml.ts; unknown keys never reach it
+ * (cog-yaml-keys.ts drops them with a warning, as cog ignores them).
  */
 import { z } from 'zod';
 
-/** Fields cog removed; a clear hint beats "unknown key". */
+/** Fields cog removed (and ignores): what to do instead, for the warning. */
 export const REMOVED_FIELDS: Record<string, string> = {
   python_extra_index_urls: 'put --extra-index-url lines in your python_requirements file',
   python_find_links: 'put --find-links lines in your python_requirements file',
-  fast: 'remove it (the fast builder was removed from cog)',
-  cog_runtime: 'remove it (removed from cog)',
-  python_overrides: 'remove it (removed from cog)',
+  fast: 'remove it (cog removed the fast builder)',
+  cog_runtime: 'remove it (cog removed the fast builder it chose a runtime for)',
+  python_overrides: 'put the pins in your python_requirements file',
 };
 
-/** Deprecated field → the replacement named in the warning. */
+/** Deprecated field → the replacement named in the warning (`predict` → `run` depends on the SDK: planner/cog-predictor.ts). */
 export const DEPRECATED_FIELDS: Record<string, string> = {
   'build.python_packages': 'build.python_requirements',
   'build.pre_install': 'build.run',
-  predict: 'run',
   concurrency: '@cog.concurrent in your predictor',
 };
 

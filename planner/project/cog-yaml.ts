@@ -1,12 +1,14 @@
 /**
- * Reads cog.yaml: YAML syntax errors, schema errors and rule violations all become ConfigErrors with
- * `cog.yaml:LINE`; deprecated fields are accepted with a warning. Line numbers come from the yaml
- * package's LineCounter, so every later error (resolver, blocks) can point at the right line too.
+ * Reads cog.yaml as cog does (YAML 1.1 like its yaml.v2, unknown keys and nulls ignored with a warning):
+ * YAML syntax errors, schema errors and rule violations all become ConfigErrors with `cog.yaml:LINE`;
+ * deprecated fields are accepted with a warning. Line numbers come from the yaml package's LineCounter,
+ * so every later error (resolver, blocks) can point at the right line too.
  */
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../../src/errors';
-import { CogYamlSchema, DEPRECATED_FIELDS, REMOVED_FIELDS, type CogYaml } from './cog-yaml-schema';
+import { CogYamlSchema, DEPRECATED_FIELDS, type CogYaml } from './cog-yaml-schema';
+import { pruneCogYaml } from './cog-yaml-keys';
 import { parseEnvironment } from './environment';
 
 export type YamlPath = (string | number)[];
@@ -54,16 +56,6 @@ function keepVersionText(doc: Document): void {
 
 function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (p: YamlPath) => number | undefined): ConfigError {
   const path = issue.path as YamlPath;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0];
-    const where = [...path, key];
-    const removed = REMOVED_FIELDS[key];
-    return new ConfigError('E_COG_YAML_UNKNOWN_KEY', `unknown key "${where.join('.')}"${removed ? ' (removed from cog)' : ''}`, {
-      file,
-      line: lineOf(where) ?? 1,
-      hint: removed ?? 'check the spelling against the cog.yaml reference',
-    });
-  }
   return new ConfigError('E_COG_YAML_SCHEMA', `${path.join('.') || '(top level)'}: ${issue.message}`, {
     file,
     line: lineOf(path) ?? 1,
@@ -73,7 +65,8 @@ function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (p: YamlPath
 
 export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // YAML 1.1, as cog's yaml.v2 reads it: `gpu: yes` is true
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, version: '1.1' });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     throw new ConfigError('E_YAML_SYNTAX', `invalid YAML: ${err.message.split('\n')[0]}`, {
@@ -85,22 +78,34 @@ export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   keepVersionText(doc);
   const lineOf = lineLocator(doc, lc);
   const raw = doc.toJS() ?? {};
-  // an empty `build:` (or any empty top-level key) means "nothing set", as in cog
-  if (raw && typeof raw === 'object' && !Array.isArray(raw)) for (const k of Object.keys(raw)) if (raw[k] === null) delete raw[k];
+  // an empty `build:` or `run:` means "nothing set", and a key cog does not know is ignored, as in cog
+  const ignored = pruneCogYaml(raw, (p) => `${file}:${lineOf(p) ?? 1}`);
+  normaliseWeights(raw);
   const parsed = CogYamlSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(parsed.error.issues[0], file, lineOf);
   const data = parsed.data;
   const sourceOf = (p: YamlPath) => `${file}:${lineOf(p) ?? 1} ${p.join('.')}`;
   checkRules(data, file, lineOf);
   const environment = parseEnvironment(data.environment ?? [], (i) => ({ file, line: lineOf(['environment', i]) }));
-  return { file, data, lineOf, sourceOf, environment, warnings: deprecationWarnings(data, file, lineOf) };
+  return { file, data, lineOf, sourceOf, environment, warnings: [...ignored, ...deprecationWarnings(data, file, lineOf)] };
+}
+
+/** `weights: [{source: path}]` (cog's short form) is `{source: {uri: path}}`. */
+function normaliseWeights(raw: unknown): void {
+  const weights = (raw as { weights?: unknown }).weights;
+  if (!Array.isArray(weights)) return;
+  for (const w of weights) if (w && typeof w === 'object' && typeof w.source === 'string') w.source = { uri: w.source };
+}
+
+/** Whether a cog.yaml names what the image serves; `cogpack build` needs it, as `cog build` does. */
+export function hasPredictor(cog: CogConfig): boolean {
+  return Boolean(cog.data.run ?? cog.data.predict ?? cog.data.train);
 }
 
 function deprecationWarnings(data: CogYaml, file: string, lineOf: (p: YamlPath) => number | undefined): string[] {
   const present: Record<string, boolean> = {
-    'build.python_packages': data.build?.python_packages !== undefined,
-    'build.pre_install': data.build?.pre_install !== undefined,
-    predict: data.predict !== undefined,
+    'build.python_packages': (data.build?.python_packages?.length ?? 0) > 0,
+    'build.pre_install': (data.build?.pre_install?.length ?? 0) > 0,
     concurrency: data.concurrency !== undefined,
   };
   return Object.entries(DEPRECATED_FIELDS)
@@ -114,7 +119,7 @@ function rule(cond: boolean, code: string, msg: string, file: string, line: numb
 
 function checkRules(data: CogYaml, file: string, lineOf: (p: YamlPath) => number | undefined): void {
   const b = data.build ?? {};
-  rule(b.python_packages !== undefined && b.python_requirements !== undefined, 'E_COG_YAML_EXCLUSIVE',
+  rule((b.python_packages?.length ?? 0) > 0 && b.python_requirements !== undefined, 'E_COG_YAML_EXCLUSIVE',
     'build.python_packages and build.python_requirements cannot both be set', file, lineOf(['build', 'python_packages']),
     'move the python_packages entries into the python_requirements file');
   rule(data.predict !== undefined && data.run !== undefined, 'E_COG_YAML_EXCLUSIVE', 'predict and run cannot both be set',
@@ -136,9 +141,6 @@ function checkRules(data: CogYaml, file: string, lineOf: (p: YamlPath) => number
   }
   rule(b.cudnn !== undefined && !/^\d+(\.\d+)*$/.test(b.cudnn), 'E_CUDNN_VERSION', `cudnn "${b.cudnn}" is not a version`,
     file, lineOf(['build', 'cudnn']), 'write the major version, e.g. "8" or "9"');
-  rule((b.cuda !== undefined || b.cudnn !== undefined) && b.gpu !== true, 'E_CUDA_WITHOUT_GPU',
-    'build.cuda/cudnn is set but build.gpu is not true', file, lineOf(['build', b.cuda !== undefined ? 'cuda' : 'cudnn']),
-    'set build.gpu: true, or remove cuda/cudnn');
   const runs = typeof b.run === 'string' ? [b.run] : (b.run ?? []);
   runs.forEach((r, i) => {
     const cmd = typeof r === 'string' ? r : r.command;

@@ -49,6 +49,8 @@ export interface BuildOptions {
   progressOut?: ProgressOutput;
   imageMap?: Record<string, string>;
   cogSdk?: string;
+  /** refuse a cog.yaml that names no predictor (the CLI's `build` and `predict`, as `cog build`) */
+  requirePredictor?: boolean;
   addr?: string;
   tls?: TlsFiles;
   env?: NodeJS.ProcessEnv;
@@ -104,7 +106,7 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   let planned;
   try {
     const plannerEnv = withPlannerArgs(env, options.buildArgs ?? {});
-    planned = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], plannerEnv), cogSdk: options.cogSdk, env: plannerEnv });
+    planned = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], plannerEnv), cogSdk: options.cogSdk, env: plannerEnv, requirePredictor: options.requirePredictor });
     checkSecrets(planned.plan, prep.secrets);
   } catch (e) {
     if (!options.connection) connecting.then((c) => c.close(), () => undefined);

@@ -69,4 +69,15 @@ describe('cogpack build failures (no daemon needed)', () => {
     expect((await cli([fixture, '--progress', 'fancy'])).code).toBe(64);
     expect((await cli([fixture, '--build-arg', 'NOVALUE'])).code).toBe(64);
   });
+
+  it('a cog.yaml with none of run/predict/train: exit 2 and one line, as cog build fails', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nopred-'));
+    fs.writeFileSync(path.join(dir, 'cog.yaml'), 'build:\n  python_version: "3.11"\n');
+    const r = await cli([dir, '--cog-sdk', 'none', '--addr', 'unix:///nonexistent.sock']);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toEqual([
+      'cogpack: error: cog.yaml:1: cog.yaml sets none of run, predict or train, so the image would serve nothing; fix: add run: "predict.py:Predictor" (the file and class of your predictor) [E_COG_YAML_NO_PREDICTOR]',
+    ]);
+    fs.rmSync(dir, { recursive: true });
+  });
 });

@@ -70,6 +70,7 @@ export async function runBuild(dir: string, f: BuildFlags, env: NodeJS.ProcessEn
       // --image-map entries go over COGPACK_IMAGE_MAP (the build arg's, else the environment's); --cog-sdk beats both
       imageMap: loadImageMap(f.imageMap, withPlannerArgs(env, buildArgs)),
       cogSdk: f.cogSdk,
+      requirePredictor: true,
       addr: f.addr,
       tls: { caCert: f.tlscacert, cert: f.tlscert, key: f.tlskey, serverName: f.tlsservername },
       env,
