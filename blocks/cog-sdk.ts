@@ -1,16 +1,42 @@
 /**
  * cog-sdk: installs the cog Python SDK after the user's requirements (so an SDK change never reinstalls
- * them). Source: `--cog-sdk pypi|none|PATH.whl` or COGPACK_COG_SDK; with pypi, build.sdk_version pins it.
+ * them). Source: `--cog-sdk pypi|none|PATH.whl|DIR` or COGPACK_COG_SDK; with pypi, build.sdk_version pins it.
+ * A wheel's directory is a --find-links for its install, so a wheelhouse provides the SDK's dependencies.
  */
+import { basename, dirname } from 'node:path/posix';
+import type { Plan } from '../planner/plan';
 import type { Mount } from '../planner/plan-schema';
+import type { Project } from '../planner/project';
 import type { DependencyRequest } from '../planner/resolver/types';
 import tools from './data/tools.json';
 import type { Block } from './support/block';
-import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
+import { literalGlob } from './support/glob';
+import { CONTEXT_MOUNT, pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
 import { exec, stage } from './support/stage';
 
 /** Where a --cog-sdk wheel's directory is mounted: apart from CONTEXT_MOUNT, which holds the --find-links dirs. */
 const SDK_MOUNT = '/cogpack/sdk';
+
+/**
+ * The `cog-sdk` context: every wheel in the SDK wheel's directory (nothing else is sent), mounted read-only.
+ * Inside the project it is the project root narrowed to that directory, so the frontend (which serves only
+ * the build context) can build it too; outside, the directory itself, which only this flag may name.
+ */
+function sdkWheelMount(plan: Plan, wheel: string): Mount {
+  const dir = dirname(wheel);
+  const outside = dir === '..' || dir.startsWith('../');
+  plan.addContext('cog-sdk', outside
+    ? { path: dir, exclude: [], include: ['*.whl'], origin: 'flag' }
+    : { path: '.', exclude: [], include: [dir === '.' ? '*.whl' : `${literalGlob(dir)}/*.whl`] });
+  const source = outside || dir === '.' ? '/' : `/${dir}`;
+  return { type: 'bind', target: SDK_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source, readonly: true };
+}
+
+/** No index: only the project's local --find-links directories (mounted by findLinksMount) besides the SDK's. */
+function localIndexArgs(project: Project): string[] {
+  const local = [...new Set(project.requirements.findLinks.filter((f) => f.local).map((f) => f.value))];
+  return ['--no-index', ...local.flatMap((d) => ['--find-links', `${CONTEXT_MOUNT}/${d}`])];
+}
 
 export const cogSdk: Block = {
   name: 'cog-sdk',
@@ -31,11 +57,10 @@ export const cogSdk: Block = {
     const mounts: Mount[] = [pipCacheMount(), ...findLinksMount(plan, ctx.project)];
     const args = [...pipInstall(ctx.resolution.python)];
     if (sdk.kind === 'wheel') {
-      const dir = sdk.path.includes('/') ? sdk.path.slice(0, sdk.path.lastIndexOf('/')) : '.';
-      const file = sdk.path.slice(sdk.path.lastIndexOf('/') + 1);
-      plan.addContext('cog-sdk', { path: dir, exclude: [], include: [file], origin: 'flag' }); // may be outside the project
-      mounts.push({ type: 'bind', target: SDK_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source: '/', readonly: true });
-      args.push(...userIndexArgs(ctx), `${SDK_MOUNT}/${file}`);
+      mounts.push(sdkWheelMount(plan, sdk.path));
+      // a wheelhouse (the wheel's directory holds more wheels) is the SDK's dependency source: offline, with
+      // the project's own local --find-links directories; a lone wheel's dependencies come from the project's index
+      args.push(...(sdk.wheelhouse ? localIndexArgs(ctx.project) : userIndexArgs(ctx)), '--find-links', SDK_MOUNT, `${SDK_MOUNT}/${basename(sdk.path)}`);
     } else {
       if (v === 'prerelease') args.push('--pre');
       args.push(...userIndexArgs(ctx));

@@ -3,9 +3,10 @@
  * reads the project, lets the first matching stack plan it, and returns a validated Plan plus warnings.
  */
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve as resolvePath, sep } from 'node:path';
-import type { CogSdkSource, PlanOptionsResolved } from '../blocks/support/block';
-import { ConfigError, UsageError } from '../src/errors';
+import { resolve as resolvePath } from 'node:path';
+import type { PlanOptionsResolved } from '../blocks/support/block';
+import { ConfigError } from '../src/errors';
+import { parseCogSdk } from './cog-sdk-source';
 import { selectStack } from '../stacks';
 import type { PlanData } from './plan-schema';
 import { serializePlan } from './plan';
@@ -14,24 +15,11 @@ import { loadProject } from './project';
 
 export interface PlanOptions {
   imageMap?: Record<string, string>;
-  /** 'pypi' | 'none' | path to a .whl (relative to the current directory) */
+  /** 'pypi' | 'none' | path to a cog .whl or a directory holding one (relative to the current directory) */
   cogSdk?: string;
   env?: NodeJS.ProcessEnv;
   /** a cog.yaml without run/predict/train is an error (`cogpack build`, as `cog build`), not a warning */
   requirePredictor?: boolean;
-}
-
-/** `--cog-sdk` / COGPACK_COG_SDK: a wheel path becomes project-relative so the plan holds no machine path. */
-export function parseCogSdk(spec: string | undefined, projectDir: string): CogSdkSource {
-  const s = (spec ?? 'pypi').trim();
-  if (s === 'pypi' || s === '') return { kind: 'pypi' };
-  if (s === 'none') return { kind: 'none' };
-  if (!s.endsWith('.whl') || !existsSync(s)) {
-    throw new UsageError('E_COG_SDK', `--cog-sdk "${s}" is not pypi, none or an existing .whl file`, {
-      hint: 'pass --cog-sdk pypi, --cog-sdk none or --cog-sdk path/to/cog-X-py3-none-any.whl',
-    });
-  }
-  return { kind: 'wheel', path: relative(projectDir, resolvePath(s)).split(sep).join('/') };
 }
 
 export interface PlannedProject {
@@ -62,3 +50,5 @@ export async function planProject(dir: string, opts: PlanOptions = {}): Promise<
 }
 
 export { parsePlan, serializePlan } from './plan';
+
+export { parseCogSdk } from './cog-sdk-source';

@@ -7,8 +7,11 @@ import type { Project } from '../../planner/project';
 import type { Plan } from '../../planner/plan';
 import type { DependencyRequest, Resolution } from '../../planner/resolver/types';
 
-/** Where the cog SDK comes from: PyPI, nowhere, or a wheel (project-relative path, POSIX). */
-export type CogSdkSource = { kind: 'pypi' } | { kind: 'none' } | { kind: 'wheel'; path: string };
+/**
+ * Where the cog SDK comes from: PyPI, nowhere, or a wheel (project-relative path, POSIX; `version` from its
+ * file name; `wheelhouse` when its directory holds other wheels too, which the SDK's dependencies come from).
+ */
+export type CogSdkSource = { kind: 'pypi' } | { kind: 'none' } | { kind: 'wheel'; path: string; version: string; wheelhouse: boolean };
 
 export interface PlanOptionsResolved {
   cogSdk: CogSdkSource;

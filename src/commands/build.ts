@@ -102,7 +102,7 @@ export function registerBuild(program: Command): void {
     .option('--tlskey <file>', 'client key for tcp://')
     .option('--tlsservername <name>', 'server name to verify for tcp://')
     .option('--image-map <SRC=DST,...>', 'replace base images (repeatable; also COGPACK_IMAGE_MAP)', collect, [])
-    .option('--cog-sdk <pypi|none|path.whl>', 'where the cog SDK comes from')
+    .option('--cog-sdk <pypi|none|path.whl|dir>', 'where the cog SDK comes from (a wheel\'s directory also holds its dependencies)')
     .option('--private-key <file>', 'Ed25519 PEM key signing a type=psp,dest=FILE output (default: an ephemeral key)')
     .action(async (dir: string, f: BuildFlags) => {
       // type=psp: the same build exported as a filesystem, packed into a signed .psp (src/pspf/build-output.ts)

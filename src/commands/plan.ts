@@ -54,7 +54,7 @@ export function registerPlan(program: Command): void {
     .argument('[dir]', 'project directory', '.')
     .option('--json', 'print the full plan as JSON (deterministic bytes)')
     .option('--image-map <SRC=DST>', 'substitute a base image (repeatable; also COGPACK_IMAGE_MAP, comma separated)', collect)
-    .option('--cog-sdk <pypi|none|PATH.whl>', 'where the cog SDK comes from (default pypi; also COGPACK_COG_SDK)')
+    .option('--cog-sdk <pypi|none|PATH.whl|DIR>', 'where the cog SDK comes from (default pypi; also COGPACK_COG_SDK); a wheel\'s directory also holds its dependencies')
     .action(async (dir: string, opts: PlanCommandOptions) => {
       writeOut(await runPlan(dir, opts));
     });

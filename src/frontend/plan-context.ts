@@ -17,10 +17,11 @@ export interface PlannedBuild {
   warnings: string[];
 }
 
-/** `COGPACK_COG_SDK=path.whl` names a wheel inside the build context (the CLI resolves it from the cwd). */
+/** `COGPACK_COG_SDK=path.whl|DIR` names a wheel or wheelhouse inside the build context (the CLI resolves it from the cwd). */
 function cogSdkIn(dir: string, spec: string | undefined): string | undefined {
-  if (!spec || !spec.endsWith('.whl')) return spec;
-  return path.resolve(dir, spec.replace(/^\/+/, ''));
+  const s = spec?.trim();
+  if (!s || s === 'pypi' || s === 'none') return spec;
+  return path.resolve(dir, s.replace(/^\/+/, ''));
 }
 
 /**
