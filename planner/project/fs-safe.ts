@@ -1,10 +1,12 @@
 /**
- * Safe access to files inside the project directory: paths that escape it, symlink loops, missing files
- * and binary files all become one-line ConfigErrors naming where the path was written.
+ * Safe access to files inside the project directory: paths that escape it, symlink loops, missing files,
+ * binary files, FIFOs, devices, oversized and unreadable files all become one-line ConfigErrors naming where
+ * the path was written.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../../src/errors';
+import { describeErrno, readRegularFile, type InputKind } from '../../src/regular-file';
 
 /** Where a path was written, for error messages: `cog.yaml` line 7. */
 export interface Ref {
@@ -60,21 +62,40 @@ function realOrThrow(abs: string, rel: string, ref: Ref): string {
     if (code === 'ELOOP') {
       throw new ConfigError('E_SYMLINK_LOOP', `"${rel}" is a symlink loop`, { ...ref, hint: `point the symlink ${rel} at a real file` });
     }
-    throw e;
+    throw unreadable(rel, ref, e);
   }
 }
 
-/** Whether a project-relative path exists (a dangling or looping symlink counts as existing, to be reported). */
+/** A path that exists but cannot be opened or resolved (EACCES, ENAMETOOLONG…): one line naming it. */
+export function unreadable(rel: string, ref: Ref, e: unknown): ConfigError {
+  const { code, text } = describeErrno(e);
+  if (code === 'ENOENT') return new ConfigError('E_FILE_MISSING', `"${rel}" does not exist`, { ...ref, hint: `create ${rel} or fix the path` });
+  return new ConfigError('E_FILE_UNREADABLE', `"${rel}" ${text}`, { ...ref, hint: `make ${rel} readable, or add it to .dockerignore if the build does not need it` });
+}
+
+/**
+ * Whether a project-relative path exists. A dangling or looping symlink, or a path that cannot be looked at
+ * (EACCES, ENAMETOOLONG), counts as existing, so that reading it reports what is wrong.
+ */
 export function projectFileExists(root: string, rel: string): boolean {
   try {
     statSync(join(root, rel));
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ELOOP';
+    const code = (e as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
   }
 }
 
-/** Reads a UTF-8 text file of the project; `rel` must already be project-relative. */
+/** The size cap that fits a project file, by name (src/regular-file.ts SIZE_CAPS). */
+function kindOf(rel: string): InputKind {
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
+  if (base === 'uv.lock') return 'lockfile';
+  if (base === '.python-version') return 'python-version';
+  return 'project-text';
+}
+
+/** Reads a UTF-8 text file of the project (a regular file within its size cap); `rel` must already be project-relative. */
 export function readProjectText(root: string, rel: string, ref: Ref, what: string): string {
   const abs = join(root, rel);
   if (!projectFileExists(root, rel)) {
@@ -87,10 +108,12 @@ export function readProjectText(root: string, rel: string, ref: Ref, what: strin
       hint: 'copy the file into the project instead of linking to it',
     });
   }
-  if (statSync(real).isDirectory()) {
-    throw new ConfigError('E_NOT_A_FILE', `${what} "${rel}" is a directory`, { ...ref, hint: 'name a file' });
-  }
-  const buf = readFileSync(real);
+  const label = what === rel ? rel : `${what} "${rel}"`;
+  const buf = readRegularFile(real, {
+    kind: kindOf(rel),
+    what: label,
+    fail: (code, message, hint) => new ConfigError(code, message, { ...ref, hint: code === 'E_NOT_A_FILE' ? 'name a file' : hint }),
+  });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buf);

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { UsageError } from '../errors';
 import type { CacheSpec } from './output-spec';
 import type { ContentStores } from './session/content-store';
+import { readFlagFile } from '../regular-file';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
@@ -26,7 +27,7 @@ export interface LocalCaches {
 function readIndex(dir: string): OciIndex | null {
   const file = path.join(dir, 'index.json');
   if (!fs.existsSync(file)) return null;
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as OciIndex;
+  return JSON.parse(readFlagFile(file, 'json', 'local cache index').toString('utf8')) as OciIndex;
 }
 
 function localImport(spec: CacheSpec, out: LocalCaches): void {

@@ -3,13 +3,13 @@
  * `containerimage.config`, and the built image's layers and sizes for the summary. Two GETs on the
  * daemon socket through node:http: dockerode (with docker-modem and ssh2) took ~100–200 ms to load.
  */
-import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
 import type { OciImageConfig } from '../../llb';
 import type { BuildkitConnection } from './connection';
 import type { Dial } from './endpoint';
+import { readFlagFile } from '../regular-file';
 
 /** A failed request; `statusCode` is Docker's HTTP status (404: no such image). */
 export class DockerApiError extends Error {
@@ -27,7 +27,7 @@ function requestOptions(dial: Dial): http.RequestOptions | https.RequestOptions 
   // our own connection, so no Agent: its addRequest works out a TLS server name even for a unix socket, and
   // the first net.isIP compiles node's IPv6 regex (~5 ms of CPU before the first request of a build)
   if (dial.kind === 'unix') return { createConnection: () => net.connect(dial.socketPath) };
-  const read = (f?: string): Buffer | undefined => (f ? fs.readFileSync(f) : undefined);
+  const read = (f?: string): Buffer | undefined => (f ? readFlagFile(f, 'key', 'TLS file') : undefined);
   const t = dial.tls;
   return t ? { host: dial.host, port: dial.port, ca: read(t.caCert), cert: read(t.cert), key: read(t.key), servername: t.serverName } : { host: dial.host, port: dial.port };
 }

@@ -2,10 +2,10 @@
  * Streams to the daemon: a plain unix/TCP/TLS socket, and Docker's hijacked endpoints `POST /grpc` and
  * `POST /session` upgraded to h2c on it (the caller speaks HTTP/2 on the socket it gets back).
  */
-import * as fs from 'fs';
 import * as net from 'net';
 import * as tls from 'tls';
 import type { Dial } from './endpoint';
+import { readFlagFile } from '../regular-file';
 
 export type Headers = Record<string, string | string[]>;
 
@@ -17,9 +17,9 @@ function openSocket(dial: Dial, opts: { alpnH2?: boolean }): net.Socket {
     host: dial.host,
     port: dial.port,
     servername: dial.tls.serverName,
-    ca: dial.tls.caCert ? fs.readFileSync(dial.tls.caCert) : undefined,
-    cert: dial.tls.cert ? fs.readFileSync(dial.tls.cert) : undefined,
-    key: dial.tls.key ? fs.readFileSync(dial.tls.key) : undefined,
+    ca: dial.tls.caCert ? readFlagFile(dial.tls.caCert, 'key', '--tlscacert') : undefined,
+    cert: dial.tls.cert ? readFlagFile(dial.tls.cert, 'key', '--tlscert') : undefined,
+    key: dial.tls.key ? readFlagFile(dial.tls.key, 'key', '--tlskey') : undefined,
     ALPNProtocols: opts.alpnH2 ? ['h2'] : undefined,
   });
 }

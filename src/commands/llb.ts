@@ -8,6 +8,7 @@ import type { PlanData } from '../../planner/plan-schema';
 import { loadImageMap } from '../../planner/image-map';
 import { parsePlan } from '../../planner/plan';
 import { planProject } from '../../planner/index';
+import { readFlagFile } from '../regular-file';
 
 export interface LlbCommandOptions {
   json?: boolean;
@@ -22,7 +23,7 @@ async function readPlan(dir: string, opts: LlbCommandOptions, env: NodeJS.Proces
   if (opts.plan) {
     const file = path.resolve(opts.plan);
     if (!fs.existsSync(file)) throw new UsageError('E_PLAN_FILE', `plan file ${opts.plan} does not exist`);
-    return { plan: parsePlan(fs.readFileSync(file, 'utf8'), opts.plan), warnings: [] };
+    return { plan: parsePlan(readFlagFile(file, 'json', '--plan').toString('utf8'), opts.plan), warnings: [] };
   }
   const imageMap = loadImageMap(opts.imageMap ?? [], env);
   return planProject(path.resolve(dir), { imageMap, cogSdk: opts.cogSdk, env });

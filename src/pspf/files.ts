@@ -3,17 +3,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fdSource, type ByteSource } from './byte-source';
 import { PspfError } from './errors';
+import { openFlagFile } from '../regular-file';
 import { extractTar } from './extract';
 import { OP, unpackOperations } from './operations';
 import { readPackage, readSlot, type PspfPackage } from './reader';
 import { descriptorMode } from './descriptor';
 import { writePackage, type WritePackageOptions } from './writer';
 
+/** Opens a package file for reading: a regular file only (a FIFO would block, a device never ends). */
+export function openPackageFd(file: string): number {
+  return openFlagFile(file, 'package');
+}
+
 export function readFileOrFail(file: string): Buffer {
+  const fd = openPackageFd(file);
   try {
-    return fs.readFileSync(file);
+    return fs.readFileSync(fd);
   } catch (e) {
     throw new PspfError('E_PSPF_IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -32,12 +41,7 @@ export function readPackageFile(file: string): { buf: Buffer; pkg: PspfPackage }
  * The structural checks of readPackage run on open.
  */
 export function openPackageFile(file: string): { src: ByteSource; pkg: PspfPackage; close(): void } {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new PspfError('E_PSPF_IO', `cannot read ${file}: ${(e as Error).message}`, { file });
-  }
+  const fd = openPackageFd(file);
   const src = fdSource(fd);
   try {
     return { src, pkg: readPackage(src), close: () => fs.closeSync(fd) };

@@ -1,9 +1,9 @@
 /** `[tool.flavor]` in pyproject.toml → writer options: package, command, slots, env and workenv sections. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { readRegularFile } from '../regular-file';
 import type { JsonObject } from './metadata';
 import type { SlotInput } from './writer';
 
@@ -53,8 +53,9 @@ function fail(file: string, msg: string, hint?: string): never {
 /** Reads pyproject.toml; package name/version/description fall back to `[project]`. */
 export function loadManifest(file: string): LoadedManifest {
   let doc: Record<string, unknown>;
+  const text = readRegularFile(file, { kind: 'project-text', what: `manifest ${file}`, fail: (code, message, hint) => new ConfigError(code, message, { file, hint }) });
   try {
-    doc = parseToml(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    doc = parseToml(text.toString('utf8')) as Record<string, unknown>;
   } catch (e) {
     fail(file, `cannot read manifest: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -4,11 +4,11 @@
  * the way buildx does; token-authority methods UNIMPLEMENTED (the daemon then uses plain tokens).
  */
 import { execFile } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import type { DockerConfigData } from './docker-config-schema';
+import { readFlagFile } from '../../regular-file';
 
 export interface Credentials {
   Username?: string;
@@ -32,8 +32,13 @@ function hostOf(key: string): string {
 }
 
 async function readConfig(file: string): Promise<DockerConfigData> {
-  const text = await fs.promises.readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return {};
+  let text: string;
+  try {
+    // a missing, unreadable or non-regular config (a FIFO would block) means no credentials, as for docker
+    text = readFlagFile(file, 'key', 'docker config').toString('utf8');
+  } catch {
+    return {};
+  }
   // zod loads here, on the daemon's first credentials request, not with every build's session
   const { DockerConfig } = require('./docker-config-schema') as typeof import('./docker-config-schema'); // eslint-disable-line @typescript-eslint/no-require-imports
   const parsed = DockerConfig.safeParse(JSON.parse(text));

@@ -2,9 +2,9 @@
  * Build secrets: parsing `--secret id=X,src=FILE|env=VAR` (buildx syntax) and answering
  * Secrets.GetSecret. Values are read only when the daemon asks and never appear in messages or logs.
  */
-import * as fs from 'fs';
 import * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../../errors';
+import { readRegularFile } from '../../regular-file';
 
 export type SecretSource = { id: string; type: 'file'; src: string } | { id: string; type: 'env'; env: string };
 
@@ -60,7 +60,20 @@ export async function readSecret(source: SecretSource, env: NodeJS.ProcessEnv): 
     const v = env[source.env];
     return v === undefined ? undefined : Buffer.from(v);
   }
-  return fs.promises.readFile(source.src).catch(() => undefined);
+  try {
+    return readSecretFile(source);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A secret file's bytes: a regular file (not a FIFO or /dev/zero) no larger than BuildKit accepts. */
+export function readSecretFile(source: { id: string; src: string }): Buffer {
+  return readRegularFile(source.src, {
+    kind: 'secret',
+    what: `--secret id=${source.id}: ${source.src}`,
+    fail: (code, message, hint) => new UsageError(code === 'E_FILE_TOO_LARGE' ? 'E_SECRET_TOO_LARGE' : 'E_SECRET_SOURCE', message, { hint }),
+  });
 }
 
 type GetSecretCall = grpc.ServerUnaryCall<{ ID?: string }, { data?: Buffer }>;

@@ -11,6 +11,7 @@ import { loadManifest, manifestSections, manifestSlots, type LoadedManifest } fr
 import type { JsonObject, MetadataInput } from '../metadata';
 import { verifyPackage } from '../verify';
 import type { KeySpec, SlotInput, WritePackageOptions } from '../writer';
+import { readFlagFile } from '../../regular-file';
 
 export interface PackFlags {
   manifest?: string;
@@ -84,8 +85,8 @@ function keySpec(f: PackFlags): KeySpec {
   if (f.keySeed !== undefined) return { seed: f.keySeed };
   if (f.publicKey && !f.privateKey) throw new UsageError('E_PSPF_FLAG', '--public-key needs --private-key');
   if (f.privateKey) {
-    const key = keyFromFile(fs.readFileSync(f.privateKey), f.privateKey);
-    if (f.publicKey && !publicKeyFromFile(fs.readFileSync(f.publicKey), f.publicKey).equals(key.publicKeyRaw)) {
+    const key = keyFromFile(readFlagFile(f.privateKey, 'key', '--private-key'), f.privateKey);
+    if (f.publicKey && !publicKeyFromFile(readFlagFile(f.publicKey, 'key', '--public-key'), f.publicKey).equals(key.publicKeyRaw)) {
       throw new UsageError('E_PSPF_KEY_PAIR', `${f.publicKey} is not the public half of ${f.privateKey}`);
     }
     return { key };
@@ -118,7 +119,7 @@ export function packOptions(f: PackFlags, cwd = process.cwd()): { opts: WritePac
   const launcherPath = f.launcher ?? (m?.flavor.launcher ? path.resolve(baseDir, m.flavor.launcher) : ensureLauncher());
   const output = f.output ? path.resolve(cwd, f.output) : path.resolve(baseDir, m?.flavor.output ?? `dist/${metadata.package.name}.psp`);
   const opts: WritePackageOptions = {
-    launcher: fs.readFileSync(launcherPath),
+    launcher: readFlagFile(launcherPath, 'executable', 'launcher'),
     metadata,
     slots,
     keys: keySpec(f),

@@ -5,7 +5,8 @@ import { UsageError } from '../../errors';
 import { descriptorMode } from '../descriptor';
 import { PspfError } from '../errors';
 import { fdSource, type ByteSource } from '../byte-source';
-import { installSlots, openPackageFile, writeOutputFile } from '../files';
+import { installSlots, openPackageFd, openPackageFile, writeOutputFile } from '../files';
+import { readFlagFile } from '../../regular-file';
 import { describePackage } from '../inspect';
 import { publicKeyFromFile } from '../keys';
 import { OP, operationsToString, unpackOperations } from '../operations';
@@ -23,7 +24,7 @@ export function policyFrom(f: PolicyFlags): VerifyOptions {
   const policy = f.requireSignature ? 'required' : (f.signature ?? 'required');
   if (!['required', 'optional', 'off'].includes(policy)) throw new UsageError('E_PSPF_FLAG', `--signature must be required, optional or off, got "${policy}"`);
   if (f.requireSignature && f.signature && f.signature !== 'required') throw new UsageError('E_PSPF_FLAG', '--require-signature contradicts --signature ' + f.signature);
-  const trustedPublicKey = f.publicKey ? publicKeyFromFile(fs.readFileSync(f.publicKey), f.publicKey) : undefined;
+  const trustedPublicKey = f.publicKey ? publicKeyFromFile(readFlagFile(f.publicKey, 'key', '--public-key'), f.publicKey) : undefined;
   return { signature: policy as SignaturePolicy, trustedPublicKey };
 }
 
@@ -86,12 +87,7 @@ function slotIndex(pkg: PspfPackage, text: string): number {
 
 /** Runs `f` on the package opened for random access (nothing is loaded whole), closing it afterwards. */
 function withFile<T>(file: string, f: (src: ByteSource) => T): T {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new PspfError('E_PSPF_IO', `cannot read ${file}: ${(e as Error).message}`, { file });
-  }
+  const fd = openPackageFd(file);
   try {
     return f(fdSource(fd));
   } finally {
