@@ -1,0 +1,29 @@
+/**
+ * The inputs record of a planned project (`dev.cogpack.inputs`): made by `cogpack build` (the label of the image)
+ * and `cogpack plan --json --inputs`, compared by `build` against the image it replaces and by `plan --diff`.
+ */
+import type { PlanData } from '../plan-schema';
+import { planFiles } from './files';
+import { INPUTS_LABEL, inputsRecordOf, serializeInputs, type InputsRecord } from './record';
+import { parseInputs } from './schema';
+
+export { diffInputs, type StageChange } from './diff';
+export { parseInputs } from './schema';
+export { INPUTS_LABEL, inputsRecordOf, serializeInputs, type InputsRecord } from './record';
+
+/** The record of a plan with the file digests of every context, read from `projectDir`. */
+export async function inputsRecord(plan: PlanData, projectDir: string): Promise<InputsRecord> {
+  return inputsRecordOf(plan, await planFiles(projectDir, plan.contexts));
+}
+
+/** The plan with the record as its `dev.cogpack.inputs` label (so the image config carries it). */
+export function withInputsLabel(plan: PlanData, record: InputsRecord): PlanData {
+  return { ...plan, export: { ...plan.export, labels: { ...plan.export.labels, [INPUTS_LABEL]: serializeInputs(record) } } };
+}
+
+/** The record a plan JSON carries in its label, else the one its stages give without file digests. */
+export function recordOfPlanJson(plan: PlanData): InputsRecord {
+  const label = plan.export.labels[INPUTS_LABEL];
+  const parsed = label ? parseInputs(label) : undefined;
+  return parsed ?? inputsRecordOf(plan);
+}
