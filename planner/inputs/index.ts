@@ -5,10 +5,8 @@
 import type { PlanData } from '../plan-schema';
 import { planFiles } from './files';
 import { INPUTS_LABEL, inputsRecordOf, serializeInputs, type InputsRecord } from './record';
-import { parseInputs } from './schema';
 
 export { diffInputs, type StageChange } from './diff';
-export { parseInputs } from './schema';
 export { INPUTS_LABEL, inputsRecordOf, serializeInputs, type InputsRecord } from './record';
 
 /** The record of a plan with the file digests of every context, read from `projectDir`. */
@@ -19,6 +17,15 @@ export async function inputsRecord(plan: PlanData, projectDir: string): Promise<
 /** The plan with the record as its `dev.cogpack.inputs` label (so the image config carries it). */
 export function withInputsLabel(plan: PlanData, record: InputsRecord): PlanData {
   return { ...plan, export: { ...plan.export, labels: { ...plan.export.labels, [INPUTS_LABEL]: serializeInputs(record) } } };
+}
+
+/**
+ * The record in a label's text, or undefined when it is not one this cogpack reads. The zod schema is required
+ * here, on use: the command bundles keep zod out of every start (scripts/command-bundle.ts keepFromDist).
+ */
+export function parseInputs(text: string): InputsRecord | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./schema') as typeof import('./schema')).parseInputs(text);
 }
 
 /** The record a plan JSON carries in its label, else the one its stages give without file digests. */

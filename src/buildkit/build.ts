@@ -29,6 +29,8 @@ import { collectLayers, fetchBaseInfo, type BaseInfo } from './build-image-info'
 import { mark } from '../startup/trace';
 import { prepareLocalCaches, updateCacheIndexes, type LocalCaches } from './cache-local';
 import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
+import { inputsRecord, withInputsLabel } from '../../planner/inputs';
+import { imageToReplace, withReasons } from './why';
 
 export type { BuildSummary } from './summary';
 
@@ -113,17 +115,30 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
     throw e;
   }
   mark('planned');
-  const { plan } = planned;
+  // the inputs record (file digests of the contexts) is made while the connection opens; it goes into the image as a label
+  const recording = inputsRecord(planned.plan, dir);
+  recording.catch(() => undefined); // awaited below
   const warnings = [...planned.warnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings];
   const planMs = Date.now() - t0;
-  const conn = await connecting;
+  const conn = await connecting.catch(async (e: unknown) => {
+    await recording.catch(() => undefined);
+    throw e;
+  });
   mark('connected');
   try {
-    const summary = await buildOnConnection(dir, plan, prep, options, conn);
+    // before the solve: the build moves the name to the new image
+    const [record, previous] = await Promise.all([recording, imageToReplace(conn, buildNames(options, prep))]);
+    mark('inputs recorded');
+    const plan = withInputsLabel(planned.plan, record);
+    const summary = withReasons(await buildOnConnection(dir, plan, prep, options, conn), previous, record, plan);
     return { ...summary, warnings: [...warnings, ...summary.warnings], timings: { ...summary.timings, planMs, totalMs: Date.now() - t0 } };
   } finally {
     if (!options.connection) conn.close();
   }
+}
+
+function buildNames(o: BuildOptions, prep: Prepared): string[] {
+  return imageNames(o.tags ?? [], prep.outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
 }
 
 /** The session opens while the base images' configs are fetched; the LLB needs those configs' Env. */

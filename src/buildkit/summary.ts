@@ -18,12 +18,16 @@ export interface SummaryStage {
   layers: string[];
   /** its layer op was answered from cache */
   cached: boolean;
+  /** why its inputs differ from those of the image this build replaced (src/buildkit/why.ts); empty when they do not */
+  because: string[];
 }
 
 export interface BuildSummary {
   /** BuildKit's id of the build (its Status stream and build-history record) */
   ref: string;
   image: { names: string[]; digest?: string; configDigest?: string };
+  /** the image of the same name this build replaced, whose inputs `stages[].because` compares with; null when none (or it has no inputs label) */
+  previous: { name: string; id: string } | null;
   outputs: { type: string; dest?: string }[];
   sourceDateEpoch: number;
   layers: SummaryLayer[];
@@ -94,6 +98,7 @@ export function makeSummary(i: SummaryInput): BuildSummary {
   return {
     ref: i.ref,
     image: { names: i.names, digest: i.exporterResponse['containerimage.digest'], configDigest: i.exporterResponse['containerimage.config.digest'] },
+    previous: null,
     outputs: i.outputs.map((o) => ({ type: o.type, ...(o.dest ? { dest: o.dest } : {}) })),
     sourceDateEpoch: i.sourceDateEpoch,
     layers: i.layers.map((l, index) => ({ index, diffId: l.diffId, size: l.size, ...(stageOf.has(index) ? { stage: stageOf.get(index) } : {}) })),
@@ -102,6 +107,7 @@ export function makeSummary(i: SummaryInput): BuildSummary {
       name: names.get(id) ?? id,
       layers: byStage.get(id) ?? [],
       cached: stageCached(i, id),
+      because: [],
     })),
     timings: {
       planMs: i.planMs,

@@ -6,6 +6,7 @@ import { buildProject, type BuildSummary } from '../buildkit/build';
 import { parseBuildArgs, withPlannerArgs } from '../buildkit/build-args';
 import { parseProgressMode } from '../buildkit/progress';
 import { describePsp, runPspBuild } from '../pspf/build-output';
+import { describeChanges } from '../buildkit/why';
 
 interface BuildFlags {
   tag: string[];
@@ -86,7 +87,7 @@ export function registerBuild(program: Command): void {
     .command('build')
     .description('build the project into an image through BuildKit (loaded into Docker by default)')
     .argument('[dir]', 'project directory', '.')
-    .option('-t, --tag <name>', 'image name (repeatable)', collect, [])
+    .option('-t, --tag <name>', 'image name (repeatable); replacing an image of that name prints why each stage\'s inputs changed', collect, [])
     .option('-o, --output <spec>', 'type=docker|oci,dest=FILE|image,name=…,push=true|local,dest=DIR|tar,dest=FILE|psp,dest=FILE (repeatable)', collect, [])
     .option('--secret <spec>', 'id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
     .option('--build-arg <NAME=VALUE>', BUILD_ARG_HELP, collect, [])
@@ -94,7 +95,7 @@ export function registerBuild(program: Command): void {
     .option('--cache-to <spec>', 'type=registry,ref=REF[,mode=max], type=local,dest=DIR[,mode=max] or type=inline', collect, [])
     .option('--no-cache', 'run every step again')
     .option('--progress <mode>', 'auto, tty, plain, rawjson or quiet', 'auto')
-    .option('--json', 'print a JSON summary (digest, layers, stages, timings, cached steps) on stdout')
+    .option('--json', 'print a JSON summary (digest, layers, stages and why their inputs changed, timings, cached steps) on stdout')
     .option('--reproducible', 'also clamp layer file times to SOURCE_DATE_EPOCH (identical digests for identical input)')
     .option('--addr <address>', 'BuildKit address: unix://…, tcp://…, docker:// (default: BUILDKIT_HOST, DOCKER_HOST)')
     .option('--tlscacert <file>', 'CA certificate for tcp://')
@@ -110,6 +111,8 @@ export function registerBuild(program: Command): void {
       if (psp) return void (f.json ? process.stdout.write(`${JSON.stringify(psp, null, 2)}\n`) : process.stderr.write(`cogpack: ${describePsp(psp)}\n`));
       const summary = await runBuild(dir, f);
       for (const w of summary.warnings) process.stderr.write(`cogpack: warning: ${w}\n`);
+      // why each rebuilt stage's inputs differ from the replaced image's (also `stages[].because` in --json)
+      for (const line of describeChanges(summary.stages)) process.stderr.write(`cogpack: ${line}\n`);
       if (f.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else process.stderr.write(`cogpack: ${describeSummary(summary)}\n`);
     });

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { PlanData } from '../../planner/plan-schema';
+import { UsageError } from '../errors';
 import { writeOut } from '../startup/write-out';
 import { setZodJitless } from '../startup/zod-jitless';
 
@@ -11,6 +12,10 @@ export interface PlanCommandOptions {
   json?: boolean;
   imageMap?: string[];
   cogSdk?: string;
+  /** with json: the plan with its dev.cogpack.inputs label, as `cogpack build` labels the image */
+  inputs?: boolean;
+  /** an image name or a plan JSON file to compare the project's stage inputs with */
+  diff?: string;
 }
 
 function collect(value: string, prev: string[] = []): string[] {
@@ -44,6 +49,19 @@ export async function runPlan(dir: string, opts: PlanCommandOptions, env: NodeJS
   /* eslint-enable @typescript-eslint/no-require-imports */
   const { plan, warnings, json } = await planProject(dir, { imageMap: loadImageMap(opts.imageMap ?? [], env), cogSdk: opts.cogSdk, env });
   for (const w of warnings) writeOut(`cogpack: warning: ${w}\n`, 'stderr');
+  if (opts.diff !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { planDiff } = require('./plan-diff') as typeof import('./plan-diff');
+    return planDiff(dir, plan, opts.diff, Boolean(opts.json), env);
+  }
+  if (opts.inputs) {
+    if (!opts.json) throw new UsageError('E_PLAN_FLAG', '--inputs only changes the --json output', { hint: 'pass --json --inputs' });
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { inputsRecord, withInputsLabel } = require('../../planner/inputs') as typeof import('../../planner/inputs');
+    const { serializePlan } = require('../../planner/plan') as typeof import('../../planner/plan');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return serializePlan(withInputsLabel(plan, await inputsRecord(plan, dir)));
+  }
   return opts.json ? json : summarizePlan(plan);
 }
 
@@ -55,6 +73,8 @@ export function registerPlan(program: Command): void {
     .option('--json', 'print the full plan as JSON (deterministic bytes)')
     .option('--image-map <SRC=DST>', 'substitute a base image (repeatable; also COGPACK_IMAGE_MAP, comma separated)', collect)
     .option('--cog-sdk <pypi|none|PATH.whl|DIR>', 'where the cog SDK comes from (default pypi; also COGPACK_COG_SDK); a wheel\'s directory also holds its dependencies')
+    .option('--inputs', 'with --json: add the dev.cogpack.inputs label (file digests of what each stage reads) that cogpack build puts in the image')
+    .option('--diff <old>', 'print which stages\' inputs differ from OLD (an image in the Docker daemon, or a plan JSON file) and why, without building; with --json as stages[].because')
     .action(async (dir: string, opts: PlanCommandOptions) => {
       writeOut(await runPlan(dir, opts));
     });
