@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { planOf, tempProject } from '../../blocks/support/temp-project';
 import { diffInputs, inputsRecord, inputsRecordOf, parseInputs, serializeInputs, withInputsLabel, recordOfPlanJson, INPUTS_LABEL } from '.';
 
+jest.setTimeout(60_000); // each case plans a project twice; the machine is shared
+
 const COG = (extra = '', python = '3.11') => `build:\n  python_version: "${python}"\n  python_requirements: requirements.txt\n${extra}run: "predict.py:Predictor"\n`;
 const REQS = 'requests==2.31.0\nclick>=8\nnumpy==1.26.4\n';
 
