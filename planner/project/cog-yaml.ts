@@ -63,6 +63,30 @@ function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (p: YamlPath
   });
 }
 
+/**
+ * The document as plain data. Aliases are expanded here, so a YAML "billion laughs" (aliases of aliases)
+ * would grow without bound: the yaml package stops past `maxAliasCount` expansions, reported at the first alias.
+ */
+function toPlain(doc: Document, lc: LineCounter, file: string): Record<string, unknown> {
+  try {
+    return (doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null) ?? {};
+  } catch (e) {
+    if (!(e instanceof ReferenceError || e instanceof RangeError)) throw e;
+    let at: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        at = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    throw new ConfigError('E_COG_YAML', `YAML aliases expand too far (${e.message.split('\n')[0]})`, {
+      file,
+      line: at === undefined ? 1 : lc.linePos(at).line,
+      hint: 'write the values out instead of nesting aliases of aliases',
+    });
+  }
+}
+
 export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   const lc = new LineCounter();
   // YAML 1.1, as cog's yaml.v2 reads it: `gpu: yes` is true
@@ -77,7 +101,7 @@ export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   }
   keepVersionText(doc);
   const lineOf = lineLocator(doc, lc);
-  const raw = doc.toJS() ?? {};
+  const raw = toPlain(doc, lc, file);
   // an empty `build:` or `run:` means "nothing set", and a key cog does not know is ignored, as in cog
   const ignored = pruneCogYaml(raw, (p) => `${file}:${lineOf(p) ?? 1}`);
   normaliseWeights(raw);

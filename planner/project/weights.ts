@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors';
 import type { CogConfig } from './cog-yaml';
-import { projectFileExists, projectPath } from './fs-safe';
+import { projectFileExists, projectPath, unreadable } from './fs-safe';
 import type { Pyproject } from './pyproject';
 
 export interface WeightPath {
@@ -23,7 +23,11 @@ export interface WeightPath {
 export const DEFAULT_WEIGHTS_THRESHOLD_MB = 10;
 
 function isDir(root: string, path: string): boolean {
-  return statSync(join(root, path)).isDirectory();
+  try {
+    return statSync(join(root, path)).isDirectory();
+  } catch (e) {
+    throw unreadable(path, { file: path }, e);
+  }
 }
 
 function fromCog(root: string, cog: CogConfig): WeightPath[] {

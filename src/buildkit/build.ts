@@ -19,6 +19,7 @@ import type { TlsFiles } from './endpoint';
 import { sourceDateEpoch } from './epoch';
 import { defaultOutputs, fileSendTargets, imageNames, toExporter } from './exporters';
 import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type OutputSpec } from './output-spec';
+import { checkImageRefs } from './image-ref';
 import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
 import { newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
 import { solve } from './solve';
@@ -74,6 +75,8 @@ interface Prepared {
 /** Everything that can be wrong with the flags is found before planning or connecting. */
 function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared {
   const outputs = (o.outputs ?? []).map(parseOutputSpec);
+  checkImageRefs(o.tags ?? [], '-t');
+  for (const out of outputs) if (out.attrs.name) checkImageRefs(out.attrs.name.split(',').map((n) => n.trim()).filter(Boolean), '--output name=');
   outputs.forEach(checkOutputWritable);
   return {
     outputs,

@@ -74,7 +74,7 @@ export function parseCacheSpec(spec: string, flag: '--cache-from' | '--cache-to'
 }
 
 /** Fails with exit 73 when an output destination cannot be created or written; leaves nothing behind. */
-export function checkOutputWritable(out: OutputSpec): void {
+export function checkOutputWritable(out: { type: OutputType | 'psp'; dest?: string }): void {
   if (!out.dest) return;
   const dest = path.resolve(out.dest);
   const isDir = out.type === 'local';

@@ -21,12 +21,24 @@ interface Case {
   /** text the one error line must contain (a file name, a variable…) */
   names?: string;
   env?: NodeJS.ProcessEnv;
+  /** run as nobody (uid 65534): as root, permission bits are not checked */
+  nobody?: boolean;
+  /** the whole of stderr is at most this long */
+  maxStderr?: number;
 }
 
 const COG_YAML = 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n';
 
-function project(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-exit-'));
+const NOBODY = 65534;
+
+/** A valid project; one nobody can read lives outside the test run's private (0700) temp root. */
+function project(nobody = false): string {
+  const dir = fs.mkdtempSync(path.join(nobody ? '/tmp' : os.tmpdir(), 'cogpack-exit-'));
+  if (nobody) {
+    fs.chmodSync(dir, 0o755);
+    fs.mkdirSync(path.join(dir, '.tmp'), { mode: 0o1777 });
+    fs.chmodSync(path.join(dir, '.tmp'), 0o1777);
+  }
   fs.writeFileSync(path.join(dir, 'cog.yaml'), COG_YAML);
   fs.writeFileSync(path.join(dir, 'requirements.txt'), 'six==1.16.0\n');
   fs.writeFileSync(path.join(dir, 'predict.py'), 'x = 1\n');
@@ -43,6 +55,15 @@ const zeroDevice = (p: string): void => {
   execFileSync('mknod', [p, 'c', '1', '5']);
 };
 const plan = (dir: string): string[] => ['plan', dir];
+const build = (dir: string, ...flags: string[]): string[] => ['build', dir, ...flags];
+
+/** 3 aliases of 9 aliases each, 7 levels deep: 9^7 values once expanded (the "billion laughs" shape). */
+const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n');
+
+/** nested directories whose path is longer than PATH_MAX (4096), made with relative mkdirs */
+function deepTree(dir: string): void {
+  execFileSync('bash', ['-c', `cd "$1" && for i in $(seq 24); do mkdir ${'d'.repeat(200)} && cd ${'d'.repeat(200)}; done && touch f.py`, '_', dir]);
+}
 
 const CASES: Case[] = [
   // class 1: only regular files are read, each within a size cap
@@ -60,6 +81,32 @@ const CASES: Case[] = [
   },
   { name: '1 FIFO .psp to pspf verify', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'verify', path.join(d, 'a.psp')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'a.psp' },
   { name: '1 FIFO .psp to pspf inspect', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'inspect', path.join(d, 'a.psp')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'a.psp' },
+
+  // class 2: user input is never an internal error (exit 70)
+  { name: '2 YAML alias bomb', setup: (d) => (fs.appendFileSync(path.join(d, 'cog.yaml'), `${ALIAS_BOMB}\n`), plan(d)), exit: 2, code: 'E_COG_YAML', names: 'cog.yaml:6:' },
+  { name: '2 directory nested past PATH_MAX', setup: (d) => (deepTree(d), plan(d)), exit: 2, code: 'E_PATH_TOO_LONG', maxStderr: 400 },
+  { name: '2 unreadable requirements.txt (EACCES)', setup: (d) => (fs.chmodSync(path.join(d, 'requirements.txt'), 0), plan(d)), exit: 2, code: 'E_FILE_UNREADABLE', names: 'requirements.txt', nobody: true },
+  { name: '2 unreadable directory (EACCES)', setup: (d) => (fs.mkdirSync(path.join(d, 'private'), { mode: 0 }), plan(d)), exit: 2, code: 'E_FILE_UNREADABLE', names: 'private', nobody: true },
+  { name: '2 unreadable cog.yaml (EACCES)', setup: (d) => (fs.chmodSync(path.join(d, 'cog.yaml'), 0), plan(d)), exit: 2, code: 'E_FILE_UNREADABLE', names: 'cog.yaml', nobody: true },
+  {
+    name: '2 file names that are not UTF-8 plan (exit 0)',
+    setup: (d) => {
+      fs.writeFileSync(Buffer.from(`${d}/caf\xe9.py`, 'latin1'), 'x = 1\n');
+      fs.mkdirSync(Buffer.from(`${d}/\xff\xfe`, 'latin1'));
+      fs.writeFileSync(Buffer.from(`${d}/\xff\xfe/w\x80.bin`, 'latin1'), Buffer.alloc(11 << 20));
+      return plan(d);
+    },
+    exit: 0,
+    code: '',
+  },
+  { name: '2 bad image name, before connecting', setup: (d) => build(d, '-t', 'Bad Tag::x'), exit: 64, code: 'E_IMAGE_NAME', names: 'Bad Tag::x' },
+  {
+    name: '2 psp dest under a regular file, before the build',
+    setup: (d) => (fs.writeFileSync(path.join(d, 'FILE'), ''), build(d, '--output', `type=psp,dest=${d}/FILE/x.psp`)),
+    exit: 73,
+    code: 'E_OUTPUT_PATH',
+    names: 'FILE',
+  },
 ];
 
 /** Runs the cases two at a time: the machine's two cores are shared with other work. */
@@ -69,16 +116,18 @@ async function runAll(): Promise<Map<string, CliRun>> {
   const dirs: string[] = [];
   const worker = async (): Promise<void> => {
     for (let c = queue.shift(); c; c = queue.shift()) {
-      const dir = project();
+      const dir = project(c.nobody);
       dirs.push(dir);
       const args = c.setup(dir);
-      results.set(c.name, await runCli(args, { timeoutMs: 30_000, env: cleanCliEnv({ DOCKER_HOST: `unix://${dir}/no-daemon.sock`, ...c.env }) }));
+      const env = cleanCliEnv({ DOCKER_HOST: `unix://${dir}/no-daemon.sock`, ...(c.nobody ? { TMPDIR: `${dir}/.tmp`, HOME: `${dir}/.tmp` } : {}), ...c.env });
+      results.set(c.name, await runCli(args, { timeoutMs: 30_000, env, uid: c.nobody ? NOBODY : undefined }));
     }
   };
   try {
     await Promise.all([worker(), worker()]);
   } finally {
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    // rm(1), not fs.rmSync: it removes trees deeper than PATH_MAX
+    for (const d of dirs) execFileSync('rm', ['-rf', d]);
   }
   return results;
 }
@@ -92,9 +141,14 @@ describe('exit status and one line for every error path', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const r = results.get(c.name)!;
     const lines = errorLines(r);
+    if (c.exit === 0) {
+      expect({ timedOut: r.timedOut, exit: r.code, lines }).toEqual({ timedOut: false, exit: 0, lines: [] });
+      return;
+    }
     expect({ timedOut: r.timedOut, exit: r.code, lines: lines.length }).toEqual({ timedOut: false, exit: c.exit, lines: 1 });
     expect(lines[0]).toMatch(new RegExp(`^cogpack: error: .*\\[${c.code}\\]$`));
     if (c.names) expect(lines[0]).toContain(c.names);
     expect(r.stdout).toBe('');
+    if (c.maxStderr) expect(r.stderr.length).toBeLessThanOrEqual(c.maxStderr);
   });
 });

@@ -10,12 +10,14 @@ import { parse as parseToml } from 'smol-toml';
 import { CogpackError, UsageError } from '../errors';
 import { loadProject, type Project } from '../../planner/project';
 import { normalizeName } from '../../planner/project/requirements';
+import { readProjectText } from '../../planner/project/fs-safe';
+import { readFlagFile } from '../regular-file';
 import { PspfError } from './errors';
 import { keyFromFile } from './keys';
 import { launcherBytes } from './launcher/build-launcher';
 import type { TarEntry } from './tar-writer';
 import { writePackage, type KeySpec, type SlotInput } from './writer';
-import { parseKeyValues } from '../buildkit/output-spec';
+import { checkOutputWritable, parseKeyValues } from '../buildkit/output-spec';
 import { exportRootfsWithBuildkit } from './build-output-export';
 import { LIB_DIR, LOADER, ROOT, collectApp, collectDependencies, collectRuntime, findPython, sortEntries } from './build-output-rootfs';
 
@@ -119,7 +121,7 @@ export function assemblePsp(rootfs: string, o: AssembleOptions): Buffer {
 
 function projectVersion(project: Project): string {
   if (!project.pyproject) return '0.0.0';
-  const doc = parseToml(fs.readFileSync(path.join(project.dir, project.pyproject.file), 'utf8')) as { project?: { version?: unknown } };
+  const doc = parseToml(readProjectText(project.dir, project.pyproject.file, { file: project.pyproject.file }, project.pyproject.file)) as { project?: { version?: unknown } };
   return typeof doc.project?.version === 'string' ? doc.project.version : '0.0.0';
 }
 
@@ -141,6 +143,8 @@ export interface PspSummary {
 
 export async function buildPsp(dir: string, o: BuildPspOptions): Promise<PspSummary> {
   const env = o.env ?? process.env;
+  // a dest that cannot be written fails now (exit 73), not after the whole build and export
+  checkOutputWritable({ type: 'psp', dest: o.dest });
   const project = loadProject(path.resolve(dir), env);
   const entry = chooseEntry(project, o.entry);
   const keys: KeySpec | undefined = o.privateKey ? { key: keyFromFile(readKey(o.privateKey), o.privateKey) } : undefined;
@@ -157,11 +161,7 @@ export async function buildPsp(dir: string, o: BuildPspOptions): Promise<PspSumm
 }
 
 function readKey(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    throw new UsageError('E_PRIVATE_KEY', `cannot read the private key ${file}: ${(e as Error).message}`);
-  }
+  return readFlagFile(file, 'key', '--private-key');
 }
 
 function writeExecutable(dest: string, bytes: Buffer): void {

@@ -22,6 +22,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
+  /** run as this user id (and group id), e.g. 65534 (nobody): root ignores permission bits */
+  uid?: number;
   /** called once the child is running (e.g. to send it a signal later) */
   onSpawn?: (pid: number) => void;
 }
@@ -43,7 +45,7 @@ export function cleanCliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export function runCli(args: string[], o: CliOptions = {}): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliCommand(), ...args], { cwd: o.cwd ?? REPO_ROOT, env: o.env ?? cleanCliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliCommand(), ...args], { cwd: o.cwd ?? REPO_ROOT, env: o.env ?? cleanCliEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...(o.uid === undefined ? {} : { uid: o.uid, gid: o.uid }) });
     const out = { stdout: '', stderr: '' };
     let timedOut = false;
     const timer = setTimeout(() => {
