@@ -21,10 +21,11 @@ import { defaultOutputs, fileSendTargets, imageNames, toExporter } from './expor
 import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type OutputSpec } from './output-spec';
 import { checkImageRefs } from './image-ref';
 import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
-import { newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
+import { checkSecretSources, newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
 import { solve } from './solve';
 import type { StatusResponse } from './status-types';
 import { BuildError } from './errors';
+import { explainTooLarge } from './definition-size';
 import { makeSummary, type BuildSummary } from './summary';
 import { collectLayers, fetchBaseInfo, type BaseInfo } from './build-image-info';
 import { mark } from '../startup/trace';
@@ -78,26 +79,35 @@ function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared
   checkImageRefs(o.tags ?? [], '-t');
   for (const out of outputs) if (out.attrs.name) checkImageRefs(out.attrs.name.split(',').map((n) => n.trim()).filter(Boolean), '--output name=');
   outputs.forEach(checkOutputWritable);
+  const secrets = parseSecretSpecs(o.secrets ?? []);
+  checkSecretSources(secrets, env);
   return {
     outputs,
-    secrets: parseSecretSpecs(o.secrets ?? []),
+    secrets,
     caches: prepareLocalCaches((o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')), (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to'))),
     epoch: sourceDateEpoch(dir, o.sourceDateEpoch ?? o.buildArgs?.SOURCE_DATE_EPOCH, env),
   };
 }
 
-/** A required secret mount with no --secret for it is a usage error now, not a failed RUN later. */
-function checkSecrets(plan: PlanData, secrets: Record<string, SecretSource>): void {
+/**
+ * A required secret mount with no --secret for it is a usage error now, not a failed RUN later; a --secret
+ * that no step mounts is a warning (a typo in the id, or a cog.yaml that lost its mount).
+ */
+export function checkSecrets(plan: PlanData, secrets: Record<string, SecretSource>): string[] {
+  const used = new Set<string>();
   for (const stage of [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages)) {
     for (const op of stage.operations) {
       if (op.op !== 'exec') continue;
       for (const m of op.mounts) {
-        if (m.type === 'secret' && m.required && !secrets[m.id]) {
+        if (m.type !== 'secret') continue;
+        used.add(m.id);
+        if (m.required && !secrets[m.id]) {
           throw new UsageError('E_SECRET_MISSING', `stage ${stage.id} needs secret "${m.id}"`, { hint: `pass --secret id=${m.id},src=FILE or --secret id=${m.id},env=VAR` });
         }
       }
     }
   }
+  return Object.keys(secrets).filter((id) => !used.has(id)).map((id) => `--secret id=${id}: no step mounts this secret (build.run mounts: type=secret,id=…)`);
 }
 
 export async function buildProject(dir: string, options: BuildOptions = {}): Promise<BuildSummary> {
@@ -109,10 +119,11 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   const connecting = options.connection ? Promise.resolve(options.connection) : connectBuildkit({ addr: options.addr, env, tls: options.tls });
   connecting.catch(() => undefined); // its error is thrown below, after planning; not an unhandled rejection meanwhile
   let planned;
+  let secretWarnings: string[];
   try {
     const plannerEnv = withPlannerArgs(env, options.buildArgs ?? {});
     planned = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], plannerEnv), cogSdk: options.cogSdk, env: plannerEnv, requirePredictor: options.requirePredictor });
-    checkSecrets(planned.plan, prep.secrets);
+    secretWarnings = checkSecrets(planned.plan, prep.secrets);
   } catch (e) {
     if (!options.connection) connecting.then((c) => c.close(), () => undefined);
     throw e;
@@ -121,7 +132,7 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   // the inputs record (file digests of the contexts) is made while the connection opens; it goes into the image as a label
   const recording = inputsRecord(planned.plan, dir);
   recording.catch(() => undefined); // awaited below
-  const warnings = [...planned.warnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings];
+  const warnings = [...planned.warnings, ...secretWarnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings];
   const planMs = Date.now() - t0;
   const conn = await connecting.catch(async (e: unknown) => {
     await recording.catch(() => undefined);
@@ -204,7 +215,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
     });
   } catch (e) {
     progress.finish(true);
-    throw e;
+    throw explainTooLarge(e, plan, llb.definition.length);
   }
   progress.finish();
   updateCacheIndexes(prep.caches, res.exporterResponse);

@@ -65,7 +65,7 @@ function deepTree(dir: string): void {
   execFileSync('bash', ['-c', `cd "$1" && for i in $(seq 24); do mkdir ${'d'.repeat(200)} && cd ${'d'.repeat(200)}; done && touch f.py`, '_', dir]);
 }
 
-const CASES: Case[] = [
+const ALL_CASES: Case[] = [
   // class 1: only regular files are read, each within a size cap
   { name: '1 FIFO cog.yaml', setup: (d) => (fifo(path.join(d, 'cog.yaml')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: 'cog.yaml' },
   { name: '1 FIFO requirements.txt', setup: (d) => (fifo(path.join(d, 'requirements.txt')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: 'requirements.txt' },
@@ -107,7 +107,23 @@ const CASES: Case[] = [
     code: 'E_OUTPUT_PATH',
     names: 'FILE',
   },
+
+  // class 4: --secret sources are checked before connecting, whether or not a step is cached
+  { name: '4 secret src missing', setup: (d) => build(d, '--secret', `id=tok,src=${d}/nonexistent`), exit: 64, code: 'E_SECRET_SOURCE', names: 'nonexistent' },
+  { name: '4 secret env unset', setup: (d) => build(d, '--secret', 'id=tok,env=COGPACK_TEST_UNSET_VAR'), exit: 64, code: 'E_SECRET_SOURCE', names: 'COGPACK_TEST_UNSET_VAR' },
+  { name: '4 secret src is a directory', setup: (d) => build(d, '--secret', `id=tok,src=${d}`), exit: 64, code: 'E_SECRET_SOURCE' },
+  { name: '4 secret src is /dev/zero', setup: (d) => build(d, '--secret', 'id=tok,src=/dev/zero'), exit: 64, code: 'E_SECRET_SOURCE', names: '/dev/zero' },
+  { name: '4 secret src is a FIFO', setup: (d) => (fifo(path.join(d, 'tok')), build(d, '--secret', `id=tok,src=${d}/tok`)), exit: 64, code: 'E_SECRET_SOURCE', names: 'tok' },
+  {
+    name: '4 secret over BuildKit\'s 500 KiB',
+    setup: (d) => (fs.writeFileSync(path.join(d, 'tok'), Buffer.alloc(600 * 1024, 'x')), build(d, '--secret', `id=tok,src=${d}/tok`)),
+    exit: 64,
+    code: 'E_SECRET_TOO_LARGE',
+  },
 ];
+
+/** EXIT_CASES=4 (a prefix of the names) runs only those, while working on one class. */
+const CASES = ALL_CASES.filter((c) => c.name.startsWith(process.env.EXIT_CASES ?? ''));
 
 /** Runs the cases two at a time: the machine's two cores are shared with other work. */
 async function runAll(): Promise<Map<string, CliRun>> {

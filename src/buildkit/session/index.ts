@@ -16,7 +16,7 @@ import type { ContextDir, SyncStats } from './file-sync';
 import type { SecretSource } from './secrets';
 import { buildSessionServer } from './server';
 
-export { parseSecretSpec, parseSecretSpecs, type SecretSource } from './secrets';
+export { checkSecretSources, parseSecretSpec, parseSecretSpecs, type SecretSource } from './secrets';
 export { localDirReceiver, type LocalDirReceiver } from './local-dir';
 export type { ContextDir, SyncStats } from './file-sync';
 export type { FileSendTarget } from './file-send';

@@ -4,7 +4,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { UsageError } from '../../errors';
-import { readRegularFile } from '../../regular-file';
+import * as fs from 'fs';
+import { formatBytes, openRegularFile, readRegularFile, SIZE_CAPS, type ReadPolicy } from '../../regular-file';
 
 export type SecretSource = { id: string; type: 'file'; src: string } | { id: string; type: 'env'; env: string };
 
@@ -69,11 +70,37 @@ export async function readSecret(source: SecretSource, env: NodeJS.ProcessEnv): 
 
 /** A secret file's bytes: a regular file (not a FIFO or /dev/zero) no larger than BuildKit accepts. */
 export function readSecretFile(source: { id: string; src: string }): Buffer {
-  return readRegularFile(source.src, {
+  return readRegularFile(source.src, secretFilePolicy(source));
+}
+
+function secretFilePolicy(source: { id: string; src: string }): ReadPolicy {
+  return {
     kind: 'secret',
     what: `--secret id=${source.id}: ${source.src}`,
     fail: (code, message, hint) => new UsageError(code === 'E_FILE_TOO_LARGE' ? 'E_SECRET_TOO_LARGE' : 'E_SECRET_SOURCE', message, { hint }),
-  });
+  };
+}
+
+/**
+ * Every source must be readable before connecting: a missing file, a directory, a FIFO, an unset variable or
+ * a value over BuildKit's limit is a usage error now (exit 64), not "secret X: not found" from a RUN later,
+ * or never, when the step is cached.
+ */
+export function checkSecretSources(secrets: Record<string, SecretSource>, env: NodeJS.ProcessEnv): void {
+  for (const s of Object.values(secrets)) {
+    if (s.type === 'file') {
+      const { fd } = openRegularFile(s.src, secretFilePolicy(s));
+      fs.closeSync(fd);
+      continue;
+    }
+    const v = env[s.env];
+    if (v === undefined) {
+      throw new UsageError('E_SECRET_SOURCE', `--secret id=${s.id}: environment variable ${s.env} is not set`, { hint: `export ${s.env} or pass --secret id=${s.id},src=FILE` });
+    }
+    if (Buffer.byteLength(v) > SIZE_CAPS.secret) {
+      throw new UsageError('E_SECRET_TOO_LARGE', `--secret id=${s.id}: environment variable ${s.env} is larger than ${formatBytes(SIZE_CAPS.secret)}`, { hint: 'BuildKit refuses larger secrets; mount a smaller value' });
+    }
+  }
 }
 
 type GetSecretCall = grpc.ServerUnaryCall<{ ID?: string }, { data?: Buffer }>;
