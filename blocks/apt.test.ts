@@ -11,7 +11,7 @@ describe('apt block', () => {
     expect(op.args[2]).toContain('rm -rf /var/lib/apt/lists/*');
     // apt's package caches (~75 MB) must not stay in the layer; removed in the same exec as the install
     expect(op.args[2]).toMatch(/apt-get install [^\n]*\n[\s\S]*rm -rf [^\n]*\/var\/cache\/apt\/\*\.bin/);
-    expect(plan.export_phases.map((p) => p.name).slice(0, 2)).toEqual(['system', 'python']);
+    expect(plan.export_phases.map((p) => p.name).slice(0, 2)).toEqual(['python', 'system']);
   });
 
   it('runs dpkg with SOURCE_DATE_EPOCH so postinst bytecode is hash-based (survives the squash mtime; apt.int.test.ts)', async () => {

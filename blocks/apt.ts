@@ -37,7 +37,7 @@ export const apt: Block = {
         id: 'system:apt',
         name: `apt-get install ${pkgs.join(' ')}`,
         block: 'apt',
-        source: plan.inputBefore('system'),
+        source: plan.below(),
         env: aptEnv(),
         operations: [
           shell(

@@ -33,7 +33,7 @@ export const buildRun: Block = {
       id: 'build-run:build-run',
       name: `build.run (${ops.length} command${ops.length === 1 ? '' : 's'})`,
       block: 'build-run',
-      source: plan.inputBefore('build-run'),
+      source: plan.below(),
       env: { ...ctx.project.environment },
       operations: ops,
       // user commands may delete files of the layers below (apt-get purge, rm -rf): keep deletions

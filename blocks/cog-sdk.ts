@@ -70,7 +70,7 @@ export const cogSdk: Block = {
       id: 'sdk:cog-sdk',
       name: sdk.kind === 'wheel' ? `cog SDK from ${sdk.path}` : `cog SDK ${v ?? '(latest)'}`,
       block: 'cog-sdk',
-      source: plan.inputBefore('sdk'),
+      source: plan.below(),
       env: pipEnv(),
       operations: [exec(args, { mounts })],
       provides: ['cog'],

@@ -24,7 +24,7 @@ export const cuda: Block = {
         id: 'base:cuda',
         name: `register CUDA ${ctx.resolution.cuda?.version ?? ''} libraries`.trim(),
         block: 'cuda',
-        source: plan.current('base'),
+        source: plan.below({ stack: true }),
         operations: [
           shell([
             "printf '%s\\n' /usr/local/cuda/lib64 /usr/local/nvidia/lib64 /usr/local/nvidia/lib > /etc/ld.so.conf.d/cogpack-cuda.conf",

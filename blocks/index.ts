@@ -1,11 +1,11 @@
 /**
- * The block registry, one line per block. ORDER MATTERS: blocks plan in this order and each new stage
- * starts from the result of the phases before it (Plan.inputBefore), so the list follows the export
- * phases in layer order (base → system → python → framework → deps → sdk → build-run → weights → code),
- * which is the order of how rarely each input changes. export-config goes last because it reads the
- * finished environment. The runtime base image itself is the resolver's choice (Plan.base_image), not a
- * block: /src needs no stage of its own, since the source stage copies into it and Docker creates a
- * missing WORKDIR when a container starts.
+ * The block registry, one line per block. The order does not decide what a stage is built on: blocks ask for
+ * their source by phase (Plan.below), resolved once every block ran, so a block added anywhere in the list
+ * gets the same graph. It decides only the order of stages within a phase (torch before TensorFlow, whose
+ * stage stacks on torch's; the code phase's layers) and that export-config goes last, since it reads the
+ * finished environment. The list follows the export phases' layer order for reading. The runtime base image
+ * itself is the resolver's choice (Plan.base_image), not a block: /src needs no stage of its own, since the
+ * source stage copies into it and Docker creates a missing WORKDIR when a container starts.
  */
 import type { Block } from './support/block';
 import { cuda } from './cuda';
@@ -25,8 +25,8 @@ import { exportConfig } from './export-config';
 
 export const BLOCKS: readonly Block[] = [
   cuda,
-  apt,
   python,
+  apt,
   torch,
   tensorflow,
   pip,

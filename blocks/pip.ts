@@ -88,7 +88,7 @@ export const pip: Block = {
         id: 'deps:pip',
         name: `pip install ${lines.length} requirement${lines.length === 1 ? '' : 's'}`,
         block: 'pip',
-        source: plan.inputBefore('deps'),
+        source: plan.below(),
         env: pipEnv(),
         operations: operations(ctx, lines, { head, own, copies, mounts }),
         provides: ['python-packages'],

@@ -66,7 +66,7 @@ export const python: Block = {
         id: 'python:python',
         name: `python ${py}`,
         block: 'python',
-        source: plan.inputBefore('python'),
+        source: plan.below(),
         // also makes ensurepip's pycs hash-based, so they stay valid in the squashed layer
         env: aptEnv(),
         operations: [shell(installScript(py))],

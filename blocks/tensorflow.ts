@@ -20,7 +20,9 @@ export const tensorflow: Block = {
         id: 'framework:tensorflow',
         name: `${tf.package} ${tf.version}`,
         block: 'tensorflow',
-        source: plan.current('framework'),
+        // on torch when both are planned; like torch, built from python alone (not on the apt layer)
+        source: plan.below({ stack: true }),
+        independentOf: ['system'],
         env: pipEnv(),
         operations: [
           exec([...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx), `${tf.package}==${tf.version}`], {

@@ -37,7 +37,10 @@ export const torch: Block = {
         id: 'framework:torch',
         name: `torch ${t.version}+${t.variant}`,
         block: 'torch',
-        source: plan.inputBefore('framework'),
+        // built from python alone, not on the apt layer: a system package edit leaves torch's install cached
+        // and its layer byte-identical (the deps stage still sees both: it is built on every phase below it)
+        source: plan.below(),
+        independentOf: ['system'],
         env: pipEnv(),
         operations: [
           exec([...pipInstall(ctx.resolution.python), ...index, ...userIndexArgs(ctx), ...pins], {

@@ -43,7 +43,7 @@ export const uv: Block = {
       id: 'deps:uv',
       name: `uv: ${Object.keys(ctx.project.uvLock!.packages).length} locked packages`,
       block: 'uv',
-      source: plan.inputBefore('deps'),
+      source: plan.below(),
       env: UV_ENV,
       operations: [shell([
         `${UV} export --frozen --no-emit-project --no-hashes --project ${CONTEXT_MOUNT} -o /tmp/cogpack-uv.txt`,
@@ -60,7 +60,7 @@ export const uv: Block = {
       id: 'code:uv:project',
       name: `install the project ${ctx.project.uvLock!.project}`,
       block: 'uv',
-      source: plan.inputBefore('code'),
+      source: plan.below(),
       env: UV_ENV,
       operations: [shell([
         `mkdir -p /tmp/cogpack-project && cp -a ${CONTEXT_MOUNT}/. /tmp/cogpack-project/`,

@@ -184,7 +184,16 @@ export const StageSchema = z.strictObject({
   name: NonEmptyString,
   /** the block that contributed it (for error messages; the converter never branches on it) */
   block: NonEmptyString,
+  /**
+   * what the stage is built on (resolved by the planner once every block ran): the result of the nearest
+   * non-empty phase before its own, or the stage before it in its phase, or scratch for a layer of its own
+   */
   source: InputSchema,
+  /**
+   * earlier phases the stage does not need, so its source may skip them (e.g. the framework stage is built
+   * from python, not on the apt layer, and an apt edit leaves it cached); the validator rejects any other skip
+   */
+  independent_of: Strings.optional(),
   operations: z.array(OperationSchema),
   /** env every exec of this stage sees, over the config Env of the image its source chain starts at (not export.env) */
   env: StringMap,

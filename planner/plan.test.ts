@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Plan, parsePlan, serializePlan } from './plan';
+import { Plan, parsePlan, serializePlan, type StageDraft } from './plan';
 import { PLAN_SCHEMA_PATH, planJsonSchema } from './plan-json-schema';
-import type { Stage } from './plan-schema';
 import { CogpackError } from '../src/errors';
 
 const base = { build: 'docker.io/library/python:3.11-slim', runtime: 'docker.io/library/python:3.11-slim', metadata: { packages: { python: '3.11' } } };
 
-function stage(id: string, over: Partial<Stage> = {}): Stage {
+function stage(id: string, over: Partial<StageDraft> = {}): StageDraft {
   return {
     id,
     name: id,
@@ -36,14 +35,30 @@ describe('Plan', () => {
     }
   });
 
-  it('getPhaseResult walks back to the nearest non-empty phase, then the base image', () => {
+  it('resolves below() after every block ran: the nearest non-empty phase below, else the base image', () => {
     const p = new Plan({ stack: 'python', baseImage: base });
-    expect(p.getPhaseResult('deps')).toEqual({ type: 'image', ref: base.runtime });
-    p.addStage('python', stage('python:python'));
-    expect(p.getPhaseResult('deps')).toEqual({ type: 'phase', name: 'python' });
-    expect(p.inputBefore('python')).toEqual({ type: 'image', ref: base.runtime });
-    expect(p.inputBefore('framework')).toEqual({ type: 'phase', name: 'python' });
-    expect(() => p.getPhaseResult('nope')).toThrow(/unknown phase/);
+    p.addStage('deps', stage('deps:pip', { source: p.below() }));
+    p.addStage('framework', stage('framework:torch', { source: p.below(), independent_of: ['system'] }));
+    // added after the stages above, yet below them: the order blocks run in does not change the graph
+    p.addStage('system', stage('system:apt', { source: p.below() }));
+    p.addStage('python', stage('python:python', { source: p.below() }));
+    const sources = Object.fromEntries(p.toData().export_phases.flatMap((ph) => ph.stages.map((s) => [s.id, s.source])));
+    expect(sources).toEqual({
+      'python:python': { type: 'image', ref: base.runtime },
+      'system:apt': { type: 'phase', name: 'python' },
+      'framework:torch': { type: 'phase', name: 'python' },
+      'deps:pip': { type: 'phase', name: 'framework' },
+    });
+    expect(() => p.addStage('nope', stage('nope:x'))).toThrow(/unknown phase/);
+  });
+
+  it('below({ stack: true }) builds on the stage before it in its phase, the first one on the phases below', () => {
+    const p = new Plan({ stack: 'python', baseImage: base });
+    p.addStage('python', stage('python:python', { source: p.below() }));
+    p.addStage('framework', stage('framework:torch', { source: p.below({ stack: true }) }));
+    p.addStage('framework', stage('framework:tensorflow', { source: p.below({ stack: true }) }));
+    const [, framework] = p.toData().export_phases;
+    expect(framework.stages.map((s) => s.source)).toEqual([{ type: 'phase', name: 'python' }, { type: 'stage', id: 'framework:torch' }]);
   });
 
   it('serializes deterministically and round-trips', () => {

@@ -17,12 +17,29 @@ export type PhaseKind = 'build' | 'export';
 
 /**
  * Export phases in layer order, ordered by how often their inputs change (rarely → often), so an edit
- * only rebuilds the layers after it: base → apt → python → torch/framework → deps → SDK → build.run →
- * weights → code. The cog.yaml `environment` is image config, not a layer, so it appears in no phase.
+ * only rebuilds the layers after it: base → python → apt → torch/framework → deps → SDK → build.run →
+ * weights → code. python sits below apt because the framework stage is built from python alone (not on
+ * the apt layer): python must then not depend on apt either, and on CUDA bases python's own apt-get
+ * rewrites /var/lib/dpkg/status, a whole file that only the apt stage above it can extend (a Merge of two
+ * such diffs keeps the upper one's file). The cog.yaml `environment` is image config, not a layer.
  */
-export const EXPORT_PHASES = ['base', 'system', 'python', 'framework', 'deps', 'sdk', 'build-run', 'weights', 'code'] as const;
+export const EXPORT_PHASES = ['base', 'python', 'system', 'framework', 'deps', 'sdk', 'build-run', 'weights', 'code'] as const;
 /** Build phases produce states other stages read; they are not image layers. */
 export const BUILD_PHASES = ['build'] as const;
+
+/**
+ * A source asked for by phase, not by stage id: the result of the phases below the stage's own (the nearest
+ * non-empty one not in the stage's `independent_of`, else the base image), or with `stack` the stage before
+ * it in its own phase when there is one. Resolved in toData, once every block ran, so the registry order
+ * of the blocks cannot decide what a stage is built on.
+ */
+export interface BelowSource {
+  type: 'below';
+  stack: boolean;
+}
+
+/** A stage as a block adds it: its source may still be a BelowSource. */
+export type StageDraft = Omit<Stage, 'source'> & { source: Input | BelowSource };
 
 export interface PlanInit {
   stack: string;
@@ -33,8 +50,16 @@ function emptyExport(): ExportConfig {
   return { tags: [], labels: {}, entrypoint: [], cmd: [], env: {}, exposed_ports: [], working_dir: '/', user: '' };
 }
 
+interface DraftPhase {
+  name: string;
+  kind: PhaseKind;
+  stages: StageDraft[];
+}
+
 export class Plan {
+  /** everything but the phases, which toData resolves from the drafts */
   readonly data: PlanData;
+  private readonly phases: DraftPhase[];
 
   constructor(init: PlanInit) {
     this.data = {
@@ -44,16 +69,20 @@ export class Plan {
       blocks: [],
       dependencies: {},
       base_image: init.baseImage,
-      build_phases: BUILD_PHASES.map((name) => ({ name, stages: [] })),
-      export_phases: EXPORT_PHASES.map((name) => ({ name, stages: [] })),
+      build_phases: [],
+      export_phases: [],
       export: emptyExport(),
       contexts: {},
       secrets: [],
     };
+    this.phases = [
+      ...BUILD_PHASES.map((name) => ({ name, kind: 'build' as const, stages: [] })),
+      ...EXPORT_PHASES.map((name) => ({ name, kind: 'export' as const, stages: [] })),
+    ];
   }
 
   /** Adds a stage to the end of a phase; a duplicate id is the contributing block's bug. */
-  addStage(phase: string, stage: Stage): Stage {
+  addStage(phase: string, stage: StageDraft): StageDraft {
     const existing = this.getStage(stage.id);
     if (existing) {
       throw new InternalError(
@@ -66,8 +95,8 @@ export class Plan {
     return stage;
   }
 
-  getStage(id: string): Stage | undefined {
-    for (const p of [...this.data.build_phases, ...this.data.export_phases]) {
+  getStage(id: string): StageDraft | undefined {
+    for (const p of this.phases) {
       const s = p.stages.find((st) => st.id === id);
       if (s) return s;
     }
@@ -75,41 +104,16 @@ export class Plan {
   }
 
   /**
-   * The state after the named phase: the phase itself if it has stages, else the nearest earlier non-empty
-   * phase of the same kind, else the base image. Blocks use it as the `source` of their next stage.
+   * The source of a stage built on what lies below its phase (see BelowSource); `stack` builds it on the
+   * stage before it in its own phase when there is one (a second framework stage on the first).
    */
-  getPhaseResult(name: string): Input {
-    const kind = this.kindOf(name);
-    const phases = kind === 'build' ? this.data.build_phases : this.data.export_phases;
-    const idx = phases.findIndex((p) => p.name === name);
-    for (let i = idx; i >= 0; i--) if (phases[i].stages.length > 0) return { type: 'phase', name: phases[i].name };
-    const ref = kind === 'build' ? this.data.base_image.build : this.data.base_image.runtime;
-    return { type: 'image', ref };
-  }
-
-  /** The state a new stage in `phase` should start from: the result of the phase before it. */
-  inputBefore(phase: string): Input {
-    const kind = this.kindOf(phase);
-    const phases = kind === 'build' ? this.data.build_phases : this.data.export_phases;
-    const idx = phases.findIndex((p) => p.name === phase);
-    if (idx === 0) return { type: 'image', ref: kind === 'build' ? this.data.base_image.build : this.data.base_image.runtime };
-    return this.getPhaseResult(phases[idx - 1].name);
-  }
-
-  /**
-   * The state after every stage added so far to `phase` (the last one's output), or the phase's starting
-   * point when it has none yet: how a second stage of a phase builds on the first.
-   */
-  current(phase: string): Input {
-    const stages = this.phase(phase).stages;
-    return stages.length > 0 ? { type: 'stage', id: stages[stages.length - 1].id } : this.inputBefore(phase);
+  below(opts: { stack?: boolean } = {}): BelowSource {
+    return { type: 'below', stack: opts.stack ?? false };
   }
 
   /** Whether any stage so far provides a capability (e.g. `python`, `torch`). */
   hasProvider(capability: string): boolean {
-    return [...this.data.build_phases, ...this.data.export_phases].some((p) =>
-      p.stages.some((s) => s.provides.includes(capability)),
-    );
+    return this.phases.some((p) => p.stages.some((s) => s.provides.includes(capability)));
   }
 
   addContext(name: string, ctx: PlanData['contexts'][string]): void {
@@ -121,27 +125,33 @@ export class Plan {
     this.data.secrets.sort();
   }
 
-  /** The finished data: empty phases dropped (nothing can refer to them: getPhaseResult skips them). */
+  /** The finished data: every BelowSource resolved, then empty phases dropped (nothing refers to them). */
   toData(): PlanData {
-    return {
-      ...this.data,
-      build_phases: this.data.build_phases.filter((p) => p.stages.length > 0),
-      export_phases: this.data.export_phases.filter((p) => p.stages.length > 0),
-    };
+    const resolved = (kind: PhaseKind) =>
+      this.phases
+        .filter((p) => p.kind === kind && p.stages.length > 0)
+        .map((p) => ({ name: p.name, stages: p.stages.map((s, i) => this.resolveStage(p, i, s)) }));
+    return { ...this.data, build_phases: resolved('build'), export_phases: resolved('export') };
   }
 
-  private kindOf(phase: string): PhaseKind {
-    if ((BUILD_PHASES as readonly string[]).includes(phase)) return 'build';
-    if ((EXPORT_PHASES as readonly string[]).includes(phase)) return 'export';
-    throw new InternalError('E_PLAN_UNKNOWN_PHASE', `unknown phase "${phase}"`, {
+  private resolveStage(phase: DraftPhase, index: number, draft: StageDraft): Stage {
+    const { source, ...rest } = draft;
+    if (source.type !== 'below') return { ...rest, source };
+    if (source.stack && index > 0) return { ...rest, source: { type: 'stage', id: phase.stages[index - 1].id } };
+    const skip = new Set(draft.independent_of ?? []);
+    const same = this.phases.filter((p) => p.kind === phase.kind);
+    for (let i = same.indexOf(phase) - 1; i >= 0; i--) {
+      if (same[i].stages.length > 0 && !skip.has(same[i].name)) return { ...rest, source: { type: 'phase', name: same[i].name } };
+    }
+    return { ...rest, source: { type: 'image', ref: phase.kind === 'build' ? this.data.base_image.build : this.data.base_image.runtime } };
+  }
+
+  private phase(name: string): DraftPhase {
+    const found = this.phases.find((p) => p.name === name);
+    if (found) return found;
+    throw new InternalError('E_PLAN_UNKNOWN_PHASE', `unknown phase "${name}"`, {
       hint: `use one of ${[...BUILD_PHASES, ...EXPORT_PHASES].join(', ')}`,
     });
-  }
-
-  private phase(name: string) {
-    const kind = this.kindOf(name);
-    const phases = kind === 'build' ? this.data.build_phases : this.data.export_phases;
-    return phases.find((p) => p.name === name)!;
   }
 }
 

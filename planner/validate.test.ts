@@ -1,10 +1,10 @@
-import { Plan } from './plan';
+import { Plan, type StageDraft } from './plan';
 import type { Stage } from './plan-schema';
 import { validatePlan } from './validate';
 import { CogpackError } from '../src/errors';
 
 const base = { build: 'img', runtime: 'img', metadata: { packages: {} } };
-const mk = (id: string, over: Partial<Stage> = {}): Stage => ({
+const mk = (id: string, over: Partial<StageDraft> = {}): StageDraft => ({
   id,
   name: id,
   block: id.split(':')[1],
@@ -30,14 +30,14 @@ describe('validatePlan', () => {
   it('accepts a sound plan', () => {
     const p = new Plan({ stack: 'python', baseImage: base });
     p.addStage('python', mk('python:python'));
-    p.addStage('deps', mk('deps:pip', { source: p.getPhaseResult('python') }));
+    p.addStage('deps', mk('deps:pip', { source: p.below() }));
     expect(() => validatePlan(p.toData())).not.toThrow();
   });
 
   it('finds duplicate ids across phases', () => {
-    const data = new Plan({ stack: 'python', baseImage: base }).data;
-    data.export_phases[0].stages.push(mk('base:a'));
-    data.export_phases[1].stages.push(mk('base:a', { block: 'other' }));
+    const data = new Plan({ stack: 'python', baseImage: base }).toData();
+    const [a, b] = [mk('base:a'), mk('base:a', { block: 'other' })] as Stage[]; // scratch sources: already resolved
+    data.export_phases.push({ name: 'base', stages: [a] }, { name: 'python', stages: [b] });
     expect(codeOf(() => validatePlan(data))).toMatch(/^E_PLAN_DUPLICATE_STAGE block "other"/);
   });
 
@@ -68,6 +68,33 @@ describe('validatePlan', () => {
     const q = new Plan({ stack: 'python', baseImage: base });
     q.addStage('deps', mk('deps:a', { source: { type: 'phase', name: 'deps' } }));
     expect(codeOf(() => validatePlan(q.toData()))).toMatch(/^E_PLAN_CYCLE/);
+  });
+
+  it('rejects a source that skips a non-empty phase, unless the stage declared it independent of it', () => {
+    // issue 14: a framework block registered after pip; pip's source, fixed when pip ran, skipped it
+    const p = new Plan({ stack: 'python', baseImage: base });
+    p.addStage('python', mk('python:python', { source: p.below() }));
+    p.addStage('deps', mk('deps:pip', { source: { type: 'phase', name: 'python' } }));
+    p.addStage('framework', mk('framework:jax', { source: p.below() }));
+    expect(codeOf(() => validatePlan(p.toData()))).toMatch(/^E_PLAN_SKIPPED_PHASE block "pip", stage "deps:pip": is built on phase "python" and skips the phase "framework"/);
+    const q = new Plan({ stack: 'python', baseImage: base });
+    q.addStage('python', mk('python:python', { source: p.below() }));
+    q.addStage('system', mk('system:apt', { source: q.below() }));
+    q.addStage('framework', mk('framework:torch', { source: { type: 'phase', name: 'python' } }));
+    expect(codeOf(() => validatePlan(q.toData()))).toMatch(/^E_PLAN_SKIPPED_PHASE block "torch".*"system"/);
+    q.getStage('framework:torch')!.independent_of = ['system'];
+    expect(() => validatePlan(q.toData())).not.toThrow();
+    // on the base image while python is planned; scratch skips nothing (a layer of its own)
+    q.addStage('deps', mk('deps:pip', { source: { type: 'image', ref: 'img' } }));
+    expect(codeOf(() => validatePlan(q.toData()))).toMatch(/^E_PLAN_SKIPPED_PHASE block "pip".*the image "img" and skips the phase "python"/);
+  });
+
+  it('rejects independent_of naming a phase that is not below the stage', () => {
+    const p = new Plan({ stack: 'python', baseImage: base });
+    p.addStage('framework', mk('framework:torch', { source: p.below(), independent_of: ['deps'] }));
+    expect(codeOf(() => validatePlan(p.toData()))).toMatch(/^E_PLAN_INDEPENDENT_OF block "torch".*"deps"/);
+    p.getStage('framework:torch')!.independent_of = ['system'];
+    expect(() => validatePlan(p.toData())).not.toThrow();
   });
 
   it('finds empty stages and undeclared secrets', () => {

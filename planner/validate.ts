@@ -3,6 +3,7 @@
  * names the block whose stage is at fault (a bad plan is always a block's bug, never the user's).
  */
 import { InternalError } from '../src/errors';
+import { BUILD_PHASES, EXPORT_PHASES } from './plan';
 import type { Input, PlanData, Stage } from './plan-schema';
 
 interface Located {
@@ -60,7 +61,7 @@ function checkInputs(plan: PlanData, loc: Located, all: ReturnType<typeof locate
     }
     if (input.type === 'phase') {
       const idx = all.phases.get(input.name);
-      if (idx === undefined) fail('E_PLAN_UNKNOWN_PHASE', stage, `reads unknown phase "${input.name}"`, 'use Plan.getPhaseResult');
+      if (idx === undefined) fail('E_PLAN_UNKNOWN_PHASE', stage, `reads unknown phase "${input.name}"`, 'build on a planned phase (Plan.below())');
       if (idx > loc.phaseIndex) {
         fail('E_PLAN_LATER_PHASE', stage, `reads the later phase "${input.name}"`, 'read only earlier phases');
       }
@@ -74,6 +75,45 @@ function checkInputs(plan: PlanData, loc: Located, all: ReturnType<typeof locate
       }
     }
   }
+}
+
+/**
+ * A stage built on a phase (or on a stage of one) must not skip a non-empty phase between that one and its own,
+ * unless it declared it does not need it (`independent_of`): otherwise a block registered in the wrong place
+ * silently builds a layer on the wrong state. A stage on the base image skips every earlier phase of its kind.
+ * Scratch and context sources start a layer of its own and skip nothing.
+ */
+function checkSkips(plan: PlanData, loc: Located): void {
+  const { stage } = loc;
+  const kind = plan.build_phases.some((p) => p.name === loc.phase) ? plan.build_phases : plan.export_phases;
+  const own = kind.findIndex((p) => p.name === loc.phase);
+  const declared = new Set(stage.independent_of ?? []);
+  const order: readonly string[] = kind === plan.build_phases ? BUILD_PHASES : EXPORT_PHASES;
+  for (const name of declared) {
+    if (!(order.indexOf(name) >= 0 && order.indexOf(name) < order.indexOf(loc.phase))) {
+      fail('E_PLAN_INDEPENDENT_OF', stage, `declares independent_of "${name}", which is no phase before "${loc.phase}"`, `name phases of ${order.join(', ')} before its own`);
+    }
+  }
+  const src = stage.source;
+  const baseRef = kind === plan.build_phases ? plan.base_image.build : plan.base_image.runtime;
+  let from: number;
+  if (src.type === 'phase') from = kind.findIndex((p) => p.name === src.name);
+  else if (src.type === 'stage') from = kind.findIndex((p) => p.stages.some((s) => s.id === src.id));
+  else if (src.type === 'image' && src.ref === baseRef) from = -1;
+  else return; // scratch, a context or another image: a layer of its own, on nothing below it
+  if (from < 0 && src.type !== 'image') return; // another kind's phase or stage: checkInputs judges those reads
+  for (const skipped of kind.slice(from + 1, own)) {
+    if (!declared.has(skipped.name)) {
+      fail('E_PLAN_SKIPPED_PHASE', stage, `is built on ${describe(src)} and skips the phase "${skipped.name}" below it`,
+        `build it on the phases below it (Plan.below()), or declare independent_of: ["${skipped.name}"] if it does not need that phase`);
+    }
+  }
+}
+
+function describe(input: Input): string {
+  if (input.type === 'phase') return `phase "${input.name}"`;
+  if (input.type === 'stage') return `stage "${input.id}"`;
+  return input.type === 'image' ? `the image "${input.ref}"` : input.type;
 }
 
 /** Stage → the stages it depends on (a phase input means every stage of that phase and earlier same-kind phases). */
@@ -114,6 +154,7 @@ export function validatePlan(plan: PlanData): PlanData {
       fail('E_PLAN_EMPTY_STAGE', loc.stage, 'has no operations', 'drop the stage or give it work to do');
     }
     checkInputs(plan, loc, all);
+    checkSkips(plan, loc);
   }
   checkCycles(plan, all);
   return plan;

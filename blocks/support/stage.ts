@@ -1,11 +1,15 @@
 /** Small constructors shared by blocks so every stage and exec is spelled the same way (not a block: blocks may use it). */
+import type { BelowSource, StageDraft } from '../../planner/plan';
 import type { ExecOperation, Input, Mount, Operation, Stage } from '../../planner/plan-schema';
 
 export interface StageSpec {
   id: string;
   name: string;
   block: string;
-  source: Input;
+  /** `plan.below()` for a stage built on the phases below its own; scratch for a layer of its own */
+  source: Input | BelowSource;
+  /** earlier phases the stage does not need: `below()` skips them, and the validator allows it */
+  independentOf?: string[];
   operations: Operation[];
   env?: Record<string, string>;
   dir?: string;
@@ -13,12 +17,13 @@ export interface StageSpec {
   layer?: Stage['layer'];
 }
 
-export function stage(s: StageSpec): Stage {
+export function stage(s: StageSpec): StageDraft {
   return {
     id: s.id,
     name: s.name,
     block: s.block,
     source: s.source,
+    ...(s.independentOf?.length ? { independent_of: [...s.independentOf] } : {}),
     operations: s.operations,
     env: s.env ?? {},
     dir: s.dir ?? '/',

@@ -22,7 +22,18 @@ function collect(value: string, prev: string[] = []): string[] {
   return [...prev, value];
 }
 
-/** The human summary: stack, blocks, resolved versions, stages per phase. No paths, no clock. */
+/** What a stage is built on, in a word: the phase, stage or image below it (the plan's graph). */
+function builtOn(source: PlanData['export_phases'][number]['stages'][number]['source']): string {
+  switch (source.type) {
+    case 'phase': return source.name;
+    case 'stage': return source.id;
+    case 'image': return source.ref;
+    case 'context': return `context ${source.name}`;
+    default: return source.type;
+  }
+}
+
+/** The human summary: stack, blocks, resolved versions, stages per phase and what each is built on. No paths, no clock. */
 export function summarizePlan(plan: PlanData): string {
   const out = [`stack: ${plan.stack}`, `blocks: ${plan.blocks.join(', ')}`, `base image: ${plan.base_image.runtime}`, 'resolved:'];
   for (const d of Object.values(plan.dependencies)) {
@@ -31,7 +42,7 @@ export function summarizePlan(plan: PlanData): string {
   for (const [kind, phases] of [['build', plan.build_phases], ['layers', plan.export_phases]] as const) {
     if (phases.length === 0) continue;
     out.push(`${kind}:`);
-    for (const p of phases) out.push(`  ${p.name}: ${p.stages.map((s) => `${s.id} (${s.name})`).join(', ')}`);
+    for (const p of phases) out.push(`  ${p.name}: ${p.stages.map((s) => `${s.id} (${s.name}) on ${builtOn(s.source)}`).join(', ')}`);
   }
   out.push(`cmd: ${JSON.stringify(plan.export.cmd)}  workdir: ${plan.export.working_dir}`);
   if (plan.secrets.length > 0) out.push(`secrets: ${plan.secrets.join(', ')}`);
