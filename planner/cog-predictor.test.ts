@@ -10,7 +10,7 @@ describe('predictorChecks', () => {
     expect(predictorChecks(yaml('predict: p.py:P\n'), PYPI, false)).toEqual(advice);
     expect(predictorChecks(yaml('  sdk_version: "0.20.1"\npredict: p.py:P\n'), PYPI, false)).toEqual(['cog.yaml:4: predict is deprecated since cog 0.20; use run (same value)']);
     expect(predictorChecks(yaml('  sdk_version: "0.16.8"\npredict: p.py:P\n'), PYPI, false)).toEqual([]);
-    expect(predictorChecks(yaml('predict: p.py:P\n'), { kind: 'wheel', path: '../w/cog-0.13.6-py3-none-any.whl' }, false)).toEqual([]);
+    expect(predictorChecks(yaml('predict: p.py:P\n'), { kind: 'wheel', path: '../w/cog-0.13.6-py3-none-any.whl', version: '0.13.6', wheelhouse: true }, false)).toEqual([]);
     expect(predictorChecks(yaml('predict: p.py:P\n'), { kind: 'none' }, false)).toEqual([]);
     expect(predictorChecks(yaml('run: p.py:P\n'), PYPI, false)).toEqual([]);
   });
@@ -21,8 +21,8 @@ describe('predictorChecks', () => {
     expect(predictorChecks(yaml('train: t.py:T\n'), PYPI, true)).toEqual([]);
   });
 
-  it('reads the SDK version from the pin or the wheel name', () => {
+  it('takes the SDK version from the pin or the wheel source', () => {
     expect(sdkVersion(yaml('  sdk_version: prerelease\n'), PYPI)).toBe('latest');
-    expect(sdkVersion(yaml(''), { kind: 'wheel', path: 'cog-0.22.0-py3-none-any.whl' })).toBe('0.22.0');
+    expect(sdkVersion(yaml(''), { kind: 'wheel', path: 'cog-0.22.0-py3-none-any.whl', version: '0.22.0', wheelhouse: false })).toBe('0.22.0');
   });
 });

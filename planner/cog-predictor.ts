@@ -6,7 +6,6 @@
  * the image gets is known to read it too (pinned ≥ 0.20, or the latest from the index), so following the
  * advice never breaks `cog` itself on the same project.
  */
-import { basename } from 'node:path';
 import type { CogSdkSource } from '../blocks/support/block';
 import { ConfigError } from '../src/errors';
 import { hasPredictor, type CogConfig } from './project/cog-yaml';
@@ -17,7 +16,7 @@ const RUN_KEY_SINCE: [number, number] = [0, 20];
 /** The SDK version the image gets: `latest`, a version, or undefined when cogpack cannot know (`--cog-sdk none`). */
 export function sdkVersion(cog: CogConfig, sdk: CogSdkSource): string | undefined {
   if (sdk.kind === 'none') return undefined;
-  if (sdk.kind === 'wheel') return /^cog-([^-]+)-/.exec(basename(sdk.path))?.[1];
+  if (sdk.kind === 'wheel') return sdk.version;
   const pinned = cog.data.build?.sdk_version;
   return pinned === undefined || pinned === 'prerelease' ? 'latest' : pinned;
 }
