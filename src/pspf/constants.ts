@@ -24,3 +24,5 @@ export const INDEX_DEFAULTS = {
 } as const;
 /** Reader limits: metadata JSON is small; anything bigger is hostile. */
 export const MAX_METADATA_JSON = 16 * 1024 * 1024;
+/** The launcher's slot table limit (launcher/pspf.h PSPF_MAX_SLOTS); the writer keeps to it too. */
+export const MAX_SLOTS = 1024;

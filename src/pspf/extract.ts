@@ -5,6 +5,9 @@ import { writeAll } from './byte-source';
 import { PspfError } from './errors';
 import { readTarSafe, safeMemberPath, type TarMember } from './tar-reader';
 
+/** Bits an extracted file or directory may keep: never setuid, setgid, sticky or world-writable (as the launcher). */
+export const SAFE_MODE_MASK = 0o775;
+
 function refuse(msg: string): never {
   throw new PspfError('E_PSPF_TAR', `tar: ${msg}`);
 }
@@ -41,7 +44,7 @@ function clearSpot(p: string, rel: string): void {
 function extractMember(tar: Buffer, root: string, m: TarMember): void {
   const dest = path.join(root, m.name);
   ensureParents(root, m.name);
-  const mode = m.mode & 0o777; // setuid/setgid/sticky are dropped on purpose
+  const mode = m.mode & SAFE_MODE_MASK;
   if (m.type === 'dir') {
     const st = lstatOrNull(dest);
     if (st && !st.isDirectory()) refuse(`"${m.name}" exists and is not a directory`);

@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { fdSource, type ByteSource } from './byte-source';
 import { PspfError } from './errors';
 import { openFlagFile } from '../regular-file';
-import { extractTar } from './extract';
+import { extractTar, SAFE_MODE_MASK } from './extract';
 import { OP, unpackOperations } from './operations';
 import { readPackage, readSlot, type PspfPackage } from './reader';
-import { descriptorMode } from './descriptor';
+import { signedMode } from './slot-checks';
+import { fileTarget } from './slot-contents';
 import { writePackage, type WritePackageOptions } from './writer';
 
 /** Opens a package file for reading: a regular file only (a FIFO would block, a device never ends). */
@@ -84,19 +85,10 @@ export function writePackageFile(opts: WritePackageOptions, dest: string, force 
   return buf;
 }
 
-/** A slot's target relative to the workenv (`{workenv}/a/b` → `a/b`), refusing anything that leaves it. */
-export function targetInWorkenv(target: string): string {
-  const rel = target.replace(/^\{workenv\}\/?/, '');
-  const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
-  if (target.startsWith('/') || rel.startsWith('/') || parts.includes('..') || /[{}]/.test(rel)) {
-    throw new PspfError('E_PSPF_TARGET', `slot target "${target}" is not inside {workenv}`);
-  }
-  return parts.join('/');
-}
-
 /**
- * Places every slot into `dir` the way the launchers do: tar slots unpacked into the root, other slots written
- * at their target with the descriptor's permissions (0600 when zero). The package must already be verified.
+ * Places every slot into `dir` the way the launcher does: tar slots unpacked into the root, other slots written
+ * at their target with the signed metadata's mode (0600 when zero), never setuid/setgid/world-writable.
+ * readSlot refuses a descriptor mode that differs from the signed one.
  */
 export function installSlots(buf: Buffer | ByteSource, pkg: PspfPackage, dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -106,10 +98,9 @@ export function installSlots(buf: Buffer | ByteSource, pkg: PspfPackage, dir: st
       extractTar(data, dir);
       return;
     }
-    const rel = targetInWorkenv(pkg.metadata.slots[i].target);
-    if (rel === '') throw new PspfError('E_PSPF_TARGET', `slot ${i} is a file but its target is the workenv root`);
-    const dest = path.join(dir, rel);
+    const dest = path.join(dir, fileTarget(pkg.metadata.slots[i].target, i));
     fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
-    writeOutputFile(dest, data, { force: true, mode: descriptorMode(d) & 0o777 || 0o600 });
+    const mode = signedMode(pkg.metadata.slots[i].permissions) ?? 0;
+    writeOutputFile(dest, data, { force: true, mode: (mode || 0o600) & SAFE_MODE_MASK });
   });
 }

@@ -36,18 +36,48 @@ export function isGzip(data: Uint8Array): boolean {
 }
 
 /**
- * Gunzips with the output capped at `cap` bytes: the decompressor stops there instead of inflating a bomb.
- * CRC-32 and length are checked by zlib. Every failure becomes a PspfError naming `what`.
+ * Gunzips exactly one gzip member read from `input` (chunks in file order), handing each decoded piece to
+ * `onData` and stopping as soon as the output passes `cap`: a bomb costs at most `cap` bytes of work. Like the
+ * launcher (zlib, windowBits 31), it refuses corrupt data, a CRC-32/length mismatch, a truncated stream and any
+ * byte after the member (trailing data or a second member). Returns the decoded length.
  */
+export function inflateBounded(input: Iterable<Uint8Array>, cap: number, what: string, onData?: (piece: Uint8Array) => void): number {
+  // `ended` and `strm` are pako's own fields (lib/inflate.js), missing from its type declarations
+  const inf = new pako.Inflate({ windowBits: 31, chunkSize: 64 * 1024 }) as pako.Inflate & { ended: boolean; strm: { avail_in: number; total_in: number } };
+  const over = new Error('over the cap');
+  let produced = 0;
+  let consumed = 0;
+  inf.onData = (piece: Uint8Array) => {
+    produced += piece.length;
+    if (produced > cap) throw over;
+    onData?.(piece);
+  };
+  try {
+    for (const chunk of input) {
+      if (chunk.length === 0) continue;
+      if (inf.ended) throw new PspfError('E_PSPF_GZIP', `${what}: data after the gzip stream`);
+      inf.push(chunk, false);
+      consumed += chunk.length;
+      if (inf.err) throw new PspfError('E_PSPF_GZIP', `${what}: corrupt gzip data (${inf.msg || inf.err})`);
+    }
+  } catch (e) {
+    if (e === over) throw new PspfError('E_PSPF_DECLARED_SIZE', `${what}: decompresses to more than the declared ${cap} bytes`);
+    throw e;
+  }
+  if (!inf.ended) throw new PspfError('E_PSPF_GZIP', `${what}: gzip stream is truncated`);
+  // pako silently starts a second member after the first; its counters then cover only the last one
+  if (inf.strm.avail_in !== 0 || inf.strm.total_in !== consumed) throw new PspfError('E_PSPF_GZIP', `${what}: data after the gzip stream`);
+  return produced;
+}
+
+/** inflateBounded over one buffer, returning the decoded bytes. */
 export function gunzipBounded(data: Uint8Array, cap: number, what: string): Buffer {
   if (!isGzip(data)) throw new PspfError('E_PSPF_GZIP', `${what}: not gzip data`);
-  try {
-    return zlib.gunzipSync(data, { maxOutputLength: Math.max(1, cap) });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new PspfError('E_PSPF_DECLARED_SIZE', `${what}: decompresses to more than the declared ${cap} bytes`);
-    }
-    throw new PspfError('E_PSPF_GZIP', `${what}: corrupt gzip data (${(e as Error).message})`, { cause: e });
-  }
+  const pieces: Uint8Array[] = [];
+  const n = inflateBounded(chunksOf(data, 1 << 20), cap, what, (p) => pieces.push(p));
+  return Buffer.concat(pieces, n);
+}
+
+function* chunksOf(data: Uint8Array, step: number): Generator<Uint8Array> {
+  for (let off = 0; off < data.length; off += step) yield data.subarray(off, off + step);
 }

@@ -5,13 +5,15 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { asSource, sha256Range, type ByteSource } from './byte-source';
 import { checkedAdd, within } from './bytes';
-import { DESCRIPTOR_SIZE, END_MAGIC, INDEX_SIZE, MAX_METADATA_JSON, PSPF_VERSION, START_MAGIC, TRAILER_SIZE } from './constants';
+import { DESCRIPTOR_SIZE, END_MAGIC, INDEX_SIZE, MAX_METADATA_JSON, MAX_SLOTS, PSPF_VERSION, START_MAGIC, TRAILER_SIZE } from './constants';
 import { decodeDescriptor, type SlotDescriptor } from './descriptor';
 import { PspfError, ensure } from './errors';
 import { gunzipBounded } from './gzip';
+import { descriptorProblems } from './slot-checks';
+import { decodeSlot } from './slot-contents';
 import { decodeIndex, type IndexBlock } from './index-block';
 import { parseMetadata, type PspfMetadata } from './metadata-schema';
-import { OP, assertSupported, operationsToString, parseOperations, unpackOperations } from './operations';
+import { assertSupported, unpackOperations } from './operations';
 
 const MAX_LENGTH = bufferConstants.MAX_LENGTH;
 
@@ -43,7 +45,9 @@ export function parseLayout(from: Buffer | ByteSource): PspfLayout {
   ensure(n.metadata_size > 0 && within(n.metadata_offset, n.metadata_size, n.launcher_size, trailerOffset), 'E_PSPF_BOUNDS',
     `metadata (${n.metadata_offset}+${n.metadata_size}) is not between the launcher and the trailer`);
   const metaEnd = checkedAdd(n.metadata_offset, n.metadata_size, 'metadata end');
+  ensure(n.metadata_size <= MAX_METADATA_JSON, 'E_PSPF_BOUNDS', `metadata_size ${n.metadata_size} is more than ${MAX_METADATA_JSON} bytes`);
   ensure(n.slot_count <= Math.floor(trailerOffset / DESCRIPTOR_SIZE), 'E_PSPF_BOUNDS', `slot_count ${n.slot_count} cannot fit in the file`);
+  ensure(n.slot_count <= MAX_SLOTS, 'E_PSPF_BOUNDS', `slot_count ${n.slot_count} is more than ${MAX_SLOTS}`);
   ensure(n.slot_table_size === n.slot_count * DESCRIPTOR_SIZE, 'E_PSPF_BOUNDS', `slot_table_size ${n.slot_table_size} is not slot_count × 64`);
   const slots: SlotDescriptor[] = [];
   if (n.slot_count === 0) return { fileSize, trailerOffset, index, slots };
@@ -100,55 +104,27 @@ export function slotChecksumOk(from: Buffer | ByteSource, pkg: PspfLayout, metad
   return metadata === undefined || metadata.slots[i].checksum === `sha256:${digest.toString('hex')}`;
 }
 
-/** The descriptor's op chain must be the one the signed metadata names (else the decoding could be switched). */
-export function slotOperationsOk(d: SlotDescriptor, metadataOperations: string): boolean {
-  try {
-    const declared = parseOperations(metadataOperations);
-    const actual = unpackOperations(d.operations);
-    return declared.length === actual.length && declared.every((op, i) => op === actual[i]);
-  } catch {
-    return false;
-  }
-}
-
 export interface ReadSlotOptions {
   /** Upper bound for any decoded slot, whatever it declares (default: the largest Buffer). */
   maxSize?: number;
 }
 
 /**
- * Checked, decoded slot bytes: gzip undone with output capped at the declared size (tar chains return the tar).
- * Supported chains: raw, gzip, tar, tar.gz; others fail with E_PSPF_UNSUPPORTED_OP.
+ * Checked, decoded slot bytes: checksum (descriptor and signed metadata), the descriptor checks of slot-checks.ts,
+ * gzip undone with output capped at the declared size (tar chains return the tar). Supported chains: raw, gzip,
+ * tar, tar.gz (the launcher's); others fail with E_PSPF_UNSUPPORTED_OP.
  */
 export function readSlot(from: Buffer | ByteSource, pkg: PspfPackage, i: number, opts: ReadSlotOptions = {}): Buffer {
   const buf = asSource(from);
   ensure(Number.isInteger(i) && i >= 0 && i < pkg.slots.length, 'E_PSPF_SLOT_INDEX', `no slot ${i} (the package has ${pkg.slots.length})`);
   const d = pkg.slots[i];
+  const meta = pkg.metadata.slots[i];
   ensure(slotChecksumOk(buf, pkg, pkg.metadata, i), 'E_PSPF_SLOT_CHECKSUM', `slot ${i} checksum mismatch`);
-  ensure(slotOperationsOk(d, pkg.metadata.slots[i].operations), 'E_PSPF_SLOT_OPERATIONS',
-    `slot ${i}: descriptor operations differ from the metadata's "${pkg.metadata.slots[i].operations}"`);
   const ops = unpackOperations(d.operations);
   assertSupported(ops, `slot ${i}`);
-  const name = operationsToString(ops);
-  const stored = slotBytes(buf, d);
-  if (ops.length === 0 || name === 'tar') return stored;
-  if (name !== 'gzip' && name !== 'tar.gz') throw new PspfError('E_PSPF_UNSUPPORTED_OP', `slot ${i}: operation chain ${name} is not supported`);
-  const declared = declaredSize(d, stored);
-  const limit = Math.min(opts.maxSize ?? MAX_LENGTH, declared);
-  ensure(declared <= limit, 'E_PSPF_DECLARED_SIZE', `slot ${i} declares ${declared} bytes, more than the limit ${limit}`);
-  const out = gunzipBounded(stored, declared, `slot ${i}`);
-  ensure(out.length === declared, 'E_PSPF_DECLARED_SIZE', `slot ${i} decompresses to ${out.length} bytes, not the declared ${declared}`);
-  if (ops[0] === OP.TAR) ensure(out.length % 512 === 0, 'E_PSPF_TAR', `slot ${i} is not a whole number of tar blocks`);
-  return out;
-}
-
-/**
- * The declared decoded size: descriptor original_size, except for the reference's pre-gzipped-input quirk
- * (original_size == size), where the gzip trailer's ISIZE is the only declaration there is.
- */
-function declaredSize(d: SlotDescriptor, stored: Buffer): number {
-  if (d.original_size !== d.size || stored.length < 18) return d.original_size;
-  return stored.readUInt32LE(stored.length - 4);
+  const problem = descriptorProblems(d, meta, i)[0];
+  if (problem) throw new PspfError(problem.code, problem.message);
+  return decodeSlot(buf, d, i, meta.target, { collect: true, maxSize: opts.maxSize ?? MAX_LENGTH })!;
 }
 
 function hex32(v: number): string {

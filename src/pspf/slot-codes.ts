@@ -1,6 +1,7 @@
 /** Slot purpose/lifecycle codes and permission strings, as the reference writer maps them (data/slot-codes.json). */
 import codes from './data/slot-codes.json';
 import { PspfError } from './errors';
+import { signedMode } from './slot-checks';
 
 const PURPOSE: Record<string, number> = codes.purpose;
 const LIFECYCLE: Record<string, number> = codes.lifecycle;
@@ -20,10 +21,9 @@ export function lifecycleCode(lifecycle: string): number {
   return code;
 }
 
-/** `parse_permissions`: "0755", "755" or "0o755" → 0o755; absent → 0o644. */
+/** `parse_permissions`: "0755", "755" or "0o755" → 0o755; absent → 0o644 (exactly what readers accept: nothing trimmed). */
 export function parsePermissions(perm: string | null | undefined): number {
-  if (perm === null || perm === undefined || perm === '') return 0o644;
-  const m = /^(?:0o|0)?([0-7]{1,4})$/.exec(perm.trim());
-  if (!m) throw new PspfError('E_PSPF_PERMISSIONS', `slot permissions "${perm}" are not an octal mode`, { hint: 'write them like "0755"' });
-  return parseInt(m[1], 8);
+  const mode = signedMode(perm);
+  if (mode === undefined) throw new PspfError('E_PSPF_PERMISSIONS', `slot permissions "${perm}" are not an octal mode`, { hint: 'write them like "0755"' });
+  return mode;
 }

@@ -1,10 +1,15 @@
-/** Whole-package verification: index, package size, metadata, every slot and the signature under a policy. */
+/**
+ * Whole-package verification: everything the launcher checks before it runs a package (the list in README.md,
+ * "What verify and the launcher check"), plus the signature under a policy.
+ */
 import { asSource, type ByteSource } from './byte-source';
 import { isAllZero, sha256 } from './bytes';
 import { PspfError } from './errors';
 import { verifyMetadata } from './keys';
 import type { PspfMetadata } from './metadata-schema';
-import { decodeMetadata, metadataBytes, parseLayout, slotChecksumOk, slotOperationsOk } from './reader';
+import { decodeMetadata, metadataBytes, parseLayout, slotChecksumOk, type PspfLayout } from './reader';
+import { descriptorProblems } from './slot-checks';
+import { decodeSlot, WorkenvModel } from './slot-contents';
 
 /** required: must be signed and verify; optional: an unsigned package passes, a bad signature fails; off: ignored. */
 export type SignaturePolicy = 'required' | 'optional' | 'off';
@@ -21,8 +26,12 @@ export interface Verdicts {
   metadata_checksum_ok: boolean;
   slot_checksums_ok: boolean[];
   all_slot_checksums_ok: boolean;
-  /** Each descriptor's op chain equals the one the signed metadata names. */
+  /** Each descriptor's op chain (the whole u64) is the one the signed metadata names, and one the launcher runs. */
   slot_operations_ok: boolean[];
+  /** Each descriptor's mode equals the signed metadata's `permissions`. */
+  slot_permissions_ok: boolean[];
+  /** Declared sizes are possible and each slot decodes and lays out as the launcher would extract it. */
+  slot_contents_ok: boolean[];
   signature_ok: boolean | null; // null: not checked (policy off, or optional and unsigned)
   package_size_matches_file: boolean;
   valid: boolean;
@@ -70,15 +79,50 @@ export function verifyPackage(from: Buffer | ByteSource, o: VerifyOptions = {}):
   const slot_checksums_ok = layout.slots.map((_, i) => slotChecksumOk(buf, layout, decoded?.metadata, i));
   slot_checksums_ok.forEach((ok, i) => ok || problems.push(`slot ${i} checksum mismatch`));
   const all_slot_checksums_ok = slot_checksums_ok.every(Boolean);
-  const slot_operations_ok = layout.slots.map((d, i) => decoded === undefined || slotOperationsOk(d, decoded.metadata.slots[i].operations));
-  slot_operations_ok.forEach((ok, i) => ok || problems.push(`slot ${i} operations differ from the metadata`));
+  const slots = decoded ? slotVerdicts(buf, layout, decoded.metadata, slot_checksums_ok, problems) : undefined;
+  const slot_operations_ok = slots?.operations ?? layout.slots.map(() => true);
+  const slot_permissions_ok = slots?.permissions ?? layout.slots.map(() => true);
+  const slot_contents_ok = slots?.contents ?? layout.slots.map(() => true);
   const signature_ok = signatureVerdict(decoded?.json, layout.index.publicKey, layout.index.signature, o, problems);
-  const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && all_slot_checksums_ok && slot_operations_ok.every(Boolean) && signature_ok !== false;
+  const slotsOk = all_slot_checksums_ok && [slot_operations_ok, slot_permissions_ok, slot_contents_ok].every((v) => v.every(Boolean));
+  const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && slotsOk && signature_ok !== false;
   return {
-    verdicts: { magic_ok: true, index_checksum_ok, metadata_checksum_ok, slot_checksums_ok, all_slot_checksums_ok, slot_operations_ok, signature_ok, package_size_matches_file, valid },
+    verdicts: {
+      magic_ok: true, index_checksum_ok, metadata_checksum_ok, slot_checksums_ok, all_slot_checksums_ok,
+      slot_operations_ok, slot_permissions_ok, slot_contents_ok, signature_ok, package_size_matches_file, valid,
+    },
     problems,
     metadata: decoded?.metadata,
   };
+}
+
+/**
+ * The descriptor checks for every slot, then (for slots whose bytes and descriptor passed) decoding in slot
+ * order into one model of the work environment, as the launcher extracts them all into one directory.
+ */
+function slotVerdicts(buf: ByteSource, layout: PspfLayout, metadata: PspfMetadata, checksums: boolean[], problems: string[]) {
+  const operations: boolean[] = [];
+  const permissions: boolean[] = [];
+  const contents: boolean[] = [];
+  const model = new WorkenvModel();
+  layout.slots.forEach((d, i) => {
+    const found = descriptorProblems(d, metadata.slots[i], i);
+    for (const p of found) problems.push(p.message);
+    operations.push(!found.some((p) => p.code === 'E_PSPF_SLOT_OPERATIONS'));
+    permissions.push(!found.some((p) => p.code === 'E_PSPF_SLOT_PERMISSIONS'));
+    let ok = !found.some((p) => p.code === 'E_PSPF_DECLARED_SIZE');
+    if (ok && found.length === 0 && checksums[i]) {
+      try {
+        decodeSlot(buf, d, i, metadata.slots[i].target, { model });
+      } catch (e) {
+        if (!(e instanceof PspfError)) throw e;
+        problems.push(e.message.startsWith(`slot ${i}`) ? e.message : `slot ${i} (${metadata.slots[i].id}): ${e.message}`);
+        ok = false;
+      }
+    }
+    contents.push(ok);
+  });
+  return { operations, permissions, contents };
 }
 
 /** verifyPackage that throws one PspfError naming the first failed check unless the package is valid. */

@@ -35,7 +35,7 @@ void extract_slot(const pspf_pkg *pkg, uint32_t i, int root_fd) {
     extract_tar(&r, root_fd);
     sr_drain(&r); /* tar padding, and for gzip the CRC/length check */
   } else {
-    unsigned mode = s->permissions ? s->permissions : 0600;
+    unsigned mode = s->permissions ? s->permissions : 0600; /* the signed mode; copy_to_file drops the unsafe bits */
     /* a gzip slot's length is only known by decompressing it; write it all (bounded by the cap) */
     copy_to_file(&r, target_rel(s), gz ? UINT64_MAX : s->size, mode, root_fd);
   }

@@ -195,7 +195,8 @@ jval *json_parse(const char *buf, size_t len, char *err, size_t errlen) {
 
 const jval *json_get(const jval *obj, const char *key) {
   if (!obj || obj->t != J_OBJ) return NULL;
-  for (size_t i = 0; i < obj->n; i++)
+  /* the last of duplicate keys wins, as in JavaScript's JSON.parse (what `cogpack pspf verify` reads) */
+  for (size_t i = obj->n; i-- > 0;)
     if (!strcmp(obj->keys[i], key)) return obj->items[i];
   return NULL;
 }

@@ -27,10 +27,15 @@ static char *self_path(const char *argv0) {
   die(EX_IO, "cannot locate our own executable: %s", strerror(errno));
 }
 
-/* Optional pinning: with COGPACK_PSPF_TRUSTED_KEY=<hex public key>, only that signer is accepted. */
+/* Optional pinning: with COGPACK_PSPF_TRUSTED_KEY=<hex public key>, only that signer is accepted. A pin that
+ * is not 64 hex digits is a configuration error, said as such (not "not signed by the trusted key"). */
 static void check_pinned_key(const pspf_pkg *pkg) {
   const char *want = getenv("COGPACK_PSPF_TRUSTED_KEY");
   if (!want || !*want) return;
+  size_t n = strlen(want);
+  if (n != 64 || strspn(want, "0123456789abcdefABCDEF") != 64)
+    die(EX_ARGS, "COGPACK_PSPF_TRUSTED_KEY is malformed: expected an Ed25519 public key as 64 hex digits, got %zu characters%s",
+        n, strspn(want, "0123456789abcdefABCDEF") == n ? "" : " (not all hex)");
   char have[65];
   for (int i = 0; i < 32; i++) snprintf(have + 2 * i, 3, "%02x", pkg->index[64 + i]);
   if (strcasecmp(have, want) || !pkg->signature_ok) die(EX_VERIFY, "package is not signed by the trusted key");

@@ -95,8 +95,11 @@ static void check_signature(pspf_pkg *pkg) {
 }
 
 static void read_metadata(pspf_pkg *pkg) {
-  uint64_t off = rd64(pkg->index + 24), size = rd64(pkg->index + 32);
+  uint64_t off = rd64(pkg->index + 24), size = rd64(pkg->index + 32), launcher_size = rd64(pkg->index + 16);
+  if (launcher_size > pkg->data_end) die(EX_FORMAT, "launcher_size %llu runs past the trailer", (unsigned long long)launcher_size);
+  if (off < launcher_size) die(EX_FORMAT, "metadata (offset %llu) starts inside the launcher", (unsigned long long)off);
   check_region(pkg, off, size, "metadata");
+  pkg->metadata_end = off + size;
   if (size == 0 || size > PSPF_MAX_METADATA) die(EX_FORMAT, "metadata size %llu out of range", (unsigned long long)size);
   unsigned char *gz = xmalloc((size_t)size), digest[32];
   if (pread_full(pkg->fd, gz, (size_t)size, off) != 0) die(EX_IO, "cannot read metadata: %s", strerror(errno));
@@ -120,29 +123,64 @@ static uint64_t parse_ops_name(const char *s) {
 }
 
 static int parse_sha256(const char *s, unsigned char out[32]) {
-  if (!s || strncmp(s, "sha256:", 7) || strlen(s + 7) != 64) return 0;
+  if (!s || strncmp(s, "sha256:", 7) || strlen(s + 7) != 64 || strspn(s + 7, "0123456789abcdef") != 64) return 0;
   size_t bin_len = 0;
   return sodium_hex2bin(out, 32, s + 7, 64, NULL, &bin_len, NULL) == 0 && bin_len == 32;
 }
 
-static void read_slot(pspf_pkg *pkg, uint32_t i, const unsigned char *d, const jval *js) {
+/* The signed mode: metadata "permissions" as the reference writes it ("0755", "755", "0o755"; absent or
+ * null: 0644). Returns -1 when it is not such a string. */
+static long signed_mode(const jval *sv) {
+  const jval *p = json_get(sv, "permissions");
+  if (!p || p->t == J_NULL) return 0644;
+  if (p->t != J_STR) return -1;
+  const char *t = p->s;
+  if (!*t) return 0644;
+  if (!strncmp(t, "0o", 2)) t += 2;
+  else if (t[0] == '0' && t[1]) t++;
+  size_t n = strspn(t, "01234567");
+  if (n == 0 || n > 4 || t[n]) return -1;
+  return strtol(t, NULL, 8);
+}
+
+/* Deflate cannot expand more than 1032:1, so a larger declaration is refused before anything is inflated. */
+#define GZIP_MAX_RATIO 1032u
+
+static void check_sizes(const pspf_slot *s, uint32_t i) {
+  int gz = s->operations == OPS_GZIP || s->operations == OPS_TAR_GZ;
+  if (!gz && s->original_size != s->size)
+    die(EX_FORMAT, "slot %u (%s): original_size %llu differs from the stored size %llu of an uncompressed slot", i, s->id,
+        (unsigned long long)s->original_size, (unsigned long long)s->size);
+  if (gz && s->original_size / GZIP_MAX_RATIO > s->size)
+    die(EX_FORMAT, "slot %u (%s): original_size %llu is more than gzip can produce from %llu stored bytes", i, s->id,
+        (unsigned long long)s->original_size, (unsigned long long)s->size);
+}
+
+static void read_slot(pspf_pkg *pkg, uint32_t i, const unsigned char *d, const jval *js, uint64_t table_end) {
   pspf_slot *s = &pkg->slots[i];
   s->offset = rd64(d + 16), s->size = rd64(d + 24), s->original_size = rd64(d + 32);
   s->operations = rd64(d + 40), s->checksum8 = rd64(d + 48);
-  s->permissions = ((unsigned)d[62] | (unsigned)d[63] << 8) & 07777;
+  unsigned descriptor_mode = (unsigned)d[62] | (unsigned)d[63] << 8;
+  if (s->offset < table_end) die(EX_FORMAT, "slot %u data (offset %llu) starts inside the slot table", i, (unsigned long long)s->offset);
   check_region(pkg, s->offset, s->size, "slot data");
   const jval *sv = js->items[i];
   s->id = json_get_str(sv, "id"), s->target = json_get_str(sv, "target");
   s->lifecycle = json_get_str(sv, "lifecycle");
   const char *ops = json_get_str(sv, "operations");
-  if (!s->id || !s->target || !ops) die(EX_FORMAT, "metadata slot %u lacks id, target or operations", i);
-  if (!s->lifecycle) s->lifecycle = "runtime";
+  if (!s->id || !s->target || !ops || !s->lifecycle) die(EX_FORMAT, "metadata slot %u lacks id, target, operations or lifecycle", i);
   if (!parse_sha256(json_get_str(sv, "checksum"), s->sha256))
     die(EX_FORMAT, "metadata slot %u (%s) has no valid sha256 checksum", i, s->id);
   uint64_t named = parse_ops_name(ops);
   if (named == UINT64_MAX || named != s->operations)
     die(EX_FORMAT, "slot %u (%s): unsupported or mismatched operations \"%s\" (descriptor 0x%llx)", i, s->id, ops,
         (unsigned long long)s->operations);
+  long mode = signed_mode(sv);
+  if (mode < 0) die(EX_FORMAT, "metadata slot %u (%s): permissions are not an octal mode", i, s->id);
+  if ((unsigned long)mode != descriptor_mode)
+    die(EX_FORMAT, "slot %u (%s): descriptor permissions 0%o differ from the signed metadata's 0%lo", i, s->id, descriptor_mode,
+        mode);
+  s->permissions = (unsigned)mode;
+  check_sizes(s, i);
 }
 
 static void read_slots(pspf_pkg *pkg) {
@@ -155,11 +193,22 @@ static void read_slots(pspf_pkg *pkg) {
   if (table_size != (uint64_t)pkg->slot_count * 64) die(EX_FORMAT, "slot_table_size does not match slot_count");
   pkg->slots = xmalloc(sizeof(pspf_slot) * (pkg->slot_count ? pkg->slot_count : 1));
   if (pkg->slot_count == 0) return;
+  if (table_off < pkg->metadata_end) die(EX_FORMAT, "the slot table (offset %llu) starts inside the metadata", (unsigned long long)table_off);
   check_region(pkg, table_off, table_size, "slot table");
   unsigned char *table = xmalloc((size_t)table_size);
   if (pread_full(pkg->fd, table, (size_t)table_size, table_off) != 0) die(EX_IO, "cannot read the slot table");
-  for (uint32_t i = 0; i < pkg->slot_count; i++) read_slot(pkg, i, table + (size_t)i * 64, js);
+  for (uint32_t i = 0; i < pkg->slot_count; i++) read_slot(pkg, i, table + (size_t)i * 64, js, table_off + table_size);
   free(table);
+}
+
+/* execution.command must hold a word to run, and primary_slot must name a slot (or be 0 with none). */
+static void check_execution(const pspf_pkg *pkg) {
+  const jval *ex = json_get(pkg->meta, "execution"), *primary = json_get(ex, "primary_slot");
+  const char *command = json_get_str(ex, "command");
+  if (!command || strspn(command, " \t\n\r") == strlen(command)) die(EX_FORMAT, "metadata has no execution.command");
+  uint32_t slots = pkg->slot_count ? pkg->slot_count : 1;
+  if (!primary || primary->t != J_NUM || primary->num < 0 || primary->num >= slots || primary->num != (double)(uint32_t)primary->num)
+    die(EX_FORMAT, "metadata execution.primary_slot names no slot");
 }
 
 void pspf_open(pspf_pkg *pkg, const char *path) {
@@ -177,6 +226,7 @@ void pspf_open(pspf_pkg *pkg, const char *path) {
   if (!format || strcmp(format, "PSPF/2025")) die(EX_FORMAT, "metadata format is not PSPF/2025");
   if (!pkg->name || !pkg->version) die(EX_FORMAT, "metadata lacks package.name or package.version");
   read_slots(pkg);
+  check_execution(pkg);
 }
 
 void pspf_verify_slots(const pspf_pkg *pkg) {

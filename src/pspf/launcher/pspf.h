@@ -17,7 +17,7 @@ enum { OPS_RAW = 0x0, OPS_TAR = 0x01, OPS_GZIP = 0x10, OPS_TAR_GZ = 0x1001 };
 
 typedef struct {
   uint64_t offset, size, original_size, operations, checksum8;
-  unsigned permissions;
+  unsigned permissions; /* the signed metadata's mode (the descriptor must agree) */
   const char *id, *target, *lifecycle; /* from the (signed) metadata JSON */
   unsigned char sha256[32];             /* from the metadata JSON checksum */
 } pspf_slot;
@@ -27,6 +27,7 @@ typedef struct {
   char *path;           /* resolved path of the package (our own executable) */
   struct stat st;
   uint64_t file_size, data_end; /* data_end = start of the trailer */
+  uint64_t metadata_end;        /* the slot table and slot data must start at or after it */
   unsigned char index[PSPF_INDEX_SIZE];
   uint32_t index_checksum;
   char *json;           /* the exact signed metadata JSON, NUL-terminated */

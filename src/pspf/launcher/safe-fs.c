@@ -69,7 +69,7 @@ void copy_to_file(slot_reader *r, const char *rel_in, uint64_t size, unsigned mo
     if (write_full(fd, buf, got) != 0) die(EX_IO, "cannot write %s: %s", rel, strerror(errno));
     done += got;
   }
-  if (fchmod(fd, mode & 0777) != 0 || close(fd) != 0) die(EX_IO, "cannot finish %s: %s", rel, strerror(errno));
+  if (fchmod(fd, mode & SAFE_MODE_MASK) != 0 || close(fd) != 0) die(EX_IO, "cannot finish %s: %s", rel, strerror(errno));
   close(dir);
   free(rel);
 }

@@ -106,7 +106,7 @@ static void make_dir(int root_fd, const char *name, unsigned mode, const char *w
   struct stat st;
   if (fstatat(dir, last, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
     die(EX_EXTRACT, "slot %s: refusing directory %s: not a plain directory", what, rel);
-  fchmodat(dir, last, (mode & 0777) | 0700, 0);
+  fchmodat(dir, last, (mode & SAFE_MODE_MASK) | 0700, 0);
   close(dir);
   free(rel);
 }

@@ -12,6 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static const char *cleanup_dir;
+
+void die_cleanup(const char *dir) { cleanup_dir = dir; }
+
 void die(int code, const char *fmt, ...) {
   char line[1024];
   va_list ap;
@@ -22,6 +26,11 @@ void die(int code, const char *fmt, ...) {
   for (char *c = line; *c; c++)
     if (*c == '\n' || *c == '\r') *c = ' ';
   fprintf(stderr, "pspf-launcher: %s\n", line);
+  /* a failed extraction leaves nothing behind: the partial tmp/<pid> tree goes (a failure inside rm_rf
+   * itself must not recurse here, hence the pointer is cleared first) */
+  const char *dir = cleanup_dir;
+  cleanup_dir = NULL;
+  if (dir) rm_rf(dir);
   _exit(code);
 }
 

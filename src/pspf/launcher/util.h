@@ -18,6 +18,8 @@ enum {
 };
 
 __attribute__((noreturn, format(printf, 2, 3))) void die(int code, const char *fmt, ...);
+/* A directory die() removes before exiting (the extraction in progress); NULL to forget it. */
+void die_cleanup(const char *dir);
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void *xmalloc(size_t n);

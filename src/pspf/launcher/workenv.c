@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "extract.h"
+#include "safe-fs.h"
 #include "setup.h"
 #include "shebang.h"
 #include "util.h"
@@ -38,12 +39,30 @@ static char *cache_root(void) {
   return xasprintf("%s/flavor", nonempty_env("TMPDIR") ? nonempty_env("TMPDIR") : "/tmp");
 }
 
+/* The key names directories next to every other package's: one path component, never ".", "..", a
+ * hidden name (".x.pspf" is where package "x" keeps its bookkeeping) or anything with a slash or control byte. */
+static const char *unsafe_key_reason(const char *key) {
+  size_t n = strlen(key);
+  if (n == 0) return "it is empty";
+  if (key[0] == '.') return "it starts with \".\"";
+  if (n > 200) return "it is longer than 200 bytes";
+  for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+    if (*c == '/' || *c < 0x20 || *c == 0x7f) return "it contains a slash or a control character";
+  return NULL;
+}
+
+/* The key is the package file name without .psp/.pspf, as the spec (Rust launcher) has it, so FlavorPack
+ * tools find the same directory; a name that is not one safe path component is refused, not rewritten. */
 void workenv_paths_init(workenv_paths *w, const char *package_path) {
   const char *base = strrchr(package_path, '/');
-  char *name = xstrdup(base ? base + 1 : package_path);
+  const char *file = base ? base + 1 : package_path;
+  char *name = xstrdup(file);
   size_t n = strlen(name);
-  if (n > 5 && !strcmp(name + n - 5, ".pspf")) name[n - 5] = 0;
-  else if (n > 4 && !strcmp(name + n - 4, ".psp")) name[n - 4] = 0;
+  if (n >= 5 && !strcmp(name + n - 5, ".pspf")) name[n - 5] = 0;
+  else if (n >= 4 && !strcmp(name + n - 4, ".psp")) name[n - 4] = 0;
+  const char *why = unsafe_key_reason(name);
+  if (why)
+    die(EX_ARGS, "package file name \"%s\" cannot name a work environment (the name without .psp %s); rename the file", file, why);
   w->root = cache_root();
   w->workenv = xasprintf("%s/workenv/%s", w->root, name);
   w->meta = xasprintf("%s/workenv/.%s.pspf", w->root, name);
@@ -148,14 +167,17 @@ static void write_instance_files(const pspf_pkg *pkg, const workenv_paths *w) {
   write_marker(xasprintf("%s/package.checksum", w->instance), sum);
 }
 
-/* init-lifecycle slots exist only for setup; the reference deletes them afterwards. */
+/* init-lifecycle slots exist only for setup; the reference deletes them afterwards. Only a target that
+ * names something strictly inside the extraction directory is removed. */
 static void drop_init_slots(const pspf_pkg *pkg, const char *tmp) {
   for (uint32_t i = 0; i < pkg->slot_count; i++) {
     const pspf_slot *s = &pkg->slots[i];
-    if (strcmp(s->lifecycle, "init") || strncmp(s->target, "{workenv}/", 10) || !s->target[10]) continue;
-    char *p = xasprintf("%s/%s", tmp, s->target + 10);
-    if (!strstr(p, "/../")) rm_rf(p);
-    free(p);
+    if (strcmp(s->lifecycle, "init") || strncmp(s->target, "{workenv}/", 10)) continue;
+    char *rel = safe_relpath(s->target + 10);
+    if (!rel) continue;
+    char *p = xasprintf("%s/%s", tmp, rel);
+    rm_rf(p);
+    free(p), free(rel);
   }
 }
 
@@ -163,6 +185,7 @@ static void extract_all(const pspf_pkg *pkg, const workenv_paths *w) {
   char *tmp_root = xasprintf("%s/tmp", w->meta), *tmp = xasprintf("%s/%d", tmp_root, (int)getpid());
   clean_stale_tmp(tmp_root);
   if (mkdir_p(tmp, 0700) != 0) die(EX_IO, "cannot create %s: %s", tmp, strerror(errno));
+  die_cleanup(tmp); /* any failure from here on removes the partial extraction */
   unlink(xasprintf("%s/extract/complete", w->instance));
   unlink(xasprintf("%s/package.checksum", w->instance));
   int root_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -178,7 +201,9 @@ static void extract_all(const pspf_pkg *pkg, const workenv_paths *w) {
   drop_init_slots(pkg, tmp);
   move_into_place(tmp, w->workenv);
   fix_shebangs(xasprintf("%s/bin", w->workenv), tmp, w->workenv);
+  die_cleanup(NULL);
   rm_rf(tmp);
+  rmdir(tmp_root); /* only if no other extraction is using it */
   write_instance_files(pkg, w);
 }
 

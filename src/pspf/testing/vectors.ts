@@ -6,8 +6,11 @@ import { keyFromRawPrivate } from '../keys';
 import type { MetadataInput } from '../metadata';
 import type { KeySpec, SlotInput, WritePackageOptions } from '../writer';
 
-/** Where CI (and this machine) keep them: beside the repository, `../shared/pspf-vectors`. */
-export const VECTOR_DIR = path.resolve(__dirname, '../../../../shared/pspf-vectors');
+/**
+ * Where CI (and this machine) keep them: beside the repository, `../shared/pspf-vectors`; `PSPF_VECTOR_DIR`
+ * points elsewhere (a git worktree of the repository does not sit beside that folder).
+ */
+export const VECTOR_DIR = process.env.PSPF_VECTOR_DIR || path.resolve(__dirname, '../../../../shared/pspf-vectors');
 
 export function vectorNames(): string[] {
   return fs.readdirSync(VECTOR_DIR).filter((f) => f.endsWith('.psp')).map((f) => f.slice(0, -4)).sort();
