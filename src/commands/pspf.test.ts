@@ -167,3 +167,14 @@ const launcher = ((): string | null => {
   });
   expect([r.status, r.stdout]).toEqual([7, 'hello world\n']);
 }, 120_000);
+
+test('a FIFO (or a directory) given as the package or key is refused at once by every read command, never waited on', async () => {
+  const fifo = path.join(dir, 'pipe.psp');
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+  for (const args of [['verify', fifo], ['inspect', fifo], ['extract', fifo, '0', path.join(dir, 'o')], ['extract-all', fifo, path.join(dir, 'all')], ['verify', A2, '--public-key', fifo]]) {
+    const r = await run(...args);
+    expect(r.code).toBe(64);
+    expect(r.err.trim().split('\n')[0]).toMatch(/pipe\.psp is a named pipe \(FIFO\)/);
+  }
+  expect((await run('verify', dir)).err).toMatch(/is a directory/);
+});

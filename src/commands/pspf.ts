@@ -42,7 +42,7 @@ function registerPack(pspf: Command): void {
 }
 
 function registerRead(pspf: Command): void {
-  policyOptions(pspf.command('verify <package>').description('check index, metadata, every slot and the signature; exit 0 only if all pass'))
+  policyOptions(pspf.command('verify <package>').description('check everything the launcher checks before it runs a package (index, metadata, every slot and its contents) and the signature; exit 0 only if all pass'))
     .option('--json', 'print the verdicts as JSON')
     .action((file: string, opts) => runVerify(file, opts));
   pspf

@@ -46,11 +46,15 @@ export function keyFromFile(content: Buffer, file: string): SigningKey {
 /** Reads a public key given as PEM SPKI or raw 32 bytes into its raw 32 bytes. */
 export function publicKeyFromFile(content: Buffer, file: string): Buffer {
   if (content.length === 32) return Buffer.from(content);
+  let key: KeyObject;
   try {
-    return rawPublicKey(createPublicKey({ key: content, format: 'pem' }));
+    key = createPublicKey({ key: content, format: 'pem' });
   } catch (e) {
-    throw new PspfError('E_PSPF_KEY', `not an Ed25519 public key: ${(e as Error).message}`, { file, cause: e });
+    throw new PspfError('E_PSPF_KEY', `not an Ed25519 public key (PEM SPKI or raw 32 bytes): ${(e as Error).message}`, { file, cause: e });
   }
+  // any other key type would otherwise be cut to its last 32 bytes and only fail as "not the trusted key"
+  if (key.asymmetricKeyType !== 'ed25519') throw new PspfError('E_PSPF_KEY', `not an Ed25519 public key: it is a ${key.asymmetricKeyType} key`, { file });
+  return rawPublicKey(key);
 }
 
 export function rawPublicKey(pub: KeyObject): Buffer {
