@@ -1,8 +1,8 @@
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempProject } from '../../blocks/support/temp-project';
 import { fileReasons } from './file-diff';
-import { contextFiles } from './files';
+import { contextFiles, planFiles } from './files';
 
 const CTX = { path: '.', exclude: ['.git'] };
 jest.setTimeout(60_000);
@@ -64,5 +64,25 @@ describe('context file records', () => {
     expect(Object.keys(rec.m!)).toEqual(['a.py']);
     const only = await contextFiles(dir, { path: '.', exclude: [], include: ['w/big.bin'] });
     expect(Object.keys(only.m!)).toEqual(['w/big.bin']);
+  });
+});
+
+describe('the digest cache of large files', () => {
+  it('a file of 1 MiB or more is hashed once while its size, times and inode stay; a touch hashes it again', async () => {
+    const dir = project({ 'a.py': '1' });
+    const cacheDir = join(dir, '..', `${dir.split('/').pop()}-cache`);
+    dirs.push(cacheDir);
+    writeFileSync(join(dir, 'w.bin'), Buffer.alloc(2 * 1024 * 1024, 7));
+    const env = { COGPACK_CACHE_DIR: cacheDir };
+    const first = await planFiles(dir, { w: { path: '.', exclude: [] } }, env);
+    const file = join(cacheDir, 'file-digests-v1.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    expect(Object.values(saved)).toEqual([first.w.m!['w.bin']]);
+    // a doctored entry is believed: proof that the second run read the cache instead of the file
+    writeFileSync(file, JSON.stringify(Object.fromEntries(Object.keys(saved).map((k) => [k, 'cafecafecafe']))));
+    expect((await planFiles(dir, { w: { path: '.', exclude: [] } }, env)).w.m!['w.bin']).toBe('cafecafecafe');
+    utimesSync(join(dir, 'w.bin'), new Date(5000), new Date(5000));
+    expect((await planFiles(dir, { w: { path: '.', exclude: [] } }, env)).w.m!['w.bin']).toBe(first.w.m!['w.bin']);
+    expect((await planFiles(dir, { w: { path: '.', exclude: [] } }, { COGPACK_CACHE_DIR: '' })).w.m!['w.bin']).toBe(first.w.m!['w.bin']);
   });
 });

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareBytes, GoMode, walkContext, type WalkEntry } from '../../src/buildkit/session/walk';
 import type { Context } from '../plan-schema';
+import { CACHED_FROM_BYTES, openDigestCache, type DigestCache } from './digest-cache';
 import { shortHash } from './record';
 
 /** Entries a context's record may list (files, and directories as `dir/` with their file count). */
@@ -51,10 +52,23 @@ export const countOf = (dirValue: string): number => Number(dirValue.split(' ')[
 const READ_WHOLE = 4 * 1024 * 1024;
 
 /** A walked entry's digest: permission bits and content, or a symlink's target; undefined for directories and devices. */
-async function fileDigest(e: WalkEntry): Promise<string | undefined> {
+async function fileDigest(e: WalkEntry, cache?: DigestCache): Promise<string | undefined> {
   const mode = e.stat.mode;
   if (mode & GoMode.symlink) return shortHash(`link\0${e.stat.linkname ?? ''}`);
   if (mode & (GoMode.dir | GoMode.device | GoMode.namedPipe | GoMode.socket)) return undefined;
+  if (cache && Number(e.stat.size ?? 0) >= CACHED_FROM_BYTES) {
+    const st = await fs.promises.lstat(e.abs, { bigint: true });
+    const known = cache.get(e.abs, st);
+    if (known) return known;
+    const digest = await contentDigest(e);
+    cache.set(e.abs, st, digest);
+    return digest;
+  }
+  return contentDigest(e);
+}
+
+async function contentDigest(e: WalkEntry): Promise<string> {
+  const mode = e.stat.mode;
   const h = createHash('sha256').update(`${(mode & 0o777).toString(8)}\0`);
   // a hardlink's second name has no size on the wire (stat.linkname names the first): read it anyway
   // small files synchronously: one call instead of four thread-pool round trips (open, stat, read, close)
@@ -118,7 +132,7 @@ async function hashAll(jobs: (() => Promise<void>)[], workers = 8): Promise<void
 }
 
 /** The record of one plan context, the files the build session would send for it (same walk, same patterns). */
-export async function contextFiles(projectDir: string, ctx: Context, max = MAX_ENTRIES): Promise<FilesRecord> {
+export async function contextFiles(projectDir: string, ctx: Context, max = MAX_ENTRIES, cache?: DigestCache): Promise<FilesRecord> {
   const dir = path.resolve(projectDir, ctx.path);
   const root = newDir();
   if (fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -126,7 +140,7 @@ export async function contextFiles(projectDir: string, ctx: Context, max = MAX_E
     for await (const e of walkContext(dir, { include: ctx.include, exclude: ctx.exclude })) found.push(e);
     const digests = new Map<string, string>();
     await hashAll(found.map((e) => async () => {
-      const d = await fileDigest(e);
+      const d = await fileDigest(e, cache);
       if (d) digests.set(e.rel, d);
     }));
     for (const f of found) if (digests.has(f.rel)) insert(root, f.rel, digests.get(f.rel)!);
@@ -136,9 +150,11 @@ export async function contextFiles(projectDir: string, ctx: Context, max = MAX_E
   return { h, n, ...(m ? { m } : {}) };
 }
 
-/** The records of every context of a plan, keyed by context name. */
-export async function planFiles(projectDir: string, contexts: Record<string, Context>): Promise<Record<string, FilesRecord>> {
+/** The records of every context of a plan, keyed by context name; large files' digests are remembered (./digest-cache.ts). */
+export async function planFiles(projectDir: string, contexts: Record<string, Context>, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, FilesRecord>> {
   const names = Object.keys(contexts).sort();
-  const records = await Promise.all(names.map((n) => contextFiles(projectDir, contexts[n])));
+  const cache = openDigestCache(env);
+  const records = await Promise.all(names.map((n) => contextFiles(projectDir, contexts[n], MAX_ENTRIES, cache)));
+  cache.save();
   return Object.fromEntries(names.map((n, i) => [n, records[i]]));
 }

@@ -9,9 +9,9 @@ import { INPUTS_LABEL, inputsRecordOf, serializeInputs, type InputsRecord } from
 export { diffInputs, type StageChange } from './diff';
 export { INPUTS_LABEL, inputsRecordOf, serializeInputs, type InputsRecord } from './record';
 
-/** The record of a plan with the file digests of every context, read from `projectDir`. */
-export async function inputsRecord(plan: PlanData, projectDir: string): Promise<InputsRecord> {
-  return inputsRecordOf(plan, await planFiles(projectDir, plan.contexts));
+/** The record of a plan with the file digests of every context, read from `projectDir` (`env`: the digest cache's place). */
+export async function inputsRecord(plan: PlanData, projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<InputsRecord> {
+  return inputsRecordOf(plan, await planFiles(projectDir, plan.contexts, env));
 }
 
 /** The plan with the record as its `dev.cogpack.inputs` label (so the image config carries it). */

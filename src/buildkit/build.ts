@@ -130,7 +130,7 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   }
   mark('planned');
   // the inputs record (file digests of the contexts) is made while the connection opens; it goes into the image as a label
-  const recording = inputsRecord(planned.plan, dir);
+  const recording = inputsRecord(planned.plan, dir, env);
   recording.catch(() => undefined); // awaited below
   const warnings = [...planned.warnings, ...secretWarnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings];
   const planMs = Date.now() - t0;

@@ -37,7 +37,7 @@ async function oldRecord(old: string, env: NodeJS.ProcessEnv): Promise<InputsRec
 
 /** The comparison as text (one line per changed stage) or as JSON (`stages[].because` like `build --json`, plus `removed`). */
 export async function planDiff(dir: string, plan: PlanData, old: string, json: boolean, env: NodeJS.ProcessEnv): Promise<string> {
-  const [before, now] = await Promise.all([oldRecord(old, env), inputsRecord(plan, dir)]);
+  const [before, now] = await Promise.all([oldRecord(old, env), inputsRecord(plan, dir, env)]);
   const changes: StageChange[] = diffInputs(before, now, plan);
   if (json) {
     const because = new Map(changes.map((c) => [c.id, c.because]));

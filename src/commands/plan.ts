@@ -71,7 +71,7 @@ export async function runPlan(dir: string, opts: PlanCommandOptions, env: NodeJS
     const { inputsRecord, withInputsLabel } = require('../../planner/inputs') as typeof import('../../planner/inputs');
     const { serializePlan } = require('../../planner/plan') as typeof import('../../planner/plan');
     /* eslint-enable @typescript-eslint/no-require-imports */
-    return serializePlan(withInputsLabel(plan, await inputsRecord(plan, dir)));
+    return serializePlan(withInputsLabel(plan, await inputsRecord(plan, dir, env)));
   }
   return opts.json ? json : summarizePlan(plan);
 }

@@ -15,6 +15,8 @@ function setup() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-jest-'));
   process.env[KEY] = root;
   process.env.TMPDIR = root; // inherited by the workers Jest forks after this hook
+  // cogpack's digest cache of large files (planner/inputs/digest-cache.ts) goes there too, not into ~/.cache
+  if (process.env.COGPACK_CACHE_DIR === undefined) process.env.COGPACK_CACHE_DIR = path.join(root, 'cogpack-cache');
 }
 
 function teardown() {
