@@ -6,6 +6,8 @@ import { buildProject, type BuildSummary } from '../buildkit/build';
 import { parseBuildArgs, withPlannerArgs } from '../buildkit/build-args';
 import { parseProgressMode } from '../buildkit/progress';
 import { describePsp, runPspBuild } from '../pspf/build-output';
+import { InterruptedError } from '../buildkit/errors';
+import { EXIT_CODES } from '../errors';
 import { describeChanges } from '../buildkit/why';
 
 interface BuildFlags {
@@ -36,12 +38,19 @@ const BUILD_ARG_HELP = 'repeatable. HTTP_PROXY, HTTPS_PROXY, FTP_PROXY, NO_PROXY
   'COGPACK_IMAGE_MAP, COGPACK_COG_SDK, COGPACK_WEIGHTS_THRESHOLD_MB: as those variables (--image-map/--cog-sdk win); ' +
   'any other name is unused (warning: a cog.yaml has no ARG)';
 
-/** First Ctrl-C cancels the solve (the daemon stops the job); a second one exits at once. */
-function interruptController(): { signal: AbortSignal; dispose(): void } {
+/**
+ * First Ctrl-C cancels the solve (the daemon stops the job) and the command ends with one
+ * E_INTERRUPTED line; a second one exits at once with that line. Either way temporary files go
+ * (src/temp-paths.ts removes them on exit). Installed for the whole command, psp packing included:
+ * without a handler Node dies of the signal and no cleanup runs.
+ */
+export function interruptController(): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
   const onSigint = (): void => {
-    if (ac.signal.aborted) process.exit(130);
-    process.stderr.write('\ncogpack: cancelling the build…\n');
+    if (ac.signal.aborted) {
+      process.stderr.write(`cogpack: error: ${new InterruptedError('interrupted twice; exiting without waiting for the daemon').toOneLine()}\n`);
+      process.exit(EXIT_CODES.interrupted);
+    }
     ac.abort();
   };
   process.on('SIGINT', onSigint);
@@ -54,9 +63,9 @@ export function describeSummary(s: BuildSummary): string {
   return `built ${name}${s.image.digest ? ` ${s.image.digest}` : ''}: ${s.layers.length} layers, ${cached}/${s.stages.length} stages cached, ${(s.timings.totalMs / 1000).toFixed(1)}s`;
 }
 
-export async function runBuild(dir: string, f: BuildFlags, env: NodeJS.ProcessEnv = process.env): Promise<BuildSummary> {
+export async function runBuild(dir: string, f: BuildFlags, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<BuildSummary> {
   const buildArgs = parseBuildArgs(f.buildArg);
-  const interrupt = interruptController();
+  const interrupt = signal ? { signal, dispose: () => undefined } : interruptController();
   try {
     return await buildProject(path.resolve(dir), {
       tags: f.tag,
@@ -106,14 +115,20 @@ export function registerBuild(program: Command): void {
     .option('--cog-sdk <pypi|none|path.whl|dir>', 'where the cog SDK comes from (a wheel\'s directory also holds its dependencies)')
     .option('--private-key <file>', 'Ed25519 PEM key signing a type=psp,dest=FILE output (default: an ephemeral key)')
     .action(async (dir: string, f: BuildFlags) => {
-      // type=psp: the same build exported as a filesystem, packed into a signed .psp (src/pspf/build-output.ts)
-      const psp = await runPspBuild(dir, { output: f.output, privateKey: f.privateKey }, (output) => runBuild(dir, { ...f, output }));
-      if (psp) return void (f.json ? process.stdout.write(`${JSON.stringify(psp, null, 2)}\n`) : process.stderr.write(`cogpack: ${describePsp(psp)}\n`));
-      const summary = await runBuild(dir, f);
-      for (const w of summary.warnings) process.stderr.write(`cogpack: warning: ${w}\n`);
-      // why each rebuilt stage's inputs differ from the replaced image's (also `stages[].because` in --json)
-      for (const line of describeChanges(summary.stages)) process.stderr.write(`cogpack: ${line}\n`);
-      if (f.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      else process.stderr.write(`cogpack: ${describeSummary(summary)}\n`);
+      const interrupt = interruptController();
+      try {
+        // type=psp: the same build exported as a filesystem, packed into a signed .psp (src/pspf/build-output.ts)
+        const psp = await runPspBuild(dir, { output: f.output, privateKey: f.privateKey, signal: interrupt.signal }, (output) =>
+          runBuild(dir, { ...f, output }, process.env, interrupt.signal));
+        if (psp) return void (f.json ? process.stdout.write(`${JSON.stringify(psp, null, 2)}\n`) : process.stderr.write(`cogpack: ${describePsp(psp)}\n`));
+        const summary = await runBuild(dir, f, process.env, interrupt.signal);
+        for (const w of summary.warnings) process.stderr.write(`cogpack: warning: ${w}\n`);
+        // why each rebuilt stage's inputs differ from the replaced image's (also `stages[].because` in --json)
+        for (const line of describeChanges(summary.stages)) process.stderr.write(`cogpack: ${line}\n`);
+        if (f.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        else process.stderr.write(`cogpack: ${describeSummary(summary)}\n`);
+      } finally {
+        interrupt.dispose();
+      }
     });
 }

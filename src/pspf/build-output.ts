@@ -4,7 +4,6 @@
  * signed .psp whose command runs the project's [project.scripts] entry point outside any container.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { CogpackError, UsageError } from '../errors';
@@ -13,6 +12,8 @@ import { normalizeName } from '../../planner/project/requirements';
 import { readProjectText } from '../../planner/project/fs-safe';
 import { readFlagFile } from '../regular-file';
 import { PspfError } from './errors';
+import { InterruptedError } from '../buildkit/errors';
+import { keepTemp, makeTempDir, removeTemp, trackTemp } from '../temp-paths';
 import { keyFromFile } from './keys';
 import { launcherBytes } from './launcher/build-launcher';
 import type { TarEntry } from './tar-writer';
@@ -133,6 +134,8 @@ export interface BuildPspOptions extends PspOutput {
   env?: NodeJS.ProcessEnv;
   /** default: BuildKit's local export of the plan's image (build-output-export.ts) */
   exportRootfs?: RootfsExporter;
+  /** aborted on Ctrl-C: nothing is written after it, and the temporary rootfs is removed */
+  signal?: AbortSignal;
 }
 
 export interface PspSummary {
@@ -148,15 +151,20 @@ export async function buildPsp(dir: string, o: BuildPspOptions): Promise<PspSumm
   const project = loadProject(path.resolve(dir), env);
   const entry = chooseEntry(project, o.entry);
   const keys: KeySpec | undefined = o.privateKey ? { key: keyFromFile(readKey(o.privateKey), o.privateKey) } : undefined;
-  const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-psp-rootfs-'));
+  const rootfs = makeTempDir('cogpack-psp-rootfs-');
+  const interrupted = (): void => {
+    if (o.signal?.aborted) throw new InterruptedError('build interrupted; nothing was written');
+  };
   try {
     await (o.exportRootfs ?? exportRootfsWithBuildkit)(path.resolve(dir), rootfs, env);
+    interrupted();
     const name = project.pyproject?.name ?? path.basename(path.resolve(dir));
     const bytes = assemblePsp(rootfs, { name, version: projectVersion(project), entry, keys, environment: project.environment });
+    interrupted(); // a Ctrl-C during packing is handled once the (synchronous) packing returns
     writeExecutable(o.dest, bytes);
     return { dest: o.dest, bytes: bytes.length, entry: entry.name };
   } finally {
-    fs.rmSync(rootfs, { recursive: true, force: true });
+    removeTemp(rootfs);
   }
 }
 
@@ -165,13 +173,14 @@ function readKey(file: string): Buffer {
 }
 
 function writeExecutable(dest: string, bytes: Buffer): void {
-  const tmp = `${dest}.tmp-${process.pid}`;
+  const tmp = trackTemp(`${dest}.tmp-${process.pid}`);
   try {
     fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
     fs.writeFileSync(tmp, bytes, { mode: 0o755 });
     fs.renameSync(tmp, dest);
+    keepTemp(tmp);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    removeTemp(tmp);
     throw new CogpackError('output', 'E_OUTPUT_WRITE', `cannot write ${dest}: ${(e as Error).message}`);
   }
 }
@@ -183,7 +192,7 @@ function writeExecutable(dest: string, bytes: Buffer): void {
  */
 export async function runPspBuild(
   dir: string,
-  flags: { output: string[]; privateKey?: string },
+  flags: { output: string[]; privateKey?: string; signal?: AbortSignal },
   build: (outputs: string[]) => Promise<unknown>,
 ): Promise<PspSummary | undefined> {
   const psp = flags.output.map(parsePspOutput);
@@ -194,6 +203,7 @@ export async function runPspBuild(
   return buildPsp(dir, {
     ...psp[idx]!,
     privateKey: flags.privateKey,
+    signal: flags.signal,
     exportRootfs: async (_dir, dest) => void (await build([...rest, `type=local,dest=${dest}`])),
   });
 }
