@@ -46,6 +46,7 @@ export function reportError(e: unknown, debug: boolean): number {
   }
   if (e instanceof CogpackError) {
     process.stderr.write(`cogpack: error: ${e.toOneLine()}\n`);
+    for (const line of e.details ?? []) process.stderr.write(`  ${line}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     if (debug && e.cause instanceof Error && e.cause.stack) process.stderr.write(`caused by: ${e.cause.stack}\n`);
     return e.exitCode;

@@ -6,6 +6,7 @@
 /** Exit status per category. Each category has its own status so scripts and CI can tell them apart. */
 export const EXIT_CODES = {
   build: 1, // the build itself failed (a RUN step exited non-zero, the solve failed)
+  model: 1, // the model failed under `cogpack predict` (setup, rejected input, failed prediction): the user's code, as a failed RUN
   config: 2, // the user's project is wrong (cog.yaml, pyproject.toml, requirements, conflicting pins)
   daemon: 3, // no BuildKit answered, or it went away mid-build
   pspf: 4, // a .psp package failed verification or could not be read
@@ -22,6 +23,8 @@ export interface ErrorPlace {
   line?: number;
   hint?: string;
   cause?: unknown;
+  /** lines printed after the one-line error (e.g. the model's log tail) */
+  details?: string[];
 }
 
 export class CogpackError extends Error {
@@ -30,6 +33,7 @@ export class CogpackError extends Error {
   readonly file?: string;
   readonly line?: number;
   readonly hint?: string;
+  readonly details?: string[];
   override readonly cause?: unknown;
 
   constructor(category: ErrorCategory, code: string, message: string, place: ErrorPlace = {}) {
@@ -40,6 +44,7 @@ export class CogpackError extends Error {
     this.file = place.file;
     this.line = place.line;
     this.hint = place.hint;
+    this.details = place.details;
     this.cause = place.cause;
   }
 
@@ -66,6 +71,14 @@ export class UsageError extends CogpackError {
   constructor(code: string, message: string, place: ErrorPlace = {}) {
     super('usage', code, message, place);
     this.name = 'UsageError';
+  }
+}
+
+/** The model failed under `cogpack predict` (setup, rejected input, failed prediction); details hold its log tail. */
+export class ModelError extends CogpackError {
+  constructor(code: string, message: string, place: ErrorPlace = {}) {
+    super('model', code, message, place);
+    this.name = 'ModelError';
   }
 }
 

@@ -23,7 +23,8 @@ export interface DockerApi {
   get<T>(path: string): Promise<T>;
 }
 
-function requestOptions(dial: Dial): http.RequestOptions | https.RequestOptions {
+/** How node:http reaches the daemon: our own socket for unix, host/port (and TLS files) for tcp. */
+export function requestOptions(dial: Dial): http.RequestOptions | https.RequestOptions {
   // our own connection, so no Agent: its addRequest works out a TLS server name even for a unix socket, and
   // the first net.isIP compiles node's IPv6 regex (~5 ms of CPU before the first request of a build)
   if (dial.kind === 'unix') return { createConnection: () => net.connect(dial.socketPath) };

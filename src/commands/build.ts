@@ -10,7 +10,7 @@ import { InterruptedError } from '../buildkit/errors';
 import { EXIT_CODES } from '../errors';
 import { describeChanges } from '../buildkit/why';
 
-interface BuildFlags {
+export interface BuildFlags {
   tag: string[];
   output: string[];
   secret: string[];

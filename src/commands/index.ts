@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Register> = {
   plan: () => require('./plan').registerPlan,
   llb: () => require('./llb').registerLlb,
   build: () => require('./build').registerBuild,
+  predict: () => require('./predict').registerPredict,
   pspf: () => require('./pspf').registerPspf,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
