@@ -4,6 +4,8 @@ import * as path from 'path';
 import { main } from '../cli';
 import { startFakeDocker } from '../buildkit/fake-daemon';
 
+jest.setTimeout(30_000); // the first CLI run loads every module; on a loaded machine that alone neared the 5 s default
+
 const fixture = path.resolve(__dirname, '..', '..', 'testdata', 'cpu-minimal');
 
 /** Runs the CLI in-process; returns the exit status and what went to stderr. */
