@@ -80,4 +80,13 @@ describeWithDaemon('why stages were rebuilt, on the real daemon', (denv) => {
 
     expect(await runPlan(dir, { diff: tag, cogSdk: 'none' }, env)).toBe(`no stage's inputs changed since ${tag}\n`);
   });
+
+  it('plan --diff names what is wrong with OLD: no such image or file, an image without the label', async () => {
+    const dir = copyFixture('cpu-minimal');
+    made.push(dir);
+    const diff = (old: string) => runPlan(dir, { diff: old, cogSdk: 'none' }, env);
+    await expect(diff(`cogpack-it/no-such-image:${process.pid}`)).rejects.toMatchObject({ code: 'E_DIFF_OLD', message: expect.stringContaining('no such file, and Docker has no image of that name') });
+    const base = env.COGPACK_IMAGE_MAP!.split(',')[0].split('=')[1]; // a local base image: not built by cogpack
+    await expect(diff(base)).rejects.toMatchObject({ code: 'E_DIFF_OLD', message: expect.stringContaining('has no dev.cogpack.inputs label') });
+  });
 });
