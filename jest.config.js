@@ -7,7 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/testdata/', '/\\.buildkit/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
   // COGPACK_INT_RETRIES: retries for real-daemon tests only (see the file)
-  setupFilesAfterEnv: ['<rootDir>/src/testing/jest-retry.ts'],
+  setupFilesAfterEnv: ['<rootDir>/src/testing/jest-retry.ts', '<rootDir>/src/testing/jest-image-cleanup.ts'],
   // one temporary root per run, removed at the end (src/testing/jest-tmpdir.js)
   globalSetup: '<rootDir>/src/testing/jest-tmpdir-setup.js',
   globalTeardown: '<rootDir>/src/testing/jest-tmpdir-teardown.js',

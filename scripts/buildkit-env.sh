@@ -18,4 +18,12 @@ if [ "${#BK_EXEC}" -gt 60 ] || [ "${#BK_SOCK}" -gt 100 ]; then
   BK_EXEC="$bk_run/cogpack-$bk_hash/exec"
 fi
 BK_HOST="unix://$BK_SOCK"
+# dockerd (and the containerd and BuildKit inside it) start from a clean environment, never the caller's: a
+# daemon started by a test run inherited jest's TMPDIR, which the run then deleted, and `docker run` failed
+# until the daemon was restarted. Its temporary files go to its own directory; proxies are kept if set.
+BK_TMP="$BK_DIR/tmp"
+BK_DAEMON_ENV=("PATH=$BK_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "HOME=${HOME:-/root}" "TMPDIR=$BK_TMP")
+for bk_v in HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy; do
+  if [ -n "${!bk_v:-}" ]; then BK_DAEMON_ENV+=("$bk_v=${!bk_v}"); fi
+done
 COGPACK_IMAGE_MAP_VALUE=$(node -e 'const m=require(process.argv[1]).imageMap;process.stdout.write(Object.entries(m).map(([k,v])=>k+"="+v).join(","))' "$ROOT/src/testing/local-images.json")

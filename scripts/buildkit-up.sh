@@ -95,14 +95,15 @@ clear_stale_pidfile() {
   rm -f "$BK_PID"
 }
 start_daemon() {
-  mkdir -p "$BK_DATA" "$BK_EXEC" "$(dirname "$BK_SOCK")"
+  mkdir -p "$BK_DATA" "$BK_EXEC" "$(dirname "$BK_SOCK")" "$BK_TMP"
   printf '{"features":{"containerd-snapshotter":true}}\n' >"$BK_DIR/daemon.json"
   clear_stale_pidfile
   daemon_answers && return 0
   rm -f "$BK_SOCK"
   log "starting dockerd (log: $BK_DIR/dockerd.log)"
   # 3>&-: the daemon must not hold the caller's stdout pipe, or `$(npm run -s buildkit:up)` never returns.
-  PATH="$BK_BIN:$PATH" setsid nohup "$BK_BIN/dockerd" --config-file "$BK_DIR/daemon.json" \
+  # env -i: only BK_DAEMON_ENV (buildkit-env.sh) reaches the daemon, whoever runs this script
+  env -i "${BK_DAEMON_ENV[@]}" setsid nohup "$BK_BIN/dockerd" --config-file "$BK_DIR/daemon.json" \
     --data-root "$BK_DATA" --exec-root "$BK_EXEC" -H "$BK_HOST" --pidfile "$BK_PID" \
     </dev/null >>"$BK_DIR/dockerd.log" 2>&1 3>&- &
   local i

@@ -1,0 +1,45 @@
+/**
+ * Jest setup for real-daemon tests: image names a *.int.test.ts file made are removed after it. Before the
+ * file runs, the daemon's image references are listed; afterwards every new reference whose repository the
+ * test file names in its own source (`cogpack-it/fe-secret`, a tag prefix…) is removed with `docker rmi`.
+ * Matching on the file's own text keeps this from touching images that something else on a shared daemon
+ * made meanwhile, and never touches the local base images (cogpack.local/*) of buildkit-up.
+ */
+import * as fs from 'node:fs';
+import { daemonEnv } from './daemon';
+import { dockerTry } from './docker-cli';
+
+const testPath = expect.getState().testPath ?? '';
+
+function imageRefs(env: NonNullable<ReturnType<typeof daemonEnv>>): Set<string> {
+  const r = dockerTry(env, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { timeout: 60_000 });
+  return new Set(r.status === 0 ? r.stdout.split('\n').filter((l) => l && !l.includes('<none>')) : []);
+}
+
+/** New references that this test file's source names by repository (the part before the last ':'). */
+export function refsMadeBy(source: string, before: Set<string>, after: Set<string>): string[] {
+  return [...after]
+    .filter((ref) => !before.has(ref) && !ref.startsWith('cogpack.local/'))
+    .filter((ref) => {
+      const repo = ref.slice(0, ref.lastIndexOf(':'));
+      // `127.0.0.1:5000/cogpack-it/x` is written `${registry}/cogpack-it/x` in a test
+      const path = repo.replace(/^[^/]*[.:][^/]*\//, '');
+      return source.includes(repo) || (path.includes('/') && source.includes(path));
+    })
+    .sort();
+}
+
+if (testPath.endsWith('.int.test.ts')) {
+  const env = daemonEnv();
+  let before: Set<string> | undefined;
+  if (env) {
+    beforeAll(() => {
+      before = imageRefs(env);
+    });
+    afterAll(() => {
+      if (!before) return;
+      const made = refsMadeBy(fs.readFileSync(testPath, 'utf8'), before, imageRefs(env));
+      if (made.length) dockerTry(env, ['rmi', ...made], { timeout: 120_000 });
+    });
+  }
+}
