@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { buildWheel, daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT } from '../testing';
 import { buildPsp } from './build-output';
 import { keyFromSeed, privateKeyPem } from './keys';
+import { verifyPackage } from './verify';
 import { flipByte, runEnv, runPackage, slotRegion, tempDir } from './launcher/test-packages';
 
 jest.setTimeout(900_000);
@@ -65,9 +66,12 @@ describeE2e(`cogpack build --output type=psp (${HAS_CLI_BUILD ? 'CLI' : 'buildPs
     await build(project, pkg, path.join(work, 'key.pem'));
   });
 
-  test('the package is signed with the given key', () => {
+  test('the package is signed with the given key, and verify passes every check the launcher makes (real runtime tree)', () => {
     const bytes = fs.readFileSync(pkg);
     expect(bytes.subarray(bytes.length - 8196 + 64, bytes.length - 8196 + 96).equals(KEY.publicKeyRaw)).toBe(true);
+    const r = verifyPackage(bytes, { trustedPublicKey: KEY.publicKeyRaw });
+    expect(r.problems).toEqual([]);
+    expect(r.verdicts).toMatchObject({ valid: true, slot_contents_ok: [true, true, true], slot_permissions_ok: [true, true, true] });
   });
   afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));
 

@@ -107,10 +107,14 @@ export function fixChecksums(b: Buffer): void {
   b.writeUInt32LE(indexChecksum(b.subarray(ix, ix + 8192)), ix + 4);
 }
 
-/** Reads one package every way the CLI would; 'rejected' on a PspfError, throws anything else. */
+/**
+ * Reads one package every way the CLI would; 'rejected' on a PspfError, throws anything else. A package that
+ * verify passes must then read completely: a later refusal means verify missed a check (thrown as a crash).
+ */
 export function exercise(buf: Buffer): 'accepted' | 'rejected' {
+  let verified = false;
   try {
-    verifyPackage(buf, { signature: 'optional' });
+    verified = verifyPackage(buf, { signature: 'optional' }).verdicts.valid;
     const pkg = readPackage(buf);
     for (let i = 0; i < pkg.slots.length; i++) {
       const data = readSlot(buf, pkg, i, { maxSize: 64 * 1024 * 1024 });
@@ -118,8 +122,9 @@ export function exercise(buf: Buffer): 'accepted' | 'rejected' {
     }
     return 'accepted';
   } catch (e) {
-    if (e instanceof PspfError) return 'rejected';
-    throw e;
+    if (!(e instanceof PspfError)) throw e;
+    if (verified) throw new Error(`verify passed a package that reading then refused: ${e.message}`);
+    return 'rejected';
   }
 }
 

@@ -139,6 +139,14 @@ describe('(b) descriptor permission bits are checked against the signed metadata
     expect((await cli('extract-all', file, out, '--unpack')).code).toBe(0);
     for (const rel of ['etc/secret', 'bin/suid', 'share']) expect((fs.statSync(path.join(out, rel)).mode & 0o7777).toString(8)).toBe('775');
   });
+  test('setup chmod and workenv.directories modes are masked the same way (launcher)', () => {
+    const script = '#!/bin/sh\nstat -c %a "$FLAVOR_WORKENV/bin/tool" "$FLAVOR_WORKENV/pub"\n';
+    const file = packApp(dir, 'setupmodes', [treeSlot('app', { 'bin/app.sh': [0o755, script], 'bin/tool': [0o755, 'x'] })], {
+      setup_commands: [{ type: 'chmod', path: '{workenv}/bin/tool', mode: '6777' }],
+      workenv: { directories: [{ path: '{workenv}/pub', mode: '0777' }] },
+    });
+    expect(runPackage(file, [], runEnv(path.join(dir, 'cache-setupmodes')))).toMatchObject({ status: 0, stdout: '775\n775\n' });
+  });
 });
 
 describe('(d) declared sizes: bounded work, the launcher\'s own exit code, nothing left in cache/tmp', () => {

@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "env.h"
+#include "safe-fs.h"
 #include "util.h"
 
 typedef struct {
@@ -66,6 +67,7 @@ static void chmod_one(setup_ctx *c, const jval *cmd) {
   char *end;
   unsigned long mode = strtoul(mode_s ? mode_s : "700", &end, 8);
   if (*end || mode > 07777) mode = 0700;
+  mode &= SAFE_MODE_MASK; /* as for slot files: never setuid, setgid, sticky or world-writable */
   glob_t g;
   if (glob(subst_placeholders(path, c->table), GLOB_NOCHECK, NULL, &g) != 0) return;
   for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -83,6 +85,7 @@ static void make_directories(setup_ctx *c) {
     char *p = subst_placeholders(path, c->table), *end;
     unsigned long mode = strtoul(mode_s ? mode_s : "0700", &end, 8);
     if (*end || mode > 0777) mode = 0700;
+    mode &= SAFE_MODE_MASK;
     if (mkdir_p(p, 0700) != 0 || chmod(p, (mode_t)mode) != 0) die(EX_EXTRACT, "cannot create workenv directory %s", p);
   }
 }
