@@ -69,7 +69,8 @@ function versionsInCommands(old: InputsRecord, now: InputsRecord, stage: Stage |
   const out: string[] = [];
   for (const [key, n] of Object.entries(now.deps)) {
     const o = old.deps[key];
-    if (o && o[0] !== n[0] && n[0] !== '*' && text.includes(n[0])) out.push(`${n[1]} ${depName(key)} ${o[0]} → ${n[0]}`);
+    // dotted versions only: a bare `8` (cudnn) would be found in any command
+    if (o && o[0] !== n[0] && /\d\.\d/.test(n[0]) && text.includes(n[0])) out.push(`${n[1]} ${depName(key)} ${o[0]} → ${n[0]}`);
   }
   return out;
 }
