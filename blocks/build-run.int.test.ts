@@ -23,7 +23,7 @@ describeWithDaemon('build.run and environment (real daemon)', (denv) => {
         'run: "predict.py:Predictor"',
         '',
       ].join('\n'),
-      'predict.py': 'class Predictor:\n    pass\n',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
     });
     await buildProject(dir, { cogSdk: 'none', env, tags: [tag], progress: 'quiet', progressOut: progressSink().out });
     const run = await runImage(dockerFromEnv(env), tag, ['cat', '/opt/models/seen.txt']);

@@ -19,7 +19,7 @@ describeWithDaemon('cog SDK from a wheel beside --find-links wheels (real daemon
     const dir = tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n',
       'requirements.txt': '--no-index\n--find-links ./wheels\nhello==1.0\n',
-      'predict.py': 'class Predictor:\n    pass\n',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
     });
     buildWheel(join(dir, 'wheels'), { name: 'hello', version: '1.0' });
     buildWheel(join(dir, 'wheels'), { name: 'sdkdep', version: '2.0' });

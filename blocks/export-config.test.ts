@@ -10,7 +10,7 @@ describe('export-config', () => {
     const plan = await planOf(tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n',
       'requirements.txt': 'numpy==1.26.4\npillow>=9\nrequests\n',
-      'predict.py': '',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
     }));
     expect(JSON.parse(plan.export.labels['dev.cogpack.dependencies'])).toEqual({
       versions: { numpy: '1.26.4', python: '3.11' },

@@ -21,6 +21,7 @@ import { environment } from './environment';
 import { weights } from './weights';
 import { entryPoints } from './entry-points';
 import { source } from './source';
+import { cogSchema } from './cog-schema';
 import { exportConfig } from './export-config';
 
 export const BLOCKS: readonly Block[] = [
@@ -37,6 +38,7 @@ export const BLOCKS: readonly Block[] = [
   weights,
   entryPoints,
   source,
+  cogSchema,
   exportConfig,
 ];
 

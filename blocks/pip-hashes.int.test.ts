@@ -46,7 +46,7 @@ describeWithDaemon('pip --hash and --trusted-host (real daemon)', (denv) => {
   function project(servedHash: string): string {
     const dir = tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n',
-      'predict.py': 'class Predictor:\n    pass\n',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
     });
     const local = buildWheel(join(dir, 'wheels'), { name: 'local-pkg', version: '2.0' });
     const lines = [

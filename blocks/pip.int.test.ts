@@ -20,7 +20,7 @@ describeWithDaemon('pip stage after the torch stage (real daemon)', (denv) => {
     const dir = tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n',
       'requirements.txt': '--no-index\n--find-links ./wheels\ntorch==2.3.1\ndep-pkg\n',
-      'predict.py': 'class Predictor:\n    pass\n',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
     });
     const wheels = join(dir, 'wheels');
     for (const version of ['2.3.1', '2.4.0']) buildWheel(wheels, { name: 'torch', version });

@@ -4,7 +4,7 @@ describe('source block', () => {
   it('copies the project last, from scratch, without VCS, caches and ignored paths', async () => {
     const plan = await planOf(tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\n  run: ["echo hi"]\nrun: "predict.py:Predictor"\n',
-      'predict.py': 'x = 1\n',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
       '.dockerignore': '# comment\n/data\n',
       '.cogignore': '*.ckpt\n',
     }));

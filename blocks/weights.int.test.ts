@@ -25,7 +25,7 @@ describeWithDaemon('weights with glob characters in their names (real daemon)', 
   it('copies w[1].bin and x*.bin as weights and keeps w1.bin and xy.bin in /src', async () => {
     const dir = tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n',
-      'predict.py': 'class Predictor:\n    pass\n',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
       'models/w1.bin': 'small 1\n',
       'models/xy.bin': 'small xy\n',
     });

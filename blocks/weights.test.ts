@@ -5,7 +5,7 @@ import { slug, uniqueDetails } from './weights';
 
 describe('weights block', () => {
   it('moves files at least the threshold into their own stage and out of the source context', async () => {
-    const dir = tempProject({ 'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n', 'predict.py': 'x = 1\n', 'models/small.txt': 'tiny\n' });
+    const dir = tempProject({ 'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n', 'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n', 'models/small.txt': 'tiny\n' });
     // a sparse 12 MiB file: large by size, free on disk, never committed
     const fd = openSync(join(dir, 'models', 'big.safetensors'), 'w');
     ftruncateSync(fd, 12 * 1024 * 1024);
@@ -42,7 +42,7 @@ describe('weights stage ids', () => {
     const dir = tempProject({
       'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n',
       'pyproject.toml': '[tool.cogpack]\nweights = ["w x.bin", "w-x.bin", "w-x.bin-1"]\n',
-      'predict.py': '', 'w x.bin': '1', 'w-x.bin': '2', 'w-x.bin-1': '3',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n', 'w x.bin': '1', 'w-x.bin': '2', 'w-x.bin-1': '3',
     });
     const plan = await planOf(dir);
     const ids = plan.export_phases.find((p) => p.name === 'weights')!.stages.map((s) => s.id);

@@ -147,7 +147,7 @@ describeWithDaemon('direct layers on the real daemon', (denv) => {
       fs.chmodSync(path.join(d, 'extra.bin'), 0o644);
     });
     const layers = await checkScratchStages(dir);
-    expect([...layers.keys()]).toEqual(['weights:weights:checkpoints', 'weights:weights:extra.bin', 'code:source']);
+    expect([...layers.keys()]).toEqual(['weights:weights:checkpoints', 'weights:weights:extra.bin', 'code:source', 'code:cog-schema']);
     expect([...layers.values()].flat().filter((e) => e.uid !== 0 || e.gid !== 0)).toEqual([]);
     expect(modes(layers.get('code:source'), ['/src', '/src/predict.py', '/src/cog.yaml', '/src/private', '/src/private/key.txt']))
       .toEqual(['755', '755', '644', '700', '600']);

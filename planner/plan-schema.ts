@@ -244,6 +244,18 @@ export const ContextSchema = z.strictObject({
 });
 export type Context = z.infer<typeof ContextSchema>;
 
+/**
+ * How the image gets cog's OpenAPI schema (label `run.cog.openapi_schema`, file /src/.cog/openapi_schema.json).
+ * `plan`: made statically from the predictor source; the label and a code-phase stage carry it. `build`: the
+ * source names something only the runtime knows (`reason`, with file:line); the builder runs
+ * `python -m cog.command.openapi_schema` on the built image and adds both.
+ */
+export const OpenApiSchemaSourceSchema = z.discriminatedUnion('made_at', [
+  z.strictObject({ made_at: z.literal('plan') }),
+  z.strictObject({ made_at: z.literal('build'), reason: NonEmptyString }),
+]);
+export type OpenApiSchemaSource = z.infer<typeof OpenApiSchemaSourceSchema>;
+
 export const PlanSchema = z.strictObject({
   version: z.literal(PLAN_VERSION),
   platform: PlatformSchema,
@@ -258,5 +270,7 @@ export const PlanSchema = z.strictObject({
   contexts: z.record(z.string(), ContextSchema),
   /** secret ids the build needs; never values */
   secrets: Strings,
+  /** cog models only */
+  openapi_schema: OpenApiSchemaSourceSchema.optional(),
 });
 export type PlanData = z.infer<typeof PlanSchema>;

@@ -16,6 +16,8 @@ export type Mode = 'predict' | 'train';
 
 export interface PredictorRef {
   ref: string;
+  /** the cog.yaml key that holds it (run, predict or train) */
+  key?: string;
   /** where the ref is written, e.g. cog.yaml line 3 */
   file: string;
   line?: number;
@@ -45,7 +47,7 @@ export class PredictorReader {
     const b = mod.bindings.get(name);
     const missing = (what: string, hint: string) => new ConfigError('E_PREDICTOR_MISSING', what, { file: mod.file, line: 1, hint });
     if (b?.kind === 'function') return { mod, def: b.node, bound: false };
-    if (b?.kind !== 'class') throw missing(`${mod.file} defines no class or function "${name}" (cog.yaml ${mode}: "${p.ref}")`, `define class ${name} in ${mod.file} or fix ${mode} in cog.yaml`);
+    if (b?.kind !== 'class') throw missing(`${mod.file} defines no class or function "${name}" (cog.yaml ${p.key ?? mode}: "${p.ref}")`, `define class ${name} in ${mod.file} or fix ${p.key ?? mode} in cog.yaml`);
     const m = findMethod(b.node, mode, mod);
     if (!m) {
       const bases = this.types.bases(mod, b.node).map((x) => this.set.resolveExpr(mod, x));
@@ -99,7 +101,7 @@ export class PredictorReader {
       throw new ConfigError('E_INPUT_TYPE', `input "${prm.name}" has no type annotation`, { ...place, hint: `annotate it, e.g. ${prm.name}: str (cog accepts ${ALLOWED})` });
     }
     const t = this.types.read(mod, prm.annotation);
-    checkInputType(t, prm.name, place);
+    checkInputType(t, prm.name, place, mod.text(prm.annotation));
     const args = this.inputArgs(mod, prm);
     const isRequired = args.default === undefined;
     const where = mod.where(prm.node);
@@ -203,16 +205,16 @@ function constraints(t: CogType, args: Record<string, Json | undefined>, where: 
 }
 
 /** cog's validate_input_type: only its seven types, and Literal/Union/List of them. */
-function checkInputType(t: CogType, name: string, place: { file: string; line: number }): void {
-  const bad = (what: string, hint: string) => new ConfigError('E_INPUT_TYPE', `input "${name}" has type ${what}, which cog does not accept as an input`, { ...place, hint });
+function checkInputType(t: CogType, name: string, place: { file: string; line: number }, written: string): void {
+  const bad = (what: string, hint: string) => new ConfigError('E_INPUT_TYPE', `input "${name}" has type ${written}${what === written ? '' : ` (${what})`}, which cog does not accept as an input`, { ...place, hint });
   switch (t.k) {
     case 'str': case 'int': case 'float': case 'bool': case 'path': case 'file': case 'secret': case 'literal':
       return;
     case 'list':
-      return checkInputType(t.item, name, place);
+      return checkInputType(t.item, name, place, written);
     case 'union':
-      if (t.items.some((x) => x.k === 'none')) throw bad(typeName(t), `drop Optional (cog inputs cannot be None) and give a default, e.g. = Input(default=None); cog accepts ${ALLOWED}`);
-      return t.items.forEach((x) => checkInputType(x, name, place));
+      if (t.items.some((x) => x.k === 'none')) throw bad(written, `drop Optional (cog inputs cannot be None) and give a default, e.g. = Input(default=None); cog accepts ${ALLOWED}`);
+      return t.items.forEach((x) => checkInputType(x, name, place, written));
     case 'pathlib':
       throw bad('pathlib.Path', 'use cog.Path (from cog import Path)');
     default:

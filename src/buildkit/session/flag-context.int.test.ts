@@ -26,7 +26,7 @@ describeWithDaemon('a context named by --cog-sdk outside the project (real daemo
     const project = path.join(root, 'project');
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, 'cog.yaml'), COG_YAML);
-    fs.writeFileSync(path.join(project, 'predict.py'), 'class Predictor:\n    pass\n');
+    fs.writeFileSync(path.join(project, 'predict.py'), 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n');
     const files = { 'cog/__init__.py': '__version__ = "0.0.1.dev0+cogpack.test"\nFROM_FLAG = True\n' };
     const wheel = buildWheel(path.join(root, 'dist'), { name: 'cog', version: '0.0.1.dev0', files });
 
@@ -41,6 +41,6 @@ describeWithDaemon('a context named by --cog-sdk outside the project (real daemo
     expect(run.output).toContain('True 0.0.1.dev0+cogpack.test');
     expect(run.code).toBe(0);
     const src = await runImage(docker, tag, ['ls', '-A', '/src']);
-    expect(src.output.split(/\s+/).filter(Boolean).sort()).toEqual(['cog.yaml', 'predict.py']);
+    expect(src.output.split(/\s+/).filter(Boolean).sort()).toEqual(['.cog', 'cog.yaml', 'predict.py']);
   });
 });

@@ -21,7 +21,7 @@ const COG_YAML = 'build:\n  python_version: "3.11"\n  python_requirements: requi
 function wheelProject(wheels: [dir: string, name: string, version: string][]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-multi-pattern-'));
   fs.writeFileSync(path.join(dir, 'cog.yaml'), COG_YAML);
-  fs.writeFileSync(path.join(dir, 'predict.py'), 'class Predictor:\n    pass\n');
+  fs.writeFileSync(path.join(dir, 'predict.py'), 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n');
   const lines = wheels.map(([sub, name, version]) => `./${sub}/${buildWheel(path.join(dir, sub), { name, version }).filename}`);
   buildWheel(path.join(dir, 'wheels'), { name: 'cogpack-unlisted', version: '9.0' });
   fs.writeFileSync(path.join(dir, 'requirements.txt'), lines.join('\n') + '\n');
@@ -66,7 +66,7 @@ describeWithDaemon('a context with several include patterns (real daemon)', (den
     const out = await buildAndImport(dir, tag, ['cogpack_alpha', 'cogpack_beta', 'cogpack_gamma']);
     expect(out).toMatch(/cogpack_alpha 1\.2\s+cogpack_beta 2\.2\s+cogpack_gamma 3\.2\s/);
     const ls = await runImage(docker, tag, ['python', '-c', 'import os; print("\\n".join(os.listdir("/src")))']);
-    expect(ls.output.split(/\r?\n/).filter(Boolean).sort()).toEqual(['.dockerignore', 'cog.yaml', 'notes', 'old', 'predict.py', 'requirements.txt', 'vendor, x', 'wheels']);
+    expect(ls.output.split(/\r?\n/).filter(Boolean).sort()).toEqual(['.cog', '.dockerignore', 'cog.yaml', 'notes', 'old', 'predict.py', 'requirements.txt', 'vendor, x', 'wheels']);
   });
 
   it('installs every listed wheel when a non-ASCII path makes the daemon URL-escape all patterns', async () => {
