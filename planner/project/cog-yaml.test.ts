@@ -72,6 +72,10 @@ describe('parseCogYaml reads what cog reads, not more strictly', () => {
     expect(c.data.weights).toEqual([{ name: 'w', source: { uri: 'w.bin' } }]);
   });
 
+  it('reads a system_packages entry of several names as those packages (cog joins them into one apt-get line)', () => {
+    expect(parseCogYaml('build:\n  system_packages: ["libsm6 libxext6", ffmpeg]\n').data.build?.system_packages).toEqual(['libsm6', 'libxext6', 'ffmpeg']);
+  });
+
   it('accepts cuda with gpu off (cog ignores it; the resolver warns)', () => {
     expect(parseCogYaml('build:\n  cuda: "12.1"\n').data.build?.cuda).toBe('12.1');
   });

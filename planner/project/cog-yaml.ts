@@ -105,6 +105,7 @@ export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   // an empty `build:` or `run:` means "nothing set", and a key cog does not know is ignored, as in cog
   const ignored = pruneCogYaml(raw, (p) => `${file}:${lineOf(p) ?? 1}`);
   normaliseWeights(raw);
+  splitSystemPackages(raw);
   const parsed = CogYamlSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(parsed.error.issues[0], file, lineOf);
   const data = parsed.data;
@@ -119,6 +120,13 @@ function normaliseWeights(raw: unknown): void {
   const weights = (raw as { weights?: unknown }).weights;
   if (!Array.isArray(weights)) return;
   for (const w of weights) if (w && typeof w === 'object' && typeof w.source === 'string') w.source = { uri: w.source };
+}
+
+/** cog joins system_packages into one `apt-get install` line, so `"libsm6 libxext6"` is two packages there too. */
+function splitSystemPackages(raw: unknown): void {
+  const build = (raw as { build?: { system_packages?: unknown } }).build;
+  const list = build && typeof build === 'object' ? build.system_packages : undefined;
+  if (Array.isArray(list)) build!.system_packages = list.flatMap((p) => (typeof p === 'string' ? p.trim().split(/\s+/).filter(Boolean) : [p]));
 }
 
 /** Whether a cog.yaml names what the image serves; `cogpack build` needs it, as `cog build` does. */

@@ -1,6 +1,6 @@
 /**
  * `cogpack predict` as a user runs it (bin/cogpack.js, after `npm run build`), on a project built with the
- * real cog SDK 0.13.6 (its dependency wheels from a copy of the wheelhouse, via --no-index --find-links):
+ * real cog SDK 0.13.6 (`--cog-sdk` the wheel in the offline wheelhouse, which also supplies its dependencies):
  * a str input, a file input, a 422, a failed prediction, a setup failure and Ctrl-C; no container is left.
  * The three images differ only in image config (predictor env, environment), so they share every layer.
  */
@@ -44,7 +44,7 @@ class FilePredictor(BasePredictor):
         return out
 `;
 
-const COG_YAML = (tail: string) => `build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\n${tail}`;
+const COG_YAML = (tail: string) => `build:\n  python_version: "3.11"\n${tail}`;
 
 describeWithDaemon('cogpack predict (real SDK 0.13.6)', (denv) => {
   const env = { ...process.env, ...denv };
@@ -63,9 +63,6 @@ describeWithDaemon('cogpack predict (real SDK 0.13.6)', (denv) => {
     if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'commands', 'predict.js'))) throw new Error('run `npm run build` first: this test runs bin/cogpack.js');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'predict-it-'));
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'predict-cwd-'));
-    fs.mkdirSync(path.join(dir, 'wheels'));
-    for (const w of fs.readdirSync(WHEELHOUSE).filter((f) => f.endsWith('.whl') && !f.startsWith('cog-'))) fs.copyFileSync(path.join(WHEELHOUSE, w), path.join(dir, 'wheels', w));
-    fs.writeFileSync(path.join(dir, 'requirements.txt'), '--no-index\n--find-links ./wheels\n');
     fs.writeFileSync(path.join(dir, 'predict.py'), PREDICT_PY);
   });
 
