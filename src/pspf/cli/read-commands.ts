@@ -39,7 +39,8 @@ export function runVerify(file: string, f: PolicyFlags & { json?: boolean }): vo
       `index checksum: ${mark(v.index_checksum_ok)}`,
       `package size: ${mark(v.package_size_matches_file)}`,
       `metadata checksum: ${mark(v.metadata_checksum_ok)}`,
-      ...v.slot_checksums_ok.map((ok, i) => `slot ${i} (${report.metadata?.slots[i]?.id ?? '?'}): ${mark(ok)}`),
+      // a slot is ok when its bytes, descriptor and contents all pass (the problems name which did not)
+      ...v.slot_checksums_ok.map((ok, i) => `slot ${i} (${report.metadata?.slots[i]?.id ?? '?'}): ${mark(ok && v.slot_operations_ok[i] && v.slot_permissions_ok[i] && v.slot_contents_ok[i])}`),
       `signature: ${mark(v.signature_ok)}`,
       `${file}: ${v.valid ? 'valid' : 'INVALID'}`,
     ];

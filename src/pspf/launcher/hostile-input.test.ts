@@ -123,7 +123,9 @@ describe('(b) descriptor permission bits are checked against the signed metadata
     expect(x.code).toBe(4);
     expect(lastLine(x.err)).toMatch(/descriptor permissions 06777 differ from the signed metadata's 0600/);
     expect(fs.existsSync(path.join(out, 'etc/secret'))).toBe(false);
-    expect((await cli('verify', file)).code).toBe(4);
+    const text = await cli('verify', file);
+    expect(text.code).toBe(4);
+    expect(text.out).toMatch(/^slot 0 \(app\): ok\nslot 1 \(secret\): FAILED$/m);
   });
 
   test('signed setuid/setgid/world-write modes (slot and tar members) are written without those bits, by the launcher and by extract-all --unpack', async () => {
