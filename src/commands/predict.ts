@@ -49,7 +49,7 @@ export function registerPredict(program: Command): void {
     .description('build the project (cached) or take an image, start it, run one prediction and print the output; the container is removed afterwards')
     .argument('[dir|image]', 'project directory (built first), or an image reference when no such directory exists', '.')
     .option('-i, --input <name=value>', 'an input (repeatable; a list input takes the flag once per item); name=@FILE sends the file', collect, [])
-    .option('-o, --output <path>', 'where the output file goes (several files: PATH with .N before the extension); default output[.N].EXT here')
+    .option('-o, --output <path>', 'where the output file goes (several files: PATH with .N before the extension; an output with no file: the printed value); default output[.N].EXT here')
     .option('--json', 'print the whole prediction response as JSON (files stay data URLs, nothing is written)')
     .option('-t, --tag <name>', 'name of the built image (default cogpack-<directory name>)')
     .option('--progress <mode>', 'build progress: auto, tty, plain, rawjson or quiet', 'auto')
