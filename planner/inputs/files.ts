@@ -58,10 +58,12 @@ async function fileDigest(e: WalkEntry, cache?: DigestCache): Promise<string | u
   if (mode & (GoMode.dir | GoMode.device | GoMode.namedPipe | GoMode.socket)) return undefined;
   if (cache && Number(e.stat.size ?? 0) >= CACHED_FROM_BYTES) {
     const st = await fs.promises.lstat(e.abs, { bigint: true });
-    const known = cache.get(e.abs, st);
+    // a path that is not UTF-8 is a Buffer; latin1 keeps every byte distinct in the cache key
+    const key = typeof e.abs === 'string' ? e.abs : e.abs.toString('latin1');
+    const known = cache.get(key, st);
     if (known) return known;
     const digest = await contentDigest(e);
-    cache.set(e.abs, st, digest);
+    cache.set(key, st, digest);
     return digest;
   }
   return contentDigest(e);

@@ -31,7 +31,7 @@ export interface SyncStats {
 /** Files in flight at once, as Go's sender (4 workers); their DATA packets interleave by ID. */
 export const FILE_WORKERS = 4;
 
-async function sendFile(send: Send, id: number, file: string, stats: SyncStats): Promise<void> {
+async function sendFile(send: Send, id: number, file: string | Buffer, stats: SyncStats): Promise<void> {
   const fh = await fs.promises.open(file, 'r').catch(() => undefined);
   if (fh) {
     try {
@@ -67,7 +67,7 @@ export function sendContext(stream: PacketStream, ctxName: string, dir: string, 
 /** The state of one DiffCopy: which ids are requestable, files in flight, and how it ends. */
 class SendRun {
   readonly stats: SyncStats;
-  readonly files = new Map<number, string>();
+  readonly files = new Map<number, string | Buffer>();
   readonly send: Send;
   finReceived = false;
   private done = false;
@@ -130,7 +130,7 @@ export function isRegular(goMode: number): boolean {
   return ((goMode & modeType) >>> 0) === 0;
 }
 
-async function walkStats(send: Send, dir: string, opts: WalkOptions, files: Map<number, string>, stats: SyncStats): Promise<void> {
+async function walkStats(send: Send, dir: string, opts: WalkOptions, files: Map<number, string | Buffer>, stats: SyncStats): Promise<void> {
   let id = 0;
   for await (const entry of walkContext(dir, opts)) {
     if (isRegular(entry.stat.mode)) files.set(id, entry.abs);

@@ -15,9 +15,33 @@ export interface WalkOptions {
 }
 
 export interface WalkEntry {
+  /** for patterns and messages: bytes that are not UTF-8 show as U+FFFD */
   rel: string;
-  abs: string;
+  /** the path to open: a Buffer when some part of the name is not UTF-8 */
+  abs: string | Buffer;
   stat: Stat;
+}
+
+/** A relative path as text (for matching) and, once a part of it is not UTF-8, as its exact bytes. */
+interface RelPath {
+  text: string;
+  bytes?: Buffer;
+}
+
+function nameOf(raw: Buffer): RelPath {
+  const text = raw.toString('utf8');
+  return Buffer.from(text).equals(raw) ? { text } : { text, bytes: raw };
+}
+
+function childOf(dir: RelPath, name: RelPath): RelPath {
+  if (!dir.text) return name;
+  const text = `${dir.text}/${name.text}`;
+  if (!dir.bytes && !name.bytes) return { text };
+  return { text, bytes: Buffer.concat([dir.bytes ?? Buffer.from(dir.text), Buffer.from('/'), name.bytes ?? Buffer.from(name.text)]) };
+}
+
+function absOf(root: string, rel: RelPath): string | Buffer {
+  return rel.bytes ? Buffer.concat([Buffer.from(root), Buffer.from('/'), rel.bytes]) : path.join(root, rel.text);
 }
 
 /** Go os.FileMode type bits (io/fs), which is what Stat.mode carries on the wire. */
@@ -66,20 +90,22 @@ export async function* walkContext(root: string, opts: WalkOptions = {}): AsyncG
   const exclude = compilePatterns(opts.exclude ?? []);
   const filters: Filters = { include: compilePatterns(include), exclude, negations: exclude.filter((p) => p.negated) };
   const hardlinks = new Map<string, string>();
-  yield* walkDir(root, '', [], filters, hardlinks);
+  yield* walkDir(root, { text: '' }, [], filters, hardlinks);
 }
 
 async function* walkDir(
   root: string,
-  relDir: string,
+  relDir: RelPath,
   pending: WalkEntry[],
   f: Filters,
   hardlinks: Map<string, string>,
 ): AsyncGenerator<WalkEntry> {
-  const names = (await fs.promises.readdir(path.join(root, relDir))).sort(compareBytes);
-  for (const name of names) {
-    const rel = relDir ? `${relDir}/${name}` : name;
-    const abs = path.join(root, rel);
+  // names as bytes, sorted as bytes (Go's order): a name that is not UTF-8 is sent as it is
+  const names = (await fs.promises.readdir(relDir.text ? absOf(root, relDir) : root, { encoding: 'buffer' })).sort(Buffer.compare);
+  for (const raw of names) {
+    const relPath = childOf(relDir, nameOf(raw));
+    const rel = relPath.text;
+    const abs = absOf(root, relPath);
     const st = await fs.promises.lstat(abs, { bigint: true });
     if (st.isSocket()) continue; // a live socket cannot be copied into a build (e.g. a dev server's)
     const included = f.include.length === 0 || isMatched(f.include, rel);
@@ -87,35 +113,43 @@ async function* walkDir(
     if (st.isDirectory()) {
       if (excluded && !f.negations.some((p) => mayMatchBelow(p, rel))) continue;
       if (!included && !f.include.some((p) => mayMatchBelow(p, rel))) continue;
-      const entry = await toEntry(abs, rel, st, hardlinks);
+      const entry = await toEntry(abs, relPath, st, hardlinks);
       if (included && !excluded) {
         yield* pending.splice(0);
         yield entry;
-        yield* walkDir(root, rel, [], f, hardlinks);
+        yield* walkDir(root, relPath, [], f, hardlinks);
       } else {
         // Emitted lazily: only if something below it is (fsutil's "lazy parents").
         const below = [...pending, entry];
-        yield* walkDir(root, rel, below, f, hardlinks);
+        yield* walkDir(root, relPath, below, f, hardlinks);
         if (below.length === 0) pending.splice(0);
       }
     } else if (included && !excluded) {
       yield* pending.splice(0);
-      yield await toEntry(abs, rel, st, hardlinks);
+      yield await toEntry(abs, relPath, st, hardlinks);
     }
   }
 }
 
-async function toEntry(abs: string, rel: string, st: fs.BigIntStats, hardlinks: Map<string, string>): Promise<WalkEntry> {
+async function toEntry(abs: string | Buffer, relPath: RelPath, st: fs.BigIntStats, hardlinks: Map<string, Buffer | string>): Promise<WalkEntry> {
+  const rel = relPath.text;
   const stat: Stat = { path: rel, mode: goFileMode(st), modTime: st.mtimeNs.toString() };
+  if (relPath.bytes) stat.pathBytes = relPath.bytes;
   if (st.uid !== 0n) stat.uid = Number(st.uid);
   if (st.gid !== 0n) stat.gid = Number(st.gid);
-  if (st.isSymbolicLink()) stat.linkname = await fs.promises.readlink(abs);
-  else if (st.isFile()) {
+  if (st.isSymbolicLink()) {
+    const target = nameOf(await fs.promises.readlink(abs, { encoding: 'buffer' }));
+    stat.linkname = target.text;
+    if (target.bytes) stat.linknameBytes = target.bytes;
+  } else if (st.isFile()) {
     const key = `${st.dev}:${st.ino}`;
     const first = st.nlink > 1n ? hardlinks.get(key) : undefined;
-    if (first !== undefined) stat.linkname = first; // a hardlink: size 0, the receiver links it
-    else {
-      if (st.nlink > 1n) hardlinks.set(key, rel);
+    if (first !== undefined) {
+      // a hardlink: size 0, the receiver links it
+      if (typeof first === 'string') stat.linkname = first;
+      else [stat.linkname, stat.linknameBytes] = [first.toString('utf8'), first];
+    } else {
+      if (st.nlink > 1n) hardlinks.set(key, relPath.bytes ?? rel);
       if (st.size !== 0n) stat.size = st.size.toString();
     }
   } else if (st.isBlockDevice() || st.isCharacterDevice()) {

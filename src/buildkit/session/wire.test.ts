@@ -30,4 +30,15 @@ describe('session protos and codecs', () => {
     expect(encodePacket({ type: PacketType.STAT }).length).toBe(0);
     expect(decodeBytesMessage(encodeBytesMessage(Buffer.from('x'))).toString()).toBe('x');
   });
+
+  it('sends a path and link target that are not UTF-8 as their exact bytes', () => {
+    const pathBytes = Buffer.from('d\xff/caf\xe9', 'latin1');
+    const linknameBytes = Buffer.from('t\x80', 'latin1');
+    const wire = encodePacket({ type: PacketType.STAT, stat: { path: pathBytes.toString('utf8'), mode: 0o644, modTime: '5', linkname: 'x', pathBytes, linknameBytes } });
+    expect(wire.includes(Buffer.concat([Buffer.from([0x0a, pathBytes.length]), pathBytes]))).toBe(true);
+    expect(wire.includes(Buffer.concat([Buffer.from([0x3a, linknameBytes.length]), linknameBytes]))).toBe(true);
+    expect(wire.includes(Buffer.from('\ufffd'))).toBe(false);
+    const back = decodePacket(wire);
+    expect(back.stat).toMatchObject({ mode: 0o644, modTime: '5' });
+  });
 });

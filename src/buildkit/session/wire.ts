@@ -22,6 +22,12 @@ export interface Stat {
   devmajor?: string;
   devminor?: string;
   xattrs?: Record<string, Buffer>;
+  /**
+   * The exact bytes of `path` / `linkname` when they are not UTF-8 (Linux names may hold any byte but "/" and
+   * NUL; a JS string cannot): sent in place of the text, so the file lands in the image under its own name.
+   */
+  pathBytes?: Buffer;
+  linknameBytes?: Buffer;
 }
 
 export interface Packet {
@@ -56,8 +62,30 @@ function encodeData(id: number, data: Buffer | undefined): Buffer {
   return Buffer.concat([Buffer.from(head), data]);
 }
 
+/** A length-delimited field written by hand (tag, length, bytes). */
+function bytesField(field: number, data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([(field << 3) | 2, ...varint(data.length)]), data]);
+}
+
+/**
+ * A STAT whose path or link target is not UTF-8: protobufjs would write the (lossy) text, so those two fields
+ * are written as raw bytes after the rest of the Stat (a decoder accepts fields in any order; Go's string
+ * holds any bytes). The packet is then only its stat field: a STAT packet carries nothing else.
+ */
+function encodeRawStat(stat: Stat): Buffer {
+  const { pathBytes, linknameBytes, ...rest } = stat;
+  const S = type('fsutil.types.Stat');
+  const plain: Partial<Stat> = { ...rest };
+  if (pathBytes) delete plain.path;
+  if (linknameBytes) delete plain.linkname;
+  const head = Buffer.from(S.encode(S.fromObject(plain)).finish());
+  const body = Buffer.concat([head, ...(pathBytes ? [bytesField(1, pathBytes)] : []), ...(linknameBytes ? [bytesField(7, linknameBytes)] : [])]);
+  return bytesField(2, body);
+}
+
 export function encodePacket(p: Packet): Buffer {
   if (p.type === PacketType.DATA && !p.stat) return encodeData(p.ID ?? 0, p.data);
+  if (p.type === PacketType.STAT && (p.stat?.pathBytes || p.stat?.linknameBytes) && p.ID === undefined && p.data === undefined) return encodeRawStat(p.stat);
   const T = type('fsutil.types.Packet');
   // proto3 leaves zero values off the wire; protobufjs would write an explicit `type: 0`.
   const { type: t, ...rest } = p;

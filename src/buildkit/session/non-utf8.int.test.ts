@@ -1,0 +1,49 @@
+/**
+ * File names that are not UTF-8 (legal on Linux) travel as bytes from the project to the image, as with
+ * docker build: a file and a directory named with bytes 0xE9 / 0xFF, and a symlink to such a name, are
+ * listed inside the built image with exactly those bytes. Skips without a daemon.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describeWithDaemon, docker as dockerCli } from '../../testing';
+import { buildProject } from '../build';
+import { dockerFromEnv, progressSink, runImage } from '../test-support';
+
+jest.setTimeout(600_000);
+
+const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
+  const env = { ...process.env, ...denv };
+  const docker = dockerFromEnv(env);
+  const tag = 'cogpack-it/non-utf8:1';
+  let root: string;
+
+  afterAll(() => {
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+    dockerCli(denv, ['rmi', '-f', tag]);
+  });
+
+  it('land in the image under their exact bytes', async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-non-utf8-'));
+    fs.writeFileSync(path.join(root, 'cog.yaml'), 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n');
+    fs.writeFileSync(path.join(root, 'predict.py'), 'class Predictor:\n    pass\n');
+    fs.writeFileSync(latin1(`${root}/caf\xe9.txt`), 'accent\n');
+    fs.mkdirSync(latin1(`${root}/d\xff`));
+    fs.writeFileSync(latin1(`${root}/d\xff/x\x80y.py`), 'X = 1\n');
+    fs.symlinkSync(latin1('caf\xe9.txt'), latin1(`${root}/link\xe9`));
+
+    await buildProject(root, { cogSdk: 'none', env, tags: [tag], progress: 'plain', progressOut: progressSink().out });
+    // Python prints bytes as ASCII escapes, so the comparison sees every byte
+    const script = "import os; print(sorted(os.listdir(b'/src'))); print(sorted(os.listdir(b'/src/d\\xff'))); print(os.readlink(b'/src/link\\xe9')); print(open(b'/src/caf\\xe9.txt').read().strip())";
+    const run = await runImage(docker, tag, ['python', '-c', script]);
+    expect(run.code).toBe(0);
+    expect(run.output.trim().split(/\r?\n/)).toEqual([
+      "[b'caf\\xe9.txt', b'cog.yaml', b'd\\xff', b'link\\xe9', b'predict.py']",
+      "[b'x\\x80y.py']",
+      "b'caf\\xe9.txt'",
+      'accent',
+    ]);
+  });
+});
