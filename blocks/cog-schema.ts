@@ -3,7 +3,7 @@
  * `run.cog.openapi_schema` and the file /src/.cog/openapi_schema.json. The file is a layer of its own, so it
  * changes only when the predictor's signature does, not with every code edit; it comes after the source
  * layer so a stale .cog/openapi_schema.json in the project cannot hide it. When the source names something
- * only the runtime knows, the plan says so and the builder makes the schema from the built image.
+ * only the runtime knows, the plan says so (made_at "build") and warns; the build-time fallback is not written yet.
  */
 import { cogOpenApiSchema } from '../planner/cog-schema';
 import type { Project } from '../planner/project';
@@ -39,7 +39,8 @@ export const cogSchema: Block = {
     const result = cogOpenApiSchema({ root: ctx.project.dir, predict: ref(key), ...(cog.data.train ? { train: ref('train') } : {}) });
     if ('unresolved' in result) {
       const { where, reason } = result.unresolved;
-      ctx.warnings.push(`${where}: the OpenAPI schema is made at build time from the built image (${reason})`);
+      // TODO(issue 12): make it at build time by running cog's schema command on the built image (no network)
+      ctx.warnings.push(`${where}: cogpack cannot make the OpenAPI schema statically (${reason}), so the image gets no run.cog.openapi_schema label`);
       plan.data.openapi_schema = { made_at: 'build', reason: `${where}: ${reason}` };
       return;
     }
