@@ -8,7 +8,7 @@ import { parseEnvironment } from './environment';
 import { projectFileExists, projectPath, readProjectText, setExclusionCheck } from './fs-safe';
 import { describeRule, exclusionOf, makeMatcher, readIgnoreRules, type IgnoreRule } from './ignore-files';
 import { parsePyproject, type Pyproject } from './pyproject';
-import { emptyRequirements, parseRequirementLine, parseRequirementsFile, type Requirements } from './requirements';
+import { emptyRequirements, parseRequirementEntries, parseRequirementsFile, type Requirements } from './requirements';
 import { parseUvLock, type UvLock } from './uv-lock';
 import { walkProject, type TreeInfo } from './walk';
 import { collectWeights, DEFAULT_WEIGHTS_THRESHOLD_MB, type WeightPath } from './weights';
@@ -62,9 +62,7 @@ function loadRequirements(view: ProjectView, cog?: CogConfig, py?: Pyproject, uv
     return parseRequirementsFile(dir, projectPath(dir, '.', b.python_requirements, ref, 'python_requirements'), ref);
   }
   if (b?.python_packages) {
-    const reqs = emptyRequirements();
-    reqs.requirements = b.python_packages.map((p, i) => parseRequirementLine(dir, p, cog!.file, cog!.lineOf(['build', 'python_packages', i]) ?? 1, '.'));
-    return reqs;
+    return parseRequirementEntries(dir, cog!.file, b.python_packages.map((text, i) => ({ text, line: cog!.lineOf(['build', 'python_packages', i]) ?? 1 })));
   }
   if (!cog && !uv && view.has('requirements.txt')) return parseRequirementsFile(dir, 'requirements.txt', {});
   if (!uv && py && py.dependencies.length > 0) return { ...emptyRequirements(), requirements: py.dependencies };

@@ -1,5 +1,5 @@
 import { tempProject } from '../../blocks/support/temp-project';
-import { parseRequirementsFile } from './requirements';
+import { parseRequirementEntries, parseRequirementsFile } from './requirements';
 
 describe('parseRequirementsFile', () => {
   it('follows -r includes relative to the including file and keeps file:line for every line', () => {
@@ -82,5 +82,17 @@ describe('parseRequirementsFile', () => {
     expect(() => parseRequirementsFile(dir, 'a.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_ENV_VAR', file: 'a.txt', line: 2, message: expect.stringContaining('${TOKEN}') }));
     expect(() => parseRequirementsFile(dir, 'b.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_ENV_VAR', file: 'b.txt', line: 2 }));
     expect(() => parseRequirementsFile(dir, 'c.txt', {})).not.toThrow();
+  });
+});
+
+describe('python_packages entries', () => {
+  it('read as the lines of a requirements file: option lines set the index, requirements keep their cog.yaml line', () => {
+    const r = parseRequirementEntries('/nonexistent', 'cog.yaml', [
+      { text: '--extra-index-url https://download.pytorch.org/whl/cu118', line: 5 },
+      { text: 'torch==2.0.1', line: 6 },
+    ]);
+    expect(r.extraIndexUrls).toEqual(['https://download.pytorch.org/whl/cu118']);
+    expect(r.requirements).toEqual([expect.objectContaining({ name: 'torch', constraint: '==2.0.1', file: 'cog.yaml', line: 6 })]);
+    expect(r.files).toEqual([]);
   });
 });

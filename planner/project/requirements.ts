@@ -182,20 +182,33 @@ function readFile(w: Walk, rel: string, ref: { file?: string; line?: number }): 
   const text = readProjectText(w.root, rel, ref, 'requirements file');
   w.stack.push(rel);
   if (!w.out.files.includes(rel)) w.out.files.push(rel);
-  for (const { text: l, line } of logicalLines(text)) {
-    refuseEnvVars(l, rel, line);
-    const opt = /^(--?[a-z-]+)(?:[\s=]+(.*))?$/.exec(l);
-    if (opt && !['-e', '--editable'].includes(opt[1])) {
-      const needsValue = !['--no-index', '--pre', '--prefer-binary'].includes(opt[1]);
-      if (needsValue && !opt[2]) {
-        throw new ConfigError('E_REQUIREMENT_OPTION', `${opt[1]} needs a value`, { file: rel, line, hint: `write ${opt[1]} VALUE` });
-      }
-      option(w, rel, opt[1], (opt[2] ?? '').trim(), line);
-    } else {
-      w.out.requirements.push(parseRequirementLine(w.root, l, rel, line, posix.dirname(rel)));
-    }
-  }
+  for (const { text: l, line } of logicalLines(text)) readLine(w, rel, l, line);
   w.stack.pop();
+}
+
+/** One logical line of a requirements file (`rel`): an option or a requirement. */
+function readLine(w: Walk, rel: string, l: string, line: number): void {
+  refuseEnvVars(l, rel, line);
+  const opt = /^(--?[a-z-]+)(?:[\s=]+(.*))?$/.exec(l);
+  if (opt && !['-e', '--editable'].includes(opt[1])) {
+    const needsValue = !['--no-index', '--pre', '--prefer-binary'].includes(opt[1]);
+    if (needsValue && !opt[2]) {
+      throw new ConfigError('E_REQUIREMENT_OPTION', `${opt[1]} needs a value`, { file: rel, line, hint: `write ${opt[1]} VALUE` });
+    }
+    option(w, rel, opt[1], (opt[2] ?? '').trim(), line);
+  } else {
+    w.out.requirements.push(parseRequirementLine(w.root, l, rel, line, posix.dirname(rel)));
+  }
+}
+
+/**
+ * cog.yaml `python_packages`: cog writes them as the lines of a requirements file, so an entry may be an
+ * option line too (`--extra-index-url URL`, `--find-links DIR`). `lines` are the entries with their cog.yaml lines.
+ */
+export function parseRequirementEntries(root: string, file: string, lines: { text: string; line: number }[]): Requirements {
+  const w: Walk = { root, out: emptyRequirements(), stack: [] };
+  for (const { text, line } of lines) if (text.trim() !== '') readLine(w, file, text.trim(), line);
+  return w.out;
 }
 
 /** Reads a requirements file (project-relative) and everything it includes. */
