@@ -46,6 +46,8 @@ export function summarizePlan(plan: PlanData): string {
   }
   out.push(`cmd: ${JSON.stringify(plan.export.cmd)}  workdir: ${plan.export.working_dir}`);
   if (plan.secrets.length > 0) out.push(`secrets: ${plan.secrets.join(', ')}`);
+  const schema = plan.openapi_schema;
+  if (schema) out.push(schema.made_at === 'plan' ? 'openapi schema: made statically (label run.cog.openapi_schema, /src/.cog/openapi_schema.json)' : `openapi schema: needs the runtime (${schema.reason})`);
   return `${out.join('\n')}\n`;
 }
 
