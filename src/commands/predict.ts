@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
+import { ConfigError } from '../errors';
 import { parseInputFlags } from '../predict/inputs';
 import { predictImage } from '../predict/run';
 import { describeSummary, runBuild, type BuildFlags } from './build';
@@ -29,7 +30,14 @@ export function defaultTag(dir: string): string {
   return `cogpack-${name || 'model'}`;
 }
 
-export const isProjectDir = (arg: string): boolean => fs.existsSync(arg) && fs.statSync(arg).isDirectory();
+/** A directory is a project; anything else is an image reference, unless it is written as a path (`./x`, `/x`, `~/x`). */
+export function isProjectDir(arg: string): boolean {
+  if (fs.existsSync(arg) && fs.statSync(arg).isDirectory()) return true;
+  if (/^(\.{1,2}|~)?\//.test(arg) || arg === '.' || arg === '..') {
+    throw new ConfigError('E_PROJECT_DIR', `project directory "${arg}" does not exist`, { hint: 'pass the directory that holds cog.yaml, or an image reference' });
+  }
+  return false;
+}
 
 async function buildForPredict(dir: string, f: PredictFlags): Promise<string> {
   const tag = f.tag ?? defaultTag(dir);

@@ -6,7 +6,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { requestOptions } from '../buildkit/docker-api';
 import { DEFAULT_DOCKER_SOCKET, parseDockerHost } from '../buildkit/endpoint';
-import { CogpackError } from '../errors';
+import { CogpackError, UsageError } from '../errors';
 
 export interface Engine {
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: Buffer }>;
@@ -52,10 +52,13 @@ async function call<T>(engine: Engine, method: string, path: string, body?: unkn
         return undefined;
       }
     })();
-    const code = res.status === 404 && path.startsWith('/containers/create') ? 'E_IMAGE_MISSING' : 'E_DOCKER_API';
-    throw new CogpackError('daemon', code, `Docker: ${method} ${path.split('?')[0]}: ${msg ?? res.status}`, {
-      hint: code === 'E_IMAGE_MISSING' ? 'build the image first, or pass a project directory' : undefined,
-    });
+    if (path.startsWith('/containers/create') && (res.status === 404 || res.status === 400)) {
+      // the user named an image that is not there (or is no reference): their input, not the daemon's fault
+      throw new UsageError('E_IMAGE_MISSING', `cannot run image "${(body as { Image?: string }).Image}": ${msg ?? res.status}`, {
+        hint: 'build it first (cogpack build -t NAME), or pass a project directory',
+      });
+    }
+    throw new CogpackError('daemon', 'E_DOCKER_API', `Docker: ${method} ${path.split('?')[0]}: ${msg ?? res.status}`);
   }
   return (res.body.length ? JSON.parse(res.body.toString('utf8')) : {}) as T;
 }
