@@ -17,6 +17,7 @@ import { UsageError } from '../errors';
 import { connectBuildkit, type BuildkitConnection } from './connection';
 import type { TlsFiles } from './endpoint';
 import { sourceDateEpoch } from './epoch';
+import { compressionAttrs } from './compression';
 import { defaultOutputs, fileSendTargets, imageNames, toExporter } from './exporters';
 import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type OutputSpec } from './output-spec';
 import { checkImageRefs } from './image-ref';
@@ -47,6 +48,8 @@ export interface BuildOptions {
   cacheTo?: string[];
   noCache?: boolean;
   reproducible?: boolean;
+  /** `gzip|zstd|uncompressed[,level=N]` for every image output (compression.ts; default zstd) */
+  compression?: string;
   /** overrides SOURCE_DATE_EPOCH / the last commit */
   sourceDateEpoch?: string;
   progress?: ProgressMode;
@@ -71,6 +74,8 @@ interface Prepared {
   caches: LocalCaches;
   /** SOURCE_DATE_EPOCH: a given value at once, else the git lookup running beside planning and connecting */
   epoch: Promise<number>;
+  /** exporter attrs of --compression for every image output */
+  compression: Record<string, string>;
 }
 
 /** Everything that can be wrong with the flags is found before planning or connecting. */
@@ -86,6 +91,7 @@ function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared
     secrets,
     caches: prepareLocalCaches((o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')), (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to'))),
     epoch: sourceDateEpoch(dir, o.sourceDateEpoch ?? o.buildArgs?.SOURCE_DATE_EPOCH, env),
+    compression: compressionAttrs(o.compression),
   };
 }
 
@@ -191,7 +197,7 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
 async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number }): Promise<BuildSummary> {
   const { llb, base, sessionId, epoch } = pre;
   const config = mergeImageConfig(llb.imageConfig, base.config);
-  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible) };
+  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible), compression: prep.compression };
   const exporters = outputs.map((out) => toExporter(out, ctx));
   const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
   const t = Date.now();

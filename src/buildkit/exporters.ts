@@ -18,6 +18,8 @@ export interface ExportContext {
   sourceDateEpoch: number;
   /** layer bytes made reproducible too (rewrite-timestamp); see docs in build.ts for the trade-off */
   reproducible: boolean;
+  /** layer compression attrs of image outputs (compression.ts); an output's own attrs win */
+  compression?: Record<string, string>;
 }
 
 /** buildx defaults: load into Docker when the daemon is Docker, else keep in the daemon's image store. */
@@ -33,18 +35,23 @@ export function imageNames(tags: string[], attrName?: string): string {
 export function toExporter(out: OutputSpec, ctx: ExportContext): ExporterSpec {
   const common: Record<string, string> = { 'source-date-epoch': String(ctx.sourceDateEpoch) };
   const imageAttrs = { ...common, 'containerimage.config': JSON.stringify(ctx.config) };
+  // an output that names its own compression takes none of --compression (a gzip output gets no zstd level)
+  const own = 'compression' in out.attrs ? {} : (ctx.compression ?? {});
+  const compressed = (attrs: Record<string, string>) => ({ ...own, ...attrs });
   const name = imageNames(ctx.tags, out.attrs.name);
   switch (out.type) {
     case 'docker':
       if (!out.dest) {
         if (ctx.daemon !== 'docker') throw new UsageError('E_OUTPUT_LOAD', 'type=docker without dest needs a Docker daemon', { hint: 'add dest=image.tar, or use type=image' });
-        return ctx.reproducible ? reproducibleStore(out, imageAttrs, name) : { type: 'moby', attrs: withName({ ...out.attrs, ...imageAttrs }, name) };
+        return ctx.reproducible
+          ? reproducibleStore({ ...out, attrs: compressed(out.attrs) }, imageAttrs, name)
+          : { type: 'moby', attrs: withName(compressed({ ...out.attrs, ...imageAttrs }), name) };
       }
-      return { type: 'docker', attrs: withName({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }, name) };
+      return { type: 'docker', attrs: withName(compressed({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }), name) };
     case 'oci':
-      return { type: 'oci', attrs: withName({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }, name) };
+      return { type: 'oci', attrs: withName(compressed({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }), name) };
     case 'image':
-      return { type: 'image', attrs: withName({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }, name) };
+      return { type: 'image', attrs: withName(compressed({ ...out.attrs, ...imageAttrs, ...rewrite(ctx) }), name) };
     case 'local':
     case 'tar':
       // BuildKit v0.13's local/tar exporters fail with a bare "not found" when source-date-epoch is 0

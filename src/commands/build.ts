@@ -21,6 +21,7 @@ export interface BuildFlags {
   progress: string;
   json?: boolean;
   reproducible?: boolean;
+  compression?: string;
   addr?: string;
   tlscacert?: string;
   tlscert?: string;
@@ -76,6 +77,7 @@ export async function runBuild(dir: string, f: BuildFlags, env: NodeJS.ProcessEn
       cacheTo: f.cacheTo,
       noCache: f.cache === false,
       reproducible: f.reproducible,
+      compression: f.compression,
       progress: parseProgressMode(f.progress),
       // --image-map entries go over COGPACK_IMAGE_MAP (the build arg's, else the environment's); --cog-sdk beats both
       imageMap: loadImageMap(f.imageMap, withPlannerArgs(env, buildArgs)),
@@ -106,6 +108,7 @@ export function registerBuild(program: Command): void {
     .option('--progress <mode>', 'auto, tty, plain, rawjson or quiet', 'auto')
     .option('--json', 'print a JSON summary (digest, layers, stages and why their inputs changed, timings, cached steps) on stdout')
     .option('--reproducible', 'also clamp layer file times to SOURCE_DATE_EPOCH (identical digests for identical input)')
+    .option('--compression <type>', 'layer compression of image outputs: gzip|zstd|uncompressed[,level=N] (default zstd; an output\'s compression= wins; pulling zstd needs Docker >= 23)')
     .option('--addr <address>', 'BuildKit address: unix://…, tcp://…, docker:// (default: BUILDKIT_HOST, DOCKER_HOST)')
     .option('--tlscacert <file>', 'CA certificate for tcp://')
     .option('--tlscert <file>', 'client certificate for tcp://')
