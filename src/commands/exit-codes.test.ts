@@ -41,7 +41,7 @@ function project(nobody = false): string {
   }
   fs.writeFileSync(path.join(dir, 'cog.yaml'), COG_YAML);
   fs.writeFileSync(path.join(dir, 'requirements.txt'), 'six==1.16.0\n');
-  fs.writeFileSync(path.join(dir, 'predict.py'), 'x = 1\n');
+  fs.writeFileSync(path.join(dir, 'predict.py'), 'from cog import BasePredictor\n\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return "ok"\n');
   return dir;
 }
 
@@ -82,7 +82,14 @@ const ALL_CASES: Case[] = [
   { name: '1 FIFO .psp to pspf verify', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'verify', path.join(d, 'a.psp')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'a.psp' },
   { name: '1 FIFO .psp to pspf inspect', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'inspect', path.join(d, 'a.psp')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'a.psp' },
 
+  { name: '1 FIFO .psp to pspf extract', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'extract', path.join(d, 'a.psp'), '0', path.join(d, 'out')]), exit: 64, code: 'E_NOT_REGULAR_FILE' },
+  { name: '1 FIFO --plan to llb', setup: (d) => (fifo(path.join(d, 'plan.json')), ['llb', d, '--plan', path.join(d, 'plan.json')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'plan.json' },
+  { name: '1 device --private-key to a psp build', setup: (d) => build(d, '--output', `type=psp,dest=${d}/a.psp`, '--private-key', '/dev/zero'), exit: 64, code: 'E_NOT_REGULAR_FILE', names: '/dev/zero' },
+  { name: '1 FIFO pyproject.toml', setup: (d) => (fs.rmSync(path.join(d, 'cog.yaml')), fifo(path.join(d, 'pyproject.toml')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: 'pyproject.toml' },
+
   // class 2: user input is never an internal error (exit 70)
+  { name: '2 project directory missing', setup: (d) => plan(path.join(d, 'nope')), exit: 2, code: 'E_PROJECT_DIR' },
+  { name: '2 unknown flag', setup: (d) => ['plan', d, '--no-such-flag'], exit: 64, code: '' },
   { name: '2 YAML alias bomb', setup: (d) => (fs.appendFileSync(path.join(d, 'cog.yaml'), `${ALIAS_BOMB}\n`), plan(d)), exit: 2, code: 'E_COG_YAML', names: 'cog.yaml:6:' },
   { name: '2 directory nested past PATH_MAX', setup: (d) => (deepTree(d), plan(d)), exit: 2, code: 'E_PATH_TOO_LONG', maxStderr: 400 },
   { name: '2 unreadable requirements.txt (EACCES)', setup: (d) => (fs.chmodSync(path.join(d, 'requirements.txt'), 0), plan(d)), exit: 2, code: 'E_FILE_UNREADABLE', names: 'requirements.txt', nobody: true },
@@ -136,7 +143,7 @@ async function runAll(): Promise<Map<string, CliRun>> {
       dirs.push(dir);
       const args = c.setup(dir);
       const env = cleanCliEnv({ DOCKER_HOST: `unix://${dir}/no-daemon.sock`, ...(c.nobody ? { TMPDIR: `${dir}/.tmp`, HOME: `${dir}/.tmp` } : {}), ...c.env });
-      results.set(c.name, await runCli(args, { timeoutMs: 30_000, env, uid: c.nobody ? NOBODY : undefined }));
+      results.set(c.name, await runCli(args, { timeoutMs: 90_000, env, uid: c.nobody ? NOBODY : undefined }));
     }
   };
   try {
@@ -162,7 +169,9 @@ describe('exit status and one line for every error path', () => {
       return;
     }
     expect({ timedOut: r.timedOut, exit: r.code, lines: lines.length }).toEqual({ timedOut: false, exit: c.exit, lines: 1 });
-    expect(lines[0]).toMatch(new RegExp(`^cogpack: error: .*\\[${c.code}\\]$`));
+    // commander's own usage errors carry no code
+    if (c.code) expect(lines[0]).toMatch(new RegExp(`^cogpack: error: .*\\[${c.code}\\]$`));
+    else expect(lines[0]).toMatch(/^error: /);
     if (c.names) expect(lines[0]).toContain(c.names);
     expect(r.stdout).toBe('');
     if (c.maxStderr) expect(r.stderr.length).toBeLessThanOrEqual(c.maxStderr);

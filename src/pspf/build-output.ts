@@ -148,9 +148,9 @@ export async function buildPsp(dir: string, o: BuildPspOptions): Promise<PspSumm
   const env = o.env ?? process.env;
   // a dest that cannot be written fails now (exit 73), not after the whole build and export
   checkOutputWritable({ type: 'psp', dest: o.dest });
+  const keys: KeySpec | undefined = o.privateKey ? { key: keyFromFile(readKey(o.privateKey), o.privateKey) } : undefined;
   const project = loadProject(path.resolve(dir), env);
   const entry = chooseEntry(project, o.entry);
-  const keys: KeySpec | undefined = o.privateKey ? { key: keyFromFile(readKey(o.privateKey), o.privateKey) } : undefined;
   const rootfs = makeTempDir('cogpack-psp-rootfs-');
   const interrupted = (): void => {
     if (o.signal?.aborted) throw new InterruptedError('build interrupted; nothing was written');
