@@ -51,7 +51,8 @@ export class PredictorReader {
     const m = findMethod(b.node, mode, mod);
     if (!m) {
       const bases = this.types.bases(mod, b.node).map((x) => this.set.resolveExpr(mod, x));
-      if (bases.some((r) => r.kind === 'class')) throw new Unresolvable(mod.where(b.node), `${name}.${mode} may be inherited from a project class`);
+      const own = (r: (typeof bases)[number]) => r.kind === 'external' && (r.qname === 'cog.BasePredictor' || r.qname === 'builtins.object');
+      if (!bases.every(own)) throw new Unresolvable(mod.where(b.node), `${name}.${mode} may be inherited from a base class`);
       throw new ConfigError('E_PREDICTOR_MISSING', `class ${name} has no ${mode}() method`, { file: mod.file, line: mod.line(b.node), hint: `add def ${mode}(self, ...) -> ... to ${name}` });
     }
     if (m.decorators.some((d) => d === 'staticmethod')) return { mod, def: m.def, bound: false };
