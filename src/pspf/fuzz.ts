@@ -123,7 +123,7 @@ export function exercise(buf: Buffer): 'accepted' | 'rejected' {
     return 'accepted';
   } catch (e) {
     if (!(e instanceof PspfError)) throw e;
-    if (verified) throw new Error(`verify passed a package that reading then refused: ${e.message}`);
+    if (verified) throw new Error(`verify passed a package that reading then refused: ${e.message}`, { cause: e });
     return 'rejected';
   }
 }

@@ -82,7 +82,7 @@ export function decodeSlot(from: Buffer | ByteSource, d: SlotDescriptor, i: numb
     walker?.push(p);
     if (o.collect) pieces.push(p);
   };
-  let produced = 0;
+  let produced: number;
   if (isGzipChain(d.operations)) {
     const declared = gzipLimit(d);
     const limit = Math.min(declared, o.maxSize ?? Number.MAX_SAFE_INTEGER);
