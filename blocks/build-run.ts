@@ -3,17 +3,16 @@
  * build.pre_install, one exec each, after the dependencies and before weights and code (cog's order:
  * the commands cannot see the source). As in cog, the commands see the cog.yaml `environment` (e.g. a
  * cache directory they download into); editing it reruns only this stage, never the dependencies.
- * Secret mounts go to Plan.secrets by id only.
+ * Secret mounts go to Plan.secrets by id only; a command's leading `--mount=` flags are mounts too
+ * (planner/project/run-commands.ts), as they are in the Dockerfile cog writes.
  */
-import type { RunItem } from '../planner/project/cog-yaml-schema';
 import type { Project } from '../planner/project';
+import type { RunCommand } from '../planner/project/run-commands';
 import type { Block } from './support/block';
 import { exec, stage } from './support/stage';
 
-function items(project: Project): RunItem[] {
-  const b = project.cog?.data.build;
-  const run = typeof b?.run === 'string' ? [b.run] : (b?.run ?? []);
-  return [...run, ...(b?.pre_install ?? [])];
+function items(project: Project): RunCommand[] {
+  return project.cog?.runCommands ?? [];
 }
 
 export const buildRun: Block = {
@@ -21,13 +20,9 @@ export const buildRun: Block = {
   detect: (project) => items(project).length > 0,
   dependencies: () => [],
   plan(ctx, plan) {
-    const ops = items(ctx.project).map((item) => {
-      const command = typeof item === 'string' ? item : item.command;
-      const secrets = typeof item === 'string' ? [] : (item.mounts ?? []);
-      for (const s of secrets) plan.addSecret(s.id);
-      return exec(['/bin/sh', '-c', command.trim()], {
-        mounts: secrets.map((s) => ({ type: 'secret' as const, target: s.target, id: s.id, required: true })),
-      });
+    const ops = items(ctx.project).map(({ command, mounts }) => {
+      for (const m of mounts) if (m.type === 'secret') plan.addSecret(m.id);
+      return exec(['/bin/sh', '-c', command.trim()], { mounts });
     });
     plan.addStage('build-run', stage({
       id: 'build-run:build-run',

@@ -40,8 +40,8 @@ describe('weights stage ids', () => {
 
   it('plans clashing weight paths as distinct stages and contexts', async () => {
     const dir = tempProject({
-      'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n',
-      'pyproject.toml': '[tool.cogpack]\nweights = ["w x.bin", "w-x.bin", "w-x.bin-1"]\n',
+      'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\nweights:\n' +
+        ['w x.bin', 'w-x.bin', 'w-x.bin-1'].map((w) => `  - source:\n      uri: "${w}"\n`).join(''),
       'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n', 'w x.bin': '1', 'w-x.bin': '2', 'w-x.bin-1': '3',
     });
     const plan = await planOf(dir);

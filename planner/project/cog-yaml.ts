@@ -10,6 +10,8 @@ import { ConfigError } from '../../src/errors';
 import { CogYamlSchema, DEPRECATED_FIELDS, type CogYaml } from './cog-yaml-schema';
 import { pruneCogYaml } from './cog-yaml-keys';
 import { parseEnvironment } from './environment';
+import { firstNul } from './nul';
+import { runCommands, type RunCommand } from './run-commands';
 
 export type YamlPath = (string | number)[];
 
@@ -22,6 +24,8 @@ export interface CogConfig {
   /** `cog.yaml:12 build.python_version`: the provenance string used in plans and resolver errors */
   sourceOf(path: YamlPath): string;
   environment: Record<string, string>;
+  /** build.run then build.pre_install, each with its mounts (leading `--mount=` flags read as cog's Dockerfile would) */
+  runCommands: RunCommand[];
   warnings: string[];
 }
 
@@ -110,9 +114,13 @@ export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   if (!parsed.success) throw schemaError(parsed.error.issues[0], file, lineOf);
   const data = parsed.data;
   const sourceOf = (p: YamlPath) => `${file}:${lineOf(p) ?? 1} ${p.join('.')}`;
+  const nul = firstNul(data);
+  rule(nul !== undefined, 'E_NUL_CHARACTER', `${nul?.join('.')} contains a NUL character`, file, nul && lineOf(nul),
+    'remove the NUL ("\\0"): commands, paths and environment values cannot hold one');
   checkRules(data, file, lineOf);
   const environment = parseEnvironment(data.environment ?? [], (i) => ({ file, line: lineOf(['environment', i]) }));
-  return { file, data, lineOf, sourceOf, environment, warnings: [...ignored, ...deprecationWarnings(data, file, lineOf)] };
+  const runs = runCommands(data.build?.run, data.build?.pre_install, (key, i) => ({ file, line: lineOf(i === undefined ? ['build', key] : ['build', key, i]) }));
+  return { file, data, lineOf, sourceOf, environment, runCommands: runs, warnings: [...ignored, ...deprecationWarnings(data, file, lineOf)] };
 }
 
 /** `weights: [{source: path}]` (cog's short form) is `{source: {uri: path}}`. */

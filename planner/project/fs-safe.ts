@@ -3,8 +3,8 @@
  * binary files, FIFOs, devices, oversized and unreadable files all become one-line ConfigErrors naming where
  * the path was written.
  */
-import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../../src/errors';
 import { describeErrno, readRegularFile, type InputKind } from '../../src/regular-file';
 
@@ -14,7 +14,7 @@ export interface Ref {
   line?: number;
 }
 
-/** Says why a project-relative path is left out of the build context (e.g. `.dockerignore pattern "*.txt"`), or undefined. */
+/** Says why a project-relative path is left out of the build context (e.g. `.dockerignore:1 pattern "*.txt"`), or undefined. */
 export type ExclusionCheck = (rel: string) => string | undefined;
 
 /**
@@ -36,7 +36,7 @@ export function insideProject(root: string, p: string): string | null {
 }
 
 /** Resolves a user-written path against `baseRel` (a project-relative dir); throws if it escapes the project. */
-export function projectPath(root: string, baseRel: string, p: string, ref: Ref, what: string): string {
+export function projectPath(root: string, baseRel: string, p: string, ref: Ref, what: string, opts: { excluded?: 'refuse' | 'allow' } = {}): string {
   const rel = insideProject(root, join(root, baseRel, p));
   if (rel === null || isAbsolute(p) && insideProject(root, p) === null) {
     throw new ConfigError('E_PATH_ESCAPES', `${what} "${p}" is outside the project directory`, {
@@ -44,7 +44,7 @@ export function projectPath(root: string, baseRel: string, p: string, ref: Ref, 
       hint: 'keep every path inside the project (no "..", no absolute paths elsewhere)',
     });
   }
-  const excluded = exclusionChecks.get(root)?.(rel);
+  const excluded = opts.excluded === 'allow' ? undefined : exclusionChecks.get(root)?.(rel);
   if (excluded) {
     throw new ConfigError('E_PATH_EXCLUDED', `${what} "${p}" is excluded from the build context by ${excluded}`, {
       ...ref,
@@ -52,6 +52,48 @@ export function projectPath(root: string, baseRel: string, p: string, ref: Ref, 
     });
   }
   return rel;
+}
+
+/**
+ * The one containment rule for a path a project file names and the build will use (a requirement's wheel,
+ * a weights source, the predictor, a uv.lock path source): written inside the project, present, and, when
+ * it is a symlink, pointing inside the project too. BuildKit sends symlinks as they are, so a link out of
+ * the project becomes "not found" mid-build or a dangling link in the image. Returns the project-relative path.
+ */
+export function projectEntry(root: string, baseRel: string, p: string, ref: Ref, what: string, opts: { excluded?: 'refuse' | 'allow' } = {}): string {
+  const rel = projectPath(root, baseRel, p, ref, what, opts);
+  if (linksOut(root, rel)) escapes(rel, ref, what);
+  if (!projectFileExists(root, rel)) {
+    throw new ConfigError('E_FILE_MISSING', `${what} "${p}" does not exist`, { ...ref, hint: `create ${rel} or fix the path` });
+  }
+  checkContained(root, rel, ref, what);
+  return rel;
+}
+
+function escapes(rel: string, ref: Ref, what: string): never {
+  throw new ConfigError('E_PATH_ESCAPES', `${what} "${rel}" is a symlink to a path outside the project`, {
+    ...ref,
+    hint: `copy what ${rel} points to into the project instead of linking to it`,
+  });
+}
+
+/** Whether `rel` is itself a symlink whose target is written outside the project (dangling or not). */
+function linksOut(root: string, rel: string): boolean {
+  const abs = join(root, rel);
+  try {
+    if (!lstatSync(abs).isSymbolicLink()) return false;
+    const target = resolve(dirname(abs), readlinkSync(abs));
+    return insideProject(root, target) === null && insideProject(realpathSync(root), target) === null;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws unless `rel` (which exists) resolves, through any symlinks, to a path inside the project. */
+function checkContained(root: string, rel: string, ref: Ref, what: string): string {
+  const real = realOrThrow(join(root, rel), rel, ref);
+  if (insideProject(realOrThrow(root, '.', ref), real) === null) escapes(rel, ref, what);
+  return real;
 }
 
 function realOrThrow(abs: string, rel: string, ref: Ref): string {
@@ -97,17 +139,10 @@ function kindOf(rel: string): InputKind {
 
 /** Reads a UTF-8 text file of the project (a regular file within its size cap); `rel` must already be project-relative. */
 export function readProjectText(root: string, rel: string, ref: Ref, what: string): string {
-  const abs = join(root, rel);
   if (!projectFileExists(root, rel)) {
     throw new ConfigError('E_FILE_MISSING', `${what} "${rel}" does not exist`, { ...ref, hint: `create ${rel} or fix the path` });
   }
-  const real = realOrThrow(abs, rel, ref);
-  if (insideProject(realOrThrow(root, '.', ref), real) === null) {
-    throw new ConfigError('E_PATH_ESCAPES', `${what} "${rel}" is a symlink to a file outside the project`, {
-      ...ref,
-      hint: 'copy the file into the project instead of linking to it',
-    });
-  }
+  const real = checkContained(root, rel, ref, what);
   const label = what === rel ? rel : `${what} "${rel}"`;
   const buf = readRegularFile(real, {
     kind: kindOf(rel),

@@ -29,11 +29,11 @@ describe('ignore rules', () => {
   it('names the rule that excludes a path, directories and what is under them included; negation wins', () => {
     const dir = withIgnore('cpu-minimal', '*.txt\n!keep.txt\ndata/\n', { '.cogignore': 'notes.md\n' });
     const excluded = exclusionOf(readIgnoreRules(dir));
-    expect(excluded('a.txt')).toEqual({ pattern: '*.txt', source: '.dockerignore' });
+    expect(excluded('a.txt')).toEqual({ pattern: '*.txt', source: '.dockerignore', line: 1 });
     expect(excluded('keep.txt')).toBeUndefined();
-    expect(excluded('data')).toEqual({ pattern: 'data/', source: '.dockerignore' });
-    expect(excluded('data/x.bin')).toEqual({ pattern: 'data/', source: '.dockerignore' });
-    expect(excluded('notes.md')).toEqual({ pattern: 'notes.md', source: '.cogignore' });
+    expect(excluded('data')).toEqual({ pattern: 'data/', source: '.dockerignore', line: 3 });
+    expect(excluded('data/x.bin')).toEqual({ pattern: 'data/', source: '.dockerignore', line: 3 });
+    expect(excluded('notes.md')).toEqual({ pattern: 'notes.md', source: '.cogignore', line: 1 });
     expect(excluded('.venv/lib/x.whl')).toEqual({ pattern: '.venv', source: 'default' });
     expect(excluded('predict.py')).toBeUndefined();
   });
@@ -44,21 +44,21 @@ describe('loadProject sees what the build context sends', () => {
     const err = loadError(path.join(TESTDATA, 'errors', 'dockerignored-requirements'));
     expect(err.code).toBe('E_PATH_EXCLUDED');
     expect(err.toOneLine()).toBe(
-      'cog.yaml:3: python_requirements "requirements.txt" is excluded from the build context by .dockerignore pattern "*.txt"; ' +
+      'cog.yaml:3: python_requirements "requirements.txt" is excluded from the build context by .dockerignore:2 pattern "*.txt"; ' +
         'fix: remove or narrow that pattern so that the build context sends requirements.txt [E_PATH_EXCLUDED]',
     );
   });
 
   it('a wheel path inside requirements.txt, and an -r include, excluded: the error points at the requirements line', () => {
     const wheel = loadError(withIgnore('cpu-apt-wheel', 'wheels/\n'));
-    expect(wheel.toOneLine()).toMatch(/^requirements\.txt:1: requirement path ".*cogpack_hello-1\.0-py3-none-any\.whl" is excluded .* by \.dockerignore pattern "wheels\/"/);
+    expect(wheel.toOneLine()).toMatch(/^requirements\.txt:1: requirement path ".*cogpack_hello-1\.0-py3-none-any\.whl" is excluded .* by \.dockerignore:1 pattern "wheels\/"/);
     const dir = withIgnore('cpu-apt-wheel', 'extra-*\n', { 'requirements.txt': '-r extra-reqs.txt\n', 'extra-reqs.txt': 'six\n' });
     expect(loadError(dir).toOneLine()).toMatch(/^requirements\.txt:1: included requirements file "extra-reqs\.txt" is excluded .* pattern "extra-\*"/);
   });
 
   it('a declared weights path that is excluded is an error at its cog.yaml line', () => {
     const err = loadError(withIgnore('weights', 'checkpoints\n'));
-    expect(err.toOneLine()).toMatch(/^cog\.yaml:\d+: weights source "\.\/checkpoints" is excluded from the build context by \.dockerignore pattern "checkpoints"/);
+    expect(err.toOneLine()).toMatch(/^cog\.yaml:\d+: weights source "\.\/checkpoints" is excluded from the build context by \.dockerignore:1 pattern "checkpoints"/);
   });
 
   it('looked-for files that are excluded count as absent: uv.lock, .python-version, requirements.txt', () => {

@@ -4,6 +4,8 @@
  * out a given path. The frontend never receives what these exclude, so the planner must not read it either.
  */
 import ignore, { type Ignore } from 'ignore';
+import { ConfigError } from '../../src/errors';
+import { dockerPatternProblem } from './docker-pattern';
 import { projectFileExists, readProjectText } from './fs-safe';
 
 /** Always excluded from the source context: VCS data, bytecode caches, cog's own build dir. */
@@ -13,6 +15,8 @@ export interface IgnoreRule {
   pattern: string;
   /** `.dockerignore`, `.cogignore`, or `default` for DEFAULT_EXCLUDES */
   source: string;
+  /** the line of the ignore file it was written on */
+  line?: number;
 }
 
 export function readIgnoreRules(root: string): IgnoreRule[] {
@@ -20,10 +24,19 @@ export function readIgnoreRules(root: string): IgnoreRule[] {
   for (const f of ['.dockerignore', '.cogignore']) {
     if (!projectFileExists(root, f)) continue;
     const lines = readProjectText(root, f, { file: f }, 'ignore file').split(/\r?\n/);
-    for (const l of lines) {
+    lines.forEach((l, i) => {
       const t = l.trim();
-      if (t && !t.startsWith('#')) rules.push({ pattern: t.replace(/^\/+/, ''), source: f });
-    }
+      if (!t || t.startsWith('#')) return;
+      const problem = dockerPatternProblem(t);
+      if (problem) {
+        throw new ConfigError('E_IGNORE_PATTERN', `docker cannot read the pattern "${t}": ${problem}`, {
+          file: f,
+          line: i + 1,
+          hint: 'close every "[", escape a literal "[" as "\\[", and write ranges low-high',
+        });
+      }
+      rules.push({ pattern: t.replace(/^\/+/, ''), source: f, line: i + 1 });
+    });
   }
   return rules;
 }
@@ -38,15 +51,15 @@ export function makeMatcher(patterns: string[]): Ignore {
 
 /** The rule that leaves a project-relative path (file or directory, or anything under one) out, if any. */
 export function exclusionOf(rules: IgnoreRule[]): (rel: string) => IgnoreRule | undefined {
-  const ig = ignore().add(rules.map((r) => ({ pattern: r.pattern, mark: r.source })));
+  const ig = ignore().add(rules.map((r, i) => ({ pattern: r.pattern, mark: String(i) })));
   return (rel) => {
     // a referenced path may be a directory the frontend cannot stat, so test both forms
     const hit = [ig.test(rel), ig.test(`${rel}/`)].find((t) => t.ignored)?.rule;
-    return hit ? { pattern: hit.pattern, source: hit.mark ?? 'default' } : undefined;
+    return hit && rules[Number(hit.mark)];
   };
 }
 
-/** `.dockerignore pattern "*.txt"`, for messages. */
+/** `.dockerignore:2 pattern "*.txt"`, for messages. */
 export function describeRule(rule: IgnoreRule): string {
-  return rule.source === 'default' ? `cogpack's default exclude "${rule.pattern}"` : `${rule.source} pattern "${rule.pattern}"`;
+  return rule.source === 'default' ? `cogpack's default exclude "${rule.pattern}"` : `${rule.source}:${rule.line} pattern "${rule.pattern}"`;
 }

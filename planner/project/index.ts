@@ -7,8 +7,9 @@ import { parseCogYaml, type CogConfig } from './cog-yaml';
 import { parseEnvironment } from './environment';
 import { projectFileExists, projectPath, readProjectText, setExclusionCheck } from './fs-safe';
 import { describeRule, exclusionOf, makeMatcher, readIgnoreRules, type IgnoreRule } from './ignore-files';
-import { parsePyproject, type Pyproject } from './pyproject';
+import { checkBesideCogYaml, parsePyproject, type Pyproject } from './pyproject';
 import { emptyRequirements, parseRequirementEntries, parseRequirementsFile, type Requirements } from './requirements';
+import { checkPredictors, emptySourceWarning } from './source-checks';
 import { parseUvLock, type UvLock } from './uv-lock';
 import { walkProject, type TreeInfo } from './walk';
 import { collectWeights, DEFAULT_WEIGHTS_THRESHOLD_MB, type WeightPath } from './weights';
@@ -113,10 +114,11 @@ function loadVisible(view: ProjectView, env: NodeJS.ProcessEnv): Project {
   const cog = cogText === undefined ? undefined : parseCogYaml(cogText);
   const pyText = view.read('pyproject.toml', !cog);
   const pyproject = pyText === undefined ? undefined : parsePyproject(dir, pyText);
+  if (cog && pyproject) checkBesideCogYaml(pyproject);
   const uvText = view.read('uv.lock');
-  const uvLock = uvText === undefined ? undefined : parseUvLock(uvText);
+  const uvLock = uvText === undefined ? undefined : parseUvLock(dir, uvText);
   const pv = view.read('.python-version')?.trim().split(/\s+/)[0];
-  const warnings = [...(cog?.warnings ?? [])];
+  const warnings = [...(cog?.warnings ?? []), ...(cog ? checkPredictors(dir, cog, view.excluded) : [])];
   const requirements = loadRequirements(view, cog, pyproject, uvLock);
   warnings.push(...requirements.warnings);
   if (cog && requirements.files.length === 0 && !cog.data.build?.python_packages && view.has('requirements.txt')) {
@@ -127,6 +129,8 @@ function loadVisible(view: ProjectView, env: NodeJS.ProcessEnv): Project {
   const excludes = view.rules.map((r) => r.pattern);
   const mb = Number(env.COGPACK_WEIGHTS_THRESHOLD_MB) || pyproject?.tool.weights_threshold_mb || DEFAULT_WEIGHTS_THRESHOLD_MB;
   const tree = walkProject(dir, makeMatcher(excludes), mb * 1024 * 1024);
+  const empty = emptySourceWarning(dir, tree.fileCount, view.excluded);
+  if (empty) warnings.push(empty);
   const pyEnv = pyproject?.tool.environment ?? [];
   return {
     dir,

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../../src/errors';
 import { parseRequirementLine, type Requirement } from './requirements';
+import { firstNul } from './nul';
 import { ProjectSchema, ToolCogpackSchema, type ToolCogpack } from './pyproject-schema';
 import { parseToml, tomlLine } from './toml';
 
@@ -48,9 +49,45 @@ function zodFail(issue: z.core.$ZodIssue, file: string, text: string, table: str
   });
 }
 
+/** Where each [tool.cogpack] key lives in cog.yaml; `cmd` has no place there (a cog model's CMD is cog's server). */
+const COG_YAML_FIELD: Record<string, string | undefined> = {
+  python: 'build.python_version',
+  gpu: 'build.gpu',
+  system_packages: 'build.system_packages',
+  environment: 'environment',
+  weights: 'weights (each as source.uri)',
+  cmd: undefined,
+};
+
+/**
+ * The one rule for [tool.cogpack] beside cog.yaml: cog.yaml is the build configuration, so a [tool.cogpack]
+ * key that says what cog.yaml says (python, gpu, system_packages, environment, weights, cmd) is refused rather
+ * than merged or dropped; only weights_threshold_mb, which cog.yaml has no field for, still applies.
+ */
+export function checkBesideCogYaml(py: Pyproject): void {
+  const keys = Object.keys(COG_YAML_FIELD).filter((k) => py.tool[k as keyof ToolCogpack] !== undefined);
+  if (keys.length === 0) return;
+  const lines = keys.map((k) => py.toolLine(k));
+  const moves = keys.map((k) => (COG_YAML_FIELD[k] ? `${k} → cog.yaml ${COG_YAML_FIELD[k]}` : `remove ${k} (a cog model runs cog's HTTP server)`));
+  throw new ConfigError('E_TOOL_COGPACK_WITH_COG_YAML', `[tool.cogpack] ${keys.join(', ')} cannot be set beside cog.yaml, which is the build configuration`, {
+    file: py.file,
+    line: Math.min(...lines),
+    hint: `${moves.join('; ')}; or remove cog.yaml to build from pyproject.toml alone`,
+  });
+}
+
 export function parsePyproject(root: string, text: string, file = 'pyproject.toml'): Pyproject {
   const doc = parseToml(text, file);
   const tool = (doc.tool ?? {}) as Record<string, unknown>;
+  for (const [table, value] of [['tool.cogpack', tool.cogpack], ['project', doc.project]] as const) {
+    const nul = firstNul(value);
+    if (!nul) continue;
+    throw new ConfigError('E_NUL_CHARACTER', `[${table}] ${nul.join('.')} contains a NUL character`, {
+      file,
+      line: tomlLine(text, table, String(nul[0])),
+      hint: 'remove the NUL ("\\u0000"): commands, paths and environment values cannot hold one',
+    });
+  }
   const cp = ToolCogpackSchema.safeParse(tool.cogpack ?? {});
   if (!cp.success) zodFail(cp.error.issues[0], file, text, 'tool.cogpack');
   const out: Pyproject = {

@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import { ConfigError } from '../../src/errors';
-import { projectFileExists, projectPath, readProjectText, type Ref } from './fs-safe';
+import { projectEntry, projectPath, readProjectText, type Ref } from './fs-safe';
 import { takeHashes } from './requirement-hashes';
 
 export interface Requirement {
@@ -80,11 +80,7 @@ function logicalLines(text: string): { text: string; line: number }[] {
 
 /** A local wheel/sdist/directory requirement: inside the project, and there (not a pip failure mid-build). */
 function localRequirement(root: string, baseDir: string, p: string, ref: Ref): string {
-  const local = projectPath(root, baseDir, p, ref, 'requirement path');
-  if (!projectFileExists(root, local)) {
-    throw new ConfigError('E_FILE_MISSING', `requirement path "${p}" does not exist`, { ...ref, hint: `create ${local} or fix the path` });
-  }
-  return local;
+  return projectEntry(root, baseDir, p, ref, 'requirement path');
 }
 
 /** pip's reading of a path line: it runs to the first space-separated `-option` token, markers follow ';'. */

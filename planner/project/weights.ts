@@ -3,10 +3,10 @@
  * `[tool.cogpack] weights`) plus every file at least the size threshold. They get their own layer.
  */
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { ConfigError } from '../../src/errors';
 import type { CogConfig } from './cog-yaml';
-import { projectFileExists, projectPath, unreadable } from './fs-safe';
+import { projectEntry, unreadable } from './fs-safe';
 import type { Pyproject } from './pyproject';
 
 export interface WeightPath {
@@ -30,8 +30,31 @@ function isDir(root: string, path: string): boolean {
   }
 }
 
+/**
+ * Two cog.yaml weights with one name, or one target, would make one copy overwrite the other in the image:
+ * refused at the second, naming the first.
+ */
+function checkUnique(cog: CogConfig, out: WeightPath[]): void {
+  const seen = new Map<string, number>();
+  (cog.data.weights ?? []).forEach((w, i) => {
+    for (const [what, value] of [['name', w.name], ['target', posix.normalize(out[i].target).replace(/(.)\/+$/, '$1')]] as const) {
+      if (value === undefined) continue;
+      const first = seen.get(`${what}:${value}`);
+      if (first === undefined) {
+        seen.set(`${what}:${value}`, i);
+        continue;
+      }
+      throw new ConfigError('E_WEIGHTS_DUPLICATE', `weights.${i} has the same ${what} "${value}" as weights.${first} (line ${cog.lineOf(['weights', first])})`, {
+        file: cog.file,
+        line: cog.lineOf(['weights', i]),
+        hint: `give each weight its own ${what}, or remove one of them`,
+      });
+    }
+  });
+}
+
 function fromCog(root: string, cog: CogConfig): WeightPath[] {
-  return (cog.data.weights ?? []).map((w, i) => {
+  const out = (cog.data.weights ?? []).map((w, i) => {
     const ref = { file: cog.file, line: cog.lineOf(['weights', i, 'source', 'uri']) };
     const uri = w.source.uri;
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file://')) {
@@ -40,21 +63,17 @@ function fromCog(root: string, cog: CogConfig): WeightPath[] {
         hint: 'download the weights into the project (or at run time) and name the local path',
       });
     }
-    const path = projectPath(root, '.', uri.replace(/^file:\/\//, ''), ref, 'weights source');
-    if (!projectFileExists(root, path)) {
-      throw new ConfigError('E_FILE_MISSING', `weights source "${uri}" does not exist`, { ...ref, hint: 'fix the path' });
-    }
+    const path = projectEntry(root, '.', uri.replace(/^file:\/\//, ''), ref, 'weights source');
     return { path, target: w.target ?? `/src/${path}`, isDir: isDir(root, path), source: cog.sourceOf(['weights', i]) };
   });
+  checkUnique(cog, out);
+  return out;
 }
 
 function fromPyproject(root: string, py: Pyproject): WeightPath[] {
   return (py.tool.weights ?? []).map((p) => {
     const ref = { file: py.file, line: py.toolLine('weights') };
-    const path = projectPath(root, '.', p, ref, 'weights path');
-    if (!projectFileExists(root, path)) {
-      throw new ConfigError('E_FILE_MISSING', `weights path "${p}" does not exist`, { ...ref, hint: 'fix the path' });
-    }
+    const path = projectEntry(root, '.', p, ref, 'weights path');
     return { path, target: `/src/${path}`, isDir: isDir(root, path), source: `${py.file}:${ref.line} tool.cogpack.weights` };
   });
 }

@@ -156,7 +156,7 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     expect(res.status).not.toBe(0);
     const line = res.stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? '';
     expect(line).toContain(`cogpack: error: ${(err as CogpackError).toOneLine()}`);
-    expect(line).toContain('.dockerignore pattern "*.txt"');
+    expect(line).toContain('.dockerignore:2 pattern "*.txt"');
   });
 
   it('a broken cog.yaml fails with the planner\'s one-line message', async () => {

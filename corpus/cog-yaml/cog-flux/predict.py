@@ -1,0 +1,3 @@
+# stub: only cog.yaml was copied from the repository
+def Predictor() -> str:
+    return "ok"
