@@ -24,7 +24,7 @@ describe('cog-sdk block', () => {
   });
 
   it('marks a wheel outside the project as flag-given, with a relative path and no machine path', async () => {
-    const root = tempProject({ 'outside/dist/cog-0.17.0-py3-none-any.whl': 'zip', 'proj/cog.yaml': cog, 'proj/predict.py': '' });
+    const root = tempProject({ 'outside/dist/cog-0.17.0-py3-none-any.whl': 'zip', 'proj/cog.yaml': cog, 'proj/predict.py': 'def Predictor() -> str:\n    return "ok"\n' });
     const plan = await planOf(join(root, 'proj'), { cogSdk: join(root, 'outside', 'dist', 'cog-0.17.0-py3-none-any.whl') });
     expect(plan.contexts['cog-sdk']).toEqual({ path: '../outside/dist', exclude: [], include: ['*.whl'], origin: 'flag' });
     expect(JSON.stringify(plan)).not.toContain(root);

@@ -6,6 +6,7 @@ import { diffInputs, inputsRecord, inputsRecordOf, parseInputs, serializeInputs,
 jest.setTimeout(60_000); // each case plans a project twice; the machine is shared
 
 const COG = (extra = '', python = '3.11') => `build:\n  python_version: "${python}"\n  python_requirements: requirements.txt\n${extra}run: "predict.py:Predictor"\n`;
+const PREDICT = (v: string) => `class Predictor:\n    def predict(self) -> str:\n        return "${v}"\n`;
 const REQS = 'requests==2.31.0\nclick>=8\nnumpy==1.26.4\n';
 
 const dirs: string[] = [];
@@ -29,7 +30,7 @@ async function changesAfter(files: Record<string, string>, edit: Record<string, 
   return Object.fromEntries(diffInputs(before, after, plan).map((c) => [c.id, c.because]));
 }
 
-const base = { 'cog.yaml': COG('  system_packages:\n    - jq\n'), 'requirements.txt': REQS, 'predict.py': 'print(1)\n' };
+const base = { 'cog.yaml': COG('  system_packages:\n    - jq\n'), 'requirements.txt': REQS, 'predict.py': PREDICT('1') };
 
 describe('why a stage was rebuilt', () => {
   it('an apt package added: system:apt names cog.yaml line and package; the code layer names cog.yaml', async () => {
@@ -54,7 +55,7 @@ describe('why a stage was rebuilt', () => {
   });
 
   it('code edits: only code:source, naming the files', async () => {
-    const changes = await changesAfter(base, { 'predict.py': 'print(2)\n', 'util.py': 'X = 1\n' });
+    const changes = await changesAfter(base, { 'predict.py': PREDICT('2'), 'util.py': 'X = 1\n' });
     expect(changes).toEqual({ 'code:source': ['2 files changed: predict.py, util.py (new)'] });
     expect(await changesAfter({ ...base, 'util.py': 'X = 1\n' }, { 'util.py': null })).toEqual({ 'code:source': ['1 file changed: util.py (deleted)'] });
   });
