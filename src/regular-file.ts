@@ -9,9 +9,9 @@ import { UsageError, type CogpackError } from './errors';
 
 /** Largest size accepted per kind of input, in bytes. Each is far above any real file of its kind. */
 export const SIZE_CAPS = {
-  // cog.yaml, pyproject.toml, requirements files, ignore files: a real one is a few KB; the cap keeps a
-  // generated 50 MB YAML from costing minutes and gigabytes before it is refused
-  'project-text': 4 * 1024 * 1024,
+  // cog.yaml, pyproject.toml, requirements files, ignore files: a real one is a few KB. A 50 MB cog.yaml
+  // took minutes and gigabytes to be refused, and even 4 MiB of environment entries took 40 s to plan
+  'project-text': 2 * 1024 * 1024,
   // uv.lock lists every package of a resolution with hashes; large monorepos reach a few MB
   lockfile: 32 * 1024 * 1024,
   // .python-version holds one version per line
