@@ -1,6 +1,7 @@
 /**
  * export-config: the image config (CMD, WORKDIR /src, EXPOSE 5000 for cog models) and labels, including
- * `run.cog.config` (the effective cog.yaml as sorted JSON, as cog writes it) and `dev.cogpack.dependencies`,
+ * cog's `run.cog.config` (the effective cog.yaml, as cog marshals it), `run.cog.version` (the SDK version, when
+ * the plan knows it), `run.cog.has_init`, and `dev.cogpack.dependencies`,
  * what the plan knows of the image's versions for `docker inspect` readers: `versions` holds exact ones
  * (python, CUDA, torch, pinned packages), `constraints` what pip was left to resolve at build time (`>=9`).
  */
@@ -11,6 +12,7 @@ import { normalizeName } from '../planner/project/requirements';
 import { ConfigError } from '../src/errors';
 import tools from './data/tools.json';
 import type { Block, BlockContext } from './support/block';
+import { cogConfigJson } from './support/cog-config-json';
 
 /** JSON with object keys sorted at every level: the same config always gives the same label bytes. */
 export function stableJson(v: unknown): string {
@@ -22,11 +24,17 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function effectiveCogConfig(ctx: BlockContext): unknown {
-  const data = ctx.project.cog!.data;
+function cogConfigLabel(ctx: BlockContext): string {
   const r = ctx.resolution;
-  const build = { ...data.build, python_version: r.python, gpu: ctx.project.gpu, ...(r.cuda ? { cuda: r.cuda.version, cudnn: r.cuda.cudnn } : {}) };
-  return { ...data, build };
+  return cogConfigJson(ctx.project.cog!.data, { python: r.python, gpu: ctx.project.gpu, cuda: r.cuda ? { version: r.cuda.version, cudnn: r.cuda.cudnn } : undefined });
+}
+
+/** The SDK version the image gets, when the plan knows it (a wheel's, or a PyPI pin); else the build reads it back. */
+function sdkVersion(ctx: BlockContext): string | undefined {
+  const sdk = ctx.options.cogSdk;
+  if (sdk.kind === 'wheel') return sdk.version;
+  const pin = ctx.project.cog!.data.build?.sdk_version;
+  return sdk.kind === 'pypi' && pin && pin !== 'prerelease' ? pin : undefined;
 }
 
 /** A version the resolver settled (`3.11`, `2.3.1+cpu`), as opposed to a specifier pip resolves (`>=9`, `<2`). */
@@ -88,7 +96,10 @@ export const exportConfig: Block = {
     if (ctx.project.cog) {
       e.cmd = ['python', '-m', 'cog.server.http'];
       e.exposed_ports = ['5000/tcp'];
-      e.labels[tools.labels.config] = stableJson(effectiveCogConfig(ctx));
+      e.labels[tools.labels.config] = cogConfigLabel(ctx);
+      e.labels[tools.labels.hasInit] = 'true'; // as cog: the image's CMD runs its own init (the cog server)
+      const version = sdkVersion(ctx);
+      if (version) e.labels[tools.labels.cogVersion] = version;
       Object.assign(e.env, cogEnv(ctx.project));
       if (ctx.project.cog.data.image) e.tags = [ctx.project.cog.data.image];
     } else {

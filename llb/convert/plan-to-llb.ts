@@ -7,6 +7,7 @@ import { dumpOps, type LlbDumpEntry } from '../dump';
 import { planImageConfig, type OciImageConfig } from '../image-config';
 import { marshal, type MarshaledOp } from '../marshal';
 import type { PbProxyEnv as ProxyEnv } from '../pb-types';
+import type { State } from '../state';
 import { validateDefinition } from '../validate';
 import type { ImageEnv } from './base-env';
 import { PlanGraph } from './inputs';
@@ -50,6 +51,12 @@ export interface LlbResult {
   result: string;
   /** the ops, inputs first, without the terminal op */
   ops: readonly MarshaledOp[];
+  /**
+   * The image without the layers of stages that only write files (code, weights, scripts): what the build
+   * installed, for commands that inspect it (`pip freeze`). Editing code leaves this state, and so BuildKit's
+   * cached answer to such a command, unchanged.
+   */
+  installed: State;
   dump(): LlbDumpEntry[];
 }
 
@@ -57,6 +64,8 @@ export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
   const graph = new PlanGraph(plan, opts);
   const stageLayers = graph.exportStageIds();
   const image = graph.stack('export', stageLayers, 'image');
+  const execStages = new Set(plan.export_phases.flatMap((p) => p.stages).filter((s) => s.operations.some((o) => o.op === 'exec')).map((s) => s.id));
+  const installed = graph.stack('export', stageLayers.filter((id) => execStages.has(id)), 'installed packages');
   const m = marshal(image, { ignoreCache: opts.noCache });
   validateDefinition(m.definition);
   const layerDigests: Record<string, string> = {};
@@ -72,6 +81,7 @@ export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
     layerDigests,
     result: m.result,
     ops: m.ops,
+    installed,
     dump: () => dumpOps(m),
   };
 }

@@ -12,7 +12,7 @@
 import { loadImageMap } from '../../planner/image-map';
 import { planProject } from '../../planner';
 import type { PlanData } from '../../planner/plan-schema';
-import { envImageRefs, mergeImageConfig, planToLlb, type LlbResult } from '../../llb';
+import { envImageRefs, mergeImageConfig, planToLlb, type LlbResult, type OciImageConfig } from '../../llb';
 import { UsageError } from '../errors';
 import { connectBuildkit, type BuildkitConnection } from './connection';
 import type { TlsFiles } from './endpoint';
@@ -23,7 +23,8 @@ import { checkOutputWritable, parseCacheSpec, parseOutputSpec, type OutputSpec }
 import { checkImageRefs } from './image-ref';
 import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
 import { checkSecretSources, newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
-import { solve } from './solve';
+import { solve, type GatewayDriver } from './solve';
+import { gitLabels, pipFreezeLabels, wantsCogBuildLabels, withLabels } from './cog-build-labels';
 import type { StatusResponse } from './status-types';
 import { BuildError } from './errors';
 import { explainTooLarge } from './definition-size';
@@ -76,6 +77,8 @@ interface Prepared {
   epoch: Promise<number>;
   /** exporter attrs of --compression for every image output */
   compression: Record<string, string>;
+  /** the project's git commit labels (cog-build-labels.ts), looked up beside planning too */
+  git: Promise<Record<string, string>>;
 }
 
 /** Everything that can be wrong with the flags is found before planning or connecting. */
@@ -92,6 +95,7 @@ function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared
     caches: prepareLocalCaches((o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')), (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to'))),
     epoch: sourceDateEpoch(dir, o.sourceDateEpoch ?? o.buildArgs?.SOURCE_DATE_EPOCH, env),
     compression: compressionAttrs(o.compression),
+    git: gitLabels(dir, env),
   };
 }
 
@@ -179,7 +183,7 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     dockerConfigPath: o.dockerConfigPath,
     env: o.env ?? process.env,
   });
-  const [session, base, epoch] = await Promise.allSettled([opening, basing, prep.epoch]);
+  const [session, base, epoch, git] = await Promise.allSettled([opening, basing, prep.epoch, prep.git]);
   if (session.status === 'rejected') {
     throw session.reason;
   }
@@ -188,16 +192,34 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     if (epoch.status === 'rejected') throw epoch.reason;
     mark('session and base config');
     const llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv, imageEnv: base.value.imageEnv });
-    return await solvePlan(plan, prep, outputs, o, conn, { llb, base: base.value, sessionId, epoch: epoch.value });
+    const labels = git.status === 'fulfilled' ? git.value : {};
+    return await solvePlan(plan, prep, outputs, o, conn, { llb, base: base.value, sessionId, epoch: epoch.value, labels });
   } finally {
     await session.value.close();
   }
 }
 
-async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number }): Promise<BuildSummary> {
+/**
+ * A cog model's image needs labels read from the built filesystem (pip freeze), known only after the solve
+ * has begun, so it runs as a gateway build that returns its config with the result; other images pass the
+ * config to the exporters up front.
+ */
+function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig, noCache?: boolean): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
+  if (!wantsCogBuildLabels(plan)) return { exportConfig: config };
+  return {
+    gateway: async (bridge) => {
+      const ref = await bridge.solve(llb.definition);
+      const final = withLabels(config, await pipFreezeLabels(bridge, llb.installed, config, { noCache }));
+      return { ref, metadata: { 'containerimage.config': Buffer.from(JSON.stringify(final)) } };
+    },
+  };
+}
+
+async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> }): Promise<BuildSummary> {
   const { llb, base, sessionId, epoch } = pre;
-  const config = mergeImageConfig(llb.imageConfig, base.config);
-  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible), compression: prep.compression };
+  const config = withLabels(mergeImageConfig(llb.imageConfig, base.config), pre.labels);
+  const route = imageConfigRoute(plan, llb, config, o.noCache);
+  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config: route.exportConfig, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible), compression: prep.compression };
   const exporters = outputs.map((out) => toExporter(out, ctx));
   const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
   const t = Date.now();
@@ -210,6 +232,7 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
     cacheExports: prep.caches.exports,
     onStatus: (s: StatusResponse) => progress.onStatus(s),
     signal: o.signal,
+    gateway: route.gateway,
   };
   let res;
   try {

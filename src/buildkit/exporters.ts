@@ -14,7 +14,8 @@ import { localDirReceiver, type LocalDirReceiver } from './session';
 export interface ExportContext {
   daemon: 'docker' | 'buildkitd';
   tags: string[];
-  config: OciImageConfig;
+  /** the image config as an exporter attr; absent when a gateway build returns it as result metadata instead */
+  config?: OciImageConfig;
   sourceDateEpoch: number;
   /** layer bytes made reproducible too (rewrite-timestamp); see docs in build.ts for the trade-off */
   reproducible: boolean;
@@ -34,7 +35,8 @@ export function imageNames(tags: string[], attrName?: string): string {
 
 export function toExporter(out: OutputSpec, ctx: ExportContext): ExporterSpec {
   const common: Record<string, string> = { 'source-date-epoch': String(ctx.sourceDateEpoch) };
-  const imageAttrs = { ...common, 'containerimage.config': JSON.stringify(ctx.config) };
+  // an exporter attr overrides the result's metadata, so a gateway build's config must not be here too
+  const imageAttrs = ctx.config ? { ...common, 'containerimage.config': JSON.stringify(ctx.config) } : common;
   // an output that names its own compression takes none of --compression (a gzip output gets no zstd level)
   const own = 'compression' in out.attrs ? {} : (ctx.compression ?? {});
   const compressed = (attrs: Record<string, string>) => ({ ...own, ...attrs });

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as protobuf from 'protobufjs';
+import type { LlbBridge } from '../frontend/bridge';
 import { GRPC_STATUS, type GrpcCallError } from '../frontend/h2-grpc';
 import type { BuildkitConnection } from './connection';
 import type { ControlClient } from './control-client';
@@ -12,6 +13,7 @@ import type { StatusResponse, Vertex } from './status-types';
 import { solveError } from './solve-errors';
 import { watchExportDone } from './export-done';
 import { BuildError, InterruptedError } from './errors';
+import { controlBridge } from './read-back';
 
 export interface ExporterSpec {
   type: string;
@@ -37,7 +39,15 @@ export interface SolveOptions {
   signal?: AbortSignal;
   /** build id (also used for Status); random when absent (it never reaches an image) */
   ref?: string;
+  /**
+   * Run as a gateway build (as buildx does): the request carries no definition; this function solves through
+   * the build's LLBBridge (reading results back as it needs) and returns the result ref with its exporter
+   * metadata (`containerimage.config`), which Return hands to the exporters.
+   */
+  gateway?: GatewayDriver;
 }
+
+export type GatewayDriver = (bridge: LlbBridge) => Promise<{ ref: string; metadata: Record<string, Buffer> }>;
 
 export interface SolveResult {
   ref: string;
@@ -91,6 +101,7 @@ export function encodeSolveRequest(ref: string, opts: SolveOptions): Buffer {
     Exporters: opts.exporters.map((e) => ({ Type: e.type, Attrs: sortedRecord(e.attrs) })),
   });
   const head = T.encode(msg).finish();
+  if (opts.gateway) return Buffer.from(head); // no definition: the daemon serves the build's LLBBridge instead
   const w = protobuf.Writer.create();
   w.uint32((2 << 3) | 2).bytes(opts.definition);
   return Buffer.concat([head, w.finish()]);
@@ -119,7 +130,9 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   const vertices = new Map<string, Vertex>();
   if (opts.signal?.aborted) throw new InterruptedError();
   const request = encodeSolveRequest(ref, opts);
-  if (conn.kind === 'docker' && request.length > DOCKER_MAX_REQUEST_BYTES) throw definitionTooLarge(request.length, DOCKER_MAX_REQUEST_BYTES, conn.addr);
+  // a gateway build sends the definition in an LLBBridge Solve instead, under the same limit
+  const size = opts.gateway ? opts.definition.length + 16 : request.length;
+  if (conn.kind === 'docker' && size > DOCKER_MAX_REQUEST_BYTES) throw definitionTooLarge(size, DOCKER_MAX_REQUEST_BYTES, conn.addr);
   const exportDone = watchExportDone(opts.sessionId, opts.exporters.map((e) => e.type), opts.cacheExports?.length ?? 0, vertices);
   // the Solve call is also dropped once the image is exported (below); the user's abort is the other reason
   const leave = new AbortController();
@@ -132,6 +145,7 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
     exportDone?.onStatus(s);
     opts.onStatus?.(s);
   });
+  const driving = opts.gateway ? drive(controlBridge(conn, ref), opts.gateway) : Promise.resolve(undefined);
   try {
     const first = await (exportDone ? Promise.race([solving, exportDone.done.then((exported) => ({ exported }))]) : solving);
     if (!Buffer.isBuffer(first)) {
@@ -147,11 +161,31 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
     // the status stream ends when the daemon has torn the job down; wait for it so nothing is left running
     await statusDone.finished(opts.signal?.aborted ? 10_000 : 2_000);
     if (opts.signal?.aborted) throw new InterruptedError();
+    const own = await driving; // a fault of the driver itself (not of a solve it asked for) is its own error
+    if (own) throw own;
     throw tooLargeRejection(e as GrpcCallError, conn.addr) ?? solveError(e as GrpcCallError, vertices, conn.addr);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     statusDone.stop();
   }
+}
+
+/**
+ * Runs the driver and ends the gateway build with its result, or with its error (the Control.Solve then fails
+ * with that message, mapped like any failed solve). Resolves to an error that is not a gRPC one (a fault here).
+ */
+async function drive(bridge: LlbBridge, gateway: GatewayDriver): Promise<Error | undefined> {
+  let result;
+  try {
+    result = await gateway(bridge);
+  } catch (e) {
+    const err = e as Partial<GrpcCallError> & Error;
+    const code = typeof err.code === 'number' && err.code > 0 ? err.code : GRPC_STATUS.UNKNOWN;
+    await bridge.returnError(code, err.details || err.message).catch(() => undefined);
+    return typeof err.code === 'number' ? undefined : err;
+  }
+  await bridge.returnResult(result.ref, result.metadata).catch(() => undefined); // the Solve reports what went wrong
+  return undefined;
 }
 
 interface StatusHandle {

@@ -1,12 +1,13 @@
 /**
  * Plan → the frontend's result: the same `planToLlb` as `cogpack build` (every plan context served by the
  * client's `context` local, the Env of each stage's base image from ResolveImageConfig), the runtime base's
- * config under the plan's, one Solve.
+ * config under the plan's, one Solve (plus, for a cog model, the pip freeze read back for its label).
  */
 import { envImageRefs, imageEnvOf, mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { UsageError } from '../errors';
 import { proxyEnvFromBuildArgs } from '../buildkit/build-args';
+import { pipFreezeLabels, wantsCogBuildLabels, withLabels } from '../buildkit/cog-build-labels';
 import type { LlbBridge } from './bridge';
 import { checkPlatforms, type FrontendOptions } from './options';
 
@@ -53,7 +54,10 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
   const imageEnv = imageEnvOf(Object.fromEntries(envRefs.map((r) => [r, configs.get(r)])));
   const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey, proxyEnv, imageEnv });
   const refId = await bridge.solve(llb.definition); // lazy: returns the ref at once, the exporter builds it
-  return { refId, config: mergeImageConfig(llb.imageConfig, configs.get(runtime) ?? null), resultDigest: llb.result };
+  const config = mergeImageConfig(llb.imageConfig, configs.get(runtime) ?? null);
+  // cog's pip_freeze label, read inside the build exactly as `cogpack build` does, so both give the same config
+  const labels = wantsCogBuildLabels(plan) ? await pipFreezeLabels(bridge, llb.installed, config, { noCache: opts.noCache }) : {};
+  return { refId, config: withLabels(config, labels), resultDigest: llb.result };
 }
 
 /**
