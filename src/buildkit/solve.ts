@@ -145,7 +145,7 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
     exportDone?.onStatus(s);
     opts.onStatus?.(s);
   });
-  const driving = opts.gateway ? drive(controlBridge(conn, ref), opts.gateway) : Promise.resolve(undefined);
+  const driving = opts.gateway ? drive(controlBridge(conn, ref), opts.gateway, solving, () => leave.abort()) : Promise.resolve(undefined);
   try {
     const first = await (exportDone ? Promise.race([solving, exportDone.done.then((exported) => ({ exported }))]) : solving);
     if (!Buffer.isBuffer(first)) {
@@ -161,8 +161,8 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
     // the status stream ends when the daemon has torn the job down; wait for it so nothing is left running
     await statusDone.finished(opts.signal?.aborted ? 10_000 : 2_000);
     if (opts.signal?.aborted) throw new InterruptedError();
-    const own = await driving; // a fault of the driver itself (not of a solve it asked for) is its own error
-    if (own) throw own;
+    const own = await driving;
+    if (own) throw typeof (own as Partial<GrpcCallError>).code === 'number' ? solveError(own as GrpcCallError, vertices, conn.addr) : own;
     throw tooLargeRejection(e as GrpcCallError, conn.addr) ?? solveError(e as GrpcCallError, vertices, conn.addr);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
@@ -170,21 +170,40 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   }
 }
 
+/** How long the daemon may take to register a gateway build (it does so after the Solve starts, slower under load). */
+const GATEWAY_REGISTER_MS = 120_000;
+
 /**
- * Runs the driver and ends the gateway build with its result, or with its error (the Control.Solve then fails
- * with that message, mapped like any failed solve). Resolves to an error that is not a gRPC one (a fault here).
+ * Runs the driver once the daemon serves the build's LLBBridge, and ends the gateway build with its result or
+ * its error (the Control.Solve then fails with that message, mapped like any failed solve). If the build can
+ * be ended neither way, the Solve call is dropped, so a build never waits for a Return that will not come.
+ * Resolves to the error solve() should report instead of the Solve's: a fault of the driver itself (not a gRPC
+ * error), or the driver's error when the build could not be ended with it.
  */
-async function drive(bridge: LlbBridge, gateway: GatewayDriver): Promise<Error | undefined> {
+async function drive(bridge: LlbBridge, gateway: GatewayDriver, solving: Promise<unknown>, abort: () => void): Promise<Error | undefined> {
+  let ended = false;
+  solving.then(() => (ended = true), () => (ended = true));
   let result;
   try {
+    // calls naming a build the forwarder has not registered yet fail ("no such job"): wait for it to answer
+    for (const deadline = Date.now() + GATEWAY_REGISTER_MS; ; await new Promise((r) => setTimeout(r, 100))) {
+      try {
+        await bridge.ping();
+        break;
+      } catch (e) {
+        if (ended || Date.now() > deadline) throw e;
+      }
+    }
     result = await gateway(bridge);
   } catch (e) {
+    if (ended) return undefined;
     const err = e as Partial<GrpcCallError> & Error;
     const code = typeof err.code === 'number' && err.code > 0 ? err.code : GRPC_STATUS.UNKNOWN;
-    await bridge.returnError(code, err.details || err.message).catch(() => undefined);
-    return typeof err.code === 'number' ? undefined : err;
+    const returned = await bridge.returnError(code, err.details || err.message).then(() => true, () => false);
+    if (!returned) abort(); // the Solve then fails as cancelled; this error says why
+    return typeof err.code === 'number' && returned ? undefined : err;
   }
-  await bridge.returnResult(result.ref, result.metadata).catch(() => undefined); // the Solve reports what went wrong
+  await bridge.returnResult(result.ref, result.metadata).catch(() => abort());
   return undefined;
 }
 
