@@ -22,9 +22,10 @@ export interface ReadBackCommand {
 
 /** A scratch mount the command's stdout is written into; its state holds that one file. */
 const OUT_DIR = '/cogpack-read-back';
-const OUT_FILE = 'stdout';
+/** The one file in a read-back's result (a name no build context is likely to hold at its root). */
+export const READ_BACK_FILE = 'cogpack-read-back.stdout';
 
-/** The exec, as the state of its output mount (which holds only `stdout`). */
+/** The exec, as the state of its output mount (which holds only READ_BACK_FILE). */
 export function readBackState(root: State, cmd: ReadBackCommand): State {
   let st = root.clearEnv().network('none').dir(cmd.cwd ?? '/');
   for (const kv of cmd.env ?? []) {
@@ -32,14 +33,14 @@ export function readBackState(root: State, cmd: ReadBackCommand): State {
     if (at > 0) st = st.env(kv.slice(0, at), kv.slice(at + 1));
   }
   // BuildKit keeps no stdout of an exec, so the shell writes it into the mount; "$@" keeps argv as given
-  const args = ['/bin/sh', '-c', `"$@" > ${OUT_DIR}/${OUT_FILE}`, 'sh', ...cmd.args];
+  const args = ['/bin/sh', '-c', `"$@" > ${OUT_DIR}/${READ_BACK_FILE}`, 'sh', ...cmd.args];
   return st.run({ args, mounts: [{ type: 'bind', dest: OUT_DIR, from: State.scratch() }], name: cmd.name }).mount(OUT_DIR);
 }
 
 /** Solves the exec on `root` and returns its stdout; a failing command fails the build with its output in the log. */
 export async function readBack(bridge: Pick<LlbBridge, 'solve' | 'readFile'>, root: State, cmd: ReadBackCommand, opts: { noCache?: boolean } = {}): Promise<Buffer> {
   const ref = await bridge.solve(marshal(readBackState(root, cmd), { ignoreCache: opts.noCache }).definition);
-  return bridge.readFile(ref, OUT_FILE);
+  return bridge.readFile(ref, READ_BACK_FILE);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { UnaryTransport } from './bridge';
 import { GrpcCallError } from './h2-grpc';
 import descriptor from './llbbridge.json';
 import { runFrontend } from './run';
+import { READ_BACK_FILE } from '../buildkit/read-back';
 
 const PKG = 'moby.buildkit.v1.frontend.';
 const GO_DIR = 2 ** 31;
@@ -51,6 +52,7 @@ export class DirTransport implements UnaryTransport {
 
   /** A missing file fails as the daemon's ReadFile does (NOT_FOUND), which callers take for "absent". */
   private file(rel: string): Buffer {
+    if (rel === READ_BACK_FILE) return Buffer.from(''); // a read-back's output (e.g. pip freeze): empty here
     const abs = path.join(this.dir, rel);
     if (!fs.existsSync(abs)) throw new GrpcCallError('ReadFile', GRPC_NOT_FOUND, `open ${rel}: no such file or directory`);
     return fs.readFileSync(abs);
