@@ -57,7 +57,14 @@ export const PRIVATE_CLI = path.join(REPO_ROOT, 'bench', 'out', `cli-${process.p
  * into the shared dist/ during the run cannot make the bundle stale and silently switch the CLI to dist/.
  * tsc emits even when unrelated files have type errors. Falls back to tsx when nothing was emitted.
  */
+let command: [string, string[]] | undefined; // made once per process: runners for many tags share it
+
 function cogpackCommand(): [string, string[]] {
+  command ??= makeCogpackCommand();
+  return command;
+}
+
+function makeCogpackCommand(): [string, string[]] {
   if (process.env.COGPACK_BENCH_CLI) return ['sh', ['-c', `${process.env.COGPACK_BENCH_CLI} "$@"`, '-']];
   const cli = PRIVATE_CLI;
   const bin = (name: string): string => path.join(REPO_ROOT, 'node_modules', '.bin', name);
