@@ -3,7 +3,6 @@
  * gives the same image (same layers, and the same config but for the CLI's dev.cogpack.inputs label) as `cogpack build` of the same project,
  * the images run, `# syntax=` in cog.yaml works, and a broken cog.yaml shows the planner's one line.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,28 +11,14 @@ import { INPUTS_LABEL } from '../../planner/inputs';
 import { loadImageMap } from '../../planner/image-map';
 import { buildProject } from '../buildkit/build';
 import { CogpackError } from '../errors';
-import { describeWithDaemon, docker, dockerTry, REPO_ROOT, type DaemonEnv } from '../testing';
+import { describeWithDaemon, docker, dockerTry, frontendImage, REPO_ROOT, type DaemonEnv } from '../testing';
 
 jest.setTimeout(900_000);
-
-const NODE_BASE = 'cogpack.local/debian-node:trixie';
 
 function copyProject(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cogpack-fe-${name}-`)); // outside git: SOURCE_DATE_EPOCH 0
   fs.cpSync(path.join(REPO_ROOT, 'testdata', name), dir, { recursive: true });
   return dir;
-}
-
-/** `npm run frontend:image` (building the Node base first if this daemon lacks it); the image name is the last line. */
-function frontendImage(env: DaemonEnv): string {
-  const opts = { cwd: REPO_ROOT, encoding: 'utf8' as const, env: { ...process.env, ...env }, timeout: 20 * 60_000 };
-  if (dockerTry(env, ['image', 'inspect', NODE_BASE]).status !== 0) {
-    const made = spawnSync('bash', ['scripts/buildkit-images.sh', 'node'], opts);
-    if (made.status !== 0) throw new Error(`buildkit-images.sh node failed:\n${made.stderr}`);
-  }
-  const res = spawnSync('bash', ['scripts/frontend-image.sh'], opts);
-  if (res.status !== 0) throw new Error(`frontend-image.sh failed:\n${res.stderr}`);
-  return res.stdout.trim().split('\n').pop() as string;
 }
 
 function buildxArgs(image: string | null, env: DaemonEnv, entry: string, extra: string[]): string[] {
