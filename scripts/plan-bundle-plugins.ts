@@ -8,7 +8,7 @@ import type { Plugin } from 'esbuild';
 import { schemaStubSource } from '../src/startup/schema-stub';
 
 /** The commands src/commands/index.ts registers, each required on its own by name. */
-const COMMANDS = ['build', 'llb', 'plan', 'pspf'];
+const COMMANDS = ['build', 'llb', 'plan', 'predict', 'pspf']; // as in src/commands/index.ts
 
 /**
  * Only one command goes in: the others stay out of the bundle (bin/cogpack.js uses it for that command
