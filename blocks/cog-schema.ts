@@ -3,7 +3,8 @@
  * `run.cog.openapi_schema` and the file /src/.cog/openapi_schema.json. The file is a layer of its own, so it
  * changes only when the predictor's signature does, not with every code edit; it comes after the source
  * layer so a stale .cog/openapi_schema.json in the project cannot hide it. When the source names something
- * only the runtime knows, the plan says so (made_at "build") and warns; the build-time fallback is not written yet.
+ * only the runtime knows, the plan says so (made_at "build") and warns, and the build runs cog's schema command on
+ * the built image instead (src/buildkit/cog-build-labels.ts).
  */
 import { cogOpenApiSchema } from '../planner/cog-schema';
 import type { Project } from '../planner/project';
@@ -39,8 +40,7 @@ export const cogSchema: Block = {
     const result = cogOpenApiSchema({ root: ctx.project.dir, predict: ref(key), ...(cog.data.train ? { train: ref('train') } : {}) });
     if ('unresolved' in result) {
       const { where, reason } = result.unresolved;
-      // TODO(issue 12): make it at build time by running cog's schema command on the built image (no network)
-      ctx.warnings.push(`${where}: cogpack cannot make the OpenAPI schema statically (${reason}), so the image gets no run.cog.openapi_schema label`);
+      ctx.warnings.push(`${where}: cogpack cannot make the OpenAPI schema statically (${reason}); the build runs python -m cog.command.openapi_schema on the built image instead`);
       plan.data.openapi_schema = { made_at: 'build', reason: `${where}: ${reason}` };
       return;
     }

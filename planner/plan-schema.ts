@@ -248,7 +248,7 @@ export type Context = z.infer<typeof ContextSchema>;
  * How the image gets cog's OpenAPI schema (label `run.cog.openapi_schema`, file /src/.cog/openapi_schema.json).
  * `plan`: made statically from the predictor source; the label and a code-phase stage carry it. `build`: the
  * source names something only the runtime knows (`reason`, with file:line), so only running
- * `python -m cog.command.openapi_schema` on the built image can make it (TODO(issue 12): the builder does not yet).
+ * `python -m cog.command.openapi_schema` on the built image can make it, and the builder runs it there (no network).
  */
 export const OpenApiSchemaSourceSchema = z.discriminatedUnion('made_at', [
   z.strictObject({ made_at: z.literal('plan') }),

@@ -57,6 +57,8 @@ export interface LlbResult {
    * cached answer to such a command, unchanged.
    */
   installed: State;
+  /** the whole image, for commands that need the code too (cog's schema command, when the plan could not make it) */
+  image: State;
   dump(): LlbDumpEntry[];
 }
 
@@ -82,6 +84,7 @@ export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
     result: m.result,
     ops: m.ops,
     installed,
+    image,
     dump: () => dumpOps(m),
   };
 }

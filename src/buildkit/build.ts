@@ -12,7 +12,7 @@
 import { loadImageMap } from '../../planner/image-map';
 import { planProject } from '../../planner';
 import type { PlanData } from '../../planner/plan-schema';
-import { envImageRefs, mergeImageConfig, planToLlb, type LlbResult, type OciImageConfig } from '../../llb';
+import { envImageRefs, marshal, mergeImageConfig, planToLlb, type LlbResult, type OciImageConfig } from '../../llb';
 import { UsageError } from '../errors';
 import { connectBuildkit, type BuildkitConnection } from './connection';
 import type { TlsFiles } from './endpoint';
@@ -24,7 +24,7 @@ import { checkImageRefs } from './image-ref';
 import { createProgress, type ProgressMode, type ProgressOutput } from './progress';
 import { checkSecretSources, newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from './session';
 import { solve, type GatewayDriver } from './solve';
-import { gitLabels, pipFreezeLabels, wantsCogBuildLabels, withLabels } from './cog-build-labels';
+import { gitLabels, pipFreezeLabels, runtimeSchema, wantsCogBuildLabels, wantsRuntimeSchema, withLabels } from './cog-build-labels';
 import type { StatusResponse } from './status-types';
 import { BuildError } from './errors';
 import { explainTooLarge } from './definition-size';
@@ -208,8 +208,14 @@ function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig
   if (!wantsCogBuildLabels(plan)) return { exportConfig: config };
   return {
     gateway: async (bridge) => {
-      const ref = await bridge.solve(llb.definition);
-      const final = withLabels(config, await pipFreezeLabels(bridge, llb.installed, config, { noCache }));
+      let ref = await bridge.solve(llb.definition);
+      const labels = await pipFreezeLabels(bridge, llb.installed, config, { noCache });
+      if (wantsRuntimeSchema(plan)) {
+        const schema = await runtimeSchema(bridge, llb.image, config, { noCache });
+        Object.assign(labels, schema.labels);
+        ref = await bridge.solve(marshal(schema.image, { ignoreCache: noCache }).definition);
+      }
+      const final = withLabels(config, labels);
       return { ref, metadata: { 'containerimage.config': Buffer.from(JSON.stringify(final)) } };
     },
   };

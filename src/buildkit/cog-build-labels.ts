@@ -2,12 +2,16 @@
  * The labels of cog's image contract that only the build can know (cog's pkg/image/build.go adds them after
  * its build): `run.cog.pip_freeze`, `python -m pip freeze` run on what the build installed, inside the
  * build (read-back.ts); `run.cog.version` when the plan could not name the SDK version (PyPI, unpinned), from
- * that freeze; and the project's git commit, tag and origin (`org.opencontainers.image.revision`/`version`/`source`).
+ * that freeze; `run.cog.openapi_schema` (and /src/.cog/openapi_schema.json) from cog's own schema command when the
+ * plan could not make it statically; and the project's git commit, tag and origin (`org.opencontainers.image.revision`/`version`/`source`).
  */
 import { execFile } from 'node:child_process';
 import type { OciImageConfig, State } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
+import { OPENAPI_SCHEMA_FILE } from '../../blocks/cog-schema';
 import tools from '../../blocks/data/tools.json';
+import { stableJson } from '../../blocks/export-config';
+import { CogpackError } from '../errors';
 import type { LlbBridge } from '../frontend/bridge';
 import { mayBeInGit } from './epoch';
 import { readBack } from './read-back';
@@ -29,6 +33,33 @@ export async function pipFreezeLabels(bridge: Pick<LlbBridge, 'solve' | 'readFil
   const version = /^cog==(\S+)$/m.exec(freeze)?.[1];
   if (version && !config.config.Labels?.[tools.labels.cogVersion]) labels[tools.labels.cogVersion] = version;
   return labels;
+}
+
+/** The plan left the schema to the runtime: the source names something only an import of it can tell. */
+export function wantsRuntimeSchema(plan: PlanData): boolean {
+  return plan.openapi_schema?.made_at === 'build';
+}
+
+/**
+ * The fallback of the static schema: `python -m cog.command.openapi_schema` run on the built image inside the
+ * build (no network, the image's own env, in /src as cog's server runs), its output written into the image as
+ * /src/.cog/openapi_schema.json (one more layer) and returned as the label, in the static path's bytes.
+ */
+export async function runtimeSchema(bridge: Pick<LlbBridge, 'solve' | 'readFile'>, image: State, config: OciImageConfig, opts: { noCache?: boolean } = {}): Promise<{ labels: Record<string, string>; image: State }> {
+  const env = config.config.Env ?? [];
+  const out = await readBack(bridge, image, { args: ['python', '-m', 'cog.command.openapi_schema'], env, cwd: '/src', name: '[cogpack] cog OpenAPI schema from the runtime (python -m cog.command.openapi_schema)' }, opts);
+  let schema: unknown;
+  try {
+    schema = JSON.parse(out.toString('utf8'));
+  } catch {
+    throw new CogpackError('build', 'E_OPENAPI_SCHEMA', `python -m cog.command.openapi_schema printed no JSON on the built image (${JSON.stringify(out.toString('utf8').slice(0, 120))})`, { hint: 'run it in the image to see why; the predictor must import without network' });
+  }
+  const json = stableJson(schema);
+  const withFile = image.file([
+    { action: 'mkdir', path: '/src/.cog', mode: 0o755, parents: true },
+    { action: 'mkfile', path: OPENAPI_SCHEMA_FILE, data: `${json}\n`, mode: 0o644 },
+  ], { name: `[cogpack] ${OPENAPI_SCHEMA_FILE} from the runtime` });
+  return { labels: { [tools.labels.openapiSchema]: json }, image: withFile };
 }
 
 function git(dir: string, args: string[]): Promise<string> {

@@ -11,21 +11,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildProject } from './build';
-import { describeWithDaemon, docker, dockerTry, frontendImage, REPO_ROOT, type DaemonEnv } from '../testing';
+import { cogWheelhouse, COG_SDK_VERSION, describeWithDaemon, docker, dockerTry, frontendImage, REPO_ROOT, type DaemonEnv } from '../testing';
 
 jest.setTimeout(900_000);
 
-/** ../shared/cog-runtime/wheelhouse from the checkout or any directory above it (worktrees sit deeper). */
-function findWheelhouse(): string | undefined {
-  for (let d = REPO_ROOT; ; d = path.dirname(d)) {
-    const dir = path.join(d, 'shared', 'cog-runtime', 'wheelhouse');
-    if (fs.existsSync(path.join(dir, 'cog-0.13.6-py3-none-any.whl'))) return dir;
-    if (path.dirname(d) === d) return undefined;
-  }
-}
-
-const WHEELHOUSE = findWheelhouse();
-const SDK_VERSION = '0.13.6';
+const WHEELHOUSE = cogWheelhouse();
+const SDK_VERSION = COG_SDK_VERSION;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

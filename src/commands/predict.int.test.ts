@@ -8,12 +8,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeWithDaemon, docker, dockerTry, REPO_ROOT } from '../testing';
+import { cogSdkWheel, describeWithDaemon, docker, dockerTry, REPO_ROOT } from '../testing';
 
 jest.setTimeout(900_000);
 
-const WHEELHOUSE = '/work/shared/cog-runtime/wheelhouse';
-const SDK = path.join(WHEELHOUSE, 'cog-0.13.6-py3-none-any.whl');
+const SDK = cogSdkWheel() ?? 'shared/cog-runtime/wheelhouse (not found above the checkout)';
 const CLI = path.join(REPO_ROOT, 'bin', 'cogpack.js');
 const IMAGE = 'cogpack-it/predict';
 

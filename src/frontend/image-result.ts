@@ -3,11 +3,11 @@
  * client's `context` local, the Env of each stage's base image from ResolveImageConfig), the runtime base's
  * config under the plan's, one Solve (plus, for a cog model, the pip freeze read back for its label).
  */
-import { envImageRefs, imageEnvOf, mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
+import { envImageRefs, imageEnvOf, marshal, mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { UsageError } from '../errors';
 import { proxyEnvFromBuildArgs } from '../buildkit/build-args';
-import { pipFreezeLabels, wantsCogBuildLabels, withLabels } from '../buildkit/cog-build-labels';
+import { pipFreezeLabels, runtimeSchema, wantsCogBuildLabels, wantsRuntimeSchema, withLabels } from '../buildkit/cog-build-labels';
 import type { LlbBridge } from './bridge';
 import { checkPlatforms, type FrontendOptions } from './options';
 
@@ -53,10 +53,15 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
   const configs = await resolveConfigs(bridge, opts, plan, [runtime, ...envRefs]);
   const imageEnv = imageEnvOf(Object.fromEntries(envRefs.map((r) => [r, configs.get(r)])));
   const llb = planToLlb(plan, { sessionId: opts.sessionId, noCache: opts.noCache, localName: () => opts.contextKey, proxyEnv, imageEnv });
-  const refId = await bridge.solve(llb.definition); // lazy: returns the ref at once, the exporter builds it
+  let refId = await bridge.solve(llb.definition); // lazy: returns the ref at once, the exporter builds it
   const config = mergeImageConfig(llb.imageConfig, configs.get(runtime) ?? null);
   // cog's pip_freeze label, read inside the build exactly as `cogpack build` does, so both give the same config
   const labels = wantsCogBuildLabels(plan) ? await pipFreezeLabels(bridge, llb.installed, config, { noCache: opts.noCache }) : {};
+  if (wantsRuntimeSchema(plan)) {
+    const schema = await runtimeSchema(bridge, llb.image, config, { noCache: opts.noCache });
+    Object.assign(labels, schema.labels);
+    refId = await bridge.solve(marshal(schema.image, { ignoreCache: opts.noCache }).definition);
+  }
   return { refId, config: withLabels(config, labels), resultDigest: llb.result };
 }
 

@@ -7,3 +7,4 @@ export { incompressiblePayload } from './payload';
 export { testRegistry, registryManifest, NO_REGISTRY_MESSAGE } from './registry';
 export { probeGrpcUpgrade, type H2cProbe } from './h2c-probe';
 export { writeZip, type ZipEntry, type StreamedContent } from './zip';
+export { cogSdkWheel, cogWheelhouse, COG_SDK_VERSION } from './cog-runtime';
