@@ -14,6 +14,6 @@ describe('source block', () => {
     expect(plan.contexts.source.exclude).toEqual(expect.arrayContaining(['.git', '**/__pycache__', 'data', '*.ckpt']));
     expect(plan.export.working_dir).toBe('/src');
     expect(plan.export.cmd).toEqual(['python', '-m', 'cog.server.http']);
-    expect(JSON.parse(plan.export.labels['run.cog.config']).build.run).toEqual(['echo hi']);
+    expect(JSON.parse(plan.export.labels['run.cog.config']).build.run).toEqual([{ command: 'echo hi' }]); // as cog's json.Marshal writes RunItem
   });
 });

@@ -70,6 +70,7 @@ describe('--build-arg meanings', () => {
     const bridge = {
       resolveImageConfig: async () => ({ config: Buffer.alloc(0) }),
       solve: async (def: Uint8Array) => (solved.push(def), 'ref-1'),
+      readFile: async () => Buffer.alloc(0), // the pip freeze read-back of a cog model
     } as unknown as LlbBridge;
     const frontendEnv = Object.fromEntries(Object.entries(args).map(([k, v], i) => [`BUILDKIT_FRONTEND_OPT_${i}`, `build-arg:${k}=${v}`]));
     await solvePlan(bridge, parseFrontendOptions({ ...frontendEnv, BUILDKIT_SESSION_ID: 's1' }), plan);

@@ -13,7 +13,7 @@ async function planWith(cogYaml: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-defsize-'));
   try {
     fs.writeFileSync(path.join(dir, 'cog.yaml'), cogYaml);
-    fs.writeFileSync(path.join(dir, 'predict.py'), 'x = 1\n');
+    fs.writeFileSync(path.join(dir, 'predict.py'), 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n');
     return (await planProject(dir, { env: {} })).plan;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

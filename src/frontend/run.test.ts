@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { decodeDefinition, envImageRefs, planToLlb, mergeImageConfig } from '../../llb';
 import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
+import { wantsCogBuildLabels, withLabels } from '../buildkit/cog-build-labels';
 import { CogpackError } from '../errors';
 import { H2GrpcClient } from './h2-grpc';
 import { runFrontend } from './run';
@@ -55,6 +56,11 @@ const lexists = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false }) !== un
 const entryOf = (dir: string) => ['cog.yaml', 'pyproject.toml'].find((f) => lexists(path.join(dir, f))) ?? 'Dockerfile';
 const readFiles = (fake: FakeDaemon) => fake.calls.filter(([m]) => m === 'ReadFile').map(([, r]) => r.FilePath as string);
 
+/** The solve of the image the frontend returned (a cog model's pip freeze read-back is solved after it). */
+function imageSolve(fake: FakeDaemon): FakeDaemon['solved'][number] {
+  return fake.solved[Number(fake.returned!.result.ref.id.replace(/^ref-/, '')) - 1];
+}
+
 describe('frontend run against a fake LLBBridge daemon', () => {
   beforeAll(() => jest.spyOn(process.stderr, 'write').mockImplementation(() => true)); // the daemon-log lines
   afterAll(() => jest.restoreAllMocks());
@@ -72,11 +78,12 @@ describe('frontend run against a fake LLBBridge daemon', () => {
       const llb = cliLlb(plan);
       const resolved = fake.calls.filter(([m]) => m === 'ResolveImageConfig').map(([, r]) => r.Ref as string);
       expect([...resolved].sort()).toEqual([...new Set([plan.base_image.runtime, ...refs])].sort());
-      const final = fake.solved[fake.solved.length - 1];
+      const final = imageSolve(fake);
       expect(Buffer.concat(final.def).equals(Buffer.concat(Array.from(decodeDefs(llb.definition))))).toBe(true);
       const config = JSON.parse(fake.returned!.result.metadata['containerimage.config'].toString());
-      expect(config).toEqual(mergeImageConfig(llb.imageConfig, { architecture: 'amd64', os: 'linux', config: { Env: BASE.Env, Cmd: BASE.Cmd } }));
-      expect(fake.returned!.result.ref.id).toBe(`ref-${fake.solved.length}`);
+      const merged = mergeImageConfig(llb.imageConfig, { architecture: 'amd64', os: 'linux', config: { Env: BASE.Env, Cmd: BASE.Cmd } });
+      // a cog model's pip freeze is read back from the build: the fake's command printed nothing
+      expect(config).toEqual(wantsCogBuildLabels(plan) ? withLabels(merged, { 'run.cog.pip_freeze': '' }) : merged);
     },
   );
 
@@ -91,9 +98,9 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     const dir = path.join(REPO, 'testdata', 'cpu-minimal');
     const { fake } = await runAgainst(dir, frontendEnv('cog.yaml', { 'no-cache': '' }));
     const llb = cliLlb(await cliPlan(dir), { noCache: true });
-    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
-    const sent = (fake.solved[fake.solved.length - 1] as unknown as { metadata: Record<string, { ignore_cache?: boolean }> }).metadata;
-    const ops = fake.solved[fake.solved.length - 1].def.length;
+    expect(Buffer.concat(imageSolve(fake).def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+    const sent = (imageSolve(fake) as unknown as { metadata: Record<string, { ignore_cache?: boolean }> }).metadata;
+    const ops = imageSolve(fake).def.length;
     expect(Object.values(sent).filter((m) => m.ignore_cache).length).toBe(ops - 1); // all but the terminal op
   });
 
@@ -104,7 +111,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     const { fake } = await runAgainst(dir, frontendEnv('plan.json'));
     expect(fake.calls.some(([m, r]) => m === 'ReadDir' && r.Ref !== 'ref-1')).toBe(false); // no context scan
     const llb = cliLlb(plan);
-    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+    expect(Buffer.concat(imageSolve(fake).def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
   });
 
   const errorCases = fs.readdirSync(path.join(REPO, 'testdata', 'errors')).filter((n) => {
@@ -148,7 +155,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     const { fake } = await runAgainst(dir, frontendEnv('cog.yaml'));
     expect(fake.returned?.error).toBeUndefined();
     const llb = cliLlb(await cliPlan(dir));
-    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+    expect(Buffer.concat(imageSolve(fake).def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
   });
 
   it('reads the entry and ignore files without listing them first: ReadDir runs only on the context scan', async () => {
@@ -157,7 +164,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     expect(status).toBe(0);
     expect(fake.returned?.error).toBeUndefined();
     const scanAt = fake.calls.map(([m]) => m).lastIndexOf('Solve', fake.calls.findIndex(([m]) => m === 'ReadDir'));
-    expect(fake.calls.filter(([m]) => m === 'Solve').length).toBe(4); // entry, ignore files, scan, the build
+    expect(fake.calls.filter(([m]) => m === 'Solve').length).toBe(5); // entry, ignore files, scan, the build, the pip freeze read-back
     expect(fake.calls.slice(0, scanAt).filter(([m]) => m === 'ReadDir')).toEqual([]);
     expect(new Set(fake.calls.filter(([m]) => m === 'ReadDir').map(([, r]) => r.Ref)).size).toBe(1);
     expect(readFiles(fake)).toEqual(expect.arrayContaining(['cog.yaml', '.dockerignore', '.cogignore']));
@@ -172,7 +179,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     const { fake } = await runAgainst(dir, frontendEnv('cog.yaml'));
     expect(fake.returned?.error).toBeUndefined();
     const llb = cliLlb(await cliPlan(dir));
-    expect(Buffer.concat(fake.solved[fake.solved.length - 1].def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
+    expect(Buffer.concat(imageSolve(fake).def).equals(Buffer.concat(decodeDefs(llb.definition)))).toBe(true);
   });
 
   it('-f naming a file that is not there: one E_FRONTEND_ENTRY line', async () => {
