@@ -28,7 +28,7 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
     const fresh = perRunBaseEnv(denv);
     const build = (d: string, o: BuildOptions) => buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
     const { s: first } = await build(dir, { tags: ['cogpack-it/cpu-apt-wheel:1'] });
-    expect(first.stages.map((x) => x.id)).toEqual(['python:python', 'system:apt', 'deps:pip', 'code:source']);
+    expect(first.stages.map((x) => x.id)).toEqual(['python:python', 'system:apt', 'deps:pip', 'code:source', 'code:cog-schema']);
     const run = await runImage(docker, 'cogpack-it/cpu-apt-wheel:1', ['sh', '-c', 'jq --version && python -c "import cogpack_hello; print(cogpack_hello.__version__)" && ls /src']);
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/jq-1\.\d[\s\S]*1\.0[\s\S]*predict\.py/);

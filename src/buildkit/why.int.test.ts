@@ -44,7 +44,7 @@ describeWithDaemon('why stages were rebuilt, on the real daemon', (denv) => {
     const again = await build(dir);
     expect(again.previous?.name).toBe(`docker.io/${tag}`);
     expect(again.image.digest).toBe(first.image.digest); // the label is the same bytes for the same input
-    expect(because(again)).toEqual({ 'system:apt': [], 'python:python': [], 'deps:pip': [], 'code:source': [] });
+    expect(because(again)).toEqual({ 'system:apt': [], 'python:python': [], 'deps:pip': [], 'code:source': [], 'code:cog-schema': [] });
 
     // a plan JSON with the inputs record, for plan --diff below
     fs.writeFileSync(`${dir}.plan.json`, await runPlan(dir, { json: true, inputs: true, cogSdk: 'none' }, env));
@@ -57,6 +57,7 @@ describeWithDaemon('why stages were rebuilt, on the real daemon', (denv) => {
       'python:python': [],
       'deps:pip': ['requirements.txt:4 cogpack-extra 1.0 → 2.0'],
       'code:source': ['3 files changed: cog.yaml, predict.py, requirements.txt'],
+      'code:cog-schema': [], // a comment leaves the predictor's signature, and so the schema, as it was
     };
 
     const diffImage = await runPlan(dir, { diff: tag, cogSdk: 'none' }, env);
