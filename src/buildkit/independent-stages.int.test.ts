@@ -43,11 +43,11 @@ describeWithDaemon('independent framework stage on the real daemon', (denv) => {
     // needs torch: pip must find the framework layer's torch below it rather than install the wheel again
     buildWheel(wheels, { name: 'cogpack-needs-torch', version: '1.0', requires: ['torch==2.1.0'] });
     fs.writeFileSync(path.join(dir, 'requirements.txt'), '--no-index\n--find-links ./wheels\ntorch==2.1.0\ncogpack-needs-torch==1.0\n');
-    fs.writeFileSync(path.join(dir, 'predict.py'), 'class Predictor:\n    pass\n');
+    fs.writeFileSync(path.join(dir, 'predict.py'), 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n');
     writeProject(dir, ['jq']);
 
     const first = await build('cogpack-it/independent:1');
-    expect(first.stages.map((s) => s.id)).toEqual(['python:python', 'system:apt', 'framework:torch', 'deps:pip', 'code:source']);
+    expect(first.stages.map((s) => s.id)).toEqual(['python:python', 'system:apt', 'framework:torch', 'deps:pip', 'code:source', 'code:cog-schema']);
     const deps = first.layers.find((l) => l.stage === 'deps:pip')!;
     expect(deps.size).toBeLessThan(TORCH_BYTES / 4); // torch is not in the deps layer again
     const check = 'dpkg -s jq >/dev/null && jq --version && python -c "import torch, cogpack_needs_torch; print(torch.__version__)"';

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as zlib from 'zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 
 export interface TarEntry {
   name: string;
@@ -74,7 +75,10 @@ export function readImageArchive(file: string): ImageArchive {
     layers,
     layerTar: (i) => {
       const raw = blob(layers[i].digest);
-      return raw[0] === 0x1f && raw[1] === 0x8b ? zlib.gunzipSync(raw) : raw;
+      if (raw[0] === 0x1f && raw[1] === 0x8b) return zlib.gunzipSync(raw);
+      // zstd (cogpack's default layer compression); Node 20's zlib has no zstd
+      if (raw.readUInt32LE(0) === 0xfd2fb528) return Buffer.from(zstdDecompress(raw));
+      return raw;
     },
   };
 }

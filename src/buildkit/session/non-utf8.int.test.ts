@@ -28,7 +28,7 @@ describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
   it('land in the image under their exact bytes', async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-non-utf8-'));
     fs.writeFileSync(path.join(root, 'cog.yaml'), 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n');
-    fs.writeFileSync(path.join(root, 'predict.py'), 'class Predictor:\n    pass\n');
+    fs.writeFileSync(path.join(root, 'predict.py'), 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n');
     fs.writeFileSync(latin1(`${root}/caf\xe9.txt`), 'accent\n');
     fs.mkdirSync(latin1(`${root}/d\xff`));
     fs.writeFileSync(latin1(`${root}/d\xff/x\x80y.py`), 'X = 1\n');
@@ -40,7 +40,7 @@ describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
     const run = await runImage(docker, tag, ['python', '-c', script]);
     expect(run.code).toBe(0);
     expect(run.output.trim().split(/\r?\n/)).toEqual([
-      "[b'caf\\xe9.txt', b'cog.yaml', b'd\\xff', b'link\\xe9', b'predict.py']",
+      "[b'.cog', b'caf\\xe9.txt', b'cog.yaml', b'd\\xff', b'link\\xe9', b'predict.py']", // .cog: the OpenAPI schema layer
       "[b'x\\x80y.py']",
       "b'caf\\xe9.txt'",
       'accent',
