@@ -202,10 +202,12 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
 /**
  * A cog model's image needs labels read from the built filesystem (pip freeze), known only after the solve
  * has begun, so it runs as a gateway build that returns its config with the result; other images pass the
- * config to the exporters up front.
+ * config to the exporters up front. With --cache-from/--cache-to the build stays a plain solve, without those
+ * labels: as a gateway build, a build.run layer restored from an imported cache came back with another diffID
+ * (src/buildkit/cache-import.int.test.ts; not understood yet), and a layer must not change with where it came from.
  */
-function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig, noCache?: boolean): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
-  if (!wantsCogBuildLabels(plan)) return { exportConfig: config };
+function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig, noCache: boolean | undefined, usesCache: boolean): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
+  if (!wantsCogBuildLabels(plan) || usesCache) return { exportConfig: config };
   return {
     gateway: async (bridge) => {
       let ref = await bridge.solve(llb.definition);
@@ -224,7 +226,7 @@ function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig
 async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> }): Promise<BuildSummary> {
   const { llb, base, sessionId, epoch } = pre;
   const config = withLabels(mergeImageConfig(llb.imageConfig, base.config), pre.labels);
-  const route = imageConfigRoute(plan, llb, config, o.noCache);
+  const route = imageConfigRoute(plan, llb, config, o.noCache, prep.caches.imports.length + prep.caches.exports.length > 0);
   const ctx = { daemon: conn.kind, tags: o.tags ?? [], config: route.exportConfig, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible), compression: prep.compression };
   const exporters = outputs.map((out) => toExporter(out, ctx));
   const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
