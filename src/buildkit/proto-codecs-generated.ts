@@ -5222,6 +5222,7 @@ function BuildHistoryRecord$toObject(m,o,q){
   "moby.buildkit.v1.frontend.Result": {
   ctor: () => function Result(p){
   this.metadata={}
+  this.attestations={}
   if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
   this[ks[i]]=p[ks[i]]
 },
@@ -5244,6 +5245,12 @@ function Result$encode(m,w,q){
   for(var ks=Object.keys(m.metadata),i=0;i<ks.length;++i){
   w.uint32(82).fork().uint32(10).string(ks[i])
   .uint32(18).bytes(m.metadata[ks[i]]).ldelim()
+  }
+  }
+  if(m.attestations!=null&&Object.hasOwnProperty.call(m,"attestations")){
+  for(var ks=Object.keys(m.attestations),i=0;i<ks.length;++i){
+  w.uint32(98).fork().uint32(10).string(ks[i])
+  types[5].encode(m.attestations[ks[i]],w.uint32(18).fork(),q+1).ldelim().ldelim()
   }
   }
   return w
@@ -5315,6 +5322,35 @@ function Result$decode(r,l,e,n){
   m.metadata[k]=value
   break
   }
+  case 12: {
+  if(m.attestations===util.emptyObject)
+  m.attestations={}
+  var c2=r.uint32()+r.pos
+  if(c2>r.len)
+  throw RangeError("index out of range")
+  r.len=c2
+  k=""
+  value=null
+  while(r.pos<c2){
+  var tag2=r.uint32()
+  switch(tag2>>>3){
+  case 1: k=r.string(); break
+  case 2:
+  value=types[5].decode(r,r.uint32(),undefined,n+1)
+  break
+  default:
+  r.skipType(tag2&7,n)
+  break
+  }
+  }
+  if(r.pos!==c2)
+  throw RangeError("index out of range")
+  r.len=c
+  if(k==="__proto__")
+  util.makeProp(m.attestations,k)
+  m.attestations[k]=value
+  break
+  }
   default:
   r.skipType(t&7,n)
   break
@@ -5367,6 +5403,18 @@ function Result$fromObject(d,n){
   m.metadata[ks[i]]=d.metadata[ks[i]]
   }
   }
+  if(d.attestations){
+  if(!util.isObject(d.attestations))
+  throw TypeError(".moby.buildkit.v1.frontend.Result.attestations: object expected")
+  m.attestations={}
+  for(var ks=Object.keys(d.attestations),i=0;i<ks.length;++i){
+  if(ks[i]==="__proto__")
+  util.makeProp(m.attestations,ks[i])
+  if(!util.isObject(d.attestations[ks[i]]))
+  throw TypeError(".moby.buildkit.v1.frontend.Result.attestations: object expected")
+  m.attestations[ks[i]]=types[5].fromObject(d.attestations[ks[i]],n+1)
+  }
+  }
   return m
 },
 function Result$toObject(m,o,q){
@@ -5378,6 +5426,7 @@ function Result$toObject(m,o,q){
   var d={}
   if(o.objects||o.defaults){
   d.metadata={}
+  d.attestations={}
   }
   if(m.refDeprecated!=null&&Object.hasOwnProperty.call(m,"refDeprecated")){
   d.refDeprecated=m.refDeprecated
@@ -5406,6 +5455,14 @@ function Result$toObject(m,o,q){
   if(ks2[j]==="__proto__")
   util.makeProp(d.metadata,ks2[j])
   d.metadata[ks2[j]]=o.bytes===String?util.base64.encode(m.metadata[ks2[j]],0,m.metadata[ks2[j]].length):o.bytes===Array?Array.prototype.slice.call(m.metadata[ks2[j]]):m.metadata[ks2[j]]
+  }
+  }
+  if(m.attestations&&(ks2=Object.keys(m.attestations)).length){
+  d.attestations={}
+  for(var j=0;j<ks2.length;++j){
+  if(ks2[j]==="__proto__")
+  util.makeProp(d.attestations,ks2[j])
+  d.attestations[ks2[j]]=types[5].toObject(m.attestations[ks2[j]],o,q+1)
   }
   }
   return d
@@ -5765,6 +5822,469 @@ function RefMap$toObject(m,o,q){
   util.makeProp(d.refs,ks2[j])
   d.refs[ks2[j]]=types[0].toObject(m.refs[ks2[j]],o,q+1)
   }
+  }
+  return d
+},
+  ]},
+
+  "moby.buildkit.v1.frontend.Attestations": {
+  ctor: () => function Attestations(p){
+  this.attestation=[]
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function Attestations$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.attestation!=null&&m.attestation.length){
+  for(var i=0;i<m.attestation.length;++i)
+  types[0].encode(m.attestation[i],w.uint32(10).fork(),q+1).ldelim()
+  }
+  return w
+},
+function Attestations$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  if(!(m.attestation&&m.attestation.length))
+  m.attestation=[]
+  m.attestation.push(types[0].decode(r,r.uint32(),undefined,n+1))
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function Attestations$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestations: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  if(d.attestation){
+  if(!Array.isArray(d.attestation))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestations.attestation: array expected")
+  m.attestation=[]
+  for(var i=0;i<d.attestation.length;++i){
+  if(!util.isObject(d.attestation[i]))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestations.attestation: object expected")
+  m.attestation[i]=types[0].fromObject(d.attestation[i],n+1)
+  }
+  }
+  return m
+},
+function Attestations$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.arrays||o.defaults){
+  d.attestation=[]
+  }
+  if(m.attestation&&m.attestation.length){
+  d.attestation=[]
+  for(var j=0;j<m.attestation.length;++j){
+  d.attestation[j]=types[0].toObject(m.attestation[j],o,q+1)
+  }
+  }
+  return d
+},
+  ]},
+
+  "moby.buildkit.v1.frontend.Attestation": {
+  ctor: () => function Attestation(p){
+  this.metadata={}
+  this.inTotoSubjects=[]
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function Attestation$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.kind!=null&&Object.hasOwnProperty.call(m,"kind"))
+  w.uint32(8).int32(m.kind)
+  if(m.metadata!=null&&Object.hasOwnProperty.call(m,"metadata")){
+  for(var ks=Object.keys(m.metadata),i=0;i<ks.length;++i){
+  w.uint32(18).fork().uint32(10).string(ks[i])
+  .uint32(18).bytes(m.metadata[ks[i]]).ldelim()
+  }
+  }
+  if(m.ref!=null&&Object.hasOwnProperty.call(m,"ref"))
+  types[2].encode(m.ref,w.uint32(26).fork(),q+1).ldelim()
+  if(m.path!=null&&Object.hasOwnProperty.call(m,"path"))
+  w.uint32(34).string(m.path)
+  if(m.inTotoPredicateType!=null&&Object.hasOwnProperty.call(m,"inTotoPredicateType"))
+  w.uint32(42).string(m.inTotoPredicateType)
+  if(m.inTotoSubjects!=null&&m.inTotoSubjects.length){
+  for(var i=0;i<m.inTotoSubjects.length;++i)
+  types[5].encode(m.inTotoSubjects[i],w.uint32(50).fork(),q+1).ldelim()
+  }
+  return w
+},
+function Attestation$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m,k,value
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.kind=r.int32()
+  break
+  }
+  case 2: {
+  if(m.metadata===util.emptyObject)
+  m.metadata={}
+  var c2=r.uint32()+r.pos
+  if(c2>r.len)
+  throw RangeError("index out of range")
+  r.len=c2
+  k=""
+  value=[]
+  while(r.pos<c2){
+  var tag2=r.uint32()
+  switch(tag2>>>3){
+  case 1: k=r.string(); break
+  case 2:
+  value=r.bytes()
+  break
+  default:
+  r.skipType(tag2&7,n)
+  break
+  }
+  }
+  if(r.pos!==c2)
+  throw RangeError("index out of range")
+  r.len=c
+  if(k==="__proto__")
+  util.makeProp(m.metadata,k)
+  m.metadata[k]=value
+  break
+  }
+  case 3: {
+  m.ref=types[2].decode(r,r.uint32(),undefined,n+1)
+  break
+  }
+  case 4: {
+  m.path=r.string()
+  break
+  }
+  case 5: {
+  m.inTotoPredicateType=r.string()
+  break
+  }
+  case 6: {
+  if(!(m.inTotoSubjects&&m.inTotoSubjects.length))
+  m.inTotoSubjects=[]
+  m.inTotoSubjects.push(types[5].decode(r,r.uint32(),undefined,n+1))
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function Attestation$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestation: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  switch(d.kind){
+  default:
+  if(typeof(d.kind)==="number"){m.kind=d.kind;break}
+  break
+  case"InToto":
+  case 0:
+  m.kind=0
+  break
+  case"Bundle":
+  case 1:
+  m.kind=1
+  break
+  }
+  if(d.metadata){
+  if(!util.isObject(d.metadata))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestation.metadata: object expected")
+  m.metadata={}
+  for(var ks=Object.keys(d.metadata),i=0;i<ks.length;++i){
+  if(ks[i]==="__proto__")
+  util.makeProp(m.metadata,ks[i])
+  if(typeof d.metadata[ks[i]]==="string")
+  util.base64.decode(d.metadata[ks[i]],m.metadata[ks[i]]=util.newBuffer(util.base64.length(d.metadata[ks[i]])),0)
+  else if(d.metadata[ks[i]].length >= 0)
+  m.metadata[ks[i]]=d.metadata[ks[i]]
+  }
+  }
+  if(d.ref!=null){
+  if(!util.isObject(d.ref))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestation.ref: object expected")
+  m.ref=types[2].fromObject(d.ref,n+1)
+  }
+  if(d.path!=null){
+  m.path=String(d.path)
+  }
+  if(d.inTotoPredicateType!=null){
+  m.inTotoPredicateType=String(d.inTotoPredicateType)
+  }
+  if(d.inTotoSubjects){
+  if(!Array.isArray(d.inTotoSubjects))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestation.inTotoSubjects: array expected")
+  m.inTotoSubjects=[]
+  for(var i=0;i<d.inTotoSubjects.length;++i){
+  if(!util.isObject(d.inTotoSubjects[i]))
+  throw TypeError(".moby.buildkit.v1.frontend.Attestation.inTotoSubjects: object expected")
+  m.inTotoSubjects[i]=types[5].fromObject(d.inTotoSubjects[i],n+1)
+  }
+  }
+  return m
+},
+function Attestation$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.arrays||o.defaults){
+  d.inTotoSubjects=[]
+  }
+  if(o.objects||o.defaults){
+  d.metadata={}
+  }
+  if(o.defaults){
+  d.kind=o.enums===String?"InToto":0
+  d.ref=null
+  d.path=""
+  d.inTotoPredicateType=""
+  }
+  if(m.kind!=null&&Object.hasOwnProperty.call(m,"kind")){
+  d.kind=o.enums===String?(types[0].values[m.kind]===undefined?m.kind:types[0].values[m.kind]):m.kind
+  }
+  var ks2
+  if(m.metadata&&(ks2=Object.keys(m.metadata)).length){
+  d.metadata={}
+  for(var j=0;j<ks2.length;++j){
+  if(ks2[j]==="__proto__")
+  util.makeProp(d.metadata,ks2[j])
+  d.metadata[ks2[j]]=o.bytes===String?util.base64.encode(m.metadata[ks2[j]],0,m.metadata[ks2[j]].length):o.bytes===Array?Array.prototype.slice.call(m.metadata[ks2[j]]):m.metadata[ks2[j]]
+  }
+  }
+  if(m.ref!=null&&Object.hasOwnProperty.call(m,"ref")){
+  d.ref=types[2].toObject(m.ref,o,q+1)
+  }
+  if(m.path!=null&&Object.hasOwnProperty.call(m,"path")){
+  d.path=m.path
+  }
+  if(m.inTotoPredicateType!=null&&Object.hasOwnProperty.call(m,"inTotoPredicateType")){
+  d.inTotoPredicateType=m.inTotoPredicateType
+  }
+  if(m.inTotoSubjects&&m.inTotoSubjects.length){
+  d.inTotoSubjects=[]
+  for(var j=0;j<m.inTotoSubjects.length;++j){
+  d.inTotoSubjects[j]=types[5].toObject(m.inTotoSubjects[j],o,q+1)
+  }
+  }
+  return d
+},
+  ]},
+
+  "moby.buildkit.v1.frontend.InTotoSubject": {
+  ctor: () => function InTotoSubject(p){
+  this.digest=[]
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+  codecs: (Writer, Reader, types, util) => [
+function InTotoSubject$encode(m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.kind!=null&&Object.hasOwnProperty.call(m,"kind"))
+  w.uint32(8).int32(m.kind)
+  if(m.digest!=null&&m.digest.length){
+  for(var i=0;i<m.digest.length;++i)
+  w.uint32(18).string(m.digest[i])
+  }
+  if(m.name!=null&&Object.hasOwnProperty.call(m,"name"))
+  w.uint32(26).string(m.name)
+  return w
+},
+function InTotoSubject$decode(r,l,e,n){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(n===undefined)n=0
+  if(n>Reader.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var c,m
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=new this.ctor
+  while(r.pos<c){
+  var t=r.uint32()
+  if(t===e)
+  break
+  switch(t>>>3){
+  case 1: {
+  m.kind=r.int32()
+  break
+  }
+  case 2: {
+  if(!(m.digest&&m.digest.length))
+  m.digest=[]
+  m.digest.push(r.string())
+  break
+  }
+  case 3: {
+  m.name=r.string()
+  break
+  }
+  default:
+  r.skipType(t&7,n)
+  break
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  return m
+},
+function InTotoSubject$fromObject(d,n){
+  if(d instanceof this.ctor)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".moby.buildkit.v1.frontend.InTotoSubject: object expected")
+  if(n===undefined)n=0
+  if(n>util.recursionLimit)
+  throw Error("maximum nesting depth exceeded")
+  var m=new this.ctor
+  switch(d.kind){
+  default:
+  if(typeof(d.kind)==="number"){m.kind=d.kind;break}
+  break
+  case"Self":
+  case 0:
+  m.kind=0
+  break
+  case"Raw":
+  case 1:
+  m.kind=1
+  break
+  }
+  if(d.digest){
+  if(!Array.isArray(d.digest))
+  throw TypeError(".moby.buildkit.v1.frontend.InTotoSubject.digest: array expected")
+  m.digest=[]
+  for(var i=0;i<d.digest.length;++i){
+  m.digest[i]=String(d.digest[i])
+  }
+  }
+  if(d.name!=null){
+  m.name=String(d.name)
+  }
+  return m
+},
+function InTotoSubject$toObject(m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.arrays||o.defaults){
+  d.digest=[]
+  }
+  if(o.defaults){
+  d.kind=o.enums===String?"Self":0
+  d.name=""
+  }
+  if(m.kind!=null&&Object.hasOwnProperty.call(m,"kind")){
+  d.kind=o.enums===String?(types[0].values[m.kind]===undefined?m.kind:types[0].values[m.kind]):m.kind
+  }
+  if(m.digest&&m.digest.length){
+  d.digest=[]
+  for(var j=0;j<m.digest.length;++j){
+  d.digest[j]=m.digest[j]
+  }
+  }
+  if(m.name!=null&&Object.hasOwnProperty.call(m,"name")){
+  d.name=m.name
   }
   return d
 },

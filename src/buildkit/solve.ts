@@ -5,6 +5,7 @@
 import { randomBytes } from 'crypto';
 import * as protobuf from 'protobufjs';
 import type { LlbBridge } from '../frontend/bridge';
+import type { PbAttestations } from '../attest/gateway';
 import { GRPC_STATUS, type GrpcCallError } from '../frontend/h2-grpc';
 import type { BuildkitConnection } from './connection';
 import type { ControlClient } from './control-client';
@@ -47,7 +48,8 @@ export interface SolveOptions {
   gateway?: GatewayDriver;
 }
 
-export type GatewayDriver = (bridge: LlbBridge) => Promise<{ ref: string; metadata: Record<string, Buffer> }>;
+/** The gateway build's result: its ref, exporter metadata and the attestations to attach (src/attest/gateway.ts). */
+export type GatewayDriver = (bridge: LlbBridge) => Promise<{ ref: string; metadata: Record<string, Buffer>; attestations?: PbAttestations }>;
 
 export interface SolveResult {
   ref: string;
@@ -203,7 +205,7 @@ async function drive(bridge: LlbBridge, gateway: GatewayDriver, solving: Promise
     if (!returned) abort(); // the Solve then fails as cancelled; this error says why
     return typeof err.code === 'number' && returned ? undefined : err;
   }
-  await bridge.returnResult(result.ref, result.metadata).catch(() => abort());
+  await bridge.returnResult(result.ref, result.metadata, result.attestations).catch(() => abort());
   return undefined;
 }
 

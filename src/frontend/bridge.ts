@@ -5,6 +5,7 @@
 import * as protobuf from 'protobufjs/light';
 import descriptor from './llbbridge.json';
 import { installPrecompiledCodecs } from '../buildkit/proto-codecs';
+import type { PbAttestations } from '../attest/gateway';
 
 /** Anything that performs one unary call (H2GrpcClient on stdio, or a test double). */
 export interface UnaryTransport {
@@ -116,10 +117,14 @@ export class LlbBridge {
     await this.call('Warn', 'WarnRequest', req, 'WarnResponse');
   }
 
-  /** The build's result: the solved ref plus exporter metadata such as `containerimage.config`. */
-  async returnResult(refId: string, metadata: Record<string, Buffer>): Promise<void> {
+  /**
+   * The build's result: the solved ref plus exporter metadata such as `containerimage.config`, and the
+   * attestations to attach (src/attest/gateway.ts: platform key → in-toto attestations).
+   */
+  async returnResult(refId: string, metadata: Record<string, Buffer>, attestations?: PbAttestations): Promise<void> {
     const sorted = Object.fromEntries(Object.keys(metadata).sort().map((k) => [k, metadata[k]]));
-    await this.call('Return', 'ReturnRequest', { result: { ref: { id: refId }, metadata: sorted } }, 'ReturnResponse');
+    const atts = attestations && Object.keys(attestations).length ? attestations : undefined;
+    await this.call('Return', 'ReturnRequest', { result: { ref: { id: refId }, metadata: sorted, attestations: atts } }, 'ReturnResponse');
   }
 
   /** Fails the build with `message`, which is what the user's terminal shows. */
