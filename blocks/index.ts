@@ -1,8 +1,8 @@
 /**
  * The block registry, one line per block. The order does not decide what a stage is built on: blocks ask for
  * their source by phase (Plan.below), resolved once every block ran, so a block added anywhere in the list
- * gets the same graph. It decides only the order of stages within a phase (torch before TensorFlow, whose
- * stage stacks on torch's; the code phase's layers) and that export-config goes last, since it reads the
+ * gets the same graph. It decides only the order of stages within a phase (the framework blocks, listed in
+ * blocks/frameworks.ts, in that file's order; the code phase's layers) and that export-config goes last, since it reads the
  * finished environment. The list follows the export phases' layer order for reading. The runtime base image
  * itself is the resolver's choice (Plan.base_image), not a block: /src needs no stage of its own, since the
  * source stage copies into it and Docker creates a missing WORKDIR when a container starts.
@@ -11,8 +11,7 @@ import type { Block } from './support/block';
 import { cuda } from './cuda';
 import { apt } from './apt';
 import { python } from './python';
-import { torch } from './torch';
-import { tensorflow } from './tensorflow';
+import { FRAMEWORK_BLOCKS } from './frameworks';
 import { pip } from './pip';
 import { uv } from './uv';
 import { cogSdk } from './cog-sdk';
@@ -28,8 +27,7 @@ export const BLOCKS: readonly Block[] = [
   cuda,
   python,
   apt,
-  torch,
-  tensorflow,
+  ...FRAMEWORK_BLOCKS,
   pip,
   uv,
   cogSdk,
@@ -42,4 +40,5 @@ export const BLOCKS: readonly Block[] = [
   exportConfig,
 ];
 
-export type { Block, BlockContext, CogSdkSource, PlanOptionsResolved } from './support/block';
+export { FRAMEWORKS } from './frameworks';
+export type { Block, BlockContext, CogSdkSource, FrameworkBlock, PlanOptionsResolved } from './support/block';

@@ -1,6 +1,7 @@
 /**
  * pip: installs the project's requirements (cog.yaml python_requirements / python_packages,
- * requirements.txt, or [project.dependencies]) except the framework lines their own blocks installed.
+ * requirements.txt, or [project.dependencies]) except the framework lines their own blocks installed
+ * (every distribution a block in blocks/frameworks.ts owns).
  * Every line is passed as an argument (local paths rewritten under the read-only context mounts), so the
  * stage's cache key is exactly the requirement set: the rest of the project can change freely. The
  * framework pins are repeated so pip cannot replace the torch/TensorFlow installed below. With `--hash`
@@ -12,12 +13,13 @@ import type { Mount, Operation } from '../planner/plan-schema';
 import { checkHashMode } from '../planner/project/requirement-hashes';
 import type { Requirement } from '../planner/project/requirements';
 import type { Block, BlockContext } from './support/block';
-import { frameworkIndexArgs, frameworkLines, frameworkPins, lineRequests, TF_PACKAGES, TORCH_PACKAGES } from './support/frameworks';
+import { FRAMEWORK_PACKAGES } from './frameworks';
+import { frameworkIndexArgs, frameworkLines, frameworkPins, lineRequests } from './support/frameworks';
 import { isArchive, mountedPath, pipCacheMount, pipEnv, pipInstall, userIndexArgs, wheelsMount } from './support/pip';
 import { exec, shell, shq, stage } from './support/stage';
 
 function ownLines(project: Project): Requirement[] {
-  const framework = new Set(frameworkLines(project, [...TORCH_PACKAGES, ...TF_PACKAGES]));
+  const framework = new Set(frameworkLines(project, FRAMEWORK_PACKAGES));
   return project.requirements.requirements.filter((r) => !framework.has(r));
 }
 
@@ -61,7 +63,7 @@ function operations(ctx: BlockContext, lines: Requirement[], pipArgs: PipArgs): 
       { op: 'rm', path: HASHED_REQUIREMENTS, allow_not_found: false },
     ];
   }
-  const args = [...head, ...own, ...frameworkPins(ctx.project, ctx.resolution)];
+  const args = [...head, ...own, ...frameworkPins(ctx.resolution)];
   // a shell only when local directories need a writable copy first; otherwise pip runs directly
   if (copies.length === 0) return [exec(args, mounts)];
   return [shell([

@@ -2,35 +2,20 @@
  * tensorflow: installs the TensorFlow package of the resolved compatibility row (CPU or GPU package, the
  * version that fixes the CUDA/cuDNN base) in its own framework stage, before the other requirements.
  */
-import type { Block } from './support/block';
-import { frameworkLines, lineRequests, TF_PACKAGES } from './support/frameworks';
-import { pipCacheMount, pipEnv, pipInstall, userIndexArgs, findLinksMount } from './support/pip';
-import { exec, stage } from './support/stage';
+import { TF_NAMES, tensorflowFramework } from '../planner/resolver/tensorflow';
+import type { FrameworkBlock } from './support/block';
+import { frameworkLines, frameworkStage, lineRequests } from './support/frameworks';
 
-export const tensorflow: Block = {
+export const tensorflow: FrameworkBlock = {
   name: 'tensorflow',
-  detect: (project) => frameworkLines(project, TF_PACKAGES).length > 0,
-  dependencies: (project) => lineRequests(frameworkLines(project, TF_PACKAGES), 'tensorflow'),
+  framework: tensorflowFramework,
+  detect: (project) => frameworkLines(project, TF_NAMES).length > 0,
+  dependencies: (project) => lineRequests(frameworkLines(project, TF_NAMES), 'tensorflow'),
   plan(ctx, plan) {
-    const tf = ctx.resolution.tensorflow;
+    const tf = ctx.resolution.frameworks.tensorflow;
     if (!tf) return;
-    plan.addStage(
-      'framework',
-      stage({
-        id: 'framework:tensorflow',
-        name: `${tf.package} ${tf.version}`,
-        block: 'tensorflow',
-        // on torch when both are planned; like torch, built from python alone (not on the apt layer)
-        source: plan.below({ stack: true }),
-        independentOf: ['system'],
-        env: pipEnv(),
-        operations: [
-          exec([...pipInstall(ctx.resolution.python), ...userIndexArgs(ctx), `${tf.package}==${tf.version}`], {
-            mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
-          }),
-        ],
-        provides: ['tensorflow'],
-      }),
-    );
+    const [pkg] = Object.keys(tf.packages);
+    // on torch when both are planned; like torch, built from python alone (not on the apt layer)
+    frameworkStage(ctx, plan, { block: 'tensorflow', name: `${pkg} ${tf.version}`, choice: tf, stack: true, provides: ['tensorflow'] });
   },
 };

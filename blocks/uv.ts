@@ -8,7 +8,7 @@ import type { Mount } from '../planner/plan-schema';
 import type { DependencyRequest } from '../planner/resolver/types';
 import tools from './data/tools.json';
 import type { Block, BlockContext } from './support/block';
-import { TORCH_PACKAGES } from './support/frameworks';
+import { LOCKED_FRAMEWORK_PACKAGES } from './frameworks';
 import { literalGlob } from './support/glob';
 import { CONTEXT_MOUNT } from './support/pip';
 import { shell, stage } from './support/stage';
@@ -30,9 +30,9 @@ export const uv: Block = {
   detect: (project) => project.uvLock !== undefined,
   dependencies(project): DependencyRequest[] {
     const pkgs = project.uvLock?.packages ?? {};
-    // torch/TF versions go through their own blocks' requests; the rest are recorded with their lock pin
+    // a framework block that requests its own lock pins (torch) sends those; the rest are recorded with their pin
     return Object.entries(pkgs)
-      .filter(([name]) => !TORCH_PACKAGES.includes(name))
+      .filter(([name]) => !LOCKED_FRAMEWORK_PACKAGES.includes(name))
       .map(([name, v]) => ({ kind: 'python-package' as const, name, constraint: `==${v}`, source: 'uv.lock', requester: 'uv' }));
   },
   plan(ctx, plan) {

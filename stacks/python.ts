@@ -3,7 +3,7 @@
  * detect, sends all their dependency requests to the one resolver, then lets each block plan in registry
  * order against the shared Plan, and validates the result.
  */
-import { BLOCKS } from '../blocks';
+import { BLOCKS, FRAMEWORKS } from '../blocks';
 import type { BlockContext } from '../blocks/support/block';
 import { Plan } from '../planner/plan';
 import { projectFileExists } from '../planner/project/fs-safe';
@@ -19,7 +19,7 @@ export const pythonStack: Stack = {
   plan(project, options) {
     const blocks = BLOCKS.filter((b) => b.detect(project, options));
     const requests = blocks.flatMap((b) => b.dependencies(project, options));
-    const resolution = resolve(requests, { gpu: project.gpu, imageMap: options.imageMap });
+    const resolution = resolve(requests, { gpu: project.gpu, imageMap: options.imageMap, frameworks: FRAMEWORKS });
     const { build, runtime, packages } = resolution.baseImage;
     const plan = new Plan({ stack: 'python', baseImage: { build, runtime, metadata: { packages } } });
     plan.data.blocks = blocks.map((b) => b.name);

@@ -5,7 +5,7 @@
  */
 import type { Project } from '../../planner/project';
 import type { Plan } from '../../planner/plan';
-import type { DependencyRequest, Resolution } from '../../planner/resolver/types';
+import type { DependencyRequest, FrameworkResolver, Resolution } from '../../planner/resolver/types';
 
 /**
  * Where the cog SDK comes from: PyPI, nowhere, or a wheel (project-relative path, POSIX; `version` from its
@@ -32,4 +32,14 @@ export interface Block {
   detect(project: Project, options: PlanOptionsResolved): boolean;
   dependencies(project: Project, options: PlanOptionsResolved): DependencyRequest[];
   plan(ctx: BlockContext, plan: Plan): void;
+}
+
+/**
+ * A block that installs a framework in a stage of its own (blocks/frameworks.ts lists them): its resolver is
+ * registered with the one resolver, and the requirements blocks (pip, uv) leave the distributions it owns to it.
+ */
+export interface FrameworkBlock extends Block {
+  framework: FrameworkResolver;
+  /** it requests its distributions' uv.lock pins itself (they pick the CUDA base), so uv does not record them */
+  requestsLockedPins?: boolean;
 }

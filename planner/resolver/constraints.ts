@@ -7,7 +7,7 @@ import * as pep440 from '@renovatebot/pep440';
 import semverCoerce from 'semver/functions/coerce';
 import semverSatisfies from 'semver/functions/satisfies';
 import semverValidRange from 'semver/ranges/valid';
-import type { DependencyRequest } from './types';
+import type { Constrained, DependencyRequest } from './types';
 import { resolveError } from './errors';
 
 const BARE_VERSION = /^v?\d+(\.\d+)*([a-z0-9.+!-]*)$/i;
@@ -86,11 +86,7 @@ export function semverishSatisfies(version: string, range: string): boolean {
   });
 }
 
-/** A request with its constraint normalised for the resolver's comparisons. */
-export interface Constrained {
-  req: DependencyRequest;
-  spec: string;
-}
+export type { Constrained } from './types';
 
 /** Normalises every request's constraint, failing at the request's source when it does not parse. */
 export function normaliseAll(reqs: DependencyRequest[], scheme: 'pep440' | 'semver'): Constrained[] {

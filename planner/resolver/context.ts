@@ -3,12 +3,7 @@
  * normalised constraints, warnings, and what has been chosen so far.
  */
 import type { CudaRow, ResolverData } from '../data';
-import type { DependencyRequest, ResolveOptions, TensorflowChoice } from './types';
-import type { Constrained } from './constraints';
-import type { TorchResult } from './torch';
-
-export const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
-export const TF_NAMES = ['tensorflow', 'tensorflow-cpu', 'tensorflow-gpu'];
+import type { Constrained, DependencyRequest, FrameworkResolver, FrameworkResult, ResolveOptions } from './types';
 
 export interface Grouped {
   byName: Map<string, DependencyRequest[]>;
@@ -39,8 +34,6 @@ export interface Ctx {
   python: Constrained[];
   cudaItems: Constrained[];
   cudnnItems: Constrained[];
-  tf?: TensorflowChoice;
-  tfReq?: DependencyRequest;
 }
 
 export interface GpuTarget {
@@ -50,8 +43,17 @@ export interface GpuTarget {
   cudaBy: DependencyRequest;
 }
 
+/** A framework the project asked for, with what its resolver chose. */
+export interface ChosenFramework {
+  resolver: FrameworkResolver;
+  result: FrameworkResult;
+  /** every request for its distributions, in the order of its `packages` (the first names it in messages) */
+  reqs: DependencyRequest[];
+}
+
 export interface Chosen {
   python: string;
-  torch?: TorchResult;
+  /** in resolution order */
+  frameworks: ChosenFramework[];
   gpu?: GpuTarget;
 }

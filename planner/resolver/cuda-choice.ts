@@ -1,9 +1,9 @@
 /**
  * The GPU target: which CUDA minor and cuDNN major the base image provides, and which nvidia/cuda tag
- * provides them, given the user's cuda/cudnn requests and what TensorFlow or torch decided.
+ * provides them, given the user's cuda/cudnn requests and what the frameworks decided.
  */
 import type { CudaRow } from '../data';
-import type { DependencyRequest, TensorflowChoice } from './types';
+import type { DependencyRequest } from './types';
 import { compareDotted, explainShortfall, semverishSatisfies, type Constrained } from './constraints';
 import { conflictError, resolveError } from './errors';
 import { cudaMajor, cudaMinorsWithImages, cudnnMajorsFor, minorMeets, pickCudaImage } from './cuda';
@@ -22,19 +22,28 @@ export function userCudaMinors(rows: CudaRow[], items: Constrained[]): string[] 
   throw resolveError('E_CUDA_VERSION', `CUDA ${item.req.constraint} (${item.req.source}) has no nvidia/cuda cuDNN devel image; CUDA versions with one: ${minors.join(', ')}`, [item.req], `set cuda to one of ${minors.filter((m) => cudaMajor(m) >= 11).slice(-6).join(', ')}, or remove it so cogpack picks from torch/tensorflow`);
 }
 
+/** A framework whose tested build fixes the CUDA (TensorFlow), as cudaForFramework needs it. */
+export interface CudaFixer {
+  name: string;
+  version: string;
+  /** the CUDA minor it was built and tested for */
+  cuda: string;
+  req: DependencyRequest;
+}
+
 /**
- * CUDA under TensorFlow: the TF row's CUDA, unless the user asked for another CUDA of the same major
- * (kept, with a warning, as cog does); a different major is a conflict naming both.
+ * CUDA under a framework that fixes it: its tested CUDA, unless the user asked for another CUDA of the same
+ * major (kept, with a warning, as cog does for TensorFlow); a different major is a conflict naming both.
  */
-export function cudaForTensorflow(rows: CudaRow[], tf: TensorflowChoice, tfReq: DependencyRequest, user: Constrained[], warnings: string[]): string {
-  const tfCuda = tf.cuda ?? '';
-  if (user.length === 0 || user.every((i) => minorMeets(rows, tfCuda, i.spec))) return tfCuda;
-  const allowed = userCudaMinors(rows, user).filter((m) => cudaMajor(m) === cudaMajor(tfCuda));
+export function cudaForFramework(rows: CudaRow[], fw: CudaFixer, user: Constrained[], warnings: string[]): string {
+  const fwCuda = fw.cuda;
+  if (user.length === 0 || user.every((i) => minorMeets(rows, fwCuda, i.spec))) return fwCuda;
+  const allowed = userCudaMinors(rows, user).filter((m) => cudaMajor(m) === cudaMajor(fwCuda));
   if (allowed.length === 0) {
-    throw conflictError('E_CUDA_CONFLICT', tfReq, user[0].req, `tensorflow ${tf.version} is built and tested for CUDA ${tfCuda}, a different CUDA major`, `remove the cuda setting (cogpack then uses ${tfCuda}), or set it to ${tfCuda}`);
+    throw conflictError('E_CUDA_CONFLICT', fw.req, user[0].req, `${fw.name} ${fw.version} is built and tested for CUDA ${fwCuda}, a different CUDA major`, `remove the cuda setting (cogpack then uses ${fwCuda}), or set it to ${fwCuda}`);
   }
-  const chosen = allowed.sort((a, b) => Math.abs(Number(a.split('.')[1]) - Number(tfCuda.split('.')[1])) - Math.abs(Number(b.split('.')[1]) - Number(tfCuda.split('.')[1])) || compareDotted(b, a))[0];
-  warnings.push(`cuda: ${user[0].req.source} asks for CUDA ${chosen} but tensorflow ${tf.version} was tested with ${tfCuda}; keeping ${chosen} (same major), as cog does`);
+  const chosen = allowed.sort((a, b) => Math.abs(Number(a.split('.')[1]) - Number(fwCuda.split('.')[1])) - Math.abs(Number(b.split('.')[1]) - Number(fwCuda.split('.')[1])) || compareDotted(b, a))[0];
+  warnings.push(`cuda: ${user[0].req.source} asks for CUDA ${chosen} but ${fw.name} ${fw.version} was tested with ${fwCuda}; keeping ${chosen} (same major), as cog does`);
   return chosen;
 }
 
@@ -56,23 +65,23 @@ export interface CudnnInput {
   /** user cuda ranges that pin a patch release (applied when the minor is theirs) */
   cudaRanges: string[];
   user: Constrained[];
-  /** cuDNN major TensorFlow was tested with, and its request */
-  tf?: { major: string; req: DependencyRequest };
+  /** cuDNN major a framework (TensorFlow) was tested with, its name and its request */
+  framework?: { name: string; major: string; req: DependencyRequest };
   /** requests that decided the CUDA minor, for naming in errors */
   cudaBy: DependencyRequest;
   warnings: string[];
 }
 
-/** cuDNN: TensorFlow's major when it has an image for this CUDA, else the highest with an image that the user allows. */
+/** cuDNN: a framework's tested major when it has an image for this CUDA, else the highest with an image that the user allows. */
 export function chooseCudnn(input: CudnnInput): string {
-  const { rows, minor, user, tf } = input;
+  const { rows, minor, user, framework: fw } = input;
   const available = cudnnMajorsFor(rows, minor, input.cudaRanges);
-  if (tf) {
-    const clash = user.find((i) => !semverishSatisfies(tf.major, i.spec));
-    if (clash) throw conflictError('E_CUDNN_CONFLICT', tf.req, clash.req, `tensorflow needs cuDNN ${tf.major}`, `remove the cudnn setting or set it to ${tf.major}`);
-    if (available.includes(tf.major)) return tf.major;
+  if (fw) {
+    const clash = user.find((i) => !semverishSatisfies(fw.major, i.spec));
+    if (clash) throw conflictError('E_CUDNN_CONFLICT', fw.req, clash.req, `${fw.name} needs cuDNN ${fw.major}`, `remove the cudnn setting or set it to ${fw.major}`);
+    if (available.includes(fw.major)) return fw.major;
     const fallback = available[available.length - 1];
-    input.warnings.push(`cudnn: no nvidia/cuda ${minor} image ships cuDNN ${tf.major} (tensorflow's tested version); using the cuDNN ${fallback} image`);
+    input.warnings.push(`cudnn: no nvidia/cuda ${minor} image ships cuDNN ${fw.major} (${fw.name}'s tested version); using the cuDNN ${fallback} image`);
     return fallback;
   }
   const allowed = available.filter((c) => user.every((i) => semverishSatisfies(c, i.spec)));

@@ -1,11 +1,11 @@
 import { ConfigError, InternalError, type CogpackError } from '../../src/errors';
 import { resolve } from './index';
 import { parseSource, isDefaultSource } from './errors';
-import { cuda, cudnn, py, req, tf, torch } from './testing/requests';
+import { cuda, cudnn, options, py, req, tf, torch } from './testing/requests';
 import type { DependencyRequest } from './types';
 
-const gpu = { gpu: true, imageMap: {} };
-const cpu = { gpu: false, imageMap: {} };
+const gpu = options(true);
+const cpu = options(false);
 
 function failure(requests: DependencyRequest[], opts = gpu): CogpackError {
   try {

@@ -2,9 +2,9 @@ import { ConfigError } from '../../src/errors';
 import { resolve } from './index';
 import { group, normaliseName } from './context';
 import { resolvePackage } from './packages';
-import { req, torch } from './testing/requests';
+import { options, req, torch } from './testing/requests';
 
-const cpu = { gpu: false, imageMap: {} };
+const cpu = options(false);
 
 test.each([
   [[req('numpy', '==1.26.4')], '1.26.4'],

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { resolve } from './index';
-import { cuda, cudnn, py, req, tf, torch } from './testing/requests';
+import { cuda, cudnn, options, py, req, tf, torch } from './testing/requests';
 
-const gpu = { gpu: true, imageMap: {} };
-const cpu = { gpu: false, imageMap: {} };
+const gpu = options(true);
+const cpu = options(false);
 
 describe('cog worked results (cog-build-system.md §3)', () => {
   test.each([
@@ -23,7 +23,7 @@ describe('cog worked results (cog-build-system.md §3)', () => {
     expect(r.cuda).toEqual({ version: cudaVersion, cudnn: cudnnVersion });
     expect(r.baseImage.build).toBe(image);
     expect(r.baseImage.runtime).toBe(image);
-    expect(r.torch).toMatchObject({ version, variant, cuda: cudaVersion, index_url: `https://download.pytorch.org/whl/${variant}` });
+    expect(r.frameworks.torch).toMatchObject({ version, variant, cuda: cudaVersion, index_url: `https://download.pytorch.org/whl/${variant}` });
     expect(r.warnings).toEqual([]);
   });
 });
@@ -63,27 +63,28 @@ describe('ranges, suffixes, bare torch, CPU', () => {
     ['2.3.1', '2.3.1', 'cu121'],
   ])('torch %s on gpu → %s+%s', (constraint, version, variant) => {
     const r = resolve([torch(constraint)], gpu);
-    expect(r.torch).toMatchObject({ version, variant });
+    expect(r.frameworks.torch).toMatchObject({ version, variant });
     expect(r.dependencies.torch.requested_version).toBe(constraint);
   });
 
   test('the PyPI-default cu117 wheel of 2.0.1 has no extra index and resolves to the bare version', () => {
     const r = resolve([torch('==2.0.1+cu117')], gpu);
-    expect(r.torch?.index_url).toBe('');
+    expect(r.frameworks.torch?.index_url).toBe('');
     expect(r.dependencies.torch.resolved_version).toBe('2.0.1');
     expect(r.baseImage.build).toBe('docker.io/nvidia/cuda:11.7.1-cudnn8-devel-ubuntu22.04');
   });
 
   test('bare torch with gpu resolves to the newest release that fits the python, recorded with a warning', () => {
     const r = resolve([py('3.12'), torch('')], gpu);
-    expect(r.torch).toMatchObject({ version: '2.11.0', variant: 'cu130' });
+    expect(r.frameworks.torch).toMatchObject({ version: '2.11.0', variant: 'cu130' });
     expect(r.warnings.join('\n')).toMatch(/torch is not pinned \(requirements.txt:1\); resolved to 2\.11\.0\+cu130/);
     expect(r.dependencies.torch).toEqual({ name: 'torch', provider: 'torch', requested_version: '', resolved_version: '2.11.0+cu130', source: 'requirements.txt:1' });
   });
 
   test('CPU → the cpu wheel index, python slim base, no cuda', () => {
     const r = resolve([py('3.11'), torch('==2.3.1'), req('torchvision', '', 'requirements.txt:2')], cpu);
-    expect(r.torch).toEqual({ version: '2.3.1', variant: 'cpu', index_url: 'https://download.pytorch.org/whl/cpu', torchvision: '0.18.1', torchaudio: '2.3.1', cuda: null });
+    // the stage installs the companions the project names (torchvision), not torchaudio
+    expect(r.frameworks).toEqual({ torch: { version: '2.3.1', variant: 'cpu', packages: { torch: '2.3.1', torchvision: '0.18.1' }, index_url: 'https://download.pytorch.org/whl/cpu', cuda: null, cudnn: null } });
     expect(r.cuda).toBeUndefined();
     expect(r.baseImage).toEqual({ build: 'docker.io/library/python:3.11-slim', runtime: 'docker.io/library/python:3.11-slim', packages: { python: '3.11', pip: 'bundled', os: 'debian' } });
     expect(r.dependencies.torchvision).toMatchObject({ resolved_version: '0.18.1', requested_version: '', source: 'requirements.txt:2' });
@@ -91,17 +92,17 @@ describe('ranges, suffixes, bare torch, CPU', () => {
 
   test('a +cu suffix with gpu off uses the CPU wheel and says so', () => {
     const r = resolve([torch('==2.3.1+cu121')], cpu);
-    expect(r.torch?.variant).toBe('cpu');
+    expect(r.frameworks.torch?.variant).toBe('cpu');
     expect(r.warnings).toEqual(['torch: requirements.txt:1 asks for the +cu121 wheel but gpu is off; using the CPU wheel']);
   });
 
   test('torchvision alone implies torch and picks the matching release', () => {
     const r = resolve([req('torchvision', '==0.16.0')], gpu);
-    expect(r.torch).toMatchObject({ version: '2.1.0', variant: 'cu121', torchvision: '0.16.0' });
+    expect(r.frameworks.torch).toMatchObject({ version: '2.1.0', variant: 'cu121', packages: { torch: '2.1.0', torchvision: '0.16.0' } });
   });
 
   test('python narrows a torch range to a release that supports it', () => {
-    expect(resolve([py('3.13'), torch('<2.7')], gpu).torch?.version).toBe('2.6.0');
+    expect(resolve([py('3.13'), torch('<2.7')], gpu).frameworks.torch?.version).toBe('2.6.0');
   });
 });
 
@@ -142,19 +143,19 @@ describe('TensorFlow rows', () => {
     expect(r.python).toBe(python);
     expect(r.cuda).toEqual({ version: cudaVersion, cudnn: cudnnVersion });
     expect(r.baseImage.build).toBe(image);
-    expect(r.tensorflow).toMatchObject({ version: constraint.slice(2), package: 'tensorflow', cuda: cudaVersion });
+    expect(r.frameworks.tensorflow).toMatchObject({ version: constraint.slice(2), packages: { tensorflow: constraint.slice(2) }, cuda: cudaVersion });
   });
 
   test('TF 2.16 was tested with cuDNN 8 but CUDA 12.3 images ship only cuDNN 9: fall back with a warning', () => {
     const r = resolve([tf('==2.16.1')], gpu);
-    expect(r.tensorflow).toMatchObject({ cuda: '12.3', cudnn: '8' });
+    expect(r.frameworks.tensorflow).toMatchObject({ cuda: '12.3', cudnn: '8' });
     expect(r.cuda).toEqual({ version: '12.3', cudnn: '9' });
     expect(r.warnings).toEqual(['cudnn: no nvidia/cuda 12.3 image ships cuDNN 8 (tensorflow\'s tested version); using the cuDNN 9 image']);
   });
 
   test('an unlisted patch release uses its minor\'s row', () => {
     const r = resolve([tf('==2.18.1')], gpu);
-    expect(r.tensorflow?.version).toBe('2.18.1');
+    expect(r.frameworks.tensorflow?.version).toBe('2.18.1');
     expect(r.cuda?.version).toBe('12.5');
     expect(r.warnings[0]).toMatch(/tensorflow 2.18.1 is not in cogpack's data; using the CUDA\/cuDNN of 2.18.0/);
   });
@@ -164,8 +165,8 @@ describe('TensorFlow rows', () => {
     ['tensorflow-cpu', true, 'tensorflow-cpu', [/asks for tensorflow-cpu in a GPU build/]],
     ['tensorflow-gpu', true, 'tensorflow', [/tensorflow-gpu, which TensorFlow stopped publishing; installing tensorflow/]],
   ])('%s with gpu=%s installs %s', (name, gpuOn, pkg, warns) => {
-    const r = resolve([req(name, '==2.15.0', 'requirements.txt:2', 'tensorflow')], { gpu: gpuOn as boolean, imageMap: {} });
-    expect(r.tensorflow?.package).toBe(pkg);
+    const r = resolve([req(name, '==2.15.0', 'requirements.txt:2', 'tensorflow')], options(gpuOn as boolean));
+    expect(Object.keys(r.frameworks.tensorflow?.packages ?? {})).toEqual([pkg]);
     expect(r.warnings).toHaveLength((warns as RegExp[]).length);
     (warns as RegExp[]).forEach((w, i) => expect(r.warnings[i]).toMatch(w));
     expect(r.dependencies[name].resolved_version).toBe('2.15.0');
@@ -173,14 +174,14 @@ describe('TensorFlow rows', () => {
 
   test('TF on CPU: no CUDA, slim python base', () => {
     const r = resolve([tf('==2.18.0')], cpu);
-    expect(r.tensorflow).toEqual({ version: '2.18.0', package: 'tensorflow', cuda: null, cudnn: null });
+    expect(r.frameworks).toEqual({ tensorflow: { version: '2.18.0', variant: '', packages: { tensorflow: '2.18.0' }, index_url: '', cuda: null, cudnn: null } });
     expect(r.baseImage.build).toBe('docker.io/library/python:3.12-slim');
   });
 
   test('torch with TF follows TF\'s CUDA: the newest torch wheel not newer than it', () => {
     const r = resolve([tf('==2.15.0'), torch('==2.3.1')], gpu);
     expect(r.cuda?.version).toBe('12.2');
-    expect(r.torch).toMatchObject({ variant: 'cu121' });
+    expect(r.frameworks.torch).toMatchObject({ variant: 'cu121' });
     expect(r.warnings.join('\n')).toMatch(/torch 2.3.1 has no CUDA 12.2 wheel; using its \+cu121 wheel/);
   });
 
@@ -216,13 +217,13 @@ describe('CUDA and cuDNN without a framework', () => {
   test('user cuda 12.3 with torch 2.3.1: CUDA 12.3 base, cu121 wheel, explained', () => {
     const r = resolve([torch('==2.3.1'), cuda('12.3')], gpu);
     expect(r.cuda).toEqual({ version: '12.3', cudnn: '9' });
-    expect(r.torch?.variant).toBe('cu121');
+    expect(r.frameworks.torch?.variant).toBe('cu121');
     expect(r.warnings).toEqual(['torch 2.3.1 has no CUDA 12.3 wheel; using its +cu121 wheel on the CUDA 12.3 base asked for by cog.yaml:5 build.cuda (same CUDA major, so the wheel runs)']);
   });
 
   test('a user cudnn steers torch to a wheel whose CUDA has that cuDNN (cog would fail)', () => {
     const r = resolve([torch('==2.5.1'), cudnn('8')], gpu);
-    expect(r.torch?.variant).toBe('cu121');
+    expect(r.frameworks.torch?.variant).toBe('cu121');
     expect(r.baseImage.build).toBe('docker.io/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04');
   });
 
@@ -232,7 +233,7 @@ describe('CUDA and cuDNN without a framework', () => {
 
   test('user cuda matching one of torch\'s wheels picks that wheel', () => {
     const r = resolve([torch('==2.3.1'), cuda('11.8')], gpu);
-    expect(r.torch?.variant).toBe('cu118');
+    expect(r.frameworks.torch?.variant).toBe('cu118');
     expect(r.baseImage.build).toBe('docker.io/nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04');
     expect(r.warnings).toEqual([]);
   });
@@ -244,8 +245,8 @@ describe('image map', () => {
       'docker.io/library/python:3.11-slim': 'cogpack.local/debian-python:bookworm',
       'docker.io/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04': 'cogpack.local/cuda-standin:bookworm',
     };
-    expect(resolve([py('3.11')], { gpu: false, imageMap }).baseImage.build).toBe('cogpack.local/debian-python:bookworm');
-    const g = resolve([py('3.11'), torch('==2.3.1')], { gpu: true, imageMap });
+    expect(resolve([py('3.11')], options(false, imageMap)).baseImage.build).toBe('cogpack.local/debian-python:bookworm');
+    const g = resolve([py('3.11'), torch('==2.3.1')], options(true, imageMap));
     expect(g.baseImage).toEqual({ build: 'cogpack.local/cuda-standin:bookworm', runtime: 'cogpack.local/cuda-standin:bookworm', packages: { cuda: '12.1.1', cudnn: '8', os: 'ubuntu22.04' } });
   });
 });

@@ -4,12 +4,24 @@
  * (e.g. 2.18.1) uses its minor's row, since TensorFlow's tested CUDA/cuDNN are per minor.
  */
 import type { TfRow } from '../data';
-import type { DependencyRequest, TensorflowChoice } from './types';
+import type { DependencyRequest, FrameworkResolver } from './types';
+import { cudaForFramework } from './cuda-choice';
 import { compareDotted, exactPin, explainShortfall, pep440Satisfies, type Constrained } from './constraints';
 import { conflictError, describe, isDefaultSource, resolveError } from './errors';
 import { minorSatisfies } from './python';
 import { pythonRange } from './torch-explain';
 import { closestVersions } from './torch-rows';
+
+/** The distributions the TensorFlow framework owns (`tensorflow-gpu` is no longer published, but still written). */
+export const TF_NAMES = ['tensorflow', 'tensorflow-cpu', 'tensorflow-gpu'];
+
+export interface TensorflowChoice {
+  version: string;
+  /** "tensorflow" or "tensorflow-cpu" etc, from the TF row */
+  package: string;
+  cuda: string | null;
+  cudnn: string | null;
+}
 
 interface TfCandidate {
   version: string;
@@ -108,3 +120,27 @@ export function chooseTensorflow({ rows, items, python, pythons, supported, gpu,
   };
   return { choice, pythons: pythons.filter((p) => row.Pythons.includes(p)) };
 }
+
+/**
+ * TensorFlow as a framework plugin: resolved before the others, since with gpu its tested row fixes CUDA and
+ * cuDNN (cog rule); a user cuda of the same major is kept with a warning, a different major is a conflict.
+ */
+export const tensorflowFramework: FrameworkResolver = {
+  name: 'tensorflow',
+  packages: TF_NAMES,
+  fixesCuda: true,
+  choose(input) {
+    const items = TF_NAMES.flatMap((n) => input.requests[n] ?? []);
+    const { data, gpu, warnings } = input;
+    const tf = chooseTensorflow({ rows: data.tf, items, python: input.python, pythons: input.pythons, supported: data.python.supported, gpu, warnings });
+    const c = tf.choice;
+    const fixer = { name: 'tensorflow', version: c.version, cuda: c.cuda ?? '', req: items[0].req };
+    const hostCuda = gpu ? cudaForFramework(data.cuda, fixer, input.cuda.user, warnings) : null;
+    return {
+      choice: { version: c.version, variant: '', packages: { [c.package]: c.version }, index_url: '', cuda: c.cuda, cudnn: c.cudnn },
+      pythons: tf.pythons,
+      hostCuda,
+      resolved: Object.fromEntries(TF_NAMES.map((n) => [n, c.version])),
+    };
+  },
+};

@@ -4,10 +4,10 @@
  * the user or TensorFlow asked for. Each filter that empties the choice explains itself (torch-explain.ts).
  */
 import type { ResolverData } from '../data';
-import type { DependencyRequest } from './types';
+import type { DependencyRequest, FrameworkInput, FrameworkResolver } from './types';
 import { compareDotted, splitLocal, type Constrained } from './constraints';
 import { conflictError, isDefaultSource, resolveError } from './errors';
-import { companionsOk, cudaFit, hostCudaFor, pythonOk, usableVariants, versionOk, type CudaTarget, type TorchVariant } from './torch-rows';
+import { companionsOk, cudaFit, publicVersion, hostCudaFor, pythonOk, usableVariants, versionOk, type CudaTarget, type TorchVariant } from './torch-rows';
 import { explainTorch, type TorchStage } from './torch-explain';
 
 export interface TorchInput {
@@ -98,3 +98,43 @@ export function chooseTorch(input: TorchInput): TorchResult {
   }
   return { chosen, hostCuda, pythons: input.pythons.filter((p) => chosen.pythons.includes(p)) };
 }
+
+/** The distributions the torch framework owns. */
+export const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'];
+
+function torchInput(input: FrameworkInput): TorchInput {
+  const { cuda } = input;
+  const [torch, vision, audio] = TORCH_FAMILY.map((n) => input.requests[n] ?? []);
+  return {
+    torch, vision, audio, python: input.python, pythons: input.pythons, gpu: input.gpu,
+    cuda: { fixed: cuda.fixed, ranges: cuda.user.map((i) => i.spec), cudnnRanges: cuda.cudnn.map((i) => i.spec) },
+    cudaDeciders: cuda.fixedBy && cuda.fixed ? [cuda.fixedBy] : cuda.user.map((i) => i.req),
+    cudnnReqs: cuda.cudnn.map((i) => i.req),
+    data: input.data, warnings: input.warnings,
+  };
+}
+
+/**
+ * torch as a framework plugin: its wheels adapt to a CUDA (resolved after TensorFlow, which fixes one). The
+ * stage installs torch plus the torchvision/torchaudio of its row that the project names.
+ */
+export const torchFramework: FrameworkResolver = {
+  name: 'torch',
+  packages: TORCH_FAMILY,
+  choose(input) {
+    const t = chooseTorch(torchInput(input));
+    const c = t.chosen;
+    const packages: Record<string, string> = { torch: c.version };
+    for (const [name, v] of [['torchvision', c.torchvision], ['torchaudio', c.torchaudio]] as const) {
+      if (v && (input.requests[name] ?? []).length > 0) packages[name] = publicVersion(v);
+    }
+    const resolved = { torch: c.indexUrl ? `${c.version}+${c.variant}` : c.version, torchvision: c.torchvision, torchaudio: c.torchaudio };
+    return {
+      choice: { version: c.version, variant: c.variant, packages, index_url: c.indexUrl, cuda: c.cuda, cudnn: null },
+      pythons: t.pythons,
+      hostCuda: t.hostCuda,
+      resolved,
+      always: ['torch'],
+    };
+  },
+};

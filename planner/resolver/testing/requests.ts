@@ -1,7 +1,9 @@
 /**
  * Builders for DependencyRequests in resolver tests (kept out of the production modules).
  */
-import type { DependencyKind, DependencyRequest } from '../types';
+import type { DependencyKind, DependencyRequest, ResolveOptions } from '../types';
+import { tensorflowFramework } from '../tensorflow';
+import { torchFramework } from '../torch';
 
 function kindOf(name: string): DependencyKind {
   if (name === 'python' || name === 'cuda' || name === 'cudnn') return name;
@@ -18,3 +20,9 @@ export const torch = (c: string, source = 'requirements.txt:1') => req('torch', 
 export const cuda = (c: string, source = 'cog.yaml:5 build.cuda') => req('cuda', c, source, 'cuda');
 export const cudnn = (c: string, source = 'cog.yaml:6 build.cudnn') => req('cudnn', c, source, 'cuda');
 export const tf = (c: string, source = 'requirements.txt:2') => req('tensorflow', c, source, 'tensorflow');
+
+/** The framework resolvers planner/ holds, registered as blocks/frameworks.ts registers them (torch, then TensorFlow). */
+export const FRAMEWORKS = [torchFramework, tensorflowFramework];
+
+/** ResolveOptions with those frameworks. */
+export const options = (gpu: boolean, imageMap: Record<string, string> = {}): ResolveOptions => ({ gpu, imageMap, frameworks: FRAMEWORKS });
