@@ -10,7 +10,7 @@ import { buildWheel, describeWithDaemon, docker, dockerTry } from '../testing';
 import { assemblePsp } from './build-output';
 import { keyFromSeed } from './keys';
 import { verifyPackage } from './verify';
-import { flipByte, runEnv, runPackage, slotRegion, tempDir } from './launcher/test-packages';
+import { flipByte, runEnv, runPackage, slotRegion, tempDir, workenvOf } from './launcher/test-packages';
 
 jest.setTimeout(600_000);
 
@@ -80,7 +80,7 @@ describeWithDaemon('psp build output from the real Debian python image', (denv) 
     const cold = runPackage(pkg, ['there'], env);
     expect(cold.stderr).toMatch(/\[1\/3\] Extracting runtime\.\.\.\n\[2\/3\] Extracting dependencies\.\.\.\n\[3\/3\] Extracting app\.\.\./);
     expect(cold.status).toBe(5);
-    expect(cold.stdout).toBe(`hello, there\nexe ${cache}/workenv/hello-app/root/usr/bin/python3.11\nssl OpenSSL sqlite True\n`);
+    expect(cold.stdout).toBe(`hello, there\nexe ${workenvOf(cache, pkg).dir}/root/usr/bin/python3.11\nssl OpenSSL sqlite True\n`);
     const warm = runPackage(pkg, [], env);
     expect(warm).toMatchObject({ status: 5, stderr: '' });
     expect(warm.stdout.split('\n')[0]).toBe('hello, world');

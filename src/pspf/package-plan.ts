@@ -8,6 +8,7 @@ import { generateKey, keyFromSeed, signMetadata, type SigningKey } from './keys'
 import { buildMetadata, serializeMetadata, type SlotEntry } from './metadata';
 import { packOperations } from './operations';
 import { lifecycleCode, parsePermissions, purposeCode } from './slot-codes';
+import { assertPackageName } from './workenv-key';
 import type { KeySpec, SlotInput, WritePackageOptions } from './writer';
 
 /** What the layout needs to know about one slot's stored bytes. */
@@ -82,6 +83,7 @@ function layout(tableEnd: number, facts: SlotFacts[], pageAligned: boolean): { o
 }
 
 export function planPackage(o: WritePackageOptions, facts: SlotFacts[]): PackagePlan {
+  assertPackageName(o.metadata.package.name);
   const { key, deterministic } = resolveKey(o.keys);
   const build = deterministic ? { deterministic, ...DETERMINISTIC } : { deterministic, ...DETERMINISTIC, ...o.build };
   const launcher = Buffer.from(o.launcher);

@@ -24,6 +24,11 @@ function randomName(rng: Prng, long = false): string {
   return s.replace(/^\.+/, 'x');
 }
 
+/** A random name the writer takes as a package name (one safe path component: see workenv-key.ts). */
+function packageName(rng: Prng): string {
+  return `p${randomName(rng).replace(/[^A-Za-z0-9._+-]/g, '_')}`.slice(0, 128);
+}
+
 function randomData(rng: Prng): Buffer {
   const n = rng.pick([0, 1, 100, 5000, 40000]);
   const b = rng.int(2) ? rng.bytes(n) : Buffer.alloc(n, rng.int(256));
@@ -64,7 +69,7 @@ function randomCase(rng: Prng): Case {
   }
   const opts: WritePackageOptions = {
     launcher: rng.bytes(rng.pick([0, 1, 33, 4096])),
-    metadata: { package: { name: randomName(rng), version: `${rng.int(9)}.0.${rng.int(99)}` }, execution: { primary_slot: 0, command: '{workenv}/bin/x' } },
+    metadata: { package: { name: packageName(rng), version: `${rng.int(9)}.0.${rng.int(99)}` }, execution: { primary_slot: 0, command: '{workenv}/bin/x' } },
     slots,
     keys: { seed: randomName(rng) },
     pageAligned: rng.int(2) === 0,

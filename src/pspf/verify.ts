@@ -10,6 +10,7 @@ import type { PspfMetadata } from './metadata-schema';
 import { decodeMetadata, metadataBytes, parseLayout, slotChecksumOk, type PspfLayout } from './reader';
 import { descriptorProblems } from './slot-checks';
 import { decodeSlot, WorkenvModel } from './slot-contents';
+import { packageNameProblem } from './workenv-key';
 
 /** required: must be signed and verify; optional: an unsigned package passes, a bad signature fails; off: ignored. */
 export type SignaturePolicy = 'required' | 'optional' | 'off';
@@ -30,6 +31,8 @@ export interface Verdicts {
   slot_operations_ok: boolean[];
   /** Each descriptor's mode equals the signed metadata's `permissions`. */
   slot_permissions_ok: boolean[];
+  /** The signed package name can name a work environment (the launcher's key; one safe path component). */
+  package_name_ok: boolean;
   /** Declared sizes are possible and each slot decodes and lays out as the launcher would extract it. */
   slot_contents_ok: boolean[];
   signature_ok: boolean | null; // null: not checked (policy off, or optional and unsigned)
@@ -84,12 +87,15 @@ export function verifyPackage(from: Buffer | ByteSource, o: VerifyOptions = {}):
   const slot_permissions_ok = slots?.permissions ?? layout.slots.map(() => true);
   const slot_contents_ok = slots?.contents ?? layout.slots.map(() => true);
   const signature_ok = signatureVerdict(decoded?.json, layout.index.publicKey, layout.index.signature, o, problems);
+  const nameProblem = decoded ? packageNameProblem(decoded.metadata.package.name) : undefined;
+  if (nameProblem) problems.push(`package name ${JSON.stringify(decoded?.metadata.package.name).slice(0, 80)} cannot name a work environment: ${nameProblem}`);
+  const package_name_ok = nameProblem === undefined;
   const slotsOk = all_slot_checksums_ok && [slot_operations_ok, slot_permissions_ok, slot_contents_ok].every((v) => v.every(Boolean));
-  const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && slotsOk && signature_ok !== false;
+  const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && package_name_ok && slotsOk && signature_ok !== false;
   return {
     verdicts: {
       magic_ok: true, index_checksum_ok, metadata_checksum_ok, slot_checksums_ok, all_slot_checksums_ok,
-      slot_operations_ok, slot_permissions_ok, slot_contents_ok, signature_ok, package_size_matches_file, valid,
+      slot_operations_ok, slot_permissions_ok, package_name_ok, slot_contents_ok, signature_ok, package_size_matches_file, valid,
     },
     problems,
     metadata: decoded?.metadata,

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 /**
  * Rust launcher's cache root: FLAVOR_WORKENV's grandparent, else $FLAVOR_CACHE, else $XDG_CACHE_HOME/flavor,
- * else ~/.cache/flavor, else $TMPDIR/flavor. Workenvs live in `<root>/workenv/<name>`.
+ * else ~/.cache/flavor, else $TMPDIR/flavor. Workenvs live in `<root>/workenv/<key>` (workenv-key.ts).
  */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const get = (k: string): string | undefined => (env[k] ? env[k] : undefined);
@@ -18,9 +18,9 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export interface WorkenvEntry {
-  name: string;
+  name: string; // the key: <package name>-<16 hex digits>
   path: string;
-  meta: string; // <root>/workenv/.<name>.pspf
+  meta: string; // <root>/workenv/.<key>.pspf
   complete: boolean;
   packageChecksum: string | null;
   bytes: number;

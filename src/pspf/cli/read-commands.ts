@@ -8,6 +8,7 @@ import { fdSource, type ByteSource } from '../byte-source';
 import { installSlots, openPackageFd, openPackageFile, writeOutputFile } from '../files';
 import { readFlagFile } from '../../regular-file';
 import { describePackage } from '../inspect';
+import { packageNameProblem, workenvKey } from '../workenv-key';
 import { publicKeyFromFile } from '../keys';
 import { OP, operationsToString, unpackOperations } from '../operations';
 import { readSlot, type PspfPackage } from '../reader';
@@ -39,6 +40,7 @@ export function runVerify(file: string, f: PolicyFlags & { json?: boolean }): vo
       `index checksum: ${mark(v.index_checksum_ok)}`,
       `package size: ${mark(v.package_size_matches_file)}`,
       `metadata checksum: ${mark(v.metadata_checksum_ok)}`,
+      `package name: ${mark(v.package_name_ok)}`,
       // a slot is ok when its bytes, descriptor and contents all pass (the problems name which did not)
       ...v.slot_checksums_ok.map((ok, i) => `slot ${i} (${report.metadata?.slots[i]?.id ?? '?'}): ${mark(ok && v.slot_operations_ok[i] && v.slot_permissions_ok[i] && v.slot_contents_ok[i])}`),
       `signature: ${mark(v.signature_ok)}`,
@@ -59,8 +61,10 @@ export function runInspect(file: string, f: { json?: boolean }): void {
 }
 
 function inspectOpened(file: string, buf: ByteSource, pkg: PspfPackage, f: { json?: boolean }): void {
+  const name = pkg.metadata.package.name;
+  const workenv = packageNameProblem(name) === undefined ? workenvKey(name, pkg.metadataJson) : null;
   if (f.json) {
-    process.stdout.write(`${JSON.stringify({ package: file, ...describePackage(buf, pkg, pkg.metadata) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ package: file, workenv_key: workenv, ...describePackage(buf, pkg, pkg.metadata) }, null, 2)}\n`);
     return;
   }
   const n = pkg.index.numbers;
@@ -69,6 +73,7 @@ function inspectOpened(file: string, buf: ByteSource, pkg: PspfPackage, f: { jso
     `format: PSPF/2025 (format_version 0x${n.format_version.toString(16)}), ${buf.size} bytes, launcher ${n.launcher_size} bytes`,
     `metadata: ${n.metadata_size} bytes at ${n.metadata_offset}; slot table: ${n.slot_count} at ${n.slot_table_offset}; capabilities 0x${n.capabilities.toString(16)}`,
     `public key: ${pkg.index.publicKey.toString('hex')}`,
+    `work environment: ${workenv ?? `none (package name: ${packageNameProblem(name)})`}`,
     `command: ${pkg.metadata.execution.command}`,
     'slots:',
     ...pkg.slots.map((d, i) => {

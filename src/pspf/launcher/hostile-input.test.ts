@@ -12,7 +12,7 @@ import { descriptorAt } from '../testing/packages';
 import { verifyPackage } from '../verify';
 import { writePrepared } from '../writer';
 import { launcherBytes } from './build-launcher';
-import { packApp, runEnv, runPackage, tempDir, treeSlot } from './test-packages';
+import { packApp, runEnv, runPackage, signedWithName, tempDir, treeSlot, workenvKeyOf, workenvOf } from './test-packages';
 
 jest.setTimeout(180_000);
 
@@ -56,35 +56,88 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-describe('(a) the workenv key is one safe path component', () => {
+describe('(a) the workenv key comes from the signed name and stays inside the package\'s own directories', () => {
   // entries named like other packages' directories: with the key "." or ".." they would land on them
   const hostileSlots = [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho hostile\n'], 'good/pwned': [0o644, 'x'], 'workenv/pwned': [0o644, 'x'] })];
+  const goodSlots = [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho good\n'] })];
+  const entries = (cache: string): string[] => fs.readdirSync(path.join(cache, 'workenv')).sort();
 
-  test.each([['..psp'], ['...psp'], ['.psp'], ['.good.pspf.psp'], ['.hidden.psp']])('a package file named %s is refused (exit 105) and no other cache is touched', (name) => {
-    const cache = path.join(dir, `cache-key-${name}`);
-    const good = packApp(dir, 'good', [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho good\n'] })]);
+  test.each([['..psp'], ['...psp'], ['.psp'], ['.good.pspf.psp'], ['-rf.psp'], ['x\\..\\y.psp']])('a package file renamed %s runs under its signed name and touches no other cache', (name) => {
+    const cache = path.join(dir, `cache-file-${name}`);
+    const good = packApp(dir, 'good', goodSlots);
     expect(runPackage(good, [], runEnv(cache)).stdout).toBe('good\n');
     const before = snapshot(cache);
     const hostile = path.join(dir, name);
     fs.copyFileSync(packApp(dir, 'hostile', hostileSlots), hostile);
-    const r = runPackage(hostile, [], runEnv(cache));
-    expect(r.status).toBe(105);
-    expect(r.stdout).toBe('');
-    expect(lastLine(r.stderr)).toMatch(new RegExp(`^pspf-launcher: package file name "${name.replace(/\./g, '\\.')}" cannot name a work environment .*; rename the file$`));
-    expect(snapshot(cache)).toEqual(before);
-    expect(runPackage(good, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'good\n', stderr: '' }); // still cached, untouched
+    expect(runPackage(hostile, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'hostile\n' });
+    const mine = workenvOf(cache, hostile);
+    expect(path.basename(mine.dir)).toMatch(/^hostile-[0-9a-f]{16}$/);
+    expect(fs.readFileSync(path.join(mine.dir, 'workenv/pwned'), 'utf8')).toBe('x');
+    const after = snapshot(cache);
+    for (const [k, v] of Object.entries(before)) expect([k, after[k]]).toEqual([k, v]); // nothing of "good" changed
+    expect(Object.keys(after).filter((k) => !(k in before)).every((k) => k.startsWith(`workenv/${path.basename(mine.dir)}`) || k.startsWith(`workenv/.${path.basename(mine.dir)}.pspf`))).toBe(true);
+    expect(runPackage(good, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'good\n', stderr: '' }); // still cached
     fs.rmSync(hostile);
   });
 
-  test('ordinary names still work, spaces and .pspf included (the key is the file name, as the spec says)', () => {
-    const cache = path.join(dir, 'cache-names');
-    const src = packApp(dir, 'plain', [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho plain\n'] })]);
-    for (const name of ['my app.psp', 'tool-1.2.pspf', 'noext']) {
-      const file = path.join(dir, name);
-      fs.copyFileSync(src, file);
-      expect(runPackage(file, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'plain\n' });
-    }
-    expect(fs.readdirSync(path.join(cache, 'workenv')).filter((n) => !n.startsWith('.')).sort()).toEqual(['my app', 'noext', 'tool-1.2']);
+  test('a package reached through a path with "x/../" in it runs as itself', () => {
+    const cache = path.join(dir, 'cache-dotpath');
+    const pkg = packApp(dir, 'viapath', goodSlots);
+    fs.mkdirSync(path.join(dir, 'x'), { recursive: true });
+    const via = `${dir}/x/../viapath.psp`;
+    expect(runPackage(via, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'good\n' });
+    expect(entries(cache)).toEqual([`.${workenvKeyOf(pkg)}.pspf`, workenvKeyOf(pkg)]);
+  });
+
+  // signed names a hostile signer might choose: each is refused by the writer, by verify and by the launcher
+  const HOSTILE: Array<[string, string]> = [
+    ['..', 'it starts with ".", "-" or "+"'],
+    ['.', 'it starts with ".", "-" or "+"'],
+    ['...', 'it starts with ".", "-" or "+"'],
+    ['.good', 'it starts with ".", "-" or "+"'],
+    ['-rf', 'it starts with ".", "-" or "+"'],
+    ['x/../y', 'only letters, digits, ".", "_", "+" and "-" may appear in it'],
+    ['../../etc', 'it starts with ".", "-" or "+"'],
+    ['a/b', 'only letters, digits, ".", "_", "+" and "-" may appear in it'],
+    ['tab\there', 'only letters, digits, ".", "_", "+" and "-" may appear in it'],
+    ['caf\u00e9', 'only letters, digits, ".", "_", "+" and "-" may appear in it'],
+    ['', 'it is empty'],
+    ['n'.repeat(129), 'it is longer than 128 bytes'],
+  ];
+
+  test.each(HOSTILE)('signed name %j: the writer refuses it, verify fails it, the launcher exits 108 and writes nothing', async (name, why) => {
+    expect(() => packApp(dir, 'w', goodSlots, { package: { name, version: '1' } })).toThrow(`cannot name a work environment: ${why}`);
+    const cache = path.join(dir, `cache-signed-${Buffer.from(name).toString('hex').slice(0, 40)}`);
+    const good = packApp(dir, 'good', goodSlots);
+    expect(runPackage(good, [], runEnv(cache)).stdout).toBe('good\n');
+    const before = snapshot(cache);
+    const file = signedWithName(packApp(dir, 'forged', hostileSlots), path.join(dir, 'forged-named.psp'), name, 'launcher-test-forged');
+    const v = verifyPackage(fs.readFileSync(file));
+    expect(v.verdicts).toMatchObject({ signature_ok: true, package_name_ok: false, valid: false });
+    expect(v.problems.join('\n')).toContain(`cannot name a work environment: ${why}`);
+    const r = runPackage(file, [], runEnv(cache));
+    expect(r).toMatchObject({ status: 108, stdout: '' });
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(lastLine(r.stderr)).toMatch(new RegExp(`^pspf-launcher: package name ".*" cannot name a work environment: ${why.replace(/[.+"-]/g, '\\$&')}$`));
+    expect(snapshot(cache)).toEqual(before);
+    const info = await cli('inspect', file);
+    expect(info.out).toContain(`work environment: none (package name: ${why})`);
+  });
+
+  test('the same file name, two packages: neither touches the other\'s workenv', () => {
+    const cache = path.join(dir, 'cache-two');
+    const one = packApp(dir, 'same', [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\ncat "$FLAVOR_WORKENV/v"\n'], v: [0o644, 'one\n'] })]);
+    const oneCopy = path.join(dir, 'same-one.psp');
+    fs.copyFileSync(one, oneCopy);
+    const two = packApp(dir, 'same', [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\ncat "$FLAVOR_WORKENV/v"\n'], v: [0o644, 'two\n'] })]);
+    expect(runPackage(oneCopy, [], runEnv(cache)).stdout).toBe('one\n');
+    const first = snapshot(cache);
+    expect(runPackage(two, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'two\n' });
+    expect(workenvKeyOf(two)).not.toBe(workenvKeyOf(oneCopy));
+    const both = snapshot(cache);
+    for (const [k, v] of Object.entries(first)) expect([k, both[k]]).toEqual([k, v]);
+    expect(runPackage(oneCopy, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'one\n', stderr: '' }); // warm, not re-extracted
+    expect(entries(cache)).toEqual([`.${workenvKeyOf(oneCopy)}.pspf`, `.${workenvKeyOf(two)}.pspf`, workenvKeyOf(oneCopy), workenvKeyOf(two)].sort());
   });
 
   test('an init slot whose target climbs out of the extraction directory deletes nothing outside it', () => {
@@ -94,11 +147,24 @@ describe('(a) the workenv key is one safe path component', () => {
       { ...treeSlot('init', { 'x/y': [0o644, 'y'] }), target: '{workenv}/..', lifecycle: 'init' },
     ]);
     // another extraction in progress (pid 1 is alive): {workenv}/.. is tmp/, which held it
-    const sentinel = path.join(cache, 'workenv/.initdots.pspf/tmp/1/keep');
+    const sentinel = path.join(workenvOf(cache, pkg).meta, 'tmp/1/keep');
     fs.mkdirSync(path.dirname(sentinel), { recursive: true });
     fs.writeFileSync(sentinel, 'mine');
     expect(runPackage(pkg, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'ok\n' });
     expect(fs.readFileSync(sentinel, 'utf8')).toBe('mine');
+  });
+
+  test('an init slot is never removed through a symlink that setup made to a place outside', () => {
+    const cache = path.join(dir, 'cache-initlink');
+    const outside = path.join(dir, 'outside-initlink');
+    fs.mkdirSync(outside, { recursive: true });
+    fs.writeFileSync(path.join(outside, 'precious'), 'keep');
+    const pkg = packApp(dir, 'initlink', [
+      treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho ok\n'] }),
+      { id: 'cfg', content: { kind: 'bytes', data: Buffer.from('c') }, operations: 'raw', target: '{workenv}/out/precious', lifecycle: 'init' },
+    ], { setup_commands: [{ type: 'execute', command: `/bin/sh -c "rm -rf {workenv}/out && ln -s ${outside} {workenv}/out"` }] });
+    expect(runPackage(pkg, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'ok\n' });
+    expect(fs.readFileSync(path.join(outside, 'precious'), 'utf8')).toBe('keep');
   });
 });
 
@@ -115,7 +181,7 @@ describe('(b) descriptor permission bits are checked against the signed metadata
     const r = runPackage(file, [], runEnv(cache));
     expect(r.status).toBe(102);
     expect(lastLine(r.stderr)).toBe("pspf-launcher: slot 1 (secret): descriptor permissions 06777 differ from the signed metadata's 0600");
-    expect(fs.existsSync(path.join(cache, 'workenv/modes/etc/secret'))).toBe(false);
+    expect(fs.existsSync(path.join(workenvOf(cache, file).dir, 'etc/secret'))).toBe(false);
     const v = verifyPackage(b);
     expect(v.verdicts).toMatchObject({ valid: false, slot_permissions_ok: [true, false] });
     const out = path.join(dir, 'unpack-modes');
@@ -172,9 +238,11 @@ describe('(d) declared sizes: bounded work, the launcher\'s own exit code, nothi
     return file;
   }
 
-  function tmpLeft(cache: string, name: string): string[] {
-    const tmp = path.join(cache, `workenv/.${name}.pspf/tmp`);
-    return fs.existsSync(tmp) ? fs.readdirSync(tmp) : [];
+  /** What is left in any package's tmp/ under the cache (each test has a cache of its own). */
+  function tmpLeft(cache: string): string[] {
+    const root = path.join(cache, 'workenv');
+    if (!fs.existsSync(root)) return [];
+    return fs.readdirSync(root).flatMap((d) => (fs.existsSync(path.join(root, d, 'tmp')) ? fs.readdirSync(path.join(root, d, 'tmp')) : []));
   }
 
   test('original_size 2^64-1 is refused before inflating (exit 102, well under a second of work)', () => {
@@ -184,7 +252,7 @@ describe('(d) declared sizes: bounded work, the launcher\'s own exit code, nothi
     expect(r.status).toBe(102);
     expect(lastLine(r.stderr)).toBe(`pspf-launcher: slot 0 (blob): original_size 18446744073709551615 is more than gzip can produce from ${bomb.length} stored bytes`);
     expect(Date.now() - t0).toBeLessThan(5000);
-    expect(tmpLeft(cache, 'huge')).toEqual([]);
+    expect(tmpLeft(cache)).toEqual([]);
     expect(() => verifyPackage(fs.readFileSync(path.join(dir, 'huge.psp')))).toThrow(/original_size/);
   });
 
@@ -194,11 +262,12 @@ describe('(d) declared sizes: bounded work, the launcher\'s own exit code, nothi
   ])('%s: the launcher stops at the declared size (exit 103) and removes its partial extraction', (_n, declared, message) => {
     const name = `sized${declared}`;
     const cache = path.join(dir, `cache-${name}`);
-    const r = runPackage(sized(name, declared), [], runEnv(cache));
+    const file = sized(name, declared);
+    const r = runPackage(file, [], runEnv(cache));
     expect(r.status).toBe(103);
     expect(lastLine(r.stderr)).toBe(`pspf-launcher: ${message}`);
-    expect(tmpLeft(cache, name)).toEqual([]);
-    expect(fs.existsSync(path.join(cache, `workenv/${name}/blob`))).toBe(false);
+    expect(tmpLeft(cache)).toEqual([]);
+    expect(fs.existsSync(path.join(workenvOf(cache, file).dir, 'blob'))).toBe(false);
     expect(verifyPackage(fs.readFileSync(path.join(dir, `${name}.psp`))).verdicts).toMatchObject({ valid: false, slot_contents_ok: [false] });
   });
 
@@ -207,7 +276,7 @@ describe('(d) declared sizes: bounded work, the launcher\'s own exit code, nothi
     const file = packApp(dir, 'later', [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho no\n'] }), treeSlot('bad', { 'x/../../out': [0o644, 'x'] })]);
     const r = runPackage(file, [], runEnv(cache));
     expect(r.status).toBe(103);
-    expect(tmpLeft(cache, 'later')).toEqual([]);
+    expect(tmpLeft(cache)).toEqual([]);
   });
 });
 

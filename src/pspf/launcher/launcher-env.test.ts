@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VECTOR_DIR } from '../testing/vectors';
-import { packApp, runEnv, runPackage, tempDir, treeSlot } from './test-packages';
+import { packApp, runEnv, runPackage, tempDir, treeSlot, workenvOf } from './test-packages';
 import type { SlotInput } from '../writer';
 
 jest.setTimeout(120_000);
@@ -37,10 +37,11 @@ describe('a3 semantics', () => {
 
   test('runtime.env pass/unset/map/set, workenv.env, execution.env, FLAVOR_* and PATH', () => {
     const cache = path.join(dir, 'cache-a3');
-    const r = runPackage(a3Package('a3env'), [], runEnv(cache, callerEnv));
+    const pkg = a3Package('a3env');
+    const r = runPackage(pkg, [], runEnv(cache, callerEnv));
     expect(r.status).toBe(0);
     const env = envOf(r.stdout);
-    const workenv = path.join(cache, 'workenv/a3env');
+    const workenv = workenvOf(cache, pkg).dir;
     for (const gone of ['PYTHONPATH', 'VIRTUAL_ENV', 'LD_PRELOAD_X', 'LD_LIBRARY_PATH', 'OLD_API_TOKEN', 'LEGACY_HOME']) expect(env.has(gone)).toBe(false);
     expect(Object.fromEntries([...env].filter(([k]) => !['PATH', 'HOME', 'PWD', 'SHLVL', '_'].includes(k)))).toEqual({
       LC_ALL: 'C', LANG: 'C.UTF-8', UNRELATED: 'stays',
@@ -56,14 +57,15 @@ describe('a3 semantics', () => {
 
   test('workenv directories, setup commands and init-slot removal', () => {
     const cache = path.join(dir, 'cache-a3-setup');
-    expect(runPackage(a3Package('a3setup'), [], runEnv(cache)).status).toBe(0);
-    const workenv = path.join(cache, 'workenv/a3setup');
+    const pkg = a3Package('a3setup');
+    expect(runPackage(pkg, [], runEnv(cache)).status).toBe(0);
+    const workenv = workenvOf(cache, pkg).dir;
     expect(fs.statSync(path.join(workenv, 'tmp')).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(workenv, 'var/log')).mode & 0o777).toBe(0o755);
     expect(fs.readFileSync(path.join(workenv, 'var/installed'), 'utf8')).toBe('vec-a3-env-0.3.0');
     expect(fs.existsSync(path.join(workenv, 'etc/settings.ini'))).toBe(false); // lifecycle init
     expect(fs.statSync(path.join(workenv, 'bin/run.sh')).mode & 0o777).toBe(0o755);
-    const log = fs.readFileSync(path.join(cache, 'workenv/.a3setup.pspf/setup.log'), 'utf8');
+    const log = fs.readFileSync(path.join(workenvOf(cache, pkg).meta, 'setup.log'), 'utf8');
     expect(log).toBe('run.sh --self-test\nPSPF_VECTOR=a3 APP_MODE=vector\nsetup-done\nhook-10\n');
   });
 
@@ -73,7 +75,7 @@ describe('a3 semantics', () => {
     const pkg = packApp(dir, 'a3cmd', slots, build.metadata);
     const cache = path.join(dir, 'cache-a3cmd');
     const r = runPackage(pkg, ['--extra'], runEnv(cache));
-    const workenv = path.join(cache, 'workenv/a3cmd');
+    const workenv = workenvOf(cache, pkg).dir;
     expect(r).toMatchObject({
       status: 0,
       stdout: `run.sh --config ${workenv}/etc/settings.ini --name vec-a3-env --version 0.3.0 --extra\nPSPF_VECTOR=a3 APP_MODE=vector\n`,
@@ -87,8 +89,8 @@ describe('a3 semantics', () => {
     const cache = path.join(dir, 'cache with spaces');
     const r = runPackage(pkg, [], runEnv(cache));
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`run.sh --config ${cache}/workenv/a3space/etc/settings.ini --name vec-a3-env --version 0.3.0`);
-    expect(fs.readFileSync(path.join(cache, 'workenv/.a3space.pspf/setup.log'), 'utf8')).toMatch(/hook-10/);
+    expect(r.stdout.split('\n')[0]).toBe(`run.sh --config ${workenvOf(cache, pkg).dir}/etc/settings.ini --name vec-a3-env --version 0.3.0`);
+    expect(fs.readFileSync(path.join(workenvOf(cache, pkg).meta, 'setup.log'), 'utf8')).toMatch(/hook-10/);
   });
 
   test('unset "*" keeps only the passed names', () => {
@@ -111,6 +113,6 @@ describe('a3 semantics', () => {
     expect(r.status).toBe(103);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n').pop()).toMatch(/^pspf-launcher: setup command "\/bin\/sh -c "echo broken >&2; exit 9"" failed with status 9 \(output in .*setup\.log\)$/);
-    expect(fs.existsSync(path.join(cache, 'workenv/badsetup/bin/app.sh'))).toBe(false);
+    expect(fs.existsSync(path.join(workenvOf(cache, pkg).dir, 'bin/app.sh'))).toBe(false);
   });
 });

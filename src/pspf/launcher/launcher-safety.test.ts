@@ -6,7 +6,7 @@ import { writePrepared } from '../writer';
 import { encodeHeader, TYPE } from '../tar-header';
 import { launcherBytes } from './build-launcher';
 import type { TarEntry } from '../tar-writer';
-import { packApp, runEnv, runPackage, tempDir, treeSlot } from './test-packages';
+import { packApp, runEnv, runPackage, tempDir, treeSlot, workenvOf } from './test-packages';
 
 jest.setTimeout(120_000);
 
@@ -41,7 +41,7 @@ describe('path traversal in tar slots', () => {
     expect(fs.existsSync(path.join(cache, 'workenv/escape.txt'))).toBe(false);
     expect(fs.existsSync(path.join(cache, 'escape.txt'))).toBe(false);
     expect(fs.existsSync('/tmp/pspf-abs-escape.txt')).toBe(false);
-    expect(fs.existsSync(path.join(cache, `workenv/${id}/bin/app.sh`))).toBe(false); // nothing moved into place
+    expect(fs.existsSync(path.join(workenvOf(cache, pkg).dir, 'bin/app.sh'))).toBe(false); // nothing moved into place
   });
 
   test('a directory entry climbing out is refused too', () => {
@@ -57,8 +57,8 @@ describe('path traversal in tar slots', () => {
     const pkg = packApp(dir, 'inside', [treeSlot('app', { ...APP, 'lib/real.txt': [0o644, 'real\n'] }, [link('lib/alias.txt', 'real.txt'), link('top', 'lib/real.txt')])]);
     const cache = path.join(dir, 'cache-inside');
     expect(runPackage(pkg, [], runEnv(cache)).status).toBe(0);
-    expect(fs.readFileSync(path.join(cache, 'workenv/inside/top'), 'utf8')).toBe('real\n');
-    expect(fs.readlinkSync(path.join(cache, 'workenv/inside/lib/alias.txt'))).toBe('real.txt');
+    expect(fs.readFileSync(path.join(workenvOf(cache, pkg).dir, 'top'), 'utf8')).toBe('real\n');
+    expect(fs.readlinkSync(path.join(workenvOf(cache, pkg).dir, 'lib/alias.txt'))).toBe('real.txt');
   });
 });
 
@@ -78,10 +78,11 @@ describe('declared sizes', () => {
   }
 
   test('a gzip slot that inflates beyond its declared original_size is stopped there', () => {
-    const r = runPackage(sizedPackage('bomb', 'gzip', 1000), [], runEnv(path.join(dir, 'cache-bomb')));
+    const pkg = sizedPackage('bomb', 'gzip', 1000);
+    const r = runPackage(pkg, [], runEnv(path.join(dir, 'cache-bomb')));
     expect(r).toMatchObject({ status: 103, stdout: '' });
     expect(r.stderr.trim().split('\n').pop()).toBe('pspf-launcher: slot blob: decompresses beyond its declared size (1000 bytes)');
-    expect(fs.existsSync(path.join(dir, 'cache-bomb/workenv/bomb/blob'))).toBe(false);
+    expect(fs.existsSync(path.join(workenvOf(path.join(dir, 'cache-bomb'), pkg).dir, 'blob'))).toBe(false);
   });
 
   test('a tar.gz slot is bounded the same way', () => {

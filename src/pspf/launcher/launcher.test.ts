@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ensureLauncher } from './build-launcher';
 import { keyFromSeed } from '../keys';
-import { fixIndexChecksum, flipByte, packApp, runEnv, runPackage, runPackageAsync, shellAppSlots, slotRegion, tempDir, treeSlot } from './test-packages';
+import { fixIndexChecksum, flipByte, packApp, runEnv, runPackage, runPackageAsync, shellAppSlots, slotRegion, tempDir, treeSlot, workenvOf } from './test-packages';
 
 jest.setTimeout(180_000);
 
@@ -38,12 +38,12 @@ describe('running a packaged shell app', () => {
     const cold = runPackage(pkg, ['a', 'b c'], runEnv(cache));
     expect(cold).toMatchObject({ status: 0, stdout: 'hello a b c\n' });
     expect(cold.stderr).toMatch(EXTRACTING);
-    const script = path.join(cache, 'workenv/hello/bin/app.sh');
+    const script = path.join(workenvOf(cache, pkg).dir, 'bin/app.sh');
     const inode = fs.statSync(script).ino;
     const warm = runPackage(pkg, ['again'], runEnv(cache));
     expect(warm).toMatchObject({ status: 0, stdout: 'hello again\n', stderr: '' });
     expect(fs.statSync(script).ino).toBe(inode); // not re-extracted
-    expect(fs.readFileSync(path.join(cache, 'workenv/.hello.pspf/instance/package.checksum'), 'utf8')).toMatch(/^[0-9a-f]{8}$/);
+    expect(fs.readFileSync(path.join(workenvOf(cache, pkg).meta, 'instance/package.checksum'), 'utf8')).toMatch(/^[0-9a-f]{8}$/);
   });
 
   test('the app exit code passes through', () => {
@@ -154,7 +154,7 @@ describe('concurrent first runs', () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => runPackageAsync(pkg, [], env)));
     for (const r of results) expect(r).toMatchObject({ status: 0, stdout: 'ran\n' });
     expect(results.filter((r) => EXTRACTING.test(r.stderr))).toHaveLength(1);
-    expect(fs.statSync(path.join(dir, 'cache-race/workenv/race/data/blob')).size).toBe(big.length);
+    expect(fs.statSync(path.join(workenvOf(path.join(dir, 'cache-race'), pkg).dir, 'data/blob')).size).toBe(big.length);
   });
 });
 

@@ -68,7 +68,7 @@ int main(int argc, char **argv) {
     unsetenv("FLAVOR_LAUNCHER_CLI"); /* "run": a package the app starts must not see CLI mode */
   }
   workenv_paths w;
-  workenv_paths_init(&w, pkg.path);
+  workenv_paths_init(&w, &pkg);
   workenv_ensure(&pkg, &w);
   char **envp = build_child_env(&pkg, w.workenv);
   char **child = build_argv(&pkg, w.workenv, argv + 1, argc > 0 ? argc - 1 : 0, envp);

@@ -74,3 +74,21 @@ void copy_to_file(slot_reader *r, const char *rel_in, uint64_t size, unsigned mo
   free(rel);
 }
 
+
+void remove_below(int root_fd, const char *rel_in) {
+  char *rel = safe_relpath(rel_in);
+  if (!rel) return;
+  int fd = dup(root_fd);
+  char *p = rel;
+  for (char *slash; fd >= 0 && (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+    *slash = 0;
+    int next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC); /* a symlinked parent: nothing */
+    close(fd);
+    fd = next;
+  }
+  if (fd >= 0) {
+    rm_rf_at(fd, p);
+    close(fd);
+  }
+  free(rel);
+}

@@ -18,4 +18,8 @@ int open_parent(int root_fd, char *rel, const char **last);
 /* Writes exactly size bytes (UINT64_MAX: to the end of the stream) from r to rel (below root_fd) with the given mode (masked by SAFE_MODE_MASK), replacing a previous file. */
 void copy_to_file(slot_reader *r, const char *rel, uint64_t size, unsigned mode, int root_fd);
 
+/* Removes rel (relative, no "..") below root_fd; a parent that is missing, not a directory or a symlink means
+ * nothing is removed, so a symlink made during setup cannot point the removal outside the root. */
+void remove_below(int root_fd, const char *rel);
+
 #endif

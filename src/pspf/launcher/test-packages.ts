@@ -3,7 +3,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { align, sha256 as sha256Of } from '../bytes';
+import { TRAILER_SIZE } from '../constants';
+import { gzipMetadata } from '../gzip';
+import { indexChecksum } from '../index-block';
+import { keyFromSeed, signMetadata } from '../keys';
 import type { MetadataInput } from '../metadata';
+import { readPackage } from '../reader';
+import { workenvKey } from '../workenv-key';
 import type { TarEntry } from '../tar-writer';
 import { writePackage, type SlotInput } from '../writer';
 import { launcherBytes } from './build-launcher';
@@ -106,4 +113,54 @@ export function fixIndexChecksum(file: string): void {
   }
   buf.writeUInt32LE(((b << 16) | a) >>> 0, start + 4);
   fs.writeFileSync(file, buf);
+}
+
+/** The launcher's workenv key for a package file (the signed name and metadata digest; never the file name). */
+export function workenvKeyOf(pkg: string): string {
+  const p = readPackage(fs.readFileSync(pkg));
+  return workenvKey(p.metadata.package.name, p.metadataJson);
+}
+
+/** `<cache>/workenv/<key>` and its bookkeeping directory `<cache>/workenv/.<key>.pspf`. */
+export function workenvOf(cache: string, pkg: string): { dir: string; meta: string } {
+  const key = workenvKeyOf(pkg);
+  return { dir: path.join(cache, 'workenv', key), meta: path.join(cache, 'workenv', `.${key}.pspf`) };
+}
+
+/**
+ * A copy of `src` whose signed metadata says package.name = `name`, signed again with the seed's key (the
+ * writer refuses such names, a hostile signer need not): metadata, slot table and slots are laid out anew.
+ */
+export function signedWithName(src: string, dest: string, name: string, seed: string): string {
+  const buf = fs.readFileSync(src);
+  const pkg = readPackage(buf);
+  const n = pkg.index.numbers;
+  const doc = JSON.parse(pkg.metadataJson.toString('utf8')) as { package: { name: string } };
+  doc.package.name = name;
+  const json = Buffer.from(JSON.stringify(doc, null, 2));
+  const gz = gzipMetadata(json);
+  const tableOff = align(n.launcher_size + gz.length, 8);
+  const table = Buffer.from(buf.subarray(n.slot_table_offset, n.slot_table_offset + 64 * pkg.slots.length));
+  let cursor = tableOff + table.length;
+  const offsets = pkg.slots.map((d, i) => {
+    cursor = align(cursor, 4096);
+    table.writeBigUInt64LE(BigInt(cursor), 64 * i + 16);
+    cursor += d.size;
+    return cursor - d.size;
+  });
+  const out = Buffer.alloc(cursor + TRAILER_SIZE);
+  buf.copy(out, 0, 0, n.launcher_size);
+  gz.copy(out, n.launcher_size);
+  table.copy(out, tableOff);
+  pkg.slots.forEach((d, i) => buf.copy(out, offsets[i], d.offset, d.offset + d.size));
+  buf.copy(out, cursor, buf.length - TRAILER_SIZE);
+  const ix = cursor + 4;
+  out.writeBigUInt64LE(BigInt(out.length), ix + 8);
+  out.writeBigUInt64LE(BigInt(gz.length), ix + 32);
+  out.writeBigUInt64LE(BigInt(pkg.slots.length > 0 ? tableOff : 0), ix + 40);
+  sha256Of(gz).copy(out, ix + 96);
+  signMetadata(json, keyFromSeed(seed)).copy(out, ix + 128);
+  out.writeUInt32LE(indexChecksum(out.subarray(ix, ix + 8192)), ix + 4);
+  fs.writeFileSync(dest, out, { mode: 0o755 });
+  return dest;
 }

@@ -124,7 +124,7 @@ int mkdir_p(const char *path, unsigned mode) {
   return r != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int rm_rf_at(int dirfd, const char *name) {
+int rm_rf_at(int dirfd, const char *name) {
   if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return 0;
   if (errno != EISDIR && errno != EPERM) return -1;
   int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

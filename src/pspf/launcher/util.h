@@ -14,7 +14,8 @@ enum {
   EX_EXEC = 104,    /* the command could not be started */
   EX_ARGS = 105,    /* bad arguments / environment */
   EX_IO = 106,      /* I/O on the package or the cache */
-  EX_VERIFY = 107   /* signature or checksum mismatch */
+  EX_VERIFY = 107,  /* signature or checksum mismatch */
+  EX_NAME = 108     /* the signed package name cannot name a work environment (ours, not the reference's) */
 };
 
 __attribute__((noreturn, format(printf, 2, 3))) void die(int code, const char *fmt, ...);
@@ -40,6 +41,8 @@ int write_full(int fd, const void *buf, size_t n);
 
 int mkdir_p(const char *path, unsigned mode);
 int rm_rf(const char *path);
+/* Removes name (a file, a symlink itself, or a directory tree) below dirfd without following any symlink. */
+int rm_rf_at(int dirfd, const char *name);
 char *read_small_file(const char *path, size_t max, size_t *len_out); /* NULL if missing/too big */
 int write_file_atomic(const char *path, const void *data, size_t n, unsigned mode);
 int path_exists(const char *path);

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "extract.h"
 #include "safe-fs.h"
 #include "setup.h"
@@ -39,33 +41,53 @@ static char *cache_root(void) {
   return xasprintf("%s/flavor", nonempty_env("TMPDIR") ? nonempty_env("TMPDIR") : "/tmp");
 }
 
-/* The key names directories next to every other package's: one path component, never ".", "..", a
- * hidden name (".x.pspf" is where package "x" keeps its bookkeeping) or anything with a slash or control byte. */
-static const char *unsafe_key_reason(const char *key) {
-  size_t n = strlen(key);
+/* The signed name becomes a directory next to every other package's: one path component of letters, digits,
+ * ".", "_", "+" and "-", starting with a letter, digit or "_" (so never ".", "..", a hidden name such as the
+ * ".x.pspf" bookkeeping directories, or an option-like "-x"). Returns why it is unsafe, or NULL. */
+static const char *unsafe_name_reason(const char *name) {
+  size_t n = strlen(name);
   if (n == 0) return "it is empty";
-  if (key[0] == '.') return "it starts with \".\"";
-  if (n > 200) return "it is longer than 200 bytes";
-  for (const unsigned char *c = (const unsigned char *)key; *c; c++)
-    if (*c == '/' || *c < 0x20 || *c == 0x7f) return "it contains a slash or a control character";
+  if (n > WORKENV_NAME_MAX) return "it is longer than 128 bytes";
+  if (name[0] == '.' || name[0] == '-' || name[0] == '+') return "it starts with \".\", \"-\" or \"+\"";
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("._+-", *c)))
+      return "only letters, digits, \".\", \"_\", \"+\" and \"-\" may appear in it";
   return NULL;
 }
 
-/* The key is the package file name without .psp/.pspf, as the spec (Rust launcher) has it, so FlavorPack
- * tools find the same directory; a name that is not one safe path component is refused, not rewritten. */
-void workenv_paths_init(workenv_paths *w, const char *package_path) {
-  const char *base = strrchr(package_path, '/');
-  const char *file = base ? base + 1 : package_path;
-  char *name = xstrdup(file);
-  size_t n = strlen(name);
-  if (n >= 5 && !strcmp(name + n - 5, ".pspf")) name[n - 5] = 0;
-  else if (n >= 4 && !strcmp(name + n - 4, ".psp")) name[n - 4] = 0;
-  const char *why = unsafe_key_reason(name);
-  if (why)
-    die(EX_ARGS, "package file name \"%s\" cannot name a work environment (the name without .psp %s); rename the file", file, why);
+/* The name as one printable line: other bytes as \xNN, cut with "..." when it does not fit. */
+static void printable(const char *name, char *out, size_t cap) {
+  size_t o = 0;
+  out[0] = 0;
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+    int plain = *c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\';
+    if (o + (plain ? 1 : 4) + 4 > cap) {
+      strcpy(out + o, "...");
+      return;
+    }
+    o += (size_t)snprintf(out + o, cap - o, plain ? "%c" : "\\x%02x", *c);
+  }
+}
+
+/* The key is <signed package name>-<first 16 hex digits of SHA-256(signed metadata JSON)>, read only after
+ * pspf_open checked the signature: the file name plays no part (a package renamed "..psp" lands where it
+ * always does), and two different packages never share a directory, even under the same name (the metadata
+ * holds every slot's checksum). FlavorPack keys by the file name; see src/pspf/README.md. */
+void workenv_paths_init(workenv_paths *w, const pspf_pkg *pkg) {
+  const char *why = unsafe_name_reason(pkg->name);
+  if (why) {
+    char shown[80];
+    printable(pkg->name, shown, sizeof shown);
+    die(EX_NAME, "package name \"%s\" cannot name a work environment: %s", shown, why);
+  }
+  unsigned char digest[32];
+  crypto_hash_sha256(digest, (const unsigned char *)pkg->json, pkg->json_len);
+  char hex[17];
+  for (int i = 0; i < 8; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+  w->key = xasprintf("%s-%s", pkg->name, hex);
   w->root = cache_root();
-  w->workenv = xasprintf("%s/workenv/%s", w->root, name);
-  w->meta = xasprintf("%s/workenv/.%s.pspf", w->root, name);
+  w->workenv = xasprintf("%s/workenv/%s", w->root, w->key);
+  w->meta = xasprintf("%s/workenv/.%s.pspf", w->root, w->key);
   w->instance = xasprintf("%s/instance", w->meta);
 }
 
@@ -168,17 +190,16 @@ static void write_instance_files(const pspf_pkg *pkg, const workenv_paths *w) {
 }
 
 /* init-lifecycle slots exist only for setup; the reference deletes them afterwards. Only a target that
- * names something strictly inside the extraction directory is removed. */
+ * names something strictly inside the extraction directory is removed, and never through a symlink. */
 static void drop_init_slots(const pspf_pkg *pkg, const char *tmp) {
+  int root_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (root_fd < 0) die(EX_IO, "cannot open %s: %s", tmp, strerror(errno));
   for (uint32_t i = 0; i < pkg->slot_count; i++) {
     const pspf_slot *s = &pkg->slots[i];
     if (strcmp(s->lifecycle, "init") || strncmp(s->target, "{workenv}/", 10)) continue;
-    char *rel = safe_relpath(s->target + 10);
-    if (!rel) continue;
-    char *p = xasprintf("%s/%s", tmp, rel);
-    rm_rf(p);
-    free(p), free(rel);
+    remove_below(root_fd, s->target + 10);
   }
+  close(root_fd);
 }
 
 static void extract_all(const pspf_pkg *pkg, const workenv_paths *w) {
