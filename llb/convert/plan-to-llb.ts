@@ -59,6 +59,10 @@ export interface LlbResult {
   installed: State;
   /** the whole image, for commands that need the code too (cog's schema command, when the plan could not make it) */
   image: State;
+  /** the runtime base image, the image's first layers */
+  base: State;
+  /** each export stage's one layer (what a Diff or squash holds), by stage id: what that stage added to the image */
+  layers: Record<string, State>;
   dump(): LlbDumpEntry[];
 }
 
@@ -85,6 +89,8 @@ export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
     ops: m.ops,
     installed,
     image,
+    base: graph.resolve({ type: 'image', ref: plan.base_image.runtime }),
+    layers: Object.fromEntries(stageLayers.map((id) => [id, graph.stageLayer(id)])),
     dump: () => dumpOps(m),
   };
 }

@@ -55,6 +55,10 @@ export interface AttestInput {
   /** the final image config (labels included) */
   config: OciImageConfig;
   facts: ProvenanceFacts;
+  /** the image's name for the SBOM document (default: the first tag in facts.parameters, else `image`) */
+  imageName?: string;
+  /** the project directory when the build has it (the CLI): the SBOM hashes weight files there, not through the gateway */
+  contextDir?: string;
 }
 
 /** Every document `request` asks for, provenance first. */

@@ -1,11 +1,26 @@
 /**
  * The SBOM attestation (SPDX 2.3 JSON, predicate type https://spdx.dev/Document) of the built image, read from
- * its filesystem inside the build: issue 16 part 1, written beside this interface (see ./index.ts).
+ * its filesystem inside the build (./sbom-generate.ts); this file maps the attestation interface onto it.
  */
-import { UsageError } from '../errors';
 import type { AttestationDocument, AttestInput } from './index';
+import { localWeightFiles } from './sbom-files';
+import { sbomFromBridge } from './sbom-generate';
+
+/** the name buildx gives the SBOM in `--output type=local` */
+export const SBOM_FILE = 'sbom.spdx.json';
 
 export async function sbomAttestation(input: AttestInput): Promise<AttestationDocument> {
-  void input;
-  throw new UsageError('E_SBOM_UNAVAILABLE', 'SBOM attestations are not available in this cogpack yet', { hint: 'drop --sbom (issue 16)' });
+  const { plan, facts } = input;
+  const tags = facts.parameters.tags;
+  const name = input.imageName ?? (Array.isArray(tags) && typeof tags[0] === 'string' ? tags[0] : 'image');
+  const predicate = await sbomFromBridge(input.bridge, {
+    plan,
+    llb: input.llb,
+    name,
+    epoch: facts.sourceDateEpoch ?? 0,
+    version: facts.cogpackVersion,
+    baseDigest: facts.baseImages.find((b) => b.ref === plan.base_image.runtime)?.digest,
+    localFile: input.contextDir === undefined ? undefined : localWeightFiles(plan, input.contextDir),
+  });
+  return { predicateType: 'https://spdx.dev/Document', fileName: SBOM_FILE, predicate, reason: 'sbom' };
 }
