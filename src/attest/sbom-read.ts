@@ -15,6 +15,8 @@ export type SbomBridge = Pick<LlbBridge, 'solve' | 'readFile' | 'readDir' | 'sta
 export interface Fs {
   bridge: SbomBridge;
   ref: string;
+  /** the LLB digest of the solved state */
+  digest: string;
 }
 
 /** Go os.FileMode's directory bit, as Stat.mode carries it. */
@@ -40,7 +42,8 @@ export async function orMissing<T>(p: Promise<T>, missing: T): Promise<T> {
 }
 
 export async function solveFs(bridge: SbomBridge, state: State, noCache?: boolean): Promise<Fs> {
-  return { bridge, ref: await bridge.solve(marshal(state, { ignoreCache: noCache }).definition) };
+  const m = marshal(state, { ignoreCache: noCache });
+  return { bridge, ref: await bridge.solve(m.definition), digest: m.result };
 }
 
 export const readDir = (fs: Fs, dir: string): Promise<FsStat[]> => orMissing(fs.bridge.readDir(fs.ref, dir), []);

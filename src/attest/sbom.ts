@@ -5,6 +5,7 @@
 import type { AttestationDocument, AttestInput } from './index';
 import { localWeightFiles } from './sbom-files';
 import { sbomFromBridge } from './sbom-generate';
+import { INPUTS_LABEL } from '../../planner/inputs/record';
 
 /** the name buildx gives the SBOM in `--output type=local` */
 export const SBOM_FILE = 'sbom.spdx.json';
@@ -21,6 +22,18 @@ export async function sbomAttestation(input: AttestInput): Promise<AttestationDo
     version: facts.cogpackVersion,
     baseDigest: facts.baseImages.find((b) => b.ref === plan.base_image.runtime)?.digest,
     localFile: input.contextDir === undefined ? undefined : localWeightFiles(plan, input.contextDir),
+    stageInputs: stageInputs(input.config.config.Labels?.[INPUTS_LABEL]),
   });
   return { predicateType: 'https://spdx.dev/Document', fileName: SBOM_FILE, predicate, reason: 'sbom' };
+}
+
+/** Stage id → inputs digest from the image's dev.cogpack.inputs label (the CLI writes it); none when absent or unreadable. */
+function stageInputs(label: string | undefined): Record<string, string> | undefined {
+  if (!label) return undefined;
+  try {
+    const stages = (JSON.parse(label) as { stages?: Record<string, { d?: unknown }> }).stages ?? {};
+    return Object.fromEntries(Object.entries(stages).filter(([, v]) => typeof v?.d === 'string').map(([id, v]) => [id, v.d as string]));
+  } catch {
+    return undefined;
+  }
 }
