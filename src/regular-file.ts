@@ -24,6 +24,9 @@ export const SIZE_CAPS = {
   json: 16 * 1024 * 1024,
   // a PSPF launcher executable
   executable: 256 * 1024 * 1024,
+  // a file packed into a PSPF slot (model weights, an archive): streamed, so only the format's u64 and the disk
+  // bound it; the cap keeps a mistaken source (a disk image, a sparse file) from filling the disk
+  'slot-source': 256 * 1024 * 1024 * 1024,
 } as const;
 
 export type InputKind = keyof typeof SIZE_CAPS;

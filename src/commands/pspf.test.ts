@@ -178,3 +178,42 @@ test('a FIFO (or a directory) given as the package or key is refused at once by 
   }
   expect((await run('verify', dir)).err).toMatch(/is a directory/);
 });
+
+describe('pack reads slot sources by the regular-file rule: a FIFO or a character device is refused at once, never read', () => {
+  const pack = (source: string, operations = 'raw'): Promise<{ code: number; out: string; err: string }> =>
+    run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'src', '--package-version', '1', '--command', 'x', '--key-seed', 's',
+      '--slot', `id=a,source=${source},operations=${operations}`, '-o', path.join(dir, 'src.psp'));
+
+  test.each([
+    ['a FIFO with no writer', 'fifo', /source .*\/fifo is a named pipe \(FIFO\), not a regular file/],
+    ['/dev/zero', '/dev/zero', /source \/dev\/zero is a character device, not a regular file/],
+    ['a symlink to /dev/zero', 'zero-link', /source .*\/zero-link is a character device, not a regular file/],
+    ['a missing file', 'nothing-here', /source .*\/nothing-here does not exist/],
+  ])('%s (raw and gzip): exit 64, one line, nothing written, in well under the time a read would take', async (_n, name, message) => {
+    spawnSync('mkfifo', [path.join(dir, 'fifo')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero-link'));
+    const source = path.isAbsolute(name) ? name : path.join(dir, name);
+    for (const ops of ['raw', 'gzip']) {
+      const t0 = Date.now();
+      const r = await pack(source, ops);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(r.code).toBe(64);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(message);
+      expect(r.err).toMatch(/^cogpack: error: slot "a": source /);
+      expect(fs.existsSync(path.join(dir, 'src.psp'))).toBe(false);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('src.psp.tmp'))).toEqual([]);
+    }
+  });
+
+  test('a FIFO inside a source directory is left out, not waited on; regular files and a symlinked file still go in', async () => {
+    spawnSync('mkfifo', [path.join(dir, 'app/bin/pipe')]);
+    fs.symlinkSync('hello', path.join(dir, 'app/bin/hello-link'));
+    const r = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'src', '--package-version', '1', '--command', 'x', '--key-seed', 's',
+      '--slot', `id=a,source=${dir}/app,operations=tar`, '-o', path.join(dir, 'src.psp'));
+    expect(r.code).toBe(0);
+    const out = path.join(dir, 'unpacked');
+    expect((await run('extract', path.join(dir, 'src.psp'), '0', out, '--unpack')).code).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'bin')).sort()).toEqual(['hello', 'hello-link']);
+  });
+});

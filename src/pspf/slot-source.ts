@@ -1,8 +1,7 @@
 /** Turns a slot's input (a file, a directory or in-memory data) into the stored bytes its operation chain asks for. */
-import * as fs from 'node:fs';
 import { gzipSlot, isGzip, type Deflater } from './gzip';
 import { OP, assertSupported, parseOperations } from './operations';
-import { PspfError } from './errors';
+import { regularFileChunks, sourceIsDirectory } from './source-file';
 import { collectDir, writeTar, type TarEntry } from './tar-writer';
 
 export type SlotContent =
@@ -21,15 +20,9 @@ export interface PreparedSlot {
 function load(content: SlotContent, what: string): { data: Buffer; statSize: number } {
   if (content.kind === 'bytes') return { data: Buffer.from(content.data), statSize: content.data.length };
   if (content.kind === 'tree') return { data: writeTar(content.entries), statSize: 4096 };
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(content.path);
-  } catch (e) {
-    throw new PspfError('E_PSPF_SOURCE', `${what}: source ${content.path} cannot be read (${(e as Error).message})`);
-  }
+  const st = sourceIsDirectory(content.path, what);
   if (st.isDirectory()) return { data: writeTar(collectDir(content.path)), statSize: st.size };
-  if (!st.isFile()) throw new PspfError('E_PSPF_SOURCE', `${what}: source ${content.path} is not a file or directory`);
-  return { data: fs.readFileSync(content.path), statSize: st.size };
+  return { data: Buffer.concat([...regularFileChunks(content.path, what)]), statSize: st.size };
 }
 
 /**

@@ -55,6 +55,6 @@ test('refuses to overwrite without force and leaves no temp file on failure', ()
   expect(() => writePackageToFile(opts, out)).toThrow(/already exists/);
   expect(fs.readFileSync(out, 'utf8')).toBe('keep');
   const bad = { ...opts, slots: [{ id: 'm', content: { kind: 'path' as const, path: path.join(d, 'missing') } }] };
-  expect(() => writePackageToFile(bad, path.join(d, 'y.psp'))).toThrow(/not a readable file/);
+  expect(() => writePackageToFile(bad, path.join(d, 'y.psp'))).toThrow(/source .*missing does not exist/);
   expect(fs.readdirSync(d)).toEqual(['x.psp']);
 });

@@ -14,36 +14,21 @@ import { isGzip } from './gzip';
 import { OP, assertSupported, parseOperations } from './operations';
 import { planPackage, type SlotFacts } from './package-plan';
 import type { SlotContent } from './slot-source';
+import { regularFileChunks, sourceIsDirectory } from './source-file';
 import { collectDir, tarChunks } from './tar-writer';
 import { checkOptions, writePackage, type SlotInput, type WritePackageOptions } from './writer';
 
-const CHUNK = 1 << 20;
 
 interface Staged extends SlotFacts {
   file: string; // where the stored bytes are: a temp file, or the source file itself when stored as is
 }
 
-function* fileChunks(file: string): Generator<Buffer> {
-  const fd = fs.openSync(file, 'r');
-  try {
-    for (;;) {
-      const buf = Buffer.alloc(CHUNK);
-      const n = fs.readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) return;
-      yield buf.subarray(0, n);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 function source(content: SlotContent, what: string): { chunks: Iterable<Buffer>; statSize: number; file?: string } {
   if (content.kind === 'bytes') return { chunks: [Buffer.from(content.data)], statSize: content.data.length };
   if (content.kind === 'tree') return { chunks: tarChunks(content.entries), statSize: 4096 };
-  const st = fs.statSync(content.path, { throwIfNoEntry: false });
-  if (!st || !(st.isDirectory() || st.isFile())) throw new PspfError('E_PSPF_SOURCE', `${what}: source ${content.path} is not a readable file or directory`);
+  const st = sourceIsDirectory(content.path, what);
   if (st.isDirectory()) return { chunks: tarChunks(collectDir(content.path, { lazy: true })), statSize: st.size };
-  return { chunks: fileChunks(content.path), statSize: st.size, file: content.path };
+  return { chunks: regularFileChunks(content.path, what), statSize: st.size, file: content.path };
 }
 
 /** The first chunks (at least 3 bytes, to spot pre-gzipped input) and the rest of the stream. */
@@ -132,7 +117,7 @@ function stage(s: SlotInput, i: number, level: number, mtime: number, tmp: strin
 function copyInto(fd: number, st: Staged): void {
   const hash = createHash('sha256');
   let size = 0;
-  for (const c of fileChunks(st.file)) {
+  for (const c of regularFileChunks(st.file, 'staged slot')) {
     writeAll(fd, c);
     hash.update(c);
     size += c.length;

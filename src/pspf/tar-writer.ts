@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PspfError } from './errors';
+import { regularFileChunks } from './source-file';
 import { BLOCK, RECORD, TYPE, encodeHeader, padToBlock, paxRecord } from './tar-header';
 
 export interface TarEntry {
@@ -19,7 +20,6 @@ export interface TarEntry {
 
 const MAX_OCTAL_SIZE = 8 ** 11;
 
-const CHUNK = 1 << 20;
 
 function entrySize(e: TarEntry): number {
   if (e.type !== 'file') return 0;
@@ -29,18 +29,13 @@ function entrySize(e: TarEntry): number {
 /** A file entry's content in chunks; a file that changed size since it was listed is an error. */
 function* contentChunks(e: TarEntry, size: number): Generator<Buffer> {
   if (e.data) return yield Buffer.from(e.data.buffer, e.data.byteOffset, e.data.length);
-  const fd = fs.openSync(e.path!, 'r');
-  try {
-    for (let done = 0; done < size; ) {
-      const buf = Buffer.alloc(Math.min(CHUNK, size - done));
-      const n = fs.readSync(fd, buf, 0, buf.length, done);
-      if (n === 0) throw new PspfError('E_PSPF_SOURCE', `${e.path} shrank while it was being packed`);
-      done += n;
-      yield n === buf.length ? buf : buf.subarray(0, n);
-    }
-  } finally {
-    fs.closeSync(fd);
+  let done = 0;
+  for (const c of regularFileChunks(e.path!, `tar member ${e.name}`)) {
+    done += c.length;
+    if (done > size) throw new PspfError('E_PSPF_SOURCE', `${e.path} grew while it was being packed`);
+    yield c;
   }
+  if (done !== size) throw new PspfError('E_PSPF_SOURCE', `${e.path} shrank while it was being packed`);
 }
 
 /** The archive as a sequence of chunks (headers, content, padding, end blocks, record padding). */

@@ -1,6 +1,7 @@
 /** Writes a complete PSPF/2025 package: launcher, metadata gzip, slot table, slot data, trailer; signs the metadata. */
 import { sha256 } from './bytes';
 import { PspfError } from './errors';
+import { assertPackageName } from './workenv-key';
 import type { Deflater } from './gzip';
 import type { SigningKey } from './keys';
 import type { MetadataInput } from './metadata';
@@ -53,6 +54,7 @@ export function checkOptions(o: WritePackageOptions): number {
   if (!o.metadata.package || typeof o.metadata.package.name !== 'string' || typeof o.metadata.package.version !== 'string') {
     throw new PspfError('E_PSPF_OPTION', 'package.name and package.version are required');
   }
+  assertPackageName(o.metadata.package.name); // before any slot is read: such a package could never run
   return level;
 }
 
