@@ -1,40 +1,43 @@
 /**
- * Attestations: the in-toto documents (provenance, SBOM) attached to a built image, and the one place where a
- * build, `cogpack build` (a gateway build over its Control connection) and the frontend alike, asks for them.
+ * Attestations: the in-toto documents attached to a built image, and the one place where a build, `cogpack build`
+ * (a gateway build over its Control connection) and the frontend alike, asks for them.
  *
  * The interface (issue 16):
- * - A generator returns an `AttestationDocument`: its in-toto predicate type, the file name it gets in a
- *   `--output type=local|tar` directory, and the predicate as deterministic JSON bytes (same input, same bytes;
+ * - A generator returns an `AttestationDocument`: its in-toto predicate type, the file name its statement gets in
+ *   a `--output type=local|tar` directory, and the predicate as deterministic JSON bytes (same input, same bytes;
  *   no clock, no random ids; never a secret or a build-arg proxy value).
  * - It gets an `AttestInput`: the build's LLBBridge and the solved image's ref (read the built filesystem with
  *   `bridge.readFile/readDir/statFile(ref, …)`, or solve more LLB on `llb.image` / `llb.installed`), the plan,
- *   the final image config, and `facts` (what the build knows beyond the plan: base image digest, git source,
- *   project file digests, the options that were given).
- * - `attestationDocuments(input, request)` calls the generators the request asks for, in a fixed order
- *   (provenance, then SBOM). Both build paths call it after the image's ref is solved and before Return.
- * - `./gateway.ts` turns the documents into the Return's `attestations` (each predicate a file in a scratch
- *   ref, kind InToto, one Self subject): BuildKit's image exporter then writes an attestation manifest into the
- *   image index (`vnd.docker.reference.type: attestation-manifest`), the local and tar exporters write each
- *   statement as `fileName`, and the oci/docker tarballs carry the index with its attestation manifest.
- *
- * The SBOM generator (`./sbom.ts`, `sbomAttestation(input)`) plugs in here; the provenance one is
- * `./provenance.ts`. A new kind of attestation is one more generator and one more line in `attestationDocuments`.
+ *   the final image config, the image's names, the base images with their resolved digests, SOURCE_DATE_EPOCH.
+ * - `attestationDocuments(input, request)` calls the generators the request asks for. Both build paths call it
+ *   after the image's ref is solved and before Return, and hand the result to `./gateway.ts`, which turns the
+ *   documents into the Return's `attestations` (each predicate a file in a scratch ref, kind InToto, one Self
+ *   subject): BuildKit's image exporter then writes an attestation manifest into the image index
+ *   (`vnd.docker.reference.type: attestation-manifest`), the local and tar exporters write each statement as
+ *   `fileName`, the oci/docker tarballs carry the index with its attestation manifest.
+ * - The SBOM generator (`./sbom.ts`, `sbomAttestation(input)`) plugs in here; cogpack's build record
+ *   (`./provenance.ts`) is the other document.
+ * - The SLSA provenance is not a document here: BuildKit refuses any `https://slsa.dev/provenance/*` attestation
+ *   that does not come from itself ("frontend may not set provenance attestations"). The daemon writes it when
+ *   the solve carries `attest:provenance=mode=…` (`provenanceAttrs`); buildx sends that to the frontend's solve.
  */
 import type { LlbResult, OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import type { LlbBridge } from '../frontend/bridge';
 import type { AttestRequest } from './request';
-import { provenanceAttestation, type ProvenanceFacts } from './provenance';
+import { buildRecordAttestation, type ProvenanceFacts } from './provenance';
 import { sbomAttestation } from './sbom';
 
 export { parseProvenanceFlag, parseSbomFlag, attestRequestFromFrontendOpts, defaultProvenance, type AttestRequest, type ProvenanceMode } from './request';
-export type { ProvenanceFacts } from './provenance';
+export { provenanceAttrs, type ProvenanceFacts } from './provenance';
 
-export const PREDICATE_SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
+/** The provenance facts a build path gathers itself (the base images and the epoch are AttestInput's). */
+export type BuildFacts = Omit<ProvenanceFacts, 'baseImages' | 'sourceDateEpoch'>;
+
 export const PREDICATE_SPDX = 'https://spdx.dev/Document';
 
 export interface AttestationDocument {
-  /** in-toto predicate type, e.g. PREDICATE_SLSA_PROVENANCE_V1, PREDICATE_SPDX (BuildKit skips its own scanner when one is SPDX) */
+  /** in-toto predicate type, e.g. PREDICATE_SPDX (BuildKit then skips its own scanner); never https://slsa.dev/provenance/* */
   predicateType: string;
   /** file name of the statement in a local/tar output (e.g. provenance.json, sbom.spdx.json); one per document */
   fileName: string;
@@ -54,22 +57,31 @@ export interface AttestInput {
   llb: LlbResult;
   /** the final image config (labels included) */
   config: OciImageConfig;
-  facts: ProvenanceFacts;
-  /** the image's name for the SBOM document (default: the first tag in facts.parameters, else `image`) */
+  /** the names the image is exported under (may be empty: an unnamed or local/tar output) */
+  imageNames: string[];
+  /** the image's name for the SBOM document (default: the first of imageNames, else `image`) */
   imageName?: string;
+  /** every image the plan pulls (./facts.ts planImageRefs), with the digest the daemon resolved when known */
+  baseImages: { ref: string; digest?: string }[];
+  /** SOURCE_DATE_EPOCH of the build, seconds (the CLI always has one; the frontend when buildx passes it) */
+  sourceDateEpoch?: number;
   /** the project directory when the build has it (the CLI): the SBOM hashes weight files there, not through the gateway */
   contextDir?: string;
+  /** for cogpack's build record: present when the request asks for provenance */
+  facts?: BuildFacts;
 }
 
-/** Every document `request` asks for, provenance first. */
+/** Every document `request` asks for: cogpack's build record with provenance (the SLSA one is the daemon's), the SBOM. */
 export async function attestationDocuments(input: AttestInput, request: AttestRequest): Promise<AttestationDocument[]> {
   const docs: AttestationDocument[] = [];
-  if (request.provenance) docs.push(provenanceAttestation(input, request.provenance));
+  if (request.provenance && input.facts) {
+    docs.push(buildRecordAttestation(input.plan, { ...input.facts, baseImages: input.baseImages, sourceDateEpoch: input.sourceDateEpoch }, request.provenance));
+  }
   if (request.sbom) docs.push(await sbomAttestation(input));
   return docs;
 }
 
-/** Whether the request asks for any document (then the CLI must run a gateway build). */
-export function wantsAttestations(request: AttestRequest): boolean {
+/** Whether the request asks for a document cogpack makes (then the CLI runs a gateway build). */
+export function wantsDocuments(request: AttestRequest): boolean {
   return Boolean(request.provenance || request.sbom);
 }

@@ -3,6 +3,7 @@
  * its filesystem inside the build (./sbom-generate.ts); this file maps the attestation interface onto it.
  */
 import type { AttestationDocument, AttestInput } from './index';
+import { cogpackVersion } from './facts';
 import { localWeightFiles } from './sbom-files';
 import { sbomFromBridge } from './sbom-generate';
 import { INPUTS_LABEL } from '../../planner/inputs/record';
@@ -11,16 +12,15 @@ import { INPUTS_LABEL } from '../../planner/inputs/record';
 export const SBOM_FILE = 'sbom.spdx.json';
 
 export async function sbomAttestation(input: AttestInput): Promise<AttestationDocument> {
-  const { plan, facts } = input;
-  const tags = facts.parameters.tags;
-  const name = input.imageName ?? (Array.isArray(tags) && typeof tags[0] === 'string' ? tags[0] : 'image');
+  const { plan } = input;
+  const name = input.imageName ?? input.imageNames[0] ?? 'image';
   const predicate = await sbomFromBridge(input.bridge, {
     plan,
     llb: input.llb,
     name,
-    epoch: facts.sourceDateEpoch ?? 0,
-    version: facts.cogpackVersion,
-    baseDigest: facts.baseImages.find((b) => b.ref === plan.base_image.runtime)?.digest,
+    epoch: input.sourceDateEpoch ?? 0,
+    version: cogpackVersion(),
+    baseDigest: input.baseImages.find((b) => b.ref === plan.base_image.runtime)?.digest,
     localFile: input.contextDir === undefined ? undefined : localWeightFiles(plan, input.contextDir),
     stageInputs: stageInputs(input.config.config.Labels?.[INPUTS_LABEL]),
   });

@@ -35,6 +35,10 @@ import { prepareLocalCaches, updateCacheIndexes, type LocalCaches } from './cach
 import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
 import { inputsRecord, withInputsLabel } from '../../planner/inputs';
 import { imageToReplace, withReasons } from './why';
+import { attestationDocuments, provenanceAttrs, wantsDocuments, type AttestRequest, type BuildFacts } from '../attest';
+import { gatewayAttestations } from '../attest/gateway';
+import { baseImageDigests } from '../attest/facts';
+import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from './build-attest';
 
 export type { BuildSummary } from './summary';
 
@@ -51,6 +55,13 @@ export interface BuildOptions {
   reproducible?: boolean;
   /** `gzip|zstd|uncompressed[,level=N]` for every image output (compression.ts; default zstd) */
   compression?: string;
+  /**
+   * `--provenance` value (`mode=min|max`, `false`…; src/attest/request.ts): SLSA provenance attached to the image.
+   * Unset: mode=min when an output pushes, as buildx; none otherwise.
+   */
+  provenance?: string;
+  /** `--sbom` (true, or a value such as `false`): the SPDX SBOM attached to the image */
+  sbom?: boolean | string;
   /** overrides SOURCE_DATE_EPOCH / the last commit */
   sourceDateEpoch?: string;
   progress?: ProgressMode;
@@ -79,6 +90,8 @@ interface Prepared {
   compression: Record<string, string>;
   /** the project's git commit labels (cog-build-labels.ts), looked up beside planning too */
   git: Promise<Record<string, string>>;
+  /** the attestations to attach (none: the request is empty) */
+  attest: AttestRequest;
 }
 
 /** Everything that can be wrong with the flags is found before planning or connecting. */
@@ -96,6 +109,7 @@ function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared
     epoch: sourceDateEpoch(dir, o.sourceDateEpoch ?? o.buildArgs?.SOURCE_DATE_EPOCH, env),
     compression: compressionAttrs(o.compression),
     git: gitLabels(dir, env),
+    attest: attestRequest(o, outputs),
   };
 }
 
@@ -142,7 +156,7 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   // the inputs record (file digests of the contexts) is made while the connection opens; it goes into the image as a label
   const recording = inputsRecord(planned.plan, dir, env);
   recording.catch(() => undefined); // awaited below
-  const warnings = [...planned.warnings, ...secretWarnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings];
+  const warnings = [...planned.warnings, ...secretWarnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings, ...provenanceWarnings(prep.attest, options.buildArgs ?? {})];
   const planMs = Date.now() - t0;
   const conn = await connecting.catch(async (e: unknown) => {
     await recording.catch(() => undefined);
@@ -193,7 +207,7 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     mark('session and base config');
     const llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv, imageEnv: base.value.imageEnv });
     const labels = git.status === 'fulfilled' ? git.value : {};
-    return await solvePlan(plan, prep, outputs, o, conn, { llb, base: base.value, sessionId, epoch: epoch.value, labels });
+    return await solvePlan(plan, prep, outputs, o, conn, { dir, llb, base: base.value, sessionId, epoch: epoch.value, labels });
   } finally {
     await session.value.close();
   }
@@ -201,41 +215,73 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
 
 /**
  * A cog model's image needs labels read from the built filesystem (pip freeze), known only after the solve
- * has begun, so it runs as a gateway build that returns its config with the result; other images pass the
- * config to the exporters up front. With --cache-from/--cache-to the build stays a plain solve, without those
- * labels: as a gateway build, a build.run layer restored from an imported cache came back with another diffID
- * (src/buildkit/cache-import.int.test.ts; not understood yet), and a layer must not change with where it came from.
+ * has begun, and attestation documents (src/attest, the SBOM) are made from the solved image: such builds run
+ * as gateway builds that return the config and attestations with the result; other images pass the config to
+ * the exporters up front. With --cache-from/--cache-to a cog model gets no pip_freeze label (and stays a plain
+ * solve unless attestations are asked for): as a gateway build, a build.run layer restored from an imported cache came
+ * back with another diffID (src/buildkit/cache-import.int.test.ts; not understood yet), and a layer must not
+ * change with where it came from. The SLSA provenance itself is the daemon's (src/attest/provenance.ts).
  */
-function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig, noCache: boolean | undefined, usesCache: boolean): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
-  if (!wantsCogBuildLabels(plan) || usesCache) return { exportConfig: config };
+function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig, o: RouteOptions): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
+  const { noCache } = o;
+  const labelled = wantsCogBuildLabels(plan) && !o.usesCache;
+  if (!labelled && !wantsDocuments(o.attest)) return { exportConfig: config };
   return {
     gateway: async (bridge) => {
       let ref = await bridge.solve(llb.definition);
-      const labels = await pipFreezeLabels(bridge, llb.installed, config, { noCache });
-      if (wantsRuntimeSchema(plan)) {
+      const labels = labelled ? await pipFreezeLabels(bridge, llb.installed, config, { noCache }) : {};
+      if (labelled && wantsRuntimeSchema(plan)) {
         const schema = await runtimeSchema(bridge, llb.image, config, { noCache });
         Object.assign(labels, schema.labels);
         ref = await bridge.solve(marshal(schema.image, { ignoreCache: noCache }).definition);
       }
       const final = withLabels(config, labels);
-      return { ref, metadata: { 'containerimage.config': Buffer.from(JSON.stringify(final)) } };
+      const metadata = { 'containerimage.config': Buffer.from(JSON.stringify(final)) };
+      if (!wantsDocuments(o.attest)) return { ref, metadata };
+      const [baseImages, facts] = await Promise.all([baseImageDigests(bridge, plan, o.sessionId), o.attest.provenance ? o.facts() : undefined]);
+      const input = { bridge, ref, plan, llb, config: final, imageNames: o.imageNames, baseImages, sourceDateEpoch: o.sourceDateEpoch, contextDir: o.contextDir, facts };
+      const docs = await attestationDocuments(input, o.attest);
+      return { ref, metadata, attestations: await gatewayAttestations(bridge, docs, plan, o.attest) };
     },
   };
 }
 
-async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> }): Promise<BuildSummary> {
+interface RouteOptions {
+  noCache?: boolean;
+  usesCache: boolean;
+  attest: AttestRequest;
+  sessionId: string;
+  imageNames: string[];
+  sourceDateEpoch: number;
+  contextDir: string;
+  facts: () => Promise<BuildFacts>;
+}
+
+async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { dir: string; llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> }): Promise<BuildSummary> {
   const { llb, base, sessionId, epoch } = pre;
   const config = withLabels(mergeImageConfig(llb.imageConfig, base.config), pre.labels);
-  const route = imageConfigRoute(plan, llb, config, o.noCache, prep.caches.imports.length + prep.caches.exports.length > 0);
+  const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
+  const route = imageConfigRoute(plan, llb, config, {
+    noCache: o.noCache,
+    usesCache: prep.caches.imports.length + prep.caches.exports.length > 0,
+    attest: prep.attest,
+    sessionId,
+    imageNames: names,
+    sourceDateEpoch: epoch,
+    contextDir: pre.dir,
+    facts: () => cliFacts(pre.dir, plan, cliParameters(o, prep.attest, outputs, Object.keys(prep.secrets)), pre.labels),
+  });
   const ctx = { daemon: conn.kind, tags: o.tags ?? [], config: route.exportConfig, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible), compression: prep.compression };
   const exporters = outputs.map((out) => toExporter(out, ctx));
   const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
+  const daemonMode = daemonProvenanceMode(prep.attest, o.buildArgs ?? {});
+  const attrs = { ...epochAttrs(epoch), ...(daemonMode ? provenanceAttrs(daemonMode) : {}) };
   const t = Date.now();
   const request = {
     definition: llb.definition,
     exporters,
     sessionId,
-    frontendAttrs: epochAttrs(epoch),
+    frontendAttrs: attrs,
     cacheImports: prep.caches.imports,
     cacheExports: prep.caches.exports,
     onStatus: (s: StatusResponse) => progress.onStatus(s),
@@ -258,7 +304,6 @@ async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], 
   updateCacheIndexes(prep.caches, res.exporterResponse);
   mark('solved');
   const solveMs = Date.now() - t;
-  const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
   const layers = await collectLayers(conn, outputs, names, res.exporterResponse);
   mark('layers');
   return makeSummary({

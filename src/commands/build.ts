@@ -22,6 +22,8 @@ export interface BuildFlags {
   json?: boolean;
   reproducible?: boolean;
   compression?: string;
+  provenance?: string;
+  sbom?: boolean | string;
   addr?: string;
   tlscacert?: string;
   tlscert?: string;
@@ -78,6 +80,8 @@ export async function runBuild(dir: string, f: BuildFlags, env: NodeJS.ProcessEn
       noCache: f.cache === false,
       reproducible: f.reproducible,
       compression: f.compression,
+      provenance: f.provenance,
+      sbom: f.sbom,
       progress: parseProgressMode(f.progress),
       // --image-map entries go over COGPACK_IMAGE_MAP (the build arg's, else the environment's); --cog-sdk beats both
       imageMap: loadImageMap(f.imageMap, withPlannerArgs(env, buildArgs)),
@@ -109,6 +113,8 @@ export function registerBuild(program: Command): void {
     .option('--json', 'print a JSON summary (digest, layers, stages and why their inputs changed, timings, cached steps) on stdout')
     .option('--reproducible', 'also clamp layer file times to SOURCE_DATE_EPOCH (identical digests for identical input)')
     .option('--compression <type>', 'layer compression of image outputs: gzip|zstd|uncompressed[,level=N] (default zstd; an output\'s compression= wins; pulling zstd needs Docker >= 23)')
+    .option('--provenance <mode>', 'SLSA provenance v1 attestation: mode=min|max or false (default mode=min when an output pushes, else none); written into the image index, or as provenance.json for type=local|tar')
+    .option('--sbom [bool]', 'SPDX SBOM attestation of the built image (sbom.spdx.json for type=local|tar)')
     .option('--addr <address>', 'BuildKit address: unix://…, tcp://…, docker:// (default: BUILDKIT_HOST, DOCKER_HOST)')
     .option('--tlscacert <file>', 'CA certificate for tcp://')
     .option('--tlscert <file>', 'client certificate for tcp://')
@@ -121,8 +127,9 @@ export function registerBuild(program: Command): void {
       const interrupt = interruptController();
       try {
         // type=psp: the same build exported as a filesystem, packed into a signed .psp (src/pspf/build-output.ts)
+        // (no attestation files among the packed runtime: the .psp is signed instead)
         const psp = await runPspBuild(dir, { output: f.output, privateKey: f.privateKey, signal: interrupt.signal }, (output) =>
-          runBuild(dir, { ...f, output }, process.env, interrupt.signal));
+          runBuild(dir, { ...f, output, provenance: undefined, sbom: undefined }, process.env, interrupt.signal));
         if (psp) return void (f.json ? process.stdout.write(`${JSON.stringify(psp, null, 2)}\n`) : process.stderr.write(`cogpack: ${describePsp(psp)}\n`));
         const summary = await runBuild(dir, f, process.env, interrupt.signal);
         for (const w of summary.warnings) process.stderr.write(`cogpack: warning: ${w}\n`);
