@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.buildkit/**', 'testdata/**', 'bench/out/**', 'src/buildkit/proto-codecs-generated.ts', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.buildkit/**', 'testdata/**', 'bench/out/**', 'src/protobuf/proto-codecs-generated.ts', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

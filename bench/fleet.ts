@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { perRunBaseEnv } from '../src/buildkit/test-support';
+import { perRunBaseEnv } from '../src/testing/build-support';
 import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing/daemon';
 import { docker } from '../src/testing/docker-cli';
 import { NO_REGISTRY_MESSAGE, registryManifest, testRegistry } from '../src/testing/registry';

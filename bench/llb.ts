@@ -7,7 +7,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { marshal, planToLlb, validateDefinition } from '../llb';
 import { PlanGraph } from '../llb/convert/inputs';
-import { samplePlan, syntheticPlan } from '../llb/sample-plan';
+import { samplePlan, syntheticPlan } from '../src/testing/sample-plan';
 import type { PlanData } from '../planner/plan-schema';
 import { planProject } from '../planner/index';
 import { median } from './measure';
@@ -50,7 +50,7 @@ async function fixturePlans(): Promise<Array<[string, PlanData]>> {
   const root = path.join(__dirname, '..', 'testdata');
   const dirs = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => fs.statSync(path.join(root, d)).isDirectory()).sort() : [];
   const out: Array<[string, PlanData]> = [];
-  if (dirs.length === 0) return [['llb/sample-plan (no testdata fixtures found)', samplePlan()]];
+  if (dirs.length === 0) return [['src/testing/sample-plan (no testdata fixtures found)', samplePlan()]];
   for (const d of dirs) {
     try {
       out.push([d, (await planProject(path.join(root, d), { cogSdk: 'pypi', imageMap: {}, env: {} })).plan]);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 import { cogOpenApiSchema } from '../planner/cog-schema';
-import { buildProject } from '../src/buildkit/build';
+import { buildProject } from '../src/buildkit/build/build';
 import { daemonEnv, docker, dockerTry, REPO_ROOT } from '../src/testing';
 import { median, timed } from './measure';
 

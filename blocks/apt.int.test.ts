@@ -5,10 +5,10 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildProject } from '../src/buildkit/build';
-import { progressSink, REPO } from '../src/buildkit/test-support';
+import { buildProject } from '../src/buildkit/build/build';
+import { progressSink, REPO } from '../src/testing/build-support';
 import { describeWithDaemon, docker, dockerTry } from '../src/testing';
-import { tempProject } from './support/temp-project';
+import { tempProject } from '../src/testing/temp-project';
 
 jest.setTimeout(900_000);
 

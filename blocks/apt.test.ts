@@ -1,4 +1,4 @@
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 describe('apt block', () => {
   it('installs sorted packages with a stable locked cache id and removes the lists and package caches', async () => {

@@ -1,9 +1,9 @@
 /** build.run on the real daemon: the commands see the cog.yaml `environment`, and leading --mount= flags are real mounts, as under cog. */
 import { rmSync, writeFileSync } from 'node:fs';
-import { buildProject } from '../src/buildkit/build';
-import { dockerFromEnv, progressSink, runImage } from '../src/buildkit/test-support';
+import { buildProject } from '../src/buildkit/build/build';
+import { dockerFromEnv, progressSink, runImage } from '../src/testing/build-support';
 import { describeWithDaemon, dockerTry } from '../src/testing';
-import { tempProject } from './support/temp-project';
+import { tempProject } from '../src/testing/temp-project';
 
 jest.setTimeout(600_000);
 

@@ -1,4 +1,4 @@
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const yaml = (env: string) =>
   `build:\n  python_version: "3.11"\n  run:\n    - echo one\n    - command: cat /run/secrets/tok\n      mounts:\n        - type: secret\n          id: tok\n          target: /run/secrets/tok\n${env}run: "predict.py:Predictor"\n`;

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { planProject } from '../planner';
-import { buildProject } from '../src/buildkit/build';
-import { progressSink } from '../src/buildkit/test-support';
+import { buildProject } from '../src/buildkit/build/build';
+import { progressSink } from '../src/testing/build-support';
 import { cogSdkWheel, describeWithDaemon, docker, dockerTry, REPO_ROOT } from '../src/testing';
 
 jest.setTimeout(1_800_000);

@@ -1,7 +1,7 @@
 /** cog-schema block: the label and the file stage hold the same schema; what needs the runtime warns and adds neither. */
 import { rmSync } from 'node:fs';
 import { planProject } from '../planner';
-import { stageOf, tempProject } from './support/temp-project';
+import { stageOf, tempProject } from '../src/testing/temp-project';
 
 const YAML = 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n';
 const dirs: string[] = [];

@@ -4,7 +4,7 @@
  * changes only when the predictor's signature does, not with every code edit; it comes after the source
  * layer so a stale .cog/openapi_schema.json in the project cannot hide it. When the source names something
  * only the runtime knows, the plan says so (made_at "build") and warns, and the build runs cog's schema command on
- * the built image instead (src/buildkit/cog-build-labels.ts).
+ * the built image instead (src/buildkit/build/cog-build-labels.ts).
  */
 import { cogOpenApiSchema } from '../planner/cog-schema';
 import type { Project } from '../planner/project';

@@ -3,10 +3,10 @@
  * on the real daemon: the SDK's own dependency is found in the project's wheel directory.
  */
 import { join } from 'node:path';
-import { buildProject } from '../src/buildkit/build';
-import { dockerFromEnv, progressSink, runImage } from '../src/buildkit/test-support';
+import { buildProject } from '../src/buildkit/build/build';
+import { dockerFromEnv, progressSink, runImage } from '../src/testing/build-support';
 import { buildWheel, describeWithDaemon, dockerTry } from '../src/testing';
-import { tempProject } from './support/temp-project';
+import { tempProject } from '../src/testing/temp-project';
 
 jest.setTimeout(600_000);
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const cog = 'build:\n  python_version: "3.12"\n  sdk_version: "0.16.8"\nrun: "predict.py:Predictor"\n';
 

@@ -1,8 +1,8 @@
 /** A src-layout pyproject app on the real daemon: its [project.scripts] launcher is the image command and runs. */
-import { buildProject } from '../src/buildkit/build';
-import { dockerFromEnv, progressSink, runImage } from '../src/buildkit/test-support';
+import { buildProject } from '../src/buildkit/build/build';
+import { dockerFromEnv, progressSink, runImage } from '../src/testing/build-support';
 import { describeWithDaemon, dockerTry } from '../src/testing';
-import { tempProject } from './support/temp-project';
+import { tempProject } from '../src/testing/temp-project';
 
 jest.setTimeout(600_000);
 

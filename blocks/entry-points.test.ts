@@ -1,5 +1,5 @@
 import { launcher } from './entry-points';
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const pyproject = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n\n[project.scripts]\napp = "app.cli:main"\n';
 

@@ -1,4 +1,4 @@
-import { planOf, tempProject } from './support/temp-project';
+import { planOf, tempProject } from '../src/testing/temp-project';
 
 const cog = (env: string[]) => `build:\n  python_version: "3.11"\n  system_packages: [git]\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\nenvironment:\n${env.map((e) => `  - ${e}`).join('\n')}\n`;
 

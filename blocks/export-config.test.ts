@@ -1,4 +1,4 @@
-import { planOf, tempProject } from './support/temp-project';
+import { planOf, tempProject } from '../src/testing/temp-project';
 import { planProject } from '../planner';
 import { dependenciesLabel } from './export-config';
 

@@ -5,7 +5,7 @@
  */
 import { BLOCKS } from './index';
 import { FRAMEWORK_BLOCKS, FRAMEWORK_PACKAGES, FRAMEWORKS } from './frameworks';
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const cog = 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n';
 

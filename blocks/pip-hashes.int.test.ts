@@ -6,10 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { basename, join } from 'node:path';
-import { buildProject } from '../src/buildkit/build';
-import { dockerFromEnv, progressSink, runImage } from '../src/buildkit/test-support';
+import { buildProject } from '../src/buildkit/build/build';
+import { dockerFromEnv, progressSink, runImage } from '../src/testing/build-support';
 import { buildWheel, describeWithDaemon, dockerTry, type BuiltWheel } from '../src/testing';
-import { tempProject } from './support/temp-project';
+import { tempProject } from '../src/testing/temp-project';
 
 jest.setTimeout(600_000);
 

@@ -1,5 +1,5 @@
 import { planProject } from '../planner';
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const cog = 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n';
 const files = (req: string) => ({

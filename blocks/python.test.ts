@@ -1,5 +1,5 @@
 import { aptEnv, APT_CLEAN } from './support/apt-env';
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 describe('python block', () => {
   const plan = () => planOf(tempProject({ 'cog.yaml': 'build:\n  python_version: "3.12"\nrun: "predict.py:Predictor"\n' }));

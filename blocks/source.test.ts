@@ -1,4 +1,4 @@
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 describe('source block', () => {
   it('copies the project last, from scratch, without VCS, caches and ignored paths', async () => {

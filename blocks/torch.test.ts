@@ -1,4 +1,4 @@
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const cog = (gpu: boolean) => `build:\n  gpu: ${gpu}\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n`;
 const argsOf = (plan: Awaited<ReturnType<typeof planOf>>, id: string) => {

@@ -1,6 +1,6 @@
 import { closeSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const FIXTURE = join(__dirname, '..', 'testdata', 'uv-lock-project');
 

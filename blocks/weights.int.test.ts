@@ -4,10 +4,10 @@
  */
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildProject } from '../src/buildkit/build';
-import { dockerFromEnv, progressSink, runImage } from '../src/buildkit/test-support';
+import { buildProject } from '../src/buildkit/build/build';
+import { dockerFromEnv, progressSink, runImage } from '../src/testing/build-support';
 import { describeWithDaemon, dockerTry } from '../src/testing';
-import { tempProject } from './support/temp-project';
+import { tempProject } from '../src/testing/temp-project';
 
 jest.setTimeout(600_000);
 

@@ -1,6 +1,6 @@
 import { openSync, closeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { planOf, stageOf, tempProject } from './support/temp-project';
+import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 import { slug, uniqueDetails } from './weights';
 
 describe('weights block', () => {

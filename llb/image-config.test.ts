@@ -1,5 +1,5 @@
 import { DEFAULT_PATH, mergeImageConfig, planImageConfig } from './image-config';
-import { samplePlan } from './sample-plan';
+import { samplePlan } from '../src/testing/sample-plan';
 
 describe('planImageConfig', () => {
   it('takes env, cmd, workdir, labels and ports from the plan only', () => {

@@ -10,13 +10,13 @@ import * as path from 'path';
 import { planProject } from '../planner';
 import { parseImageMap } from '../planner/image-map';
 import type { PlanData, Stage } from '../planner/plan-schema';
-import { connectBuildkit, type BuildkitConnection } from '../src/buildkit/connection';
+import { connectBuildkit, type BuildkitConnection } from '../src/buildkit/connection/connection';
 import { sessionContexts, startSession } from '../src/buildkit/session';
-import { solve } from '../src/buildkit/solve';
-import type { Vertex } from '../src/buildkit/status-types';
+import { solve } from '../src/buildkit/solve/solve';
+import type { Vertex } from '../src/buildkit/progress/status-types';
 import { buildWheel, daemonEnv, describeWithDaemon, docker, dockerTry, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing';
 import { mergeImageConfig, planToLlb, type LlbResult } from '.';
-import { daemonPlan } from './sample-plan';
+import { daemonPlan } from '../src/testing/sample-plan';
 
 jest.setTimeout(600_000);
 // jest prints nothing for a file whose only suite is skipped; say why once

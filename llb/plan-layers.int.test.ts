@@ -9,12 +9,12 @@ import { planProject } from '../planner';
 import { loadImageMap } from '../planner/image-map';
 import type { PlanData } from '../planner/plan-schema';
 import { planToLlb } from '.';
-import { connectBuildkit } from '../src/buildkit/connection';
+import { connectBuildkit } from '../src/buildkit/connection/connection';
 import { startSession, sessionContexts } from '../src/buildkit/session';
-import { solve } from '../src/buildkit/solve';
-import type { Vertex } from '../src/buildkit/status-types';
-import { readImageArchive, readTar } from '../src/buildkit/oci-tar';
-import { copyFixture, dockerFromEnv, perRunBaseEnv } from '../src/buildkit/test-support';
+import { solve } from '../src/buildkit/solve/solve';
+import type { Vertex } from '../src/buildkit/progress/status-types';
+import { readImageArchive, readTar } from '../src/buildkit/export/oci-tar';
+import { copyFixture, dockerFromEnv, perRunBaseEnv } from '../src/testing/build-support';
 
 jest.setTimeout(600_000);
 

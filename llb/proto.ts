@@ -1,13 +1,13 @@
 /**
  * Hands out the pb.* message types of proto/ops.proto that the encoder uses, from the JSON descriptor of proto/
- * (src/buildkit/protos.json, checked against the .proto text by src/buildkit/protos.test.ts): parsing ops.proto at
+ * (src/protobuf/protos.json, checked against the .proto text by src/protobuf/protos.test.ts): parsing ops.proto at
  * every start cost ~20 ms, and a bundled CLI has no proto/ beside it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as protobuf from 'protobufjs';
 import { InternalError } from '../src/errors';
-import { protoRoot } from '../src/buildkit/proto-root';
+import { protoRoot } from '../src/protobuf/proto-root';
 
 /** proto/ sits at the repo root; from dist/llb it is two levels up, from llb/ one (tests read the .proto text). */
 export function protoDir(): string {

@@ -1,4 +1,4 @@
-import { compilePatterns, isMatched } from '../../src/buildkit/session/patterns';
+import { compilePatterns, isMatched } from '../../src/fsutil/patterns';
 import { literalGlob } from './glob';
 
 describe('literalGlob', () => {

@@ -1,5 +1,5 @@
 import { PlanSchema, type PlanData, type Stage } from '../../planner/plan-schema';
-import { samplePlan } from '../sample-plan';
+import { samplePlan } from '../../src/testing/sample-plan';
 import { envImageRefs, envPairs, imageEnvOf } from './base-env';
 import { planToLlb, type LlbOptions } from './plan-to-llb';
 

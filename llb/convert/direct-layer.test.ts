@@ -1,6 +1,6 @@
 import type { Operation, PlanData, Stage } from '../../planner/plan-schema';
 import { PlanSchema } from '../../planner/plan-schema';
-import { samplePlan } from '../sample-plan';
+import { samplePlan } from '../../src/testing/sample-plan';
 import { directLayerDirs } from './direct-layer';
 import { SQUASH_MTIME_NS } from './inputs';
 import { planToLlb } from './plan-to-llb';

@@ -1,5 +1,5 @@
 import { decodeDefinition, decodeOp } from '../encode';
-import { daemonPlan, samplePlan } from '../sample-plan';
+import { daemonPlan, samplePlan } from '../../src/testing/sample-plan';
 import { planToLlb } from './plan-to-llb';
 import type { PlanData } from '../../planner/plan-schema';
 

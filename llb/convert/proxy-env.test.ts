@@ -1,5 +1,5 @@
 import { decodeDefinition, decodeOp } from '../encode';
-import { samplePlan } from '../sample-plan';
+import { samplePlan } from '../../src/testing/sample-plan';
 import { planToLlb } from './plan-to-llb';
 
 const PROXY = { http_proxy: 'http://127.0.0.1:9', no_proxy: 'localhost' };

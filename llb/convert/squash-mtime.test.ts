@@ -1,5 +1,5 @@
 import { decodeOp } from '../encode';
-import { samplePlan } from '../sample-plan';
+import { samplePlan } from '../../src/testing/sample-plan';
 import { SQUASH_MTIME_NS } from './inputs';
 import { planToLlb } from './plan-to-llb';
 

@@ -3,7 +3,7 @@
  * them, else the directory (or the whole context) with its file count. Records cut at different depths are
  * compared at the coarser one, recomputing directory digests from the finer side's entries.
  */
-import { compareBytes } from '../../src/buildkit/session/walk';
+import { compareBytes } from '../../src/fsutil/walk';
 import { countOf, dirValue, newDir, valueString, type DirNode, type FilesRecord } from './files';
 
 /** File names listed in one reason before `…`. */

@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempProject } from '../../blocks/support/temp-project';
+import { tempProject } from '../../src/testing/temp-project';
 import { fileReasons } from './file-diff';
 import { contextFiles, planFiles } from './files';
 

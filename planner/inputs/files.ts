@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareBytes, GoMode, walkContext, type WalkEntry } from '../../src/buildkit/session/walk';
+import { compareBytes, GoMode, walkContext, type WalkEntry } from '../../src/fsutil/walk';
 import type { Context } from '../plan-schema';
 import { CACHED_FROM_BYTES, openDigestCache, type DigestCache } from './digest-cache';
 import { shortHash } from './record';

@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planOf, tempProject } from '../../blocks/support/temp-project';
+import { planOf, tempProject } from '../../src/testing/temp-project';
 import { diffInputs, inputsRecord, inputsRecordOf, parseInputs, serializeInputs, withInputsLabel, recordOfPlanJson, INPUTS_LABEL } from '.';
 
 jest.setTimeout(60_000); // each case plans a project twice; the machine is shared

@@ -1,4 +1,4 @@
-import { tempProject } from '../../blocks/support/temp-project';
+import { tempProject } from '../../src/testing/temp-project';
 import { parseRequirementEntries, parseRequirementsFile } from './requirements';
 
 describe('parseRequirementsFile', () => {

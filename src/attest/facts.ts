@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { envImageRefs } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
-import { PLANNER_BUILD_ARGS } from '../buildkit/build-args';
-import type { LlbBridge } from '../frontend/bridge';
+import { PLANNER_BUILD_ARGS } from '../buildkit/build/build-args';
+import type { LlbBridge } from '../buildkit/gateway/bridge';
 
 /** Files at the context root that decide the build whenever they are there (the planner reads them). */
 const ROOT_FILES = ['cog.yaml', 'cog.yml', 'pyproject.toml', 'uv.lock', '.python-version', 'poetry.lock'];

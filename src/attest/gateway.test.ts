@@ -1,5 +1,5 @@
 import { decodeOp } from '../../llb';
-import { protoType } from '../buildkit/protos';
+import { protoType } from '../protobuf/protos';
 import { gatewayAttestations, platformKey } from './gateway';
 import type { AttestationDocument } from './index';
 

@@ -5,7 +5,7 @@
  */
 import { marshal, State } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
-import type { LlbBridge } from '../frontend/bridge';
+import type { LlbBridge } from '../buildkit/gateway/bridge';
 import type { AttestationDocument } from './index';
 import type { AttestRequest } from './request';
 

@@ -23,7 +23,7 @@
  */
 import type { LlbResult, OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
-import type { LlbBridge } from '../frontend/bridge';
+import type { LlbBridge } from '../buildkit/gateway/bridge';
 import type { AttestRequest } from './request';
 import { buildRecordAttestation, type ProvenanceFacts } from './provenance';
 import { sbomAttestation } from './sbom';

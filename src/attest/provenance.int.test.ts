@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeWithDaemon, docker, testRegistry, registryManifest } from '../testing';
-import { buildProject, type BuildOptions } from '../buildkit/build';
-import { copyFixture, progressSink } from '../buildkit/test-support';
+import { buildProject, type BuildOptions } from '../buildkit/build/build';
+import { copyFixture, progressSink } from '../testing/build-support';
 
 jest.setTimeout(600_000);
 

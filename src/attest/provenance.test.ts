@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { planProject } from '../../planner';
 import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from '../buildkit/build-attest';
-import { parseOutputSpec } from '../buildkit/output-spec';
+import { parseOutputSpec } from '../buildkit/export/output-spec';
 import { attestationDocuments, type AttestInput } from './index';
 import { BUILD_RECORD_PREDICATE, buildRecordAttestation, provenanceAttrs } from './provenance';
 import { candidateFiles, projectFileDigests } from './facts';

@@ -1,5 +1,5 @@
 import { State } from '../../llb';
-import type { FsStat } from '../frontend/bridge';
+import type { FsStat } from '../buildkit/gateway/bridge';
 import { attribute, listDists, readDebs, readDists, siteDirs, solveFs, viewLayer, type SbomBridge } from './sbom-read';
 
 /** An in-memory LLBBridge: each solved definition gets the next tree; a missing path fails as BuildKit's does (NOT_FOUND). */

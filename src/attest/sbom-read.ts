@@ -4,7 +4,7 @@
  * metadata from the installed image, then the base and each stage's layer to say which one brought each.
  */
 import { marshal, type State } from '../../llb';
-import type { FsStat, LlbBridge } from '../frontend/bridge';
+import type { FsStat, LlbBridge } from '../buildkit/gateway/bridge';
 import { debKey, DPKG_STATUS, parseDpkgStatus, type DebPackage } from './sbom-dpkg';
 import { parseDirectUrl, parseMetadata, type PythonDist } from './sbom-python';
 import { BASE_LAYER, type LayerId } from './sbom-spdx';

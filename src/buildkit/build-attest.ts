@@ -6,8 +6,8 @@
 import type { PlanData } from '../../planner/plan-schema';
 import { defaultProvenance, parseProvenanceFlag, parseSbomFlag, type AttestRequest, type BuildFacts } from '../attest';
 import { cogpackVersion, projectFileDigests, SHOWN_BUILD_ARGS } from '../attest/facts';
-import { interpretBuildArgs } from './build-args';
-import type { OutputSpec } from './output-spec';
+import { interpretBuildArgs } from './build/build-args';
+import type { OutputSpec } from './export/output-spec';
 
 /** The build options these read (a slice of BuildOptions). */
 export interface AttestOptions {

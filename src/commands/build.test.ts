@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../cli';
-import { startFakeDocker } from '../buildkit/fake-daemon';
+import { startFakeDocker } from '../buildkit/connection/fake-daemon';
 
 jest.setTimeout(30_000); // the first CLI run loads every module; on a loaded machine that alone neared the 5 s default
 

@@ -2,13 +2,13 @@
 import * as path from 'path';
 import type { Command } from 'commander';
 import { loadImageMap } from '../../planner/image-map';
-import { buildProject, type BuildSummary } from '../buildkit/build';
-import { parseBuildArgs, withPlannerArgs } from '../buildkit/build-args';
-import { parseProgressMode } from '../buildkit/progress';
+import { buildProject, type BuildSummary } from '../buildkit/build/build';
+import { parseBuildArgs, withPlannerArgs } from '../buildkit/build/build-args';
+import { parseProgressMode } from '../buildkit/progress/progress';
 import { describePsp, runPspBuild } from '../pspf/build-output';
 import { InterruptedError } from '../buildkit/errors';
 import { EXIT_CODES } from '../errors';
-import { describeChanges } from '../buildkit/why';
+import { describeChanges } from '../buildkit/build/why';
 
 export interface BuildFlags {
   tag: string[];

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Writable } from 'stream';
 import { decodeDefinition, validateDefinition } from '../../llb';
-import { samplePlan } from '../../llb/sample-plan';
+import { samplePlan } from '../testing/sample-plan';
 import { serializePlan } from '../../planner/plan';
 import { runLlb } from './llb';
 

@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import { diffInputs, inputsRecord, recordOfPlanJson, type InputsRecord, type StageChange } from '../../planner/inputs';
 import { parsePlan } from '../../planner/plan';
 import type { PlanData } from '../../planner/plan-schema';
-import { connectBuildkit } from '../buildkit/connection';
-import { dockerFor } from '../buildkit/docker-api';
-import { describeChanges, previousImage } from '../buildkit/why';
+import { connectBuildkit } from '../buildkit/connection/connection';
+import { dockerFor } from '../buildkit/connection/docker-api';
+import { describeChanges, previousImage } from '../buildkit/build/why';
 import { UsageError } from '../errors';
 
 /** OLD's record: a file is a plan JSON (its label, else its stages without file digests); anything else an image name. */

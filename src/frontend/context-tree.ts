@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { State, marshal } from '../../llb';
 import { readIgnorePatterns } from '../../planner/project/ignore-files';
-import type { FsStat, LlbBridge } from './bridge';
-import { GrpcCallError } from './h2-grpc';
+import type { FsStat, LlbBridge } from '../buildkit/gateway/bridge';
+import { GrpcCallError } from '../buildkit/connection/h2-grpc';
 
 /** Go os.FileMode type bits (fsutil Stat.mode). */
 const GO_DIR = 2 ** 31;

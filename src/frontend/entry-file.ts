@@ -5,7 +5,7 @@
  */
 import { State, marshal } from '../../llb';
 import { ConfigError } from '../errors';
-import type { LlbBridge } from './bridge';
+import type { LlbBridge } from '../buildkit/gateway/bridge';
 import { readIfPresent } from './context-tree';
 import type { FrontendOptions } from './options';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { planProject, serializePlan } from '../../planner';
 import { INPUTS_LABEL } from '../../planner/inputs';
 import { loadImageMap } from '../../planner/image-map';
-import { buildProject } from '../buildkit/build';
+import { buildProject } from '../buildkit/build/build';
 import { CogpackError } from '../errors';
 import { describeWithDaemon, docker, dockerTry, frontendImage, REPO_ROOT, type DaemonEnv } from '../testing';
 

@@ -6,9 +6,9 @@
 import { envImageRefs, imageEnvOf, marshal, mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { UsageError } from '../errors';
-import { proxyEnvFromBuildArgs } from '../buildkit/build-args';
-import { pipFreezeLabels, runtimeSchema, wantsCogBuildLabels, wantsRuntimeSchema, withLabels } from '../buildkit/cog-build-labels';
-import type { LlbBridge } from './bridge';
+import { proxyEnvFromBuildArgs } from '../buildkit/build/build-args';
+import { pipFreezeLabels, runtimeSchema, wantsCogBuildLabels, wantsRuntimeSchema, withLabels } from '../buildkit/build/cog-build-labels';
+import type { LlbBridge } from '../buildkit/gateway/bridge';
 import { checkPlatforms, type FrontendOptions } from './options';
 
 export interface ImageResult {

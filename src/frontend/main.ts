@@ -3,7 +3,7 @@
  * error) has been returned. Run directly (dist/src/frontend/main.js) or from the bundle by launch.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { H2GrpcClient } from './h2-grpc';
+import { H2GrpcClient } from '../buildkit/connection/h2-grpc';
 import { runFrontend } from './run';
 import { keepStdoutForGrpc, log, stdioStream } from './stdio';
 

@@ -3,7 +3,7 @@
  * dockerui option names: filename, build-arg:*, target, no-cache, platform, contextkey…) and the session id.
  */
 import { UsageError } from '../errors';
-import { PLANNER_BUILD_ARGS } from '../buildkit/build-args';
+import { PLANNER_BUILD_ARGS } from '../buildkit/build/build-args';
 
 export interface FrontendOptions {
   /** the entry file named with -f (a cog.yaml, a pyproject.toml or a plan JSON); undefined = look for one */

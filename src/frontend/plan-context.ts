@@ -7,7 +7,7 @@ import { planProject, parsePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
 import type { PlanData } from '../../planner/plan-schema';
 import { CogpackError } from '../errors';
-import type { LlbBridge } from './bridge';
+import type { LlbBridge } from '../buildkit/gateway/bridge';
 import { ContextTree } from './context-tree';
 import { readEntryFile, type EntryFile } from './entry-file';
 import { plannerEnv, type FrontendOptions } from './options';

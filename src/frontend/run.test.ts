@@ -5,12 +5,12 @@ import { PassThrough } from 'node:stream';
 import { decodeDefinition, envImageRefs, planToLlb, mergeImageConfig } from '../../llb';
 import { planProject, serializePlan } from '../../planner';
 import { loadImageMap } from '../../planner/image-map';
-import { wantsCogBuildLabels, withLabels } from '../buildkit/cog-build-labels';
+import { wantsCogBuildLabels, withLabels } from '../buildkit/build/cog-build-labels';
 import { CogpackError } from '../errors';
-import { H2GrpcClient } from './h2-grpc';
+import { H2GrpcClient } from '../buildkit/connection/h2-grpc';
 import { runFrontend } from './run';
 import { stdioStream } from './stdio';
-import { startFakeDaemon, type FakeDaemon } from './test-daemon';
+import { startFakeDaemon, type FakeDaemon } from '../testing/fake-llbbridge';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const IMAGE_MAP = 'docker.io/library/python:3.11-slim=cogpack.local/debian-python:bookworm';

@@ -4,9 +4,9 @@
  */
 import { CogpackError, InternalError } from '../errors';
 import { BuildError } from '../buildkit/errors';
-import { unusedBuildArgWarnings } from '../buildkit/build-args';
-import { LlbBridge, type UnaryTransport } from './bridge';
-import { GrpcCallError } from './h2-grpc';
+import { unusedBuildArgWarnings } from '../buildkit/build/build-args';
+import { LlbBridge, type UnaryTransport } from '../buildkit/gateway/bridge';
+import { GrpcCallError } from '../buildkit/connection/h2-grpc';
 import { solvePlan } from './image-result';
 import { parseFrontendOptions } from './options';
 import { planBuild } from './plan-context';

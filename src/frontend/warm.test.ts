@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { LlbBridge } from './bridge';
+import { LlbBridge } from '../buildkit/gateway/bridge';
 import { DirTransport, warm } from './warm';
 
 const TESTDATA = path.resolve(__dirname, '..', '..', 'testdata');

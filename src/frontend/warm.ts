@@ -6,11 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs/light';
-import type { UnaryTransport } from './bridge';
-import { GrpcCallError } from './h2-grpc';
-import descriptor from './llbbridge.json';
+import type { UnaryTransport } from '../buildkit/gateway/bridge';
+import { GrpcCallError } from '../buildkit/connection/h2-grpc';
+import descriptor from '../buildkit/gateway/llbbridge.json';
 import { runFrontend } from './run';
-import { READ_BACK_FILE } from '../buildkit/read-back';
+import { READ_BACK_FILE } from '../buildkit/gateway/read-back';
 
 const PKG = 'moby.buildkit.v1.frontend.';
 const GO_DIR = 2 ** 31;

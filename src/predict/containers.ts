@@ -4,8 +4,8 @@
  */
 import * as http from 'http';
 import * as https from 'https';
-import { requestOptions } from '../buildkit/docker-api';
-import { DEFAULT_DOCKER_SOCKET, parseDockerHost } from '../buildkit/endpoint';
+import { requestOptions } from '../buildkit/connection/docker-api';
+import { DEFAULT_DOCKER_SOCKET, parseDockerHost } from '../buildkit/connection/endpoint';
 import { CogpackError, UsageError } from '../errors';
 
 export interface Engine {

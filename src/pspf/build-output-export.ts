@@ -2,7 +2,7 @@
  * Gets the filesystem of the image a project's plan builds: `buildProject` with a `local` output, which
  * BuildKit's local exporter writes into a directory through the session's FileSend.
  */
-import { buildProject, type BuildOptions } from '../buildkit/build';
+import { buildProject, type BuildOptions } from '../buildkit/build/build';
 import type { RootfsExporter } from './build-output';
 
 /** An exporter running buildProject with the caller's options (image map, secrets, progress, address…). */

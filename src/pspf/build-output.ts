@@ -18,7 +18,7 @@ import { keyFromFile } from './keys';
 import { launcherBytes } from './launcher/build-launcher';
 import type { TarEntry } from './tar-writer';
 import { writePackage, type KeySpec, type SlotInput } from './writer';
-import { checkOutputWritable, parseKeyValues } from '../buildkit/output-spec';
+import { checkOutputWritable, parseKeyValues } from '../buildkit/export/output-spec';
 import { exportRootfsWithBuildkit } from './build-output-export';
 import { LIB_DIR, LOADER, ROOT, collectApp, collectDependencies, collectRuntime, findPython, sortEntries } from './build-output-rootfs';
 

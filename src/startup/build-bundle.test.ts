@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import { startFakeDocker, type FakeDaemon } from '../buildkit/fake-daemon';
+import { startFakeDocker, type FakeDaemon } from '../buildkit/connection/fake-daemon';
 import { loadBuildBundle } from './build-bundle';
 import type { BundlePaths } from './plan-bundle';
 

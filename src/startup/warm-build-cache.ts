@@ -5,7 +5,7 @@
  * the summary all run once; then writes the V8 code cache (warm-cache.ts).
  */
 import type * as grpc from '@grpc/grpc-js';
-import { startFakeDocker } from '../buildkit/fake-daemon';
+import { startFakeDocker } from '../buildkit/connection/fake-daemon';
 import { runAndWriteCache } from './warm-cache';
 
 const controlImpl = {

@@ -17,7 +17,7 @@ function imageRefs(env: NonNullable<ReturnType<typeof daemonEnv>>): Set<string> 
   return new Set(r.status === 0 ? r.stdout.split('\n').filter((l) => l && !l.includes('<none>')) : []);
 }
 
-/** Test images under the local prefix: per-run copies of the base images (src/buildkit/test-support.ts). */
+/** Test images under the local prefix: per-run copies of the base images (src/testing/build-support.ts). */
 const PER_RUN = 'cogpack.local/it-';
 
 /** New references that this test file's source names by repository (the part before the last ':'), and new per-run bases. */

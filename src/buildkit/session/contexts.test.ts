@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ConfigError } from '../../errors';
 import { sessionContexts } from './contexts';
 import { metadataValue, metadataValues, walkOptionsFor } from './request-metadata';
-import { walkContext } from './walk';
+import { walkContext } from '../../fsutil/walk';
 
 describe('sessionContexts', () => {
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-proj-'));

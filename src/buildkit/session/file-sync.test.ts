@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DATA_CHUNK, isRegular, sendContext } from './file-sync';
 import { packetStreamPair } from './memory-stream';
 import { receivePackets } from './packet-receiver';
-import { GoMode } from './walk';
+import { GoMode } from '../../fsutil/walk';
 import { PacketType, type Stat } from './wire';
 
 interface Received {

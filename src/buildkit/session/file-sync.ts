@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { sender, type PacketStream, type Send } from './packet-stream';
-import { GoMode, walkContext, type WalkOptions } from './walk';
+import { GoMode, walkContext, type WalkOptions } from '../../fsutil/walk';
 import { PacketType, type Packet } from './wire';
 import { workQueue } from './work-queue';
 

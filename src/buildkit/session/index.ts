@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Duplex } from 'stream';
 import * as grpc from '@grpc/grpc-js';
-import type { BuildkitConnection } from '../connection';
+import type { BuildkitConnection } from '../connection/connection';
 import { DaemonError } from '../errors';
 import { defaultDockerConfigPath } from './auth';
 import type { ContentStores } from './content-store';

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ReceiveHandler } from './packet-receiver';
-import { GoMode } from './walk';
+import { GoMode } from '../../fsutil/walk';
 import type { Stat } from './wire';
 
 /** What `fileSend` returns for a `type=local` exporter: write the tree into `dest`. */

@@ -10,8 +10,8 @@ import * as path from 'path';
 import { buildWheel, describeWithDaemon } from '../../testing';
 import { planProject } from '../../../planner';
 import { loadImageMap } from '../../../planner/image-map';
-import { buildProject } from '../build';
-import { dockerFromEnv, progressSink, runImage } from '../test-support';
+import { buildProject } from '../build/build';
+import { dockerFromEnv, progressSink, runImage } from '../../testing/build-support';
 
 jest.setTimeout(600_000);
 

@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describeWithDaemon, docker as dockerCli } from '../../testing';
-import { buildProject } from '../build';
-import { dockerFromEnv, progressSink, runImage } from '../test-support';
+import { buildProject } from '../build/build';
+import { dockerFromEnv, progressSink, runImage } from '../../testing/build-support';
 
 jest.setTimeout(600_000);
 

@@ -4,7 +4,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { ContextDir } from './file-sync';
-import type { WalkOptions } from './walk';
+import type { WalkOptions } from '../../fsutil/walk';
 
 /**
  * Node's http2 joins a header field that arrives more than once into one string with ", " (RFC 7230

@@ -8,9 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { State, marshal } from '../../../llb';
-import { connectBuildkit, type BuildkitConnection } from '../connection';
-import { protoType } from '../protos';
-import { controlSessionDuplex } from '../session-stream';
+import { connectBuildkit, type BuildkitConnection } from '../connection/connection';
+import { protoType } from '../../protobuf/protos';
+import { controlSessionDuplex } from '../connection/session-stream';
 import { describeWithDaemon } from '../../testing';
 import { localDirReceiver, startSession, type SessionOptions } from './index';
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PassThrough, type Duplex } from 'stream';
 import * as grpc from '@grpc/grpc-js';
-import type { BuildkitConnection } from '../connection';
+import type { BuildkitConnection } from '../connection/connection';
 import { sendContext, type PacketStream } from './file-sync';
 import { localDirReceiver, sharedKeyFor, startSession, type Session, type SessionOptions } from './index';
 import { receivePackets } from './packet-receiver';

@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { State, marshal } from '../../../llb';
-import { connectBuildkit, type BuildkitConnection } from '../connection';
-import { protoType } from '../protos';
+import { connectBuildkit, type BuildkitConnection } from '../connection/connection';
+import { protoType } from '../../protobuf/protos';
 import { daemonEnv, NO_DAEMON_MESSAGE } from '../../testing';
 import { startSession } from './index';
 

@@ -1,4 +1,4 @@
-import { loadProtos, protoRoot } from '../protos';
+import { loadProtos, protoRoot } from '../../protobuf/protos';
 import { decodePacket, encodeBytesMessage, decodeBytesMessage, encodePacket, PacketType, serviceDefinition } from './wire';
 
 describe('session protos and codecs', () => {

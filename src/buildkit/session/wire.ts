@@ -4,7 +4,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
-import { grpcServiceDefinition, protoRoot } from '../protos';
+import { grpcServiceDefinition, protoRoot } from '../../protobuf/protos';
 
 /** fsutil.types.Packet.PacketType. */
 export const PacketType = { STAT: 0, REQ: 1, DATA: 2, FIN: 3, ERR: 4 } as const;
