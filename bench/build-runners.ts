@@ -79,13 +79,14 @@ function makeCogpackCommand(): [string, string[]] {
   return [process.execPath, [path.join(cli, 'bin', 'cogpack.js')]];
 }
 
-export function cogpackRunner(env: DaemonEnv, tag: string): Runner {
+/** `extra`: more `cogpack build` flags (bench:sbom adds --sbom); `name` tells such a runner apart. */
+export function cogpackRunner(env: DaemonEnv, tag: string, opts: { extra?: string[]; name?: string } = {}): Runner {
   const [cmd, pre] = cogpackCommand();
   return {
-    name: 'cogpack',
+    name: opts.name ?? 'cogpack',
     tag,
     build(dir) {
-      const args = [...pre, 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'plain', '--json'];
+      const args = [...pre, 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'plain', '--json', ...(opts.extra ?? [])];
       return breakdown(JSON.parse(run(cmd, args, { ...process.env, ...env }, 'cogpack build')) as SummaryJson);
     },
   };
