@@ -28,14 +28,23 @@ export function posixMode(goMode: number): number {
 }
 
 /**
- * The absolute path of `rel` inside `dest`; throws when it escapes or passes through a symlink. `dirs` holds
- * the parents already seen to be real directories (relative paths), so each is looked at once per tree, not
- * once per entry under it; the caller forgets a path (and what is under it) when it replaces that path.
+ * Paths here are byte strings: each char is one byte of the name (latin1), so a name that is not UTF-8 keeps
+ * its bytes ("/" and "." are the same byte either way); `fsPath` turns one back into the Buffer fs takes.
+ */
+export const byteString = (b: Buffer): string => b.toString('latin1');
+export const fsPath = (s: string): Buffer => Buffer.from(s, 'latin1');
+const shown = (s: string): string => fsPath(s).toString('utf8');
+
+/**
+ * The absolute path of `rel` inside `dest` (both byte strings); throws when it escapes or passes through a
+ * symlink. `dirs` holds the parents already seen to be real directories (relative paths), so each is looked at
+ * once per tree, not once per entry under it; the caller forgets a path (and what is under it) when it
+ * replaces that path.
  */
 export function resolveInside(dest: string, rel: string, dirs: Set<string> = new Set()): string {
   const norm = path.posix.normalize(rel);
   if (rel === '' || path.posix.isAbsolute(rel) || norm === '..' || norm.startsWith('../') || norm === '.') {
-    throw new Error(`refusing path "${rel}" outside the output directory`);
+    throw new Error(`refusing path "${shown(rel)}" outside the output directory`);
   }
   const parts = norm.split('/');
   let relDir = '';
@@ -43,8 +52,8 @@ export function resolveInside(dest: string, rel: string, dirs: Set<string> = new
     relDir = relDir ? `${relDir}/${part}` : part;
     if (dirs.has(relDir)) continue;
     // lstat without throwing: an exception per missing path cost ~1 ms each (11 s for an 11k-file rootfs)
-    const st = fs.lstatSync(path.join(dest, relDir), { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) throw new Error(`refusing path "${rel}": "${part}" is not a directory`);
+    const st = fs.lstatSync(fsPath(path.join(dest, relDir)), { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw new Error(`refusing path "${shown(rel)}": "${shown(part)}" is not a directory`);
     if (st) dirs.add(relDir);
   }
   return path.join(dest, ...parts);
@@ -68,15 +77,18 @@ function mtimeSeconds(stat: Stat): number {
  */
 export function diskWriter(dest: string): ReceiveHandler & { finish(): Promise<void>; abandon(): void } {
   const open = new Map<number, { fd: number; stat: Stat }>();
-  const dirs: { file: string; stat: Stat }[] = [];
+  const dirs: { file: Buffer; stat: Stat }[] = [];
   let made = false;
   const seenDirs = new Set<string>();
+  const destBytes = byteString(Buffer.from(dest));
   return {
     onStat(stat, id) {
       if (!made) fs.mkdirSync(dest, { recursive: true });
       made = true;
-      const rel = path.posix.normalize(stat.path);
-      const file = resolveInside(dest, stat.path, seenDirs);
+      // names as bytes end to end: a name that is not UTF-8 arrives in pathBytes (wire.ts) and lands as is
+      const relBytes = byteString(stat.pathBytes ?? Buffer.from(stat.path, 'utf8'));
+      const rel = path.posix.normalize(relBytes);
+      const file = fsPath(resolveInside(destBytes, relBytes, seenDirs));
       const existing = fs.lstatSync(file, { throwIfNoEntry: false });
       if (stat.mode & GoMode.dir) {
         if (existing && !existing.isDirectory()) {
@@ -93,13 +105,14 @@ export function diskWriter(dest: string): ReceiveHandler & { finish(): Promise<v
         forget(seenDirs, rel);
         fs.rmSync(file, { recursive: true, force: true });
       }
+      const link = stat.linknameBytes ?? Buffer.from(stat.linkname ?? '', 'utf8');
       if (stat.mode & GoMode.symlink) {
-        fs.symlinkSync(stat.linkname ?? '', file);
+        fs.symlinkSync(link, file);
         return false;
       }
       if ((stat.mode & (GoMode.namedPipe + GoMode.socket + GoMode.device)) !== 0) return false; // not representable here
-      if (stat.linkname) {
-        fs.linkSync(resolveInside(dest, stat.linkname, seenDirs), file);
+      if (link.length > 0) {
+        fs.linkSync(fsPath(resolveInside(destBytes, byteString(link), seenDirs)), file);
         return false;
       }
       open.set(id, { fd: fs.openSync(file, 'wx', 0o600), stat });

@@ -20,8 +20,10 @@ describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
   const tag = 'cogpack-it/non-utf8:1';
   let root: string;
 
+  let out: string | undefined;
   afterAll(() => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
+    if (out) fs.rmSync(out, { recursive: true, force: true });
     dockerCli(denv, ['rmi', '-f', tag]);
   });
 
@@ -45,5 +47,17 @@ describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
       "b'caf\\xe9.txt'",
       'accent',
     ]);
+  });
+
+  it('arrive in a --output type=local directory under the same bytes', async () => {
+    expect(root).toBeDefined(); // the project of the test above
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-non-utf8-out-'));
+    const dest = path.join(out, 'rootfs');
+    await buildProject(root, { cogSdk: 'none', env, outputs: [`type=local,dest=${dest}`], progress: 'plain', progressOut: progressSink().out });
+    const list = (dir: Buffer): string[] => (fs.readdirSync(dir, { encoding: 'buffer' }) as Buffer[]).map((b) => b.toString('latin1')).sort();
+    expect(list(latin1(`${dest}/src`))).toEqual(['.cog', 'caf\xe9.txt', 'cog.yaml', 'd\xff', 'link\xe9', 'predict.py']);
+    expect(list(latin1(`${dest}/src/d\xff`))).toEqual(['x\x80y.py']);
+    expect(fs.readlinkSync(latin1(`${dest}/src/link\xe9`), { encoding: 'buffer' })).toEqual(latin1('caf\xe9.txt'));
+    expect(fs.readFileSync(latin1(`${dest}/src/caf\xe9.txt`), 'utf8')).toBe('accent\n');
   });
 });

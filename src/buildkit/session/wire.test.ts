@@ -41,4 +41,13 @@ describe('session protos and codecs', () => {
     const back = decodePacket(wire);
     expect(back.stat).toMatchObject({ mode: 0o644, modTime: '5' });
   });
+
+  it('receives a path and link target that are not UTF-8 with their exact bytes (the local exporter\'s side)', () => {
+    const pathBytes = Buffer.from('d\xff/caf\xe9', 'latin1');
+    const linknameBytes = Buffer.from('t\x80', 'latin1');
+    const back = decodePacket(encodePacket({ type: PacketType.STAT, stat: { path: 'ignored', mode: 0o120777, linkname: 'x', pathBytes, linknameBytes } }));
+    expect(back.stat?.pathBytes).toEqual(pathBytes);
+    expect(back.stat?.linknameBytes).toEqual(linknameBytes);
+    expect(decodePacket(encodePacket({ type: PacketType.STAT, stat: { path: 'caf\u00e9', mode: 0o644 } })).stat).toEqual({ path: 'caf\u00e9', mode: 0o644 });
+  });
 });

@@ -2,6 +2,7 @@
  * Session wire codecs: fsutil Packets and BytesMessages, and grpc-js service definitions for the
  * services the client serves on its session (built from proto/ through the one shared loader).
  */
+import { isUtf8 } from 'node:buffer';
 import type * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
 import { grpcServiceDefinition, protoRoot } from '../../protobuf/protos';
@@ -92,10 +93,53 @@ export function encodePacket(p: Packet): Buffer {
   return Buffer.from(T.encode(T.fromObject(t === PacketType.STAT ? rest : p)).finish());
 }
 
+/** The length-delimited fields of one protobuf message: field number → the last value's bytes. */
+function bytesFields(buf: Buffer): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  let i = 0;
+  const readVarint = (): number => {
+    let v = 0;
+    for (let shift = 1; i < buf.length; shift *= 128) {
+      const b = buf[i++];
+      v += (b & 0x7f) * shift;
+      if (b < 0x80) return v;
+    }
+    throw new Error('fsutil packet: truncated varint');
+  };
+  while (i < buf.length) {
+    const tag = readVarint();
+    const wire = tag % 8;
+    if (wire === 0) readVarint();
+    else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else if (wire === 2) {
+      const n = readVarint();
+      out.set(Math.floor(tag / 8), buf.subarray(i, i + n));
+      i += n;
+    } else throw new Error(`fsutil packet: unexpected wire type ${wire}`);
+  }
+  return out;
+}
+
+/**
+ * A STAT whose path or link target is not UTF-8 decodes (as protobufjs strings) to U+FFFD: the raw bytes are
+ * taken from the wire and kept in pathBytes / linknameBytes, so the receiver writes the name the sender had.
+ */
+function rawNames(buf: Buffer, stat: Stat): Stat {
+  const raw = bytesFields(bytesFields(buf).get(2) ?? Buffer.alloc(0));
+  const path = raw.get(1);
+  const link = raw.get(7);
+  const out = { ...stat };
+  if (path && !isUtf8(path)) out.pathBytes = Buffer.from(path);
+  if (link && !isUtf8(link)) out.linknameBytes = Buffer.from(link);
+  return out;
+}
+
 export function decodePacket(buf: Buffer): Packet {
   const T = type('fsutil.types.Packet');
   const obj = T.toObject(T.decode(buf), TO_OBJECT) as Packet;
-  return { ...obj, type: (obj.type ?? PacketType.STAT) as PacketTypeValue };
+  const stat = obj.stat && (obj.stat.path?.includes('\uFFFD') || obj.stat.linkname?.includes('\uFFFD')) ? rawNames(buf, obj.stat) : obj.stat;
+  return { ...obj, ...(stat ? { stat } : {}), type: (obj.type ?? PacketType.STAT) as PacketTypeValue };
 }
 
 export function encodeBytesMessage(data: Buffer): Buffer {
