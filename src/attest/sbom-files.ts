@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs';
+import * as path from 'node:path';
 import type { PlanData } from '../../planner/plan-schema';
 import { openDigestCache, type DigestCache } from '../../planner/inputs/digest-cache';
 import type { DebPackage } from './sbom-dpkg';
@@ -25,15 +26,15 @@ export function weightStages(plan: PlanData): string[] {
 async function walk(fs: Fs, dir: string, out: { path: string; size: number }[]): Promise<void> {
   const entries = (await readDir(fs, dir)).sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
   for (const e of entries) {
-    const path = `${dir === '/' ? '' : dir}/${e.path}`;
-    if (isDir(e)) await walk(fs, path, out);
-    else if (isRegular(e)) out.push({ path, size: Number(e.size ?? 0) });
+    const at = `${dir === '/' ? '' : dir}/${e.path}`;
+    if (isDir(e)) await walk(fs, at, out);
+    else if (isRegular(e)) out.push({ path: at, size: Number(e.size ?? 0) });
   }
 }
 
-async function gatewaySha256(fs: Fs, path: string, size: number): Promise<string> {
+async function gatewaySha256(fs: Fs, file: string, size: number): Promise<string> {
   const h = createHash('sha256');
-  for (let offset = 0; offset < size; offset += CHUNK) h.update(await fs.bridge.readFile(fs.ref, path, { offset, length: Math.min(CHUNK, size - offset) }));
+  for (let offset = 0; offset < size; offset += CHUNK) h.update(await fs.bridge.readFile(fs.ref, file, { offset, length: Math.min(CHUNK, size - offset) }));
   return h.digest('hex');
 }
 
@@ -76,7 +77,7 @@ export function localWeightFiles(plan: PlanData, projectDir: string): LocalFile 
     .flatMap((op) => (op.op === 'copy' && op.from.type === 'context' ? [{ dest: op.dest.replace(/\/+$/, ''), src: op.src.replace(/\/+$/, ''), ctx: plan.contexts[op.from.name]?.path }] : []));
   return (imagePath) => {
     const c = copies.find((x) => x.ctx !== undefined && (imagePath === x.dest || imagePath.startsWith(`${x.dest}/`)));
-    return c ? `${projectDir}/${c.ctx}/${c.src}${imagePath.slice(c.dest.length)}`.replace(/\/+/g, '/') : undefined;
+    return c ? path.join(projectDir, c.ctx!, c.src + imagePath.slice(c.dest.length)) : undefined;
   };
 }
 
