@@ -6,8 +6,8 @@ import type { Plan } from '../../planner/plan';
 import type { Project } from '../../planner/project';
 import { ConfigError } from '../../src/errors';
 import type { Requirement } from '../../planner/project/requirements';
-import type { DependencyRequest, FrameworkChoice, Resolution } from '../../planner/resolver/types';
-import type { BlockContext } from './block';
+import type { DependencyRequest, FrameworkChoice, FrameworkResolver, Resolution } from '../../planner/resolver/types';
+import type { BlockContext, FrameworkBlock } from './block';
 import { findLinksMount, pipCacheMount, pipEnv, pipInstall, userIndexArgs } from './pip';
 import { exec, stage } from './stage';
 
@@ -104,4 +104,22 @@ export function frameworkStage(ctx: BlockContext, plan: Plan, s: FrameworkStageS
     ],
     provides: s.provides ?? Object.keys(s.choice.packages),
   }));
+}
+
+/**
+ * A framework block whose requests are the project's requirement lines naming its packages (requirements
+ * files, cog.yaml python_packages, [project.dependencies]) and whose one stage installs its choice; `stage`
+ * gives that stage's name and options.
+ */
+export function requirementsFramework(fw: FrameworkResolver, stage: (c: FrameworkChoice) => Omit<FrameworkStageSpec, 'block' | 'choice'>): FrameworkBlock {
+  return {
+    name: fw.name,
+    framework: fw,
+    detect: (project) => frameworkLines(project, fw.packages).length > 0,
+    dependencies: (project) => lineRequests(frameworkLines(project, fw.packages), fw.name),
+    plan(ctx, plan) {
+      const c = ctx.resolution.frameworks[fw.name];
+      if (c) frameworkStage(ctx, plan, { block: fw.name, choice: c, ...stage(c) });
+    },
+  };
 }
