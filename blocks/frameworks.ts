@@ -7,8 +7,9 @@
 import type { FrameworkBlock } from './support/block';
 import { torch } from './torch';
 import { tensorflow } from './tensorflow';
+import { jax } from './jax';
 
-export const FRAMEWORK_BLOCKS: readonly FrameworkBlock[] = [torch, tensorflow];
+export const FRAMEWORK_BLOCKS: readonly FrameworkBlock[] = [torch, tensorflow, jax];
 
 export const FRAMEWORKS = FRAMEWORK_BLOCKS.map((b) => b.framework);
 

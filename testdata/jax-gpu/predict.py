@@ -1,0 +1,6 @@
+from cog import BasePredictor
+
+
+class Predictor(BasePredictor):
+    def predict(self, text: str = "world") -> str:
+        return f"hello, {text}"
