@@ -19,7 +19,7 @@ const PROXY = 'http://alice:pr0xy-pass@proxy.invalid:3128';
 interface Statement {
   predicateType: string;
   subject: { name: string; digest: Record<string, string> }[];
-  predicate: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  predicate: Record<string, any>;
 }
 
 async function blob(registry: string, repo: string, digest: string): Promise<Buffer> {
@@ -53,7 +53,7 @@ describeWithDaemon('provenance attestations on the real daemon', (denv) => {
     expect(s.warnings.join('\n')).toMatch(/mode=max with a proxy build arg/);
 
     // the daemon's SLSA provenance, as CI tools read it
-    const prov = JSON.parse(docker(denv, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Provenance}}'])) as { SLSA: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const prov = JSON.parse(docker(denv, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Provenance}}'])) as { SLSA: Record<string, any> };
     expect(prov.SLSA.buildType).toBe('https://mobyproject.org/buildkit@v1');
     expect(prov.SLSA.materials).toContainEqual(expect.objectContaining({ uri: expect.stringMatching(/^pkg:docker\//), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }));
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { planProject } from '../../planner';
-import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from '../buildkit/build-attest';
+import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from '../buildkit/build/build-attest';
 import { parseOutputSpec } from '../buildkit/export/output-spec';
 import { attestationDocuments, type AttestInput } from './index';
 import { BUILD_RECORD_PREDICATE, buildRecordAttestation, provenanceAttrs } from './provenance';

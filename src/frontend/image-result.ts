@@ -3,7 +3,7 @@
  * client's `context` local, the Env of each stage's base image from ResolveImageConfig), the runtime base's
  * config under the plan's, one Solve (plus, for a cog model, the pip freeze read back for its label).
  */
-import { envImageRefs, imageEnvOf, marshal, mergeImageConfig, planToLlb, type OciImageConfig } from '../../llb';
+import { envImageRefs, imageEnvOf, marshal, mergeImageConfig, planToLlb, type LlbResult, type OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { UsageError } from '../errors';
 import { proxyEnvFromBuildArgs } from '../buildkit/build/build-args';
@@ -16,6 +16,8 @@ export interface ImageResult {
   config: OciImageConfig;
   /** digest of the image's top op, for warnings */
   resultDigest: string;
+  /** the plan's LLB (states the attestation generators read) */
+  llb: LlbResult;
 }
 
 /** The base config fields `cogpack build` takes from Docker's image inspect, so both paths merge the same thing. */
@@ -62,7 +64,7 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
     Object.assign(labels, schema.labels);
     refId = await bridge.solve(marshal(schema.image, { ignoreCache: opts.noCache }).definition);
   }
-  return { refId, config: withLabels(config, labels), resultDigest: llb.result };
+  return { refId, config: withLabels(config, labels), resultDigest: llb.result, llb };
 }
 
 /**

@@ -8,6 +8,7 @@ import { loadImageMap } from '../../planner/image-map';
 import type { PlanData } from '../../planner/plan-schema';
 import { CogpackError } from '../errors';
 import type { LlbBridge } from '../buildkit/gateway/bridge';
+import { projectFileDigests } from '../attest/facts';
 import { ContextTree } from './context-tree';
 import { readEntryFile, type EntryFile } from './entry-file';
 import { plannerEnv, type FrontendOptions } from './options';
@@ -15,6 +16,8 @@ import { plannerEnv, type FrontendOptions } from './options';
 export interface PlannedBuild {
   plan: PlanData;
   warnings: string[];
+  /** sha256 of the project files that decide what is installed (src/attest/facts.ts), when asked for */
+  files?: Record<string, string>;
 }
 
 /** `COGPACK_COG_SDK=path.whl|DIR` names a wheel or wheelhouse inside the build context (the CLI resolves it from the cwd). */
@@ -46,7 +49,7 @@ async function planWithFaultIn(tree: ContextTree, opts: FrontendOptions): Promis
  * Reads the entry file and the context at the same time (two syncs, one round trip of latency): the scan
  * starts before the entry's kind is known, except when -f names a .json plan, which needs no context.
  */
-export async function planBuild(bridge: LlbBridge, opts: FrontendOptions): Promise<PlannedBuild & { entry: EntryFile }> {
+export async function planBuild(bridge: LlbBridge, opts: FrontendOptions, want: { fileDigests?: boolean } = {}): Promise<PlannedBuild & { entry: EntryFile }> {
   const load = () => ContextTree.load(bridge, { contextKey: opts.contextKey, sessionId: opts.sessionId });
   const early = opts.filename && /\.json$/i.test(opts.filename) ? undefined : load();
   early?.catch(() => undefined); // awaited below; an entry-file error must not leave it unhandled
@@ -64,7 +67,13 @@ export async function planBuild(bridge: LlbBridge, opts: FrontendOptions): Promi
   const tree = await (early ?? load());
   try {
     if (entry.kind === 'cog' || entry.kind === 'pyproject') tree.writeEntry(entry.name, entry.text);
-    return { entry, ...(await planWithFaultIn(tree, opts)) };
+    const planned = await planWithFaultIn(tree, opts);
+    if (!want.fileDigests) return { entry, ...planned };
+    const fetch = async (rel: string) => {
+      const missing = tree.placeholderFor(rel);
+      if (missing) await tree.fetch(missing);
+    };
+    return { entry, ...planned, files: await projectFileDigests(planned.plan, { dir: tree.dir, fetch }) };
   } finally {
     tree.dispose();
   }

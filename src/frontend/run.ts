@@ -10,6 +10,8 @@ import { GrpcCallError } from '../buildkit/connection/h2-grpc';
 import { solvePlan } from './image-result';
 import { parseFrontendOptions } from './options';
 import { planBuild } from './plan-context';
+import { attestRequestFromFrontendOpts } from '../attest/request';
+import { frontendAttestations } from './attestations';
 import { log } from './stdio';
 
 /** gRPC UNKNOWN: any other code makes the daemon prefix its name ("InvalidArgument: ") at every layer it passes. */
@@ -42,9 +44,10 @@ function asCogpackError(e: unknown): unknown {
 async function build(bridge: LlbBridge, env: NodeJS.ProcessEnv): Promise<void> {
   const t0 = Date.now();
   const opts = parseFrontendOptions(env);
+  const attest = attestRequestFromFrontendOpts(opts.raw);
   const caps = checkCaps(bridge);
   caps.catch(() => undefined); // awaited below, after the plan (a planner error is the more useful one)
-  const { entry, plan, warnings } = await planBuild(bridge, opts);
+  const { entry, plan, warnings, files } = await planBuild(bridge, opts, { fileDigests: Boolean(attest.provenance) });
   await caps;
   log(`planned ${entry.kind} entry in ${Date.now() - t0} ms (${plan.export_phases.flatMap((p) => p.stages).length} export stages)`);
   const result = await solvePlan(bridge, opts, plan);
@@ -53,7 +56,8 @@ async function build(bridge: LlbBridge, env: NodeJS.ProcessEnv): Promise<void> {
     log(`warning: ${w}`);
     await bridge.warn(result.resultDigest, `cogpack: ${w}`).catch(() => undefined); // clients before buildx 0.14 drop warnings
   }
-  await bridge.returnResult(result.refId, { 'containerimage.config': Buffer.from(JSON.stringify(result.config)) });
+  const attestations = await frontendAttestations({ bridge, opts, request: attest, plan, llb: result.llb, ref: result.refId, config: result.config, files });
+  await bridge.returnResult(result.refId, { 'containerimage.config': Buffer.from(JSON.stringify(result.config)) }, attestations);
   log(`returned the result after ${Date.now() - t0} ms`);
 }
 

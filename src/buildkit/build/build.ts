@@ -38,7 +38,7 @@ import { imageToReplace, withReasons } from './why';
 import { attestationDocuments, provenanceAttrs, wantsDocuments, type AttestRequest, type BuildFacts } from '../../attest';
 import { gatewayAttestations } from '../../attest/gateway';
 import { baseImageDigests } from '../../attest/facts';
-import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from '../build-attest';
+import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from './build-attest';
 
 export type { BuildSummary } from '../progress/summary';
 

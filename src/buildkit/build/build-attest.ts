@@ -3,11 +3,11 @@
  * provenance mode=min when an output pushes), the mode the daemon's SLSA provenance is asked for, and the facts
  * of cogpack's build record: the build's options without secret values, git, the project files' digests.
  */
-import type { PlanData } from '../../planner/plan-schema';
-import { defaultProvenance, parseProvenanceFlag, parseSbomFlag, type AttestRequest, type BuildFacts } from '../attest';
-import { cogpackVersion, projectFileDigests, SHOWN_BUILD_ARGS } from '../attest/facts';
-import { interpretBuildArgs } from './build/build-args';
-import type { OutputSpec } from './export/output-spec';
+import type { PlanData } from '../../../planner/plan-schema';
+import { defaultProvenance, parseProvenanceFlag, parseSbomFlag, type AttestRequest, type BuildFacts } from '../../attest';
+import { cogpackVersion, projectFileDigests, SHOWN_BUILD_ARGS } from '../../attest/facts';
+import { interpretBuildArgs } from './build-args';
+import type { OutputSpec } from '../export/output-spec';
 
 /** The build options these read (a slice of BuildOptions). */
 export interface AttestOptions {
