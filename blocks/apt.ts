@@ -1,14 +1,13 @@
 /**
- * apt: installs build.system_packages in one stage. The downloaded .debs live in a locked cache mount
- * with a stable id (so rebuilds and parallel builds share it safely), in a directory of its own so the
- * base image's docker-clean hook cannot empty it; package lists, apt's package caches (pkgcache.bin and
- * srcpkgcache.bin, ~75 MB, rebuilt by apt-get update anyway) and apt/dpkg logs are removed in the same
- * exec so the layer holds only the installed files. Python modules apt installs get hash-based pycs, so
- * they stay valid in the squashed layer.
+ * apt: installs build.system_packages in one stage. The downloaded .debs and the package lists live in a
+ * locked cache mount with a stable id (so rebuilds and parallel builds share it safely), outside the paths
+ * the image keeps (support/apt-env.ts aptInstall: why the lists are reused and when they are refreshed);
+ * apt's own lists dir, package caches and apt/dpkg logs are removed in the same exec so the layer holds only
+ * the installed files. Python modules apt installs get hash-based pycs, so they stay valid in the squashed layer.
  */
 import type { Project } from '../planner/project';
 import type { Block } from './support/block';
-import { APT_CLEAN, aptEnv } from './support/apt-env';
+import { APT_CACHE, APT_CLEAN, aptEnv, aptInstall } from './support/apt-env';
 import { shell, shq, stage } from './support/stage';
 
 function packages(project: Project): string[] {
@@ -30,7 +29,6 @@ export const apt: Block = {
   },
   plan(ctx, plan) {
     const pkgs = packages(ctx.project);
-    const archives = '/var/cache/cogpack-apt/archives';
     plan.addStage(
       'system',
       stage({
@@ -39,17 +37,7 @@ export const apt: Block = {
         block: 'apt',
         source: plan.below(),
         env: aptEnv(),
-        operations: [
-          shell(
-            [
-              `mkdir -p ${archives}/partial`,
-              'apt-get update',
-              `apt-get install -y --no-install-recommends -o Dir::Cache::Archives=${archives}/ ${pkgs.map(shq).join(' ')}`,
-              APT_CLEAN,
-            ],
-            { mounts: [{ type: 'cache', target: '/var/cache/cogpack-apt', id: 'cogpack-apt-cache', sharing: 'locked' }] },
-          ),
-        ],
+        operations: [shell([...aptInstall(pkgs.map(shq)), APT_CLEAN], { mounts: [{ type: 'cache', target: APT_CACHE, id: 'cogpack-apt-cache', sharing: 'locked' }] })],
         provides: ['apt', ...pkgs.map((p) => `apt:${p}`)],
       }),
     );

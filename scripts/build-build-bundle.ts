@@ -15,7 +15,7 @@ void buildCommandBundle({
   warmScript: 'warm-build-cache',
   // apt + local wheels, torch, uv, pyproject, secrets, weights
   warmFixtures: ['cpu-apt-wheel', 'cpu-minimal', 'gpu-torch', 'uv-lock', 'pyproject-app', 'build-run-secret', 'weights'],
-  // on request only: data validation (COGPACK_VALIDATE_DATA=1), the inputs label of a replaced image, the docker config schema (registry auth)
-  keepFromDist: ['planner/data/schemas.js', 'planner/inputs/schema.js', 'src/buildkit/session/docker-config-schema.js'],
+  // on request only: data validation (COGPACK_VALIDATE_DATA=1), the docker config schema (registry auth)
+  keepFromDist: ['planner/data/schemas.js', 'src/buildkit/session/docker-config-schema.js'],
   warmTimeoutMs: 120_000,
 });

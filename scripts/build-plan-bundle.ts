@@ -12,7 +12,6 @@ void buildCommandBundle({
   warmScript: 'warm-plan-cache',
   // they cover CPU/GPU, torch, TF, uv, pyproject, weights paths
   warmFixtures: ['cpu-minimal', 'gpu-torch', 'tf-gpu', 'uv-lock', 'pyproject-app', 'requirements-indexes', 'weights'],
-  // planner/data/schemas.js validates the compat data under COGPACK_VALIDATE_DATA=1 only, and pulls in zod;
-  // planner/inputs/schema.js reads an inputs label (plan --diff) and pulls it in too
-  keepFromDist: ['planner/data/schemas.js', 'planner/inputs/schema.js'],
+  // planner/data/schemas.js validates the compat data under COGPACK_VALIDATE_DATA=1 only, and pulls in zod
+  keepFromDist: ['planner/data/schemas.js'],
 });

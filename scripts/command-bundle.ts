@@ -14,7 +14,7 @@ import { commandOnly, fromDist, lazyChildProcess, schemaFacades } from './plan-b
 export const ROOT = join(__dirname, '..');
 
 /** Schema modules whose zod schemas the bundles answer with generated checkers (zod only on a failure). */
-export const SCHEMA_MODULES = ['planner/plan-schema.js', 'planner/project/cog-yaml-schema.js', 'planner/project/pyproject-schema.js', 'planner/project/uv-lock-schema.js', 'planner/resolver/requests-schema.js'];
+export const SCHEMA_MODULES = ['planner/plan-schema.js', 'planner/project/cog-yaml-schema.js', 'planner/project/pyproject-schema.js', 'planner/project/uv-lock-schema.js', 'planner/resolver/requests-schema.js', 'planner/inputs/schema.js'];
 
 /** esbuild options every cogpack bundle shares (the command bundles here, the frontend's in build-frontend-bundle.ts). */
 export const BUNDLE_OPTIONS: BuildOptions = {

@@ -20,12 +20,20 @@ export function withInputsLabel(plan: PlanData, record: InputsRecord): PlanData 
 }
 
 /**
- * The record in a label's text, or undefined when it is not one this cogpack reads. The zod schema is required
- * here, on use: the command bundles keep zod out of every start (scripts/command-bundle.ts keepFromDist).
+ * The record in a label's text, or undefined when it is not one this cogpack reads (another version, damaged).
+ * The schema is required here, on use: the command bundles answer it with a generated checker, so no zod
+ * loads for a label that is fine (scripts/command-bundle.ts SCHEMA_MODULES).
  */
 export function parseInputs(text: string): InputsRecord | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./schema') as typeof import('./schema')).parseInputs(text);
+  const parsed = (require('./schema') as typeof import('./schema')).InputsRecordSchema.safeParse(raw);
+  return parsed.success ? (parsed.data as InputsRecord) : undefined;
 }
 
 /** The record a plan JSON carries in its label, else the one its stages give without file digests. */

@@ -1,6 +1,9 @@
-/** The `dev.cogpack.inputs` label read back from an image or a plan JSON: checked before it is compared. */
+/**
+ * The `dev.cogpack.inputs` label read back from an image or a plan JSON: checked before it is compared
+ * (index.ts parseInputs). Only schemas here: the command bundles answer them with generated checkers
+ * (scripts/command-bundle.ts SCHEMA_MODULES), so reading the label of the image a build replaces loads no zod.
+ */
 import { z } from 'zod';
-import type { InputsRecord } from './record';
 
 const Hash = z.string();
 const FilesSchema = z.object({ h: Hash, n: z.number().int().nonnegative(), m: z.record(z.string(), z.string()).optional() });
@@ -20,15 +23,3 @@ export const InputsRecordSchema = z.object({
   deps: z.record(z.string(), z.tuple([z.string(), z.string(), z.string()])).optional(),
   stages: z.record(z.string(), StageSchema),
 });
-
-/** The record in a label's text, or undefined when it is not one this cogpack can read (another version, damaged). */
-export function parseInputs(text: string): InputsRecord | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = InputsRecordSchema.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
-}

@@ -15,6 +15,8 @@ import * as cogSchemas from '../../planner/project/cog-yaml-schema';
 import * as pyprojectSchemas from '../../planner/project/pyproject-schema';
 import * as uvLockSchemas from '../../planner/project/uv-lock-schema';
 import * as requestSchemas from '../../planner/resolver/requests-schema';
+import * as inputsSchemas from '../../planner/inputs/schema';
+import { inputsRecord } from '../../planner/inputs';
 import { checkerModule, loadCheckers } from './zod-checker';
 
 const TESTDATA = join(__dirname, '..', '..', 'testdata');
@@ -22,7 +24,7 @@ type Schema = z.core.$ZodType;
 
 /** Every zod schema the plan bundle stubs (scripts/command-bundle.ts SCHEMA_MODULES). */
 const SCHEMAS: Record<string, Schema> = Object.fromEntries(
-  Object.entries({ ...planSchemas, ...cogSchemas, ...pyprojectSchemas, ...uvLockSchemas, ...requestSchemas }).filter(
+  Object.entries({ ...planSchemas, ...cogSchemas, ...pyprojectSchemas, ...uvLockSchemas, ...requestSchemas, ...inputsSchemas }).filter(
     ([, v]) => typeof v === 'object' && v !== null && '_zod' in v,
   ),
 ) as Record<string, Schema>;
@@ -92,7 +94,10 @@ describe('generated checkers', () => {
     const { json } = await planProject(dir, { env: {} });
     const plan = JSON.parse(json) as unknown;
     expect(agree('PlanSchema', plan, 'the plan')).toBe(true);
-    const inputs: [string, unknown][] = [['PlanSchema', plan]];
+    // the inputs label a build reads back from the image it replaces (file digests, deps tuples)
+    const record = JSON.parse(JSON.stringify(await inputsRecord(JSON.parse(json), dir, { COGPACK_CACHE_DIR: '' }))) as unknown;
+    expect(agree('InputsRecordSchema', record, 'the inputs record')).toBe(true);
+    const inputs: [string, unknown][] = [['PlanSchema', plan], ['InputsRecordSchema', record]];
     if (existsSync(join(dir, 'cog.yaml'))) inputs.push(['CogYamlSchema', parseYaml(readFileSync(join(dir, 'cog.yaml'), 'utf8')) ?? {}]);
     if (existsSync(join(dir, 'uv.lock'))) inputs.push(['UvLockSchema', parseToml(readFileSync(join(dir, 'uv.lock'), 'utf8'))]);
     if (existsSync(join(dir, 'pyproject.toml'))) {
@@ -157,6 +162,16 @@ describe('checkerModule', () => {
     const mixed = checkerModule({ ok: z.string(), bad: z.date() });
     expect(mixed.names).toEqual(['ok']);
     expect(Object.keys(mixed.skipped)).toEqual(['bad']);
+  });
+
+  it('checks a fixed-length tuple item by item, and leaves tuples with rest or optional items to zod', () => {
+    const t = z.tuple([z.string(), z.number()]);
+    const c = one(t);
+    for (const input of [['a', 1], ['a'], ['a', 1, 2], [1, 'a'], 'a', {}, [], ['a', undefined]]) {
+      const zod = t.safeParse(input);
+      expect(c.check.s(input) === c.FAIL ? 'FAIL' : shape(c.check.s(input))).toBe(zod.success ? shape(zod.data) : 'FAIL');
+    }
+    for (const s of [z.tuple([z.string()], z.number()), z.tuple([z.string(), z.number().optional()])]) expect(Object.keys(checkerModule({ s }).skipped)).toEqual(['s']);
   });
 
   it('runs a union option chosen by JS type and a discriminated union by its tag', () => {

@@ -178,6 +178,17 @@ function body(s: Schema, ctx: Ctx): string[] {
         `for (let i = 0; i < v.length; i++) { const x = ${fn(d.element as Schema, ctx)}(v[i]); if (x === FAIL) return FAIL; o[i] = x; }`,
         'return o;',
       ];
+    case 'tuple': {
+      // fixed length only: zod fails a shorter or longer array too, and returns the parsed items in order
+      const items = d.items as Schema[];
+      if (d.rest || items.some((i) => defOf(i).type === 'optional')) unsupported('a tuple with rest or optional items');
+      return [
+        `if (!Array.isArray(v) || v.length !== ${items.length}) return FAIL;`,
+        'const o = [];',
+        ...items.map((it, i) => `{ const x = ${fn(it, ctx)}(v[${i}]); if (x === FAIL) return FAIL; o.push(x); }`),
+        'return o;',
+      ];
+    }
     case 'object':
       return objectBody(s, ctx);
     case 'record':

@@ -30,7 +30,7 @@ import { BuildError } from '../errors';
 import { explainTooLarge } from '../solve/definition-size';
 import { makeSummary, type BuildSummary } from '../progress/summary';
 import { collectLayers, fetchBaseInfo, type BaseInfo } from './build-image-info';
-import { mark } from '../../trace';
+import { mark, markWhen } from '../../trace';
 import { prepareLocalCaches, updateCacheIndexes, type LocalCaches } from '../export/cache-local';
 import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
 import { inputsRecord, withInputsLabel } from '../../../planner/inputs';
@@ -164,12 +164,15 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   });
   mark('connected');
   try {
-    // before the solve: the build moves the name to the new image
-    const [record, previous] = await Promise.all([recording, imageToReplace(conn, buildNames(options, prep))]);
-    mark('inputs recorded');
-    const plan = withInputsLabel(planned.plan, record);
-    const summary = withReasons(await buildOnConnection(dir, plan, prep, options, conn), previous, record, plan);
-    return { ...summary, warnings: [...warnings, ...summary.warnings], timings: { ...summary.timings, planMs, totalMs: Date.now() - t0 } };
+    // looked up before the solve, which moves the name to the new image; meanwhile the session opens and the
+    // base configs come (neither needs the label), so a rebuild pays the lookup only when it is the slowest
+    const previous = markWhen('previous image', imageToReplace(conn, buildNames(options, prep)));
+    const plan = markWhen('inputs recorded', recording.then((record) => withInputsLabel(planned.plan, record)));
+    plan.catch(() => undefined); // settled in buildOnConnection before anything can throw
+    const summary = await buildOnConnection(dir, planned.plan, { plan, before: previous }, prep, options, conn);
+    const labelled = await plan;
+    const done = withReasons(summary, await previous, await recording, labelled);
+    return { ...done, warnings: [...warnings, ...done.warnings], timings: { ...done.timings, planMs, totalMs: Date.now() - t0 } };
   } finally {
     if (!options.connection) conn.close();
   }
@@ -179,8 +182,12 @@ function buildNames(o: BuildOptions, prep: Prepared): string[] {
   return imageNames(o.tags ?? [], prep.outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
 }
 
-/** The session opens while the base images' configs are fetched; the LLB needs those configs' Env. */
-async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o: BuildOptions, conn: BuildkitConnection): Promise<BuildSummary> {
+/**
+ * The session opens while the base images' configs are fetched; the LLB needs those configs' Env. `plan` is
+ * the plan without its inputs label (contexts and bases are the same); `later.plan`, with the label, is what is
+ * built, and `later.before` settles before the solve starts.
+ */
+async function buildOnConnection(dir: string, plan: PlanData, later: { plan: Promise<PlanData>; before: Promise<unknown> }, prep: Prepared, o: BuildOptions, conn: BuildkitConnection): Promise<BuildSummary> {
   const outputs = prep.outputs.length ? prep.outputs : defaultOutputs({ daemon: conn.kind });
   const sessionId = newSessionId();
   // the images' Env is part of the LLB (execs start from their base's env), so the LLB waits for the configs;
@@ -197,17 +204,19 @@ async function buildOnConnection(dir: string, plan: PlanData, prep: Prepared, o:
     dockerConfigPath: o.dockerConfigPath,
     env: o.env ?? process.env,
   });
-  const [session, base, epoch, git] = await Promise.allSettled([opening, basing, prep.epoch, prep.git]);
+  const [session, base, epoch, git, labelled, before] = await Promise.allSettled([opening, basing, prep.epoch, prep.git, later.plan, later.before]);
   if (session.status === 'rejected') {
     throw session.reason;
   }
   try {
+    if (labelled.status === 'rejected') throw labelled.reason;
+    if (before.status === 'rejected') throw before.reason;
     if (base.status === 'rejected') throw base.reason;
     if (epoch.status === 'rejected') throw epoch.reason;
     mark('session and base config');
-    const llb = planToLlb(plan, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv, imageEnv: base.value.imageEnv });
+    const llb = planToLlb(labelled.value, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv, imageEnv: base.value.imageEnv });
     const labels = git.status === 'fulfilled' ? git.value : {};
-    return await solvePlan(plan, prep, outputs, o, conn, { dir, llb, base: base.value, sessionId, epoch: epoch.value, labels });
+    return await solvePlan(labelled.value, prep, outputs, o, conn, { dir, llb, base: base.value, sessionId, epoch: epoch.value, labels });
   } finally {
     await session.value.close();
   }
@@ -229,7 +238,9 @@ function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig
   return {
     gateway: async (bridge) => {
       let ref = await bridge.solve(llb.definition);
+      mark('gateway: image solved (lazy)');
       const labels = labelled ? await pipFreezeLabels(bridge, llb.installed, config, { noCache }) : {};
+      mark('gateway: pip freeze read');
       if (labelled && wantsRuntimeSchema(plan)) {
         const schema = await runtimeSchema(bridge, llb.image, config, { noCache });
         Object.assign(labels, schema.labels);

@@ -15,6 +15,7 @@ import { solveError } from './solve-errors';
 import { watchExportDone } from './export-done';
 import { BuildError, InterruptedError } from '../errors';
 import { controlBridge } from '../gateway/read-back';
+import { mark } from '../../trace';
 
 export interface ExporterSpec {
   type: string;
@@ -187,16 +188,19 @@ async function drive(bridge: LlbBridge, gateway: GatewayDriver, solving: Promise
   solving.then(() => (ended = true), () => (ended = true));
   let result;
   try {
-    // calls naming a build the forwarder has not registered yet fail ("no such job"): wait for it to answer
-    for (const deadline = Date.now() + GATEWAY_REGISTER_MS; ; await new Promise((r) => setTimeout(r, 100))) {
+    // calls naming a build the forwarder has not registered yet fail ("no such job"): wait for it to answer,
+    // asking again soon at first (an idle daemon registers it within milliseconds), then every 100 ms
+    for (let wait = 10, deadline = Date.now() + GATEWAY_REGISTER_MS; ; await new Promise((r) => setTimeout(r, wait)), wait = Math.min(2 * wait, 100)) {
       try {
         await bridge.ping();
+        mark('gateway: bridge answers');
         break;
       } catch (e) {
         if (ended || Date.now() > deadline) throw e;
       }
     }
     result = await gateway(bridge);
+    mark('gateway: result');
   } catch (e) {
     if (ended) return undefined;
     const err = e as Partial<GrpcCallError> & Error;
@@ -206,6 +210,7 @@ async function drive(bridge: LlbBridge, gateway: GatewayDriver, solving: Promise
     return typeof err.code === 'number' && returned ? undefined : err;
   }
   await bridge.returnResult(result.ref, result.metadata, result.attestations).catch(() => abort());
+  mark('gateway: returned');
   return undefined;
 }
 
