@@ -245,9 +245,10 @@ export class PlanGraph implements InputResolver {
     return this.image(this.baseRef(kind));
   }
 
-  /** Merge([base, layer₁, …]): Op.inputs in layer order, never reordered. */
-  stack(kind: 'build' | 'export', stageIds: readonly string[], name: string): State {
-    return merge([this.baseOf(kind), ...stageIds.map((id) => this.stageLayer(id))], { name });
+  /** Merge([base, layer₁, …]): Op.inputs in layer order, never reordered. `view` may stand in for a layer. */
+  stack(kind: 'build' | 'export', stageIds: readonly string[], name: string, view?: (stage: Stage, layer: State) => State): State {
+    const layer = (id: string) => (view ? view(this.stages.get(id)!.stage, this.stageLayer(id)) : this.stageLayer(id));
+    return merge([this.baseOf(kind), ...stageIds.map(layer)], { name });
   }
 
   exportStageIds(): string[] {

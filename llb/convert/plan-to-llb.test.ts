@@ -1,6 +1,7 @@
 import { decodeDefinition, decodeOp } from '../encode';
 import { daemonPlan, samplePlan } from '../../src/testing/sample-plan';
-import { planToLlb } from './plan-to-llb';
+import { FREEZE_VIEW, planToLlb } from './plan-to-llb';
+import { marshal } from '../marshal';
 import type { PlanData } from '../../planner/plan-schema';
 
 const byDigest = (r: ReturnType<typeof planToLlb>) => new Map(r.ops.map((o) => [o.digest, o]));
@@ -18,6 +19,30 @@ describe('planToLlb', () => {
     expect(ops.get(inputs[0])!.op.source!.identifier).toBe('docker-image://docker.io/library/python:3.11-slim');
     expect(inputs.slice(1)).toEqual(r.stageLayers.map((id) => r.layerDigests[id]));
     expect(top.op.merge!.inputs).toEqual([{ input: 0 }, { input: 1 }, { input: 2 }, { input: 3 }]);
+  });
+
+  it("gives pip freeze the Python metadata of installing stages, keyed by content, and whole layers of stages that provide python or declare nothing", () => {
+    const plan = samplePlan();
+    const stages = plan.export_phases.flatMap((p) => p.stages);
+    stages.find((s) => s.id === 'system:apt')!.provides = ['apt'];
+    const r = planToLlb(plan);
+    const m = marshal(r.freezeRoot);
+    const ops = new Map(m.ops.map((o) => [o.digest, o]));
+    const top = ops.get(m.result)!;
+    expect(top.name).toBe('python packages (pip freeze)');
+    const [base, apt, deps] = top.op.inputs!.map((i) => ops.get(i.digest)!);
+    expect(base.kind).toBe('source');
+    // apt provides something it names: only its metadata, a copy whose cache key is the content of those files
+    expect(apt.name).toBe('python metadata of system:apt');
+    expect(apt.op.file!.actions[0].copy).toMatchObject({ src: '/', dest: '/', include_patterns: FREEZE_VIEW });
+    expect(apt.op.inputs![0].digest).toBe(r.layerDigests['system:apt']);
+    // deps:pip declares nothing (provides: []) here, so it may have changed anything: whole
+    expect(deps.digest).toBe(r.layerDigests['deps:pip']);
+    expect(top.op.inputs).toHaveLength(3); // app:source only writes files: left out
+    // `installed` (what the SBOM reads: dpkg status too) keeps every installing layer whole
+    const whole = marshal(r.installed);
+    const wholeTop = whole.ops.find((o) => o.digest === whole.result)!;
+    expect(wholeTop.op.inputs!.slice(1).map((i) => i.digest)).toEqual([r.layerDigests['system:apt'], r.layerDigests['deps:pip']]);
   });
 
   it('squash stages are Copy(Diff) onto scratch; diff stages are the raw Diff', () => {

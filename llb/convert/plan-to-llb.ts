@@ -2,12 +2,12 @@
  * Plan → LLB: each export stage becomes one layer, and the image is Merge([runtime base, layer₁, …]) so a
  * change in one stage leaves every other layer byte-identical and reusable. Never branches on block names.
  */
-import type { PlanData } from '../../planner/plan-schema';
+import type { PlanData, Stage } from '../../planner/plan-schema';
 import { dumpOps, type LlbDumpEntry } from '../dump';
 import { planImageConfig, type OciImageConfig } from '../image-config';
 import { marshal, type MarshaledOp } from '../marshal';
 import type { PbProxyEnv as ProxyEnv } from '../pb-types';
-import type { State } from '../state';
+import { State } from '../state';
 import { validateDefinition } from '../validate';
 import type { ImageEnv } from './base-env';
 import { PlanGraph } from './inputs';
@@ -53,10 +53,17 @@ export interface LlbResult {
   ops: readonly MarshaledOp[];
   /**
    * The image without the layers of stages that only write files (code, weights, scripts): what the build
-   * installed, for commands that inspect it (`pip freeze`). Editing code leaves this state, and so BuildKit's
-   * cached answer to such a command, unchanged.
+   * installed, for what inspects it (the SBOM). Editing code leaves this state unchanged.
    */
   installed: State;
+  /**
+   * What `pip freeze` reads of the image: `installed`, but of every installing stage other than those that
+   * provide python or pip or declare nothing they provide (build.run) only its Python distribution metadata,
+   * pip and .pth/sitecustomize files (FREEZE_VIEW). Each such view is a copy keyed by its content, so an edit
+   * that changes no distribution (an apt package without Python modules) leaves this state, and BuildKit's
+   * cached answer to the freeze, unchanged: an apt edit does not run the freeze again.
+   */
+  freezeRoot: State;
   /** the whole image, for commands that need the code too (cog's schema command, when the plan could not make it) */
   image: State;
   /** the runtime base image, the image's first layers */
@@ -66,12 +73,29 @@ export interface LlbResult {
   dump(): LlbDumpEntry[];
 }
 
+/**
+ * The files of a layer that `python -m pip freeze` reads when the layer does not hold the interpreter: the
+ * metadata of installed distributions (dist-info, egg-info, eggs, egg-links), .pth files (they extend sys.path),
+ * site/user customisation, and pip itself (a requirement or apt may upgrade it, and that pip prints the freeze).
+ */
+export const FREEZE_VIEW = ['**/*.dist-info', '**/*.egg-info', '**/*.egg', '**/*.egg-link', '**/*.pth', '**/sitecustomize.py', '**/usercustomize.py', '**/site-packages/pip', '**/dist-packages/pip', '**/_distutils_hack'];
+
+/** A stage that provides nothing it names (build.run) may change anything, the interpreter included: whole. */
+function freezeView(stage: Stage, layer: State): State {
+  if (stage.provides.length === 0 || stage.provides.some((p) => p === 'python' || p === 'pip')) return layer;
+  return State.scratch().file([{ action: 'copy', from: layer, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false, include: FREEZE_VIEW } }], {
+    name: `python metadata of ${stage.id}`,
+  });
+}
+
 export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
   const graph = new PlanGraph(plan, opts);
   const stageLayers = graph.exportStageIds();
   const image = graph.stack('export', stageLayers, 'image');
   const execStages = new Set(plan.export_phases.flatMap((p) => p.stages).filter((s) => s.operations.some((o) => o.op === 'exec')).map((s) => s.id));
-  const installed = graph.stack('export', stageLayers.filter((id) => execStages.has(id)), 'installed packages');
+  const installing = stageLayers.filter((id) => execStages.has(id));
+  const installed = graph.stack('export', installing, 'installed packages');
+  const freezeRoot = graph.stack('export', installing, 'python packages (pip freeze)', freezeView);
   const m = marshal(image, { ignoreCache: opts.noCache });
   validateDefinition(m.definition);
   const layerDigests: Record<string, string> = {};
@@ -88,6 +112,7 @@ export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
     result: m.result,
     ops: m.ops,
     installed,
+    freezeRoot,
     image,
     base: graph.resolve({ type: 'image', ref: plan.base_image.runtime }),
     layers: Object.fromEntries(stageLayers.map((id) => [id, graph.stageLayer(id)])),

@@ -58,7 +58,7 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
   let refId = await bridge.solve(llb.definition); // lazy: returns the ref at once, the exporter builds it
   const config = mergeImageConfig(llb.imageConfig, configs.get(runtime) ?? null);
   // cog's pip_freeze label, read inside the build exactly as `cogpack build` does, so both give the same config
-  const labels = wantsCogBuildLabels(plan) ? await pipFreezeLabels(bridge, llb.installed, config, { noCache: opts.noCache }) : {};
+  const labels = wantsCogBuildLabels(plan) ? await pipFreezeLabels(bridge, llb.freezeRoot, config, { noCache: opts.noCache }) : {};
   if (wantsRuntimeSchema(plan)) {
     const schema = await runtimeSchema(bridge, llb.image, config, { noCache: opts.noCache });
     Object.assign(labels, schema.labels);

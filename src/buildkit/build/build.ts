@@ -239,7 +239,7 @@ function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig
     gateway: async (bridge) => {
       let ref = await bridge.solve(llb.definition);
       mark('gateway: image solved (lazy)');
-      const labels = labelled ? await pipFreezeLabels(bridge, llb.installed, config, { noCache }) : {};
+      const labels = labelled ? await pipFreezeLabels(bridge, llb.freezeRoot, config, { noCache }) : {};
       mark('gateway: pip freeze read');
       if (labelled && wantsRuntimeSchema(plan)) {
         const schema = await runtimeSchema(bridge, llb.image, config, { noCache });
