@@ -67,7 +67,7 @@ function nonRegularKind(st: fs.Stats): string | undefined {
 }
 
 /** Opens without blocking (a FIFO with no writer would block open(2) itself) and without a controlling tty. */
-function openNonBlocking(file: string): number {
+function openNonBlocking(file: string | Buffer): number {
   const { O_RDONLY, O_NONBLOCK, O_NOCTTY } = fs.constants;
   return fs.openSync(file, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 }
@@ -76,7 +76,7 @@ function openNonBlocking(file: string): number {
  * Opens `file` (symlinks followed: the caller has already decided a link is allowed) and checks it is a
  * regular file; the descriptor is the caller's to close. Throws the policy's error otherwise.
  */
-export function openRegularFile(file: string, p: Omit<ReadPolicy, 'kind'> & { kind?: InputKind }): { fd: number; size: number } {
+export function openRegularFile(file: string | Buffer, p: Omit<ReadPolicy, 'kind'> & { kind?: InputKind }): { fd: number; size: number } {
   let fd: number;
   try {
     fd = openNonBlocking(file);

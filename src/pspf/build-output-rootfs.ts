@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { PspfError } from './errors';
 import { comparePaths, type TarEntry } from './tar-writer';
 import { elfNeeded, isElf } from './build-output-elf';
@@ -16,6 +17,19 @@ export const LOADER = 'ld-linux-x86-64.so.2';
 const LIB_SEARCH = ['usr/local/lib', 'usr/lib/x86_64-linux-gnu', 'lib/x86_64-linux-gnu', 'usr/lib', 'lib'];
 /** dlopen'ed by glibc/Python without a DT_NEEDED entry (unwinding on thread exit, name service) */
 const ALWAYS_LIBS = ['libgcc_s.so.1', 'libnss_files.so.2', 'libnss_dns.so.2', 'libresolv.so.2'];
+
+/**
+ * Image paths are byte strings here (one char per byte, latin1), so a name that is not UTF-8 keeps its bytes
+ * from the exported filesystem into the tar (as nameBytes); ASCII paths read the same either way.
+ */
+const inRoot = (rootfs: string, rel: string): Buffer => Buffer.concat([Buffer.from(rootfs), Buffer.from('/'), Buffer.from(rel, 'latin1')]);
+const readLink = (p: Buffer): string => fs.readlinkSync(p, { encoding: 'buffer' }).toString('latin1');
+
+/** A tar name from a byte string: text when it is UTF-8, else also its exact bytes. */
+function tarName(bytes: string): { name: string; nameBytes?: Buffer } {
+  const b = Buffer.from(bytes, 'latin1');
+  return isUtf8(b) ? { name: b.toString('utf8') } : { name: b.toString('utf8'), nameBytes: b };
+}
 
 export interface PythonInstall {
   version: string; // "3.11"
@@ -30,10 +44,10 @@ export function resolveInRoot(rootfs: string, rel: string, hops = 0): string | u
   let cur = '';
   for (let i = 0; i < parts.length; i++) {
     const next = parts[i] === '..' ? path.posix.dirname(cur) : path.posix.join(cur, parts[i]);
-    const st = fs.lstatSync(path.join(rootfs, next), { throwIfNoEntry: false });
+    const st = fs.lstatSync(inRoot(rootfs, next), { throwIfNoEntry: false });
     if (!st) return undefined;
     if (st.isSymbolicLink()) {
-      const link = fs.readlinkSync(path.join(rootfs, next));
+      const link = readLink(inRoot(rootfs, next));
       const base = link.startsWith('/') ? link : path.posix.join(path.posix.dirname(next), link);
       return resolveInRoot(rootfs, [path.posix.normalize(base).replace(/^\/+/, ''), ...parts.slice(i + 1)].join('/'), hops + 1);
     }
@@ -59,9 +73,9 @@ export function findPython(rootfs: string, want?: string): PythonInstall {
 
 /** A file entry read from disk only when the tar is written (big dependency trees never sit in memory twice). */
 function fileEntry(rootfs: string, rel: string, name: string): TarEntry {
-  const real = path.join(rootfs, rel);
+  const real = inRoot(rootfs, rel);
   const st = fs.statSync(real);
-  return { name, type: 'file', mode: st.mode & 0o777, path: real, size: st.size };
+  return { ...tarName(name), type: 'file', mode: st.mode & 0o777, path: real, size: st.size };
 }
 
 /** ELF files among the entries (shared objects and the interpreter), read to find what they link against. */
@@ -76,27 +90,32 @@ function elfContents(entries: TarEntry[]): Buffer[] {
 export function walkTree(rootfs: string, dir: string, skip: (rel: string) => boolean = () => false): TarEntry[] {
   const out: TarEntry[] = [];
   const visit = (rel: string): void => {
-    for (const name of fs.readdirSync(path.join(rootfs, rel)).sort()) {
+    const names = (fs.readdirSync(inRoot(rootfs, rel), { encoding: 'buffer' }) as Buffer[]).map((b) => b.toString('latin1'));
+    for (const name of names.sort(byBytes)) {
       const child = `${rel}/${name}`;
       if (skip(child)) continue;
-      const st = fs.lstatSync(path.join(rootfs, child));
+      const st = fs.lstatSync(inRoot(rootfs, child));
       if (st.isDirectory()) visit(child);
       else if (st.isFile()) out.push(fileEntry(rootfs, child, `${ROOT}/${child}`));
       else if (st.isSymbolicLink()) {
-        const link = fs.readlinkSync(path.join(rootfs, child));
+        const link = readLink(inRoot(rootfs, child));
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(child), link));
         if (!link.startsWith('/') && !/(^|\/)\.\.(\/|$)/.test(link.replace(/^(\.\.\/)+/, '')) && target.startsWith(`${dir}/`)) {
-          out.push({ name: `${ROOT}/${child}`, type: 'symlink', mode: 0o777, linkname: link });
+          const linkBytes = Buffer.from(link, 'latin1');
+          out.push({ ...tarName(`${ROOT}/${child}`), type: 'symlink', mode: 0o777, linkname: linkBytes.toString('utf8'), ...(isUtf8(linkBytes) ? {} : { linknameBytes: linkBytes }) });
         } else {
           const real = resolveInRoot(rootfs, child);
-          if (real && fs.statSync(path.join(rootfs, real)).isFile()) out.push(fileEntry(rootfs, real, `${ROOT}/${child}`));
+          if (real && fs.statSync(inRoot(rootfs, real)).isFile()) out.push(fileEntry(rootfs, real, `${ROOT}/${child}`));
         }
       }
     }
   };
-  if (fs.existsSync(path.join(rootfs, dir))) visit(dir);
+  if (fs.existsSync(inRoot(rootfs, dir))) visit(dir);
   return out;
 }
+
+/** Byte order of byte strings (what sort() gave on the UTF-8 names for ASCII; stable for any bytes). */
+const byBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function findLib(rootfs: string, soname: string): string | undefined {
   for (const dir of LIB_SEARCH) {

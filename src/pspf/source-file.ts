@@ -10,7 +10,7 @@ import { PspfError } from './errors';
 const CHUNK = 1 << 20;
 
 /** A slot source the user named: refusals are one line and a usage error (exit 64), naming the slot and file. */
-function fail(what: string, file: string) {
+function fail(what: string, file: string | Buffer) {
   return { what: `${what}: source ${file}`, fail: (code: string, message: string, hint: string) => new UsageError(code === 'E_FILE_MISSING' ? 'E_PSPF_SOURCE' : code, message, { hint }) };
 }
 
@@ -29,7 +29,7 @@ export function sourceIsDirectory(file: string, what: string): fs.Stats {
  * refused by fstat on the same descriptor, a size cap) and read to exactly the size fstat gave: a file that
  * shrinks or grows while it is packed is an error, not a longer slot.
  */
-export function* regularFileChunks(file: string, what: string): Generator<Buffer> {
+export function* regularFileChunks(file: string | Buffer, what: string): Generator<Buffer> {
   const { fd, size } = openRegularFile(file, { kind: 'slot-source', ...fail(what, file) });
   try {
     for (let done = 0; done < size; ) {

@@ -58,16 +58,17 @@ export function encodeHeader(f: HeaderFields): Buffer {
   return buf;
 }
 
-/** tarfile's PAX record: "<len> key=value\n" where len counts itself (found by fixpoint). */
-export function paxRecord(key: string, value: string): Buffer {
-  const body = Buffer.byteLength(key) + Buffer.byteLength(value, 'utf8') + 3;
+/** tarfile's PAX record: "<len> key=value\n" where len counts itself (found by fixpoint); a Buffer value is raw bytes. */
+export function paxRecord(key: string, value: string | Buffer): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  const body = Buffer.byteLength(key) + bytes.length + 3;
   let p = 0;
   for (;;) {
     const n = body + String(p).length;
     if (n === p) break;
     p = n;
   }
-  return Buffer.from(`${p} ${key}=${value}\n`, 'utf8');
+  return Buffer.concat([Buffer.from(`${p} ${key}=`, 'utf8'), bytes, Buffer.from('\n')]);
 }
 
 export function padToBlock(n: number): number {

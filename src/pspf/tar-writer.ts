@@ -13,9 +13,12 @@ export interface TarEntry {
   type: 'file' | 'symlink' | 'hardlink';
   mode: number;
   data?: Uint8Array; // file content in memory, or:
-  path?: string; // file content read from disk while the tar is written (with `size`)
+  path?: string | Buffer; // file content read from disk while the tar is written (with `size`); a Buffer: name bytes
   size?: number; // for `path` entries
   linkname?: string; // symlink text, or the archive name a hardlink points to
+  /** The exact bytes of `name` / `linkname` when they are not UTF-8 (Linux allows any byte): written as PAX records. */
+  nameBytes?: Buffer;
+  linknameBytes?: Buffer;
 }
 
 const MAX_OCTAL_SIZE = 8 ** 11;
@@ -70,8 +73,10 @@ function paxHeaders(e: TarEntry, size: number): Buffer {
   const records: Buffer[] = [];
   // eslint-disable-next-line no-control-regex -- any non-ASCII character (NUL included) needs a PAX record
   const needs = (s: string): boolean => /[^\x00-\x7f]/.test(s) || s.length > 100;
-  if (needs(e.name)) records.push(paxRecord('path', e.name));
-  if (e.linkname !== undefined && needs(e.linkname)) records.push(paxRecord('linkpath', e.linkname));
+  if (e.nameBytes) records.push(paxRecord('path', e.nameBytes));
+  else if (needs(e.name)) records.push(paxRecord('path', e.name));
+  if (e.linknameBytes) records.push(paxRecord('linkpath', e.linknameBytes));
+  else if (e.linkname !== undefined && needs(e.linkname)) records.push(paxRecord('linkpath', e.linkname));
   if (size >= MAX_OCTAL_SIZE) records.push(paxRecord('size', String(size)));
   return Buffer.concat(records);
 }

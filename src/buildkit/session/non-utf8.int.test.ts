@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describeWithDaemon, docker as dockerCli } from '../../testing';
+import { spawnSync } from 'child_process';
+import { buildPsp } from '../../pspf/build-output';
 import { buildProject } from '../build/build';
 import { dockerFromEnv, progressSink, runImage } from '../../testing/build-support';
 
@@ -59,5 +61,23 @@ describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
     expect(list(latin1(`${dest}/src/d\xff`))).toEqual(['x\x80y.py']);
     expect(fs.readlinkSync(latin1(`${dest}/src/link\xe9`), { encoding: 'buffer' })).toEqual(latin1('caf\xe9.txt'));
     expect(fs.readFileSync(latin1(`${dest}/src/caf\xe9.txt`), 'utf8')).toBe('accent\n');
+  });
+
+  it('arrive in a --output type=psp package and its extraction under the same bytes', async () => {
+    const proj = path.join(out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-non-utf8-out-')), 'psp-app');
+    out = path.dirname(proj);
+    fs.mkdirSync(path.join(proj, 'bytes_app'), { recursive: true });
+    fs.writeFileSync(path.join(proj, 'pyproject.toml'), '[project]\nname = "bytes-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\n\n[project.scripts]\nbytes-app = "bytes_app:main"\n\n[tool.cogpack]\npython = "3.11"\n');
+    // the app lists its own directory as bytes, so the comparison sees every byte
+    fs.writeFileSync(path.join(proj, 'bytes_app/__init__.py'), 'import os\n\ndef main():\n    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__))).encode()\n    print(sorted(n for n in os.listdir(here) if n not in (b"bytes_app", b"pyproject.toml")))\n    print(os.readlink(here + b"/link\\xe9"))\n');
+    fs.writeFileSync(latin1(`${proj}/caf\xe9.txt`), 'accent\n');
+    fs.mkdirSync(latin1(`${proj}/d\xff`));
+    fs.writeFileSync(latin1(`${proj}/d\xff/x\x80y.txt`), 'X\n');
+    fs.symlinkSync(latin1('caf\xe9.txt'), latin1(`${proj}/link\xe9`));
+    const dest = path.join(out, 'bytes-app.psp');
+    await buildPsp(proj, { dest, env });
+    const run = spawnSync(dest, [], { env: { PATH: '/usr/bin:/bin', HOME: out, FLAVOR_CACHE: path.join(out, 'cache') }, encoding: 'utf8', timeout: 120_000 });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual(["[b'caf\\xe9.txt', b'd\\xff', b'link\\xe9']", "b'caf\\xe9.txt'"]);
   });
 });
