@@ -57,6 +57,19 @@ function mergeEnv(base: readonly string[], over: readonly string[]): string[] {
   return out;
 }
 
+/** The fields of a base image's config the plan's is merged over: `cogpack build` (Docker's inspect) and the frontend (ResolveImageConfig) keep the same. */
+const BASE_CONFIG_KEYS = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal'] as const;
+
+/** A base image's config as mergeImageConfig takes it: its platform and the set fields of BASE_CONFIG_KEYS. */
+export function baseConfigFields(image: { architecture?: string; os?: string; config?: Record<string, unknown> | null }): Partial<OciImageConfig> {
+  const config: Record<string, unknown> = {};
+  for (const key of BASE_CONFIG_KEYS) {
+    const v = image.config?.[key];
+    if (v !== null && v !== undefined && v !== '') config[key] = v;
+  }
+  return { architecture: image.architecture, os: image.os, config } as Partial<OciImageConfig>;
+}
+
 /**
  * The plan's config over the base image's: env by key (base PATH etc. kept unless the plan sets them),
  * labels and ports unioned, the rest replaced when the plan sets it. As in Docker, setting an entrypoint

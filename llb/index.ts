@@ -29,7 +29,7 @@
  */
 export { planToLlb, type LlbOptions, type LlbResult } from './convert/plan-to-llb';
 export { envImageRefs, imageEnvOf, type ImageEnv } from './convert/base-env';
-export { mergeImageConfig, planImageConfig, DEFAULT_PATH, type OciImageConfig, type OciConfigBody } from './image-config';
+export { baseConfigFields, mergeImageConfig, planImageConfig, DEFAULT_PATH, type OciImageConfig, type OciConfigBody } from './image-config';
 export { validateDefinition } from './validate';
 export { dumpOps, type LlbDumpEntry } from './dump';
 export { marshal, type MarshalResult, type MarshaledOp, type MarshalOptions } from './marshal';

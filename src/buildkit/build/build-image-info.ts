@@ -1,5 +1,5 @@
 /** What the build learns about images around the solve: the runtime base's config and layer count, the result's layers. */
-import { imageEnvOf, type ImageEnv, type OciImageConfig } from '../../../llb';
+import type { OciImageConfig } from '../../../llb';
 import type { BuildkitConnection } from '../connection/connection';
 import { baseConfigOf, dockerFor, imageLayers, inspectImage } from '../connection/docker-api';
 import { resolveImageConfigViaGateway } from '../gateway/gateway-image-config';
@@ -11,8 +11,6 @@ export interface BaseInfo {
   layerCount?: number;
   /** why the base config is missing (the image then has the plan's config only) */
   warning?: string;
-  /** config Env of every image a plan stage starts from (planToLlb's `imageEnv`), when asked for by fetchBaseInfo */
-  imageEnv?: ImageEnv;
 }
 
 export interface BaseConfigOptions {
@@ -39,15 +37,13 @@ export async function fetchBaseConfig(conn: BuildkitConnection, ref: string, opt
 }
 
 /**
- * The runtime base's config plus the Env of every image in `envRefs` (llb's envImageRefs), so build execs start
- * from their base image's env as the frontend's do. Each image is asked once, all at once. An image whose config
- * cannot be had gives no env (the solve then reports why it cannot get the image).
+ * The config of every image in `refs` (plan-to-image.ts baseImageRefs: the runtime base first, then each stage's
+ * base), each asked once, all at once; the runtime base's layer count and warning. An image whose config cannot be
+ * had maps to null (the solve then reports why it cannot get the image).
  */
-export async function fetchBaseInfo(conn: BuildkitConnection, runtime: string, envRefs: readonly string[], opts: BaseConfigOptions = {}): Promise<BaseInfo> {
-  const refs = [...new Set([runtime, ...envRefs])];
+export async function fetchBaseInfo(conn: BuildkitConnection, refs: readonly string[], opts: BaseConfigOptions = {}): Promise<BaseInfo & { configs: Map<string, Partial<OciImageConfig> | null> }> {
   const infos = await Promise.all(refs.map((ref) => fetchBaseConfig(conn, ref, opts)));
-  const imageEnv = imageEnvOf(Object.fromEntries(refs.filter((r) => envRefs.includes(r)).map((r) => [r, infos[refs.indexOf(r)].config])));
-  return { ...infos[0], imageEnv };
+  return { ...infos[0], configs: new Map(refs.map((r, i) => [r, infos[i].config])) };
 }
 
 /** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */

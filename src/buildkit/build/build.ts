@@ -12,7 +12,7 @@
 import { loadImageMap } from '../../../planner/image-map';
 import { planProject } from '../../../planner';
 import type { PlanData } from '../../../planner/plan-schema';
-import { envImageRefs, marshal, mergeImageConfig, planToLlb, type LlbResult, type OciImageConfig } from '../../../llb';
+import type { OciImageConfig } from '../../../llb';
 import { UsageError } from '../../errors';
 import { connectBuildkit, type BuildkitConnection } from '../connection/connection';
 import type { TlsFiles } from '../connection/endpoint';
@@ -24,7 +24,8 @@ import { checkImageRefs } from './image-ref';
 import { createProgress, type ProgressMode, type ProgressOutput } from '../progress/progress';
 import { checkSecretSources, newSessionId, parseSecretSpecs, sessionContexts, startSession, type SecretSource } from '../session';
 import { solve, type GatewayDriver } from '../solve/solve';
-import { gitLabels, pipFreezeLabels, runtimeSchema, wantsCogBuildLabels, wantsRuntimeSchema, withLabels } from './cog-build-labels';
+import { baseImageRefs, planToImage, solveImage, type AttestContext, type ImagePlan } from './plan-to-image';
+import { gitLabels } from './cog-build-labels';
 import type { StatusResponse } from '../progress/status-types';
 import { BuildError } from '../errors';
 import { explainTooLarge } from '../solve/definition-size';
@@ -32,12 +33,10 @@ import { makeSummary, type BuildSummary } from '../progress/summary';
 import { collectLayers, fetchBaseInfo, type BaseInfo } from './build-image-info';
 import { mark, markWhen } from '../../trace';
 import { prepareLocalCaches, updateCacheIndexes, type LocalCaches } from '../export/cache-local';
-import { interpretBuildArgs, unusedBuildArgWarnings, withPlannerArgs } from './build-args';
+import { unusedBuildArgWarnings, withPlannerArgs } from './build-args';
 import { inputsRecord, withInputsLabel } from '../../../planner/inputs';
 import { imageToReplace, withReasons } from './why';
-import { attestationDocuments, provenanceAttrs, wantsDocuments, type AttestRequest, type BuildFacts } from '../../attest';
-import { gatewayAttestations } from '../../attest/gateway';
-import { baseImageDigests } from '../../attest/facts';
+import { provenanceAttrs, type AttestRequest } from '../../attest';
 import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from './build-attest';
 
 export type { BuildSummary } from '../progress/summary';
@@ -192,7 +191,7 @@ async function buildOnConnection(dir: string, plan: PlanData, later: { plan: Pro
   const sessionId = newSessionId();
   // the images' Env is part of the LLB (execs start from their base's env), so the LLB waits for the configs;
   // their request goes out first, and is answered while the session server is being set up
-  const basing = fetchBaseInfo(conn, plan.base_image.runtime, envImageRefs(plan), { platform: plan.platform, sessionId });
+  const basing = fetchBaseInfo(conn, baseImageRefs(plan), { platform: plan.platform, sessionId });
   basing.catch(() => undefined); // settled below
   const opening = startSession(conn, {
     id: sessionId,
@@ -214,9 +213,10 @@ async function buildOnConnection(dir: string, plan: PlanData, later: { plan: Pro
     if (base.status === 'rejected') throw base.reason;
     if (epoch.status === 'rejected') throw epoch.reason;
     mark('session and base config');
-    const llb = planToLlb(labelled.value, { sessionId, noCache: o.noCache, proxyEnv: interpretBuildArgs(o.buildArgs ?? {}).proxyEnv, imageEnv: base.value.imageEnv });
     const labels = git.status === 'fulfilled' ? git.value : {};
-    return await solvePlan(labelled.value, prep, outputs, o, conn, { dir, llb, base: base.value, sessionId, epoch: epoch.value, labels });
+    const usesCache = prep.caches.imports.length + prep.caches.exports.length > 0;
+    const image = planToImage(labelled.value, { configs: base.value.configs, sessionId, noCache: o.noCache, buildArgs: o.buildArgs, labels, readBack: !usesCache, attest: prep.attest });
+    return await solvePlan(prep, outputs, o, conn, { dir, image, base: base.value, sessionId, epoch: epoch.value, labels });
   } finally {
     await session.value.close();
   }
@@ -225,57 +225,29 @@ async function buildOnConnection(dir: string, plan: PlanData, later: { plan: Pro
 /**
  * A cog model's image needs labels read from the built filesystem (pip freeze), known only after the solve
  * has begun, and attestation documents (src/attest, the SBOM) are made from the solved image: such builds run
- * as gateway builds that return the config and attestations with the result; other images pass the config to
- * the exporters up front. With --cache-from/--cache-to a cog model gets no pip_freeze label (and stays a plain
- * solve unless attestations are asked for): as a gateway build, a build.run layer restored from an imported cache came
- * back with another diffID (src/buildkit/export/cache-import.int.test.ts; not understood yet), and a layer must not
- * change with where it came from. The SLSA provenance itself is the daemon's (src/attest/provenance.ts).
+ * as gateway builds that return the config and attestations with the result (plan-to-image.ts solveImage); other
+ * images pass the config to the exporters up front. With --cache-from/--cache-to a cog model gets no pip_freeze
+ * label (and stays a plain solve unless attestations are asked for): as a gateway build, a build.run layer restored
+ * from an imported cache came back with another diffID (src/buildkit/export/cache-import.int.test.ts; not
+ * understood yet), and a layer must not change with where it came from. The SLSA provenance itself is the
+ * daemon's (src/attest/provenance.ts).
  */
-function imageConfigRoute(plan: PlanData, llb: LlbResult, config: OciImageConfig, o: RouteOptions): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
-  const { noCache } = o;
-  const labelled = wantsCogBuildLabels(plan) && !o.usesCache;
-  if (!labelled && !wantsDocuments(o.attest)) return { exportConfig: config };
+function imageConfigRoute(image: ImagePlan, noCache: boolean | undefined, attest: AttestContext): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
+  if (!image.gateway) return { exportConfig: image.config };
   return {
     gateway: async (bridge) => {
-      let ref = await bridge.solve(llb.definition);
-      mark('gateway: image solved (lazy)');
-      const labels = labelled ? await pipFreezeLabels(bridge, llb.freezeRoot, config, { noCache }) : {};
-      mark('gateway: pip freeze read');
-      if (labelled && wantsRuntimeSchema(plan)) {
-        const schema = await runtimeSchema(bridge, llb.image, config, { noCache });
-        Object.assign(labels, schema.labels);
-        ref = await bridge.solve(marshal(schema.image, { ignoreCache: noCache }).definition);
-      }
-      const final = withLabels(config, labels);
-      const metadata = { 'containerimage.config': Buffer.from(JSON.stringify(final)) };
-      if (!wantsDocuments(o.attest)) return { ref, metadata };
-      const [baseImages, facts] = await Promise.all([baseImageDigests(bridge, plan, o.sessionId), o.attest.provenance ? o.facts() : undefined]);
-      const input = { bridge, ref, plan, llb, config: final, imageNames: o.imageNames, baseImages, sourceDateEpoch: o.sourceDateEpoch, contextDir: o.contextDir, facts };
-      const docs = await attestationDocuments(input, o.attest);
-      return { ref, metadata, attestations: await gatewayAttestations(bridge, docs, plan, o.attest) };
+      const solved = await solveImage(bridge, image, { noCache, attest });
+      const metadata = { 'containerimage.config': Buffer.from(JSON.stringify(solved.config)) };
+      return { ref: solved.ref, metadata, ...(solved.attestations ? { attestations: solved.attestations } : {}) };
     },
   };
 }
 
-interface RouteOptions {
-  noCache?: boolean;
-  usesCache: boolean;
-  attest: AttestRequest;
-  sessionId: string;
-  imageNames: string[];
-  sourceDateEpoch: number;
-  contextDir: string;
-  facts: () => Promise<BuildFacts>;
-}
-
-async function solvePlan(plan: PlanData, prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { dir: string; llb: LlbResult; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> }): Promise<BuildSummary> {
-  const { llb, base, sessionId, epoch } = pre;
-  const config = withLabels(mergeImageConfig(llb.imageConfig, base.config), pre.labels);
+async function solvePlan(prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { dir: string; image: ImagePlan; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> }): Promise<BuildSummary> {
+  const { image, base, sessionId, epoch } = pre;
+  const { plan, llb } = image;
   const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
-  const route = imageConfigRoute(plan, llb, config, {
-    noCache: o.noCache,
-    usesCache: prep.caches.imports.length + prep.caches.exports.length > 0,
-    attest: prep.attest,
+  const route = imageConfigRoute(image, o.noCache, {
     sessionId,
     imageNames: names,
     sourceDateEpoch: epoch,

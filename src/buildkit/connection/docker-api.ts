@@ -6,7 +6,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
-import type { OciImageConfig } from '../../../llb';
+import { baseConfigFields, type OciImageConfig } from '../../../llb';
 import type { BuildkitConnection } from './connection';
 import type { Dial } from './endpoint';
 import { readFlagFile } from '../../regular-file';
@@ -86,13 +86,7 @@ export async function inspectImage(docker: DockerApi, ref: string): Promise<Imag
 
 /** The config keys an image's config may set that the build's config is merged over. */
 export function baseConfigOf(info: ImageInspect): Partial<OciImageConfig> {
-  const c = info.Config ?? {};
-  const config: Record<string, unknown> = {};
-  for (const key of ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal'] as const) {
-    const v = c[key];
-    if (v !== null && v !== undefined && v !== '') config[key] = v;
-  }
-  return { architecture: info.Architecture, os: info.Os, config } as Partial<OciImageConfig>;
+  return baseConfigFields({ architecture: info.Architecture, os: info.Os, config: info.Config });
 }
 
 /** The base image's config (`GET /images/{name}/json`), or null if the image is not in the store. */

@@ -6,8 +6,7 @@
  * `buildkit-controlapi-buildid` metadata. ResolveImageConfig runs there, then Return ends the build.
  */
 import { randomBytes } from 'crypto';
-import type { OciImageConfig } from '../../../llb';
-import { pickBaseConfig } from '../../frontend/image-result';
+import { baseConfigFields, type OciImageConfig } from '../../../llb';
 import type { GrpcCallError } from '../connection/h2-grpc';
 import type { BuildkitConnection } from '../connection/connection';
 import { BuildError } from '../errors';
@@ -19,6 +18,12 @@ export interface GatewayImageConfig {
   config: Partial<OciImageConfig> | null;
   /** rootfs.diff_ids in the config: the image's layer count */
   layerCount?: number;
+}
+
+/** A ResolveImageConfig answer (the image config JSON; empty: none) as mergeImageConfig takes it. */
+export function pickBaseConfig(raw: Buffer): Partial<OciImageConfig> | null {
+  if (raw.length === 0) return null;
+  return baseConfigFields(JSON.parse(raw.toString('utf8')) as { architecture?: string; os?: string; config?: Record<string, unknown> });
 }
 
 function layerCountOf(raw: Buffer): number | undefined {
