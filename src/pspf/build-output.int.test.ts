@@ -10,7 +10,7 @@ import { buildWheel, describeWithDaemon, docker, dockerTry } from '../testing';
 import { assemblePsp } from './build-output';
 import { keyFromSeed } from './keys';
 import { verifyPackage } from './verify';
-import { flipByte, runEnv, runPackage, slotRegion, tempDir, workenvOf } from './launcher/test-packages';
+import { flipByte, runEnv, runPackage, slotRegion, tempDir, workenvKeyOf, workenvOf } from './launcher/test-packages';
 
 jest.setTimeout(600_000);
 
@@ -96,7 +96,7 @@ describeWithDaemon('psp build output from the real Debian python image', (denv) 
     const r = dockerTry(denv, ['run', '--rm', '--network', 'none', '-e', 'HOME=/tmp', '-v', `${pkg}:/hello-app.psp:ro`, EMPTY_IMAGE, '/hello-app.psp', 'inside']);
     expect(r.status).toBe(5);
     expect(r.stdout.split('\n')[0]).toBe('hello, inside');
-    expect(r.stdout).toMatch(/exe \/tmp\/\.cache\/flavor\/workenv\/hello-app\/root\/usr\/bin\/python3\.11/);
+    expect(r.stdout).toMatch(new RegExp(`exe /tmp/\\.cache/flavor/workenv/${workenvKeyOf(pkg)}/root/usr/bin/python3\\.11`));
   });
 
   test('a corrupted runtime slot refuses to run', () => {
