@@ -226,11 +226,15 @@ async function buildOnConnection(dir: string, plan: PlanData, later: { plan: Pro
  * A cog model's image needs labels read from the built filesystem (pip freeze), known only after the solve
  * has begun, and attestation documents (src/attest, the SBOM) are made from the solved image: such builds run
  * as gateway builds that return the config and attestations with the result (plan-to-image.ts solveImage); other
- * images pass the config to the exporters up front. With --cache-from/--cache-to a cog model gets no pip_freeze
- * label (and stays a plain solve unless attestations are asked for): as a gateway build, a build.run layer restored
- * from an imported cache came back with another diffID (src/buildkit/export/cache-import.int.test.ts; not
- * understood yet), and a layer must not change with where it came from. The SLSA provenance itself is the
- * daemon's (src/attest/provenance.ts).
+ * images pass the config to the exporters up front. With --cache-from/--cache-to a cog model still gets no pip_freeze label (and stays a
+ * plain solve unless attestations are asked for). Found: as a gateway build, the build.run layer restored from
+ * an imported cache came back with another diffID because the daemon uses a gateway build's --cache-from only
+ * for LLBBridge solves that name it (SolveRequest.CacheImports, as the Dockerfile frontend sends them); ours
+ * named none, so the build.run step ran again inside the pip freeze read-back and its files got new mtimes
+ * (the layer tars differed only there). The bridge now sends the imports with every solve (controlBridge), and
+ * with that the diffIDs in src/buildkit/export/cache-import.int.test.ts match; but its control step (forget the
+ * records, rebuild without --cache-from: the step must run) then reported build.run cached, not understood yet,
+ * so the exception stays. The SLSA provenance itself is the daemon's (src/attest/provenance.ts).
  */
 function imageConfigRoute(image: ImagePlan, noCache: boolean | undefined, attest: AttestContext): { exportConfig?: OciImageConfig; gateway?: GatewayDriver } {
   if (!image.gateway) return { exportConfig: image.config };

@@ -59,8 +59,21 @@ function decode<T>(type: string, buf: Buffer): T {
   return Msg.toObject(Msg.decode(buf), { longs: String, oneofs: true }) as T;
 }
 
+/** A cache to import (`--cache-from`), as the gateway's SolveRequest.CacheImports carries it. */
+export interface CacheImport {
+  type: string;
+  attrs: Record<string, string>;
+}
+
 export class LlbBridge {
-  constructor(private readonly transport: UnaryTransport) {}
+  /**
+   * `cacheImports` go with every Solve: the daemon hands a gateway build's --cache-from to its client (as the
+   * `cache-imports` attr) and uses an imported cache only for solves that name it, as the Dockerfile frontend's do.
+   */
+  constructor(
+    private readonly transport: UnaryTransport,
+    private readonly cacheImports: readonly CacheImport[] = [],
+  ) {}
 
   private async call<T>(method: string, reqType: string, req: Record<string, unknown> | Uint8Array, resType: string): Promise<T> {
     const bytes = req instanceof Uint8Array ? req : encode(reqType, req);
@@ -80,7 +93,8 @@ export class LlbBridge {
    * Lazy unless `evaluate`: ReadFile/ReadDir on the ref build it on demand.
    */
   async solve(definition: Uint8Array, opts: { evaluate?: boolean } = {}): Promise<string> {
-    const head = encode('SolveRequest', { allowResultReturn: true, allowResultArrayRef: true, Evaluate: opts.evaluate || undefined });
+    const CacheImports = this.cacheImports.length ? this.cacheImports.map((c) => ({ Type: c.type, Attrs: c.attrs })) : undefined;
+    const head = encode('SolveRequest', { allowResultReturn: true, allowResultArrayRef: true, Evaluate: opts.evaluate || undefined, CacheImports });
     const w = protobuf.Writer.create();
     w.uint32((1 << 3) | 2).bytes(definition);
     const req = Buffer.concat([head, w.finish()]);

@@ -6,7 +6,7 @@
  * solve round trip and one ReadFile, not a new run.
  */
 import { marshal, State } from '../../../llb';
-import { LlbBridge } from './bridge';
+import { LlbBridge, type CacheImport } from './bridge';
 import type { BuildkitConnection } from '../connection/connection';
 
 export interface ReadBackCommand {
@@ -47,7 +47,7 @@ export async function readBack(bridge: Pick<LlbBridge, 'solve' | 'readFile'>, ro
  * The LLBBridge of a gateway build this client runs (a Control.Solve with no frontend and no definition, ref
  * `buildRef`): the daemon's forwarder serves it on the same connection, to calls naming that build.
  */
-export function controlBridge(conn: BuildkitConnection, buildRef: string): LlbBridge {
+export function controlBridge(conn: BuildkitConnection, buildRef: string, cacheImports: readonly CacheImport[] = []): LlbBridge {
   const metadata = { 'buildkit-controlapi-buildid': buildRef };
-  return new LlbBridge({ unary: (path, request) => conn.control.rpc.unary(path, request, { metadata }) });
+  return new LlbBridge({ unary: (path, request) => conn.control.rpc.unary(path, request, { metadata }) }, cacheImports);
 }

@@ -148,7 +148,7 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
     exportDone?.onStatus(s);
     opts.onStatus?.(s);
   });
-  const driving = opts.gateway ? drive(controlBridge(conn, ref), opts.gateway, solving, () => leave.abort()) : Promise.resolve(undefined);
+  const driving = opts.gateway ? drive(controlBridge(conn, ref, opts.cacheImports), opts.gateway, solving, () => leave.abort()) : Promise.resolve(undefined);
   try {
     const first = await (exportDone ? Promise.race([solving, exportDone.done.then((exported) => ({ exported }))]) : solving);
     if (!Buffer.isBuffer(first)) {
