@@ -42,8 +42,9 @@ describeWithDaemon('provenance attestations on the real daemon', (denv) => {
     if (!registry) return console.warn('provenance push not tested: no registry on 127.0.0.1:5000 (npm run registry:up)');
     const dir = copyFixture('build-run-secret');
     fs.writeFileSync(`${dir}.secret`, SECRET);
-    const repo = `cogpack-it/provenance-${process.pid}`;
-    const ref = `${registry}/${repo}:1`;
+    const repo = 'cogpack-it/provenance'; // literal: the int-test cleanup removes the repositories a test names
+    const tag = String(process.pid);
+    const ref = `${registry}/${repo}:${tag}`;
     const { s, log } = await build(dir, {
       outputs: [`type=image,name=${ref},push=true,registry.insecure=true`],
       secrets: [`id=hf_token,src=${dir}.secret`],
@@ -58,7 +59,7 @@ describeWithDaemon('provenance attestations on the real daemon', (denv) => {
     expect(prov.SLSA.materials).toContainEqual(expect.objectContaining({ uri: expect.stringMatching(/^pkg:docker\//), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }));
 
     // the index: image + attestation manifest; the latter holds both statements
-    const index = (await registryManifest(registry, repo, '1'))!;
+    const index = (await registryManifest(registry, repo, tag))!;
     const manifests = (index.body as { manifests: { digest: string; annotations?: Record<string, string> }[] }).manifests;
     const att = manifests.find((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')!;
     const image = manifests.find((m) => m !== att)!;

@@ -26,8 +26,9 @@ describeWithDaemon('frontend attestations through docker buildx', (env) => {
     built = true;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-fe-attest-'));
     fs.cpSync(path.join(REPO_ROOT, 'testdata', 'cpu-minimal'), dir, { recursive: true });
-    const repo = `cogpack-it/fe-provenance-${process.pid}`;
-    const ref = `${registry}/${repo}:1`;
+    const repo = 'cogpack-it/fe-provenance'; // literal: the int-test cleanup removes the repositories a test names
+    const tag = String(process.pid);
+    const ref = `${registry}/${repo}:${tag}`;
     docker(env, [
       'buildx', 'build', '--progress=plain', '--provenance=mode=max', '--build-arg', `BUILDKIT_SYNTAX=${image}`,
       '--build-arg', `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
@@ -38,7 +39,7 @@ describeWithDaemon('frontend attestations through docker buildx', (env) => {
     const prov = JSON.parse(docker(env, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Provenance}}'])) as { SLSA: { buildType: string } };
     expect(prov.SLSA.buildType).toBe('https://mobyproject.org/buildkit@v1');
 
-    const index = (await registryManifest(registry, repo, '1'))!.body as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    const index = (await registryManifest(registry, repo, tag))!.body as { manifests: { digest: string; annotations?: Record<string, string> }[] };
     const att = index.manifests.find((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')!;
     const layers = ((await registryManifest(registry, repo, att.digest))!.body as { layers: { digest: string; annotations: Record<string, string> }[] }).layers;
     const own = layers.find((l) => l.annotations['in-toto.io/predicate-type'] === 'https://cogpack.dev/provenance/v1')!;
