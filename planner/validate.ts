@@ -5,6 +5,7 @@
 import { InternalError } from '../src/errors';
 import { BUILD_PHASES, EXPORT_PHASES } from './plan';
 import type { Input, PlanData, Stage } from './plan-schema';
+import { isSecretDeclared, phaseKind } from './plan-walk';
 
 interface Located {
   stage: Stage;
@@ -70,7 +71,7 @@ function checkInputs(plan: PlanData, loc: Located, all: ReturnType<typeof locate
   for (const op of stage.operations) {
     if (op.op !== 'exec') continue;
     for (const m of op.mounts) {
-      if (m.type === 'secret' && !plan.secrets.includes(m.id)) {
+      if (m.type === 'secret' && !isSecretDeclared(plan, m.id)) {
         fail('E_PLAN_UNKNOWN_SECRET', stage, `mounts secret "${m.id}" missing from Plan.secrets`, 'add it with Plan.addSecret');
       }
     }
@@ -85,7 +86,7 @@ function checkInputs(plan: PlanData, loc: Located, all: ReturnType<typeof locate
  */
 function checkSkips(plan: PlanData, loc: Located): void {
   const { stage } = loc;
-  const kind = plan.build_phases.some((p) => p.name === loc.phase) ? plan.build_phases : plan.export_phases;
+  const kind = phaseKind(plan, loc.phase) === 'build' ? plan.build_phases : plan.export_phases;
   const own = kind.findIndex((p) => p.name === loc.phase);
   const declared = new Set(stage.independent_of ?? []);
   const order: readonly string[] = kind === plan.build_phases ? BUILD_PHASES : EXPORT_PHASES;
@@ -119,7 +120,7 @@ function describe(input: Input): string {
 /** Stage → the stages it depends on (a phase input means every stage of that phase and earlier same-kind phases). */
 function edges(plan: PlanData, stage: Stage): string[] {
   const out: string[] = [];
-  const kindOf = (name: string) => (plan.build_phases.some((p) => p.name === name) ? plan.build_phases : plan.export_phases);
+  const kindOf = (name: string) => (phaseKind(plan, name) === 'build' ? plan.build_phases : plan.export_phases);
   for (const input of stageInputs(stage)) {
     if (input.type === 'stage') out.push(input.id);
     if (input.type === 'phase') {

@@ -5,6 +5,7 @@
  */
 import type { PlanData } from '../../planner/plan-schema';
 import type { State } from '../state';
+import { allStages, phaseKind } from '../../planner/plan-walk';
 
 /** Config Env (`KEY=value` entries, as the image config stores them) per image ref exactly as the plan spells it. */
 export type ImageEnv = Readonly<Record<string, readonly string[]>>;
@@ -37,11 +38,10 @@ export function stageStartEnv(st: State, imageEnv: readonly string[] | undefined
  */
 export function envImageRefs(plan: PlanData): string[] {
   const refs = new Set<string>();
-  const buildPhases = new Set(plan.build_phases.map((p) => p.name));
-  for (const stage of [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages)) {
+  for (const stage of allStages(plan)) {
     const src = stage.source;
     if (src.type === 'image') refs.add(src.ref);
-    if (src.type === 'phase') refs.add(buildPhases.has(src.name) ? plan.base_image.build : plan.base_image.runtime);
+    if (src.type === 'phase') refs.add(phaseKind(plan, src.name) === 'build' ? plan.base_image.build : plan.base_image.runtime);
   }
   return [...refs].sort();
 }

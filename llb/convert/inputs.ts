@@ -12,6 +12,7 @@ import { State } from '../state';
 import { stageStartEnv, type ImageEnv } from './base-env';
 import { directLayer, directLayerDirs } from './direct-layer';
 import { convertOperations, type SymlinkMode } from './operations';
+import { isSecretDeclared, phaseKind } from '../../planner/plan-walk';
 
 export interface InputResolver {
   resolve(input: Input): State;
@@ -84,11 +85,10 @@ export class PlanGraph implements InputResolver {
 
   /** Secret mounts may only name ids the plan declares, so the build's secret provider is asked for nothing else. */
   private checkSecrets(): void {
-    const declared = new Set(this.plan.secrets);
     for (const { stage } of this.stages.values()) {
       for (const op of stage.operations) {
         if (op.op !== 'exec') continue;
-        const bad = op.mounts.find((m) => m.type === 'secret' && !declared.has(m.id));
+        const bad = op.mounts.find((m) => m.type === 'secret' && !isSecretDeclared(this.plan, m.id));
         if (bad) fail('E_PLAN_SECRET', `stage "${stage.id}" mounts secret "${(bad as { id: string }).id}", which plan.secrets does not declare`);
       }
     }
@@ -234,7 +234,7 @@ export class PlanGraph implements InputResolver {
   }
 
   private kindOf(phase: string): 'build' | 'export' {
-    return this.plan.build_phases.some((p) => p.name === phase) ? 'build' : 'export';
+    return phaseKind(this.plan, phase);
   }
 
   private baseRef(kind: 'build' | 'export'): string {

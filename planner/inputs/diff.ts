@@ -7,6 +7,7 @@
 import type { PlanData, Stage } from '../plan-schema';
 import { fileReasons } from './file-diff';
 import { canonicalJson, type DepsRecord, type InputsRecord, type StageInputs } from './record';
+import { allStages } from '../plan-walk';
 
 export interface StageChange {
   id: string;
@@ -93,7 +94,7 @@ function stageReasons(old: InputsRecord, now: InputsRecord, id: string, stage: S
  * `plan` (the plan `now` was made from) lets a changed command be traced to a changed version.
  */
 export function diffInputs(old: InputsRecord, now: InputsRecord, plan?: PlanData): StageChange[] {
-  const stages = new Map(plan ? [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages).map((s) => [s.id, s]) : []);
+  const stages = new Map(plan ? allStages(plan).map((s) => [s.id, s]) : []);
   const out: StageChange[] = [];
   const ids = [...stages.keys()].filter((id) => now.stages[id]);
   for (const id of [...ids, ...Object.keys(now.stages).filter((id) => !stages.has(id))]) {

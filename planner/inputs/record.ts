@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Dependency, Input, Operation, PlanData, Stage } from '../plan-schema';
 import type { FilesRecord } from './files';
+import { allStages } from '../plan-walk';
 
 export const INPUTS_LABEL = 'dev.cogpack.inputs';
 export const INPUTS_VERSION = 1;
@@ -114,7 +115,7 @@ function stageInputs(plan: PlanData, stage: Stage, files: Record<string, FilesRe
  */
 export function inputsRecordOf(plan: PlanData, files: Record<string, FilesRecord> = {}): InputsRecord {
   const stages: Record<string, StageInputs> = {};
-  for (const s of [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages)) stages[s.id] = stageInputs(plan, s, files);
+  for (const s of allStages(plan)) stages[s.id] = stageInputs(plan, s, files);
   const entries = Object.entries(plan.dependencies);
   const deps = entries.length <= MAX_DEPS ? Object.fromEntries(entries.map(([k, d]) => [k, [d.resolved_version, d.source, d.provider] as [string, string, string]])) : undefined;
   return { v: INPUTS_VERSION, ...(deps ? { deps } : {}), stages };

@@ -45,6 +45,7 @@ export interface Requirements {
   warnings: string[];
 }
 
+/** PEP 503: `Torch_Vision` and `torch.vision` name the same distribution as `torch-vision` (what pip compares). */
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }

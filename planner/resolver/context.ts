@@ -3,6 +3,7 @@
  * normalised constraints, warnings, and what has been chosen so far.
  */
 import type { CudaRow, ResolverData } from '../data';
+import { normalizeName } from '../project/requirements';
 import type { Constrained, DependencyRequest, FrameworkResolver, FrameworkResult, ResolveOptions } from './types';
 
 export interface Grouped {
@@ -10,16 +11,11 @@ export interface Grouped {
   get(name: string): DependencyRequest[];
 }
 
-/** PEP 503: `Torch_Vision` and `torch.vision` name the same distribution as `torch-vision`. */
-export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
 /** Groups requests by name; python packages by their PEP 503 name, apt packages under `system:<name>`. */
 export function group(requests: DependencyRequest[]): Grouped {
   const byName = new Map<string, DependencyRequest[]>();
   for (const r of requests) {
-    const req = r.kind === 'python-package' ? { ...r, name: normaliseName(r.name) } : r;
+    const req = r.kind === 'python-package' ? { ...r, name: normalizeName(r.name) } : r;
     const key = req.kind === 'system' ? `system:${req.name}` : req.name;
     byName.set(key, [...(byName.get(key) ?? []), req]);
   }

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../src/errors';
 import { resolve } from './index';
-import { group, normaliseName } from './context';
+import { group } from './context';
+import { normalizeName as normaliseName } from '../project/requirements';
 import { resolvePackage } from './packages';
 import { options, req, torch } from './testing/requests';
 

@@ -4,6 +4,7 @@
  */
 import licenseNames from './data/license-names.json';
 import { field, fieldAll, parseFields } from './sbom-rfc822';
+import { normalizeName } from '../../planner/project/requirements';
 
 export interface PythonDist {
   /** the Name header as written (pip list shows it so) */
@@ -116,10 +117,8 @@ export function parseDirectUrl(text: string): { url?: string; sha256?: string } 
   return out;
 }
 
-/** PEP 503 normalised name: what pip compares, and the purl's name. */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
+/** PEP 503 normalised name: what pip compares, and the purl's name (one home: planner/project/requirements.ts). */
+export { normalizeName };
 
 export function pypiPurl(d: Pick<PythonDist, 'name' | 'version'>): string {
   return `pkg:pypi/${encodeURIComponent(normalizeName(d.name))}@${encodeURIComponent(d.version)}`;

@@ -10,6 +10,7 @@ import { connectBuildkit } from '../buildkit/connection/connection';
 import { dockerFor } from '../buildkit/connection/docker-api';
 import { describeChanges, previousImage } from '../buildkit/build/why';
 import { UsageError } from '../errors';
+import { allStages } from '../../planner/plan-walk';
 
 /** OLD's record: a file is a plan JSON (its label, else its stages without file digests); anything else an image name. */
 async function oldRecord(old: string, env: NodeJS.ProcessEnv): Promise<InputsRecord> {
@@ -41,7 +42,7 @@ export async function planDiff(dir: string, plan: PlanData, old: string, json: b
   const changes: StageChange[] = diffInputs(before, now, plan);
   if (json) {
     const because = new Map(changes.map((c) => [c.id, c.because]));
-    const stages = [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages).map((s) => ({ id: s.id, because: because.get(s.id) ?? [] }));
+    const stages = allStages(plan).map((s) => ({ id: s.id, because: because.get(s.id) ?? [] }));
     return `${JSON.stringify({ old, stages, removed: changes.filter((c) => c.removed).map((c) => c.id) }, null, 2)}\n`;
   }
   const lines = describeChanges(changes);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { planProject, type PlanOptions } from '../../planner';
 import type { PlanData, Stage } from '../../planner/plan-schema';
+import { allStages } from '../../planner/plan-walk';
 
 /** The predictors a cog.yaml names (`run: "predict.py:Predictor"`): file and name. The planner refuses a missing file. */
 const PREDICTOR_RE = /^(?:run|predict|train):\s*["']?([^"':\s]+\.py):(\w+)/gm;
@@ -28,5 +29,5 @@ export async function planOf(dir: string, opts: PlanOptions = {}): Promise<PlanD
 }
 
 export function stageOf(plan: PlanData, id: string): Stage | undefined {
-  return [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages).find((s) => s.id === id);
+  return allStages(plan).find((s) => s.id === id);
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { incompressiblePayload } from './payload';
 import { writeZip, type ZipEntry } from './zip';
+import { normalizeName } from '../../planner/project/requirements';
 
 export interface WheelSpec {
   /** Distribution name as on PyPI, e.g. `my-pkg`. */
@@ -28,7 +29,7 @@ export interface BuiltWheel {
 
 /** PEP 503 normalisation, then PEP 427's escaping for file names: runs of `-_.` become `_`. */
 export function wheelStem(name: string, version: string): string {
-  const dist = name.toLowerCase().replace(/[-_.]+/g, '_');
+  const dist = normalizeName(name).replace(/-/g, '_');
   return `${dist}-${version.replace(/-/g, '_')}`;
 }
 

@@ -12,6 +12,7 @@
 import { loadImageMap } from '../../../planner/image-map';
 import { planProject } from '../../../planner';
 import type { PlanData } from '../../../planner/plan-schema';
+import { secretMounts } from '../../../planner/plan-walk';
 import type { OciImageConfig } from '../../../llb';
 import { UsageError } from '../../errors';
 import { connectBuildkit, type BuildkitConnection } from '../connection/connection';
@@ -118,16 +119,10 @@ function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared
  */
 export function checkSecrets(plan: PlanData, secrets: Record<string, SecretSource>): string[] {
   const used = new Set<string>();
-  for (const stage of [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages)) {
-    for (const op of stage.operations) {
-      if (op.op !== 'exec') continue;
-      for (const m of op.mounts) {
-        if (m.type !== 'secret') continue;
-        used.add(m.id);
-        if (m.required && !secrets[m.id]) {
-          throw new UsageError('E_SECRET_MISSING', `stage ${stage.id} needs secret "${m.id}"`, { hint: `pass --secret id=${m.id},src=FILE or --secret id=${m.id},env=VAR` });
-        }
-      }
+  for (const m of secretMounts(plan)) {
+    used.add(m.id);
+    if (m.required && !secrets[m.id]) {
+      throw new UsageError('E_SECRET_MISSING', `stage ${m.stage.id} needs secret "${m.id}"`, { hint: `pass --secret id=${m.id},src=FILE or --secret id=${m.id},env=VAR` });
     }
   }
   return Object.keys(secrets).filter((id) => !used.has(id)).map((id) => `--secret id=${id}: no step mounts this secret (build.run mounts: type=secret,id=…)`);

@@ -6,6 +6,7 @@
 import type { PlanData } from '../../../planner/plan-schema';
 import { isCogpackError } from '../../errors';
 import { BuildError } from '../errors';
+import { allStages } from '../../../planner/plan-walk';
 
 /** Bytes the image environment's `NAME=value` pairs take across the plan (stage env, exec env, image config). */
 export function environmentBytes(plan: PlanData): { bytes: number; largest?: string } {
@@ -16,7 +17,7 @@ export function environmentBytes(plan: PlanData): { bytes: number; largest?: str
     for (const [k, v] of Object.entries(env)) if (image[k] === v) bytes += pair(k);
   };
   count(image);
-  for (const stage of [...plan.build_phases, ...plan.export_phases].flatMap((p) => p.stages)) {
+  for (const stage of allStages(plan)) {
     count(stage.env);
     for (const op of stage.operations) if (op.op === 'exec') count(op.env);
   }
