@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as protoLoader from '@grpc/proto-loader';
-import { opsTypes, protoDir } from './proto';
+import { opsTypes } from './proto';
+import { protoDir } from '../src/protobuf/proto-files';
 
 describe('proto/ops.proto', () => {
   it('loads with @grpc/proto-loader using the project-wide options', () => {
