@@ -9,7 +9,7 @@ import { marshal, planToLlb, validateDefinition } from '../llb';
 import { PlanGraph } from '../llb/convert/inputs';
 import { samplePlan, syntheticPlan } from '../src/testing/sample-plan';
 import type { PlanData } from '../planner/plan-schema';
-import { planProject } from '../planner/index';
+import { planProject } from '../stacks/plan-project';
 import { median } from './measure';
 
 /** Wall time and CPU time (user+system) per run; on a shared, loaded machine the CPU figure is the steadier one. */

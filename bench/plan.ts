@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'cogpack.js');

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 import { buildProject } from '../src/buildkit/build/build';
 import { progressSink } from '../src/testing/build-support';
 import { cogSdkWheel, describeWithDaemon, docker, dockerTry, REPO_ROOT } from '../src/testing';

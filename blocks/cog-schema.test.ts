@@ -1,6 +1,6 @@
 /** cog-schema block: the label and the file stage hold the same schema; what needs the runtime warns and adds neither. */
 import { rmSync } from 'node:fs';
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 import { stageOf, tempProject } from '../src/testing/temp-project';
 
 const YAML = 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n';

@@ -1,5 +1,5 @@
 import { planOf, tempProject } from '../src/testing/temp-project';
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 import { dependenciesLabel } from './export-config';
 
 const app = (scripts: string, tool = '') =>

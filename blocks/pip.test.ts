@@ -1,4 +1,4 @@
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 const cog = 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n';

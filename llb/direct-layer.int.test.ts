@@ -9,7 +9,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 import type { PlanData, Stage } from '../planner/plan-schema';
 import { connectBuildkit, type BuildkitConnection } from '../src/buildkit/connection/connection';
 import { readImageArchive } from '../src/buildkit/export/oci-tar';

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 import { parseImageMap } from '../planner/image-map';
 import type { PlanData, Stage } from '../planner/plan-schema';
 import { connectBuildkit, type BuildkitConnection } from '../src/buildkit/connection/connection';

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeWithDaemon } from '../src/testing';
-import { planProject } from '../planner';
+import { planProject } from '../stacks/plan-project';
 import { loadImageMap } from '../planner/image-map';
 import type { PlanData } from '../planner/plan-schema';
 import { planToLlb } from '.';

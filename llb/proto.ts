@@ -1,7 +1,7 @@
 /**
  * Hands out the pb.* message types of proto/ops.proto that the encoder uses, from the JSON descriptor of proto/
  * (src/protobuf/protos.json, checked against the .proto text by src/protobuf/protos.test.ts): parsing ops.proto at
- * every start cost ~20 ms, and a bundled CLI has no proto/ beside it.
+ * every start costs time on each run, and a bundled CLI has no proto/ beside it.
  */
 import type * as protobuf from 'protobufjs';
 import { protoRoot } from '../src/protobuf/proto-root';

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { isCogpackError } from '../src/errors';
 import { llbJson } from '../src/commands/llb';
 import type { PlanData } from '../planner/plan-schema';
-import { planProject } from '../planner/index';
+import { planProject } from '../stacks/plan-project';
 import { planToLlb, validateDefinition } from './index';
 
 const ROOT = path.join(__dirname, '..');

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planProject } from './index';
+import { planProject } from '../stacks/plan-project';
 
 const CORPUS = join(__dirname, '..', 'corpus', 'cog-yaml');
 

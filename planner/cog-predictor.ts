@@ -6,7 +6,7 @@
  * the image gets is known to read it too (pinned ≥ 0.20, or the latest from the index), so following the
  * advice never breaks `cog` itself on the same project.
  */
-import type { CogSdkSource } from '../blocks/support/block';
+import type { CogSdkSource } from './plan-options';
 import { ConfigError } from '../src/errors';
 import { hasPredictor, type CogConfig } from './project/cog-yaml';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
-import type { CogSdkSource } from '../blocks/support/block';
+import type { CogSdkSource } from './plan-options';
 import { UsageError } from '../src/errors';
 
 /** `cog-0.13.6-py3-none-any.whl` → 0.13.6 (a wheel name is `{dist}-{version}(-{build})?-{py}-{abi}-{plat}.whl`). */

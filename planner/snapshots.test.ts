@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePlan, planProject, serializePlan } from './index';
+import { parsePlan, serializePlan } from './index';
+import { planProject } from '../stacks/plan-project';
 
 const ROOT = join(__dirname, '..');
 const TESTDATA = join(ROOT, 'testdata');

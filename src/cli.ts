@@ -7,7 +7,7 @@ import { registerCommands } from './commands';
 
 /**
  * Works from src/ (tsx, jest), dist/src/ (compiled) and dist/fast/ (the plan bundle). Read, not
- * required: a require() that misses walks Node's resolution and throws (about 1 ms per start).
+ * required: a require() that misses walks Node's resolution and throws, on every start.
  */
 function packageVersion(): string {
   for (const rel of ['../package.json', '../../package.json']) {

@@ -1,5 +1,5 @@
 /** The Stack contract: recognises a kind of project and turns it into a Plan by choosing and ordering blocks. */
-import type { PlanOptionsResolved } from '../blocks/support/block';
+import type { PlanOptionsResolved } from '../planner/plan-options';
 import type { PlanData } from '../planner/plan-schema';
 import type { Project } from '../planner/project';
 

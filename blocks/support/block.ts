@@ -6,17 +6,9 @@
 import type { Project } from '../../planner/project';
 import type { Plan } from '../../planner/plan';
 import type { DependencyRequest, FrameworkResolver, Resolution } from '../../planner/resolver/types';
+import type { PlanOptionsResolved } from '../../planner/plan-options';
 
-/**
- * Where the cog SDK comes from: PyPI, nowhere, or a wheel (project-relative path, POSIX; `version` from its
- * file name; `wheelhouse` when its directory holds other wheels too, which the SDK's dependencies come from).
- */
-export type CogSdkSource = { kind: 'pypi' } | { kind: 'none' } | { kind: 'wheel'; path: string; version: string; wheelhouse: boolean };
-
-export interface PlanOptionsResolved {
-  cogSdk: CogSdkSource;
-  imageMap: Record<string, string>;
-}
+export type { CogSdkSource, PlanOptionsResolved } from '../../planner/plan-options';
 
 export interface BlockContext {
   project: Project;

@@ -15,8 +15,7 @@ import * as path from 'path';
 import type { CopyOperation, Stage } from '../../planner/plan-schema';
 import type { FileActionSpec, Owner } from '../file';
 import { State } from '../state';
-import type { InputResolver } from './inputs';
-import { fileAction, fileOpName, type FileOperation } from './operations';
+import { fileAction, fileOpName, type FileOperation, type InputResolver } from './operations';
 
 /** A directory the operations create the way MkdirAll does, with the mode and owner it gets. */
 export interface MadeDir {

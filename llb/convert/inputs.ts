@@ -11,12 +11,10 @@ import type { PbProxyEnv } from '../pb-types';
 import { State } from '../state';
 import { stageStartEnv, type ImageEnv } from './base-env';
 import { directLayer, directLayerDirs } from './direct-layer';
-import { convertOperations, type SymlinkMode } from './operations';
+import { convertOperations, type InputResolver, type SymlinkMode } from './operations';
 import { isSecretDeclared, phaseKind } from '../../planner/plan-walk';
 
-export interface InputResolver {
-  resolve(input: Input): State;
-}
+export type { InputResolver } from './operations';
 
 export interface GraphOptions {
   sessionId?: string;
@@ -172,7 +170,7 @@ export class PlanGraph implements InputResolver {
 
   /**
    * The stage's one layer. `diff` keeps deletions but keeps one layer per exec; `squash` copies the diff
-   * onto scratch: exactly one layer, deletions lost (shared/reference/buildkit-merge-diff-findings.md);
+   * onto scratch: exactly one layer, deletions lost (a copy carries no whiteouts);
    * a direct stage (see `direct`) is its own layer.
    */
   stageLayer(id: string): State {

@@ -1,11 +1,15 @@
 /** One converter per Plan operation kind: exec becomes an ExecOp, the file kinds become FileOp actions. */
 import { InternalError } from '../../src/errors';
-import type { ExecOperation, Mount, Operation } from '../../planner/plan-schema';
+import type { ExecOperation, Input, Mount, Operation } from '../../planner/plan-schema';
 import type { MountSpec } from '../exec';
 import type { PbProxyEnv } from '../pb-types';
 import type { FileActionSpec } from '../file';
 import type { State } from '../state';
-import type { InputResolver } from './inputs';
+
+/** Turns a plan input (a stage, an image, a context) into the State it names: llb/convert/inputs.ts's PlanGraph. */
+export interface InputResolver {
+  resolve(input: Input): State;
+}
 
 export type FileOperation = Exclude<Operation, ExecOperation>;
 

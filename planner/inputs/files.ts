@@ -11,19 +11,12 @@ import * as path from 'node:path';
 import { compareBytes, GoMode, walkContext, type WalkEntry } from '../../src/fsutil/walk';
 import type { Context } from '../plan-schema';
 import { CACHED_FROM_BYTES, openDigestCache, type DigestCache } from './digest-cache';
-import { shortHash } from './record';
+import { shortHash, type FilesRecord } from './record';
+
+export type { FilesRecord } from './record';
 
 /** Entries a context's record may list (files, and directories as `dir/` with their file count). */
 export const MAX_ENTRIES = 100;
-
-export interface FilesRecord {
-  /** digest of the whole context */
-  h: string;
-  /** number of files */
-  n: number;
-  /** path → digest for files, `dir/` → `digest count` for directories; absent when the root alone is kept */
-  m?: Record<string, string>;
-}
 
 /** A directory in the tree: child key (`name` for a file, `name/` for a directory) → digest or subtree. */
 export interface DirNode {

@@ -6,8 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dependency, Input, Operation, PlanData, Stage } from '../plan-schema';
-import type { FilesRecord } from './files';
 import { allStages } from '../plan-walk';
+
+/** One context's files as the inputs record keeps them (planner/inputs/files.ts makes it). */
+export interface FilesRecord {
+  /** digest of the whole context */
+  h: string;
+  /** number of files */
+  n: number;
+  /** path → digest for files, `dir/` → `digest count` for directories; absent when the root alone is kept */
+  m?: Record<string, string>;
+}
 
 export const INPUTS_LABEL = 'dev.cogpack.inputs';
 export const INPUTS_VERSION = 1;

@@ -4,7 +4,6 @@
  * keys too, with one warning each (file:line, the likely key when it looks like a typo, the replacement
  * when cog removed it), and drops nulls, before the strict schema sees the data.
  */
-import type { YamlPath } from './cog-yaml';
 import { REMOVED_FIELDS } from './cog-yaml-schema';
 
 /** A mapping's known keys; a key maps to the shape of its value (a mapping, or a list of mappings) or to null (a scalar). */
@@ -22,6 +21,9 @@ const BUILD = map({
 });
 
 /** Kept equal to CogYamlSchema's keys by cog-yaml-keys.test.ts (this table must not need zod: the fast path stubs it). */
+/** A path into cog.yaml: keys and sequence indexes. */
+export type YamlPath = (string | number)[];
+
 export const COG_YAML_KEYS = map({
   build: BUILD, run: null, predict: null, train: null, image: null, model: null, environment: null,
   concurrency: map({ max: null }),

@@ -8,12 +8,12 @@ import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } fro
 import type { z } from 'zod';
 import { ConfigError } from '../../src/errors';
 import { CogYamlSchema, DEPRECATED_FIELDS, type CogYaml } from './cog-yaml-schema';
-import { pruneCogYaml } from './cog-yaml-keys';
+import { pruneCogYaml, type YamlPath } from './cog-yaml-keys';
 import { parseEnvironment } from './environment';
 import { firstNul } from './nul';
 import { runCommands, type RunCommand } from './run-commands';
 
-export type YamlPath = (string | number)[];
+export type { YamlPath } from './cog-yaml-keys';
 
 export interface CogConfig {
   /** the project-relative file name, `cog.yaml` */

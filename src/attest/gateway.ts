@@ -5,21 +5,12 @@
  */
 import { marshal, State } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
-import type { LlbBridge } from '../buildkit/gateway/bridge';
+import type { LlbBridge, PbAttestation, PbAttestations } from '../buildkit/gateway/bridge';
+
+export type { PbAttestation, PbAttestations } from '../buildkit/gateway/bridge';
 import type { AttestationDocument } from './index';
 import type { AttestRequest } from './request';
 
-/** gateway.proto Attestation as protobufjs fromObject takes it (enums by number: InToto = 0, Self = 0). */
-export interface PbAttestation {
-  kind: number;
-  metadata?: Record<string, Buffer>;
-  ref: { id: string };
-  path: string;
-  inTotoPredicateType: string;
-  inTotoSubjects: { kind: number }[];
-}
-
-export type PbAttestations = Record<string, { attestation: PbAttestation[] }>;
 
 const KIND_IN_TOTO = 0;
 const SUBJECT_SELF = 0;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planProject } from '../../planner';
+import { planProject } from '../../stacks/plan-project';
 import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from '../buildkit/build/build-attest';
 import { parseOutputSpec } from '../buildkit/export/output-spec';
 import { attestationDocuments, type AttestInput } from './index';

@@ -7,7 +7,7 @@ import { planToLlb, type LlbResult } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { loadImageMap } from '../../planner/image-map';
 import { parsePlan } from '../../planner/plan';
-import { planProject } from '../../planner/index';
+import { planProject } from '../../stacks/plan-project';
 import { readFlagFile } from '../regular-file';
 
 export interface LlbCommandOptions {

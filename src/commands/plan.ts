@@ -57,7 +57,7 @@ export async function runPlan(dir: string, opts: PlanCommandOptions, env: NodeJS
   // without loading zod: from the plan bundle, a valid project never needs it.
   setZodJitless();
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { planProject } = require('../../planner') as typeof import('../../planner');
+  const { planProject } = require('../../stacks/plan-project') as typeof import('../../stacks/plan-project');
   const { loadImageMap } = require('../../planner/image-map') as typeof import('../../planner/image-map');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const { plan, warnings, json } = await planProject(dir, { imageMap: loadImageMap(opts.imageMap ?? [], env), cogSdk: opts.cogSdk, env });

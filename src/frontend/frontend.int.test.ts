@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planProject, serializePlan } from '../../planner';
+import { serializePlan } from '../../planner';
+import { planProject } from '../../stacks/plan-project';
 import { INPUTS_LABEL } from '../../planner/inputs';
 import { loadImageMap } from '../../planner/image-map';
 import { buildProject } from '../buildkit/build/build';

@@ -4,7 +4,7 @@
  * sample projects instead and writes that cache: V8 accepts a cache only from the same version and flags.
  * `node --snapshot-blob F --build-snapshot launch.js DIR...` (also at image build) writes a startup snapshot
  * of the warmed bundle (buildSnapshot): Debian's node is built without Node's own bootstrap snapshot
- * (node_use_node_snapshot false), so a plain start re-runs Node's whole bootstrap (~100 ms) and then the
+ * (node_use_node_snapshot false), so a plain start re-runs Node's whole bootstrap and then the
  * bundle's module set-up; from F both are deserialised instead.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -3,7 +3,8 @@
  * as the CLI runs on a local copy of the context, fetching each file the planner reads on first use.
  */
 import * as path from 'node:path';
-import { planProject, parsePlan } from '../../planner';
+import { parsePlan } from '../../planner';
+import { planProject } from '../../stacks/plan-project';
 import { loadImageMap } from '../../planner/image-map';
 import type { PlanData } from '../../planner/plan-schema';
 import { CogpackError } from '../errors';

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compilePatterns, isMatched, mayMatchBelow, type CompiledPattern } from './patterns';
-import type { Stat } from '../buildkit/session/wire';
+import type { Stat } from './stat';
 
 export interface WalkOptions {
   include?: readonly string[];

@@ -4,8 +4,8 @@
  * scripts/protos-descriptor.ts into proto-codecs-generated.ts and installed on a Root instead of generated.
  *
  * Why: protobufjs builds those functions as source text on a type's first use and compiles them with
- * `new Function` (Type#setup), on every run; V8's code cache cannot keep such functions, so a build paid
- * ~60 ms CPU for it. The text here is protobufjs's own generators' output (same generator, same bytes);
+ * `new Function` (Type#setup), on every run; V8's code cache cannot keep such functions, so every build paid
+ * the compile again. The text here is protobufjs's own generators' output (same generator, same bytes);
  * proto-codecs.test.ts checks the committed module is current and behaves like the run-time one.
  */
 import * as protobuf from 'protobufjs/light';

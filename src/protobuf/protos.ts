@@ -2,8 +2,8 @@
  * cogpack's protobuf types at run time, cached for the process: message types and grpc-js service
  * definitions and client constructors from the Root of proto-root.ts (the JSON descriptor of proto/),
  * and proto-loader's package definition of the same descriptor for tests and the fake daemon.
- * Parsing the .proto text at every start cost ~60 ms and proto-loader's definition ~70 ms more; the JSON
- * descriptor loads in ~10 ms and never requires @grpc/proto-loader on the build path.
+ * Parsing the .proto text at every start, and proto-loader's definition on top, cost far more than loading
+ * the JSON descriptor, which also never requires @grpc/proto-loader on the build path.
  */
 import type * as grpc from '@grpc/grpc-js';
 import type * as protoLoader from '@grpc/proto-loader';

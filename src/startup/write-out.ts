@@ -1,7 +1,7 @@
 /**
  * Writes a command's output straight to fd 1 or 2. Touching process.stdout (or stderr) makes Node
- * load its stream machinery (SyncWriteStream or net.Socket, and node:stream: ~5 ms of a 200 ms
- * `cogpack plan`); a short-lived command that prints a few strings does not need it.
+ * load its stream machinery (SyncWriteStream or net.Socket, and node:stream: a noticeable part
+ * of a `cogpack plan`); a short-lived command that prints a few strings does not need it.
  */
 import { writeSync } from 'node:fs';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { planProject } from '../../planner';
+import { planProject } from '../../stacks/plan-project';
 import * as planSchemas from '../../planner/plan-schema';
 import * as cogSchemas from '../../planner/project/cog-yaml-schema';
 import * as pyprojectSchemas from '../../planner/project/pyproject-schema';

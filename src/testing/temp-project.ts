@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { planProject, type PlanOptions } from '../../planner';
+import { planProject, type PlanOptions } from '../../stacks/plan-project';
 import type { PlanData, Stage } from '../../planner/plan-schema';
 import { allStages } from '../../planner/plan-walk';
 

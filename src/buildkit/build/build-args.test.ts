@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { planProject, serializePlan } from '../../../planner';
+import { serializePlan } from '../../../planner';
+import { planProject } from '../../../stacks/plan-project';
 import { loadImageMap } from '../../../planner/image-map';
 import { UsageError } from '../../errors';
 import { planToLlb } from '../../../llb';

@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeWithDaemon, buildWheel, testRegistry, registryManifest } from '../../testing';
-import { planProject, serializePlan } from '../../../planner';
+import { serializePlan } from '../../../planner';
+import { planProject } from '../../../stacks/plan-project';
 import { loadImageMap } from '../../../planner/image-map';
 import { buildProject, type BuildOptions, type BuildSummary } from './build';
 import { readImageArchive, readTar } from '../export/oci-tar';

@@ -10,7 +10,7 @@
  * no base file is newer than the epoch (true when the epoch is the last commit and the base is older).
  */
 import { loadImageMap } from '../../../planner/image-map';
-import { planProject } from '../../../planner';
+import { planProject } from '../../../stacks/plan-project';
 import type { PlanData } from '../../../planner/plan-schema';
 import { secretMounts } from '../../../planner/plan-walk';
 import type { OciImageConfig } from '../../../llb';
@@ -30,7 +30,7 @@ import { gitLabels } from './cog-build-labels';
 import type { StatusResponse } from '../progress/status-types';
 import { BuildError } from '../errors';
 import { explainTooLarge } from '../solve/definition-size';
-import { makeSummary, type BuildSummary } from '../progress/summary';
+import { makeSummary, type BuildSummary } from './summary';
 import { collectLayers, fetchBaseInfo, type BaseInfo } from './build-image-info';
 import { mark, markWhen } from '../../trace';
 import { prepareLocalCaches, updateCacheIndexes, type LocalCaches } from '../export/cache-local';
@@ -40,7 +40,7 @@ import { imageToReplace, withReasons } from './why';
 import { provenanceAttrs, type AttestRequest } from '../../attest';
 import { attestRequest, cliFacts, cliParameters, daemonProvenanceMode, provenanceWarnings } from './build-attest';
 
-export type { BuildSummary } from '../progress/summary';
+export type { BuildSummary } from './summary';
 
 export interface BuildOptions {
   tags?: string[];

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { planProject } from '../../../planner';
+import { planProject } from '../../../stacks/plan-project';
 import { loadImageMap } from '../../../planner/image-map';
 import type { PlanData } from '../../../planner/plan-schema';
 import tools from '../../../blocks/data/tools.json';

@@ -1,6 +1,6 @@
 import { inputsRecordOf } from '../../../planner/inputs';
 import { samplePlan } from '../../testing/sample-plan';
-import type { BuildSummary } from '../progress/summary';
+import type { BuildSummary } from './summary';
 import { describeChanges, withReasons } from './why';
 
 const summary = (ids: string[]): BuildSummary => ({

@@ -7,7 +7,7 @@ import { diffInputs, INPUTS_LABEL, parseInputs, type InputsRecord, type StageCha
 import type { PlanData } from '../../../planner/plan-schema';
 import type { BuildkitConnection } from '../connection/connection';
 import { dockerFor, inspectImage, type DockerApi } from '../connection/docker-api';
-import type { BuildSummary } from '../progress/summary';
+import type { BuildSummary } from './summary';
 
 export interface PreviousImage {
   /** the name it was found under */

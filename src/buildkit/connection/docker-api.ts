@@ -1,7 +1,7 @@
 /**
  * Docker REST beside BuildKit (Docker daemons only): the runtime base image's config for
  * `containerimage.config`, and the built image's layers and sizes for the summary. Two GETs on the
- * daemon socket through node:http: dockerode (with docker-modem and ssh2) took ~100–200 ms to load.
+ * daemon socket through node:http: dockerode (with docker-modem and ssh2) is slow to load for two GETs.
  */
 import * as http from 'http';
 import * as https from 'https';
@@ -26,7 +26,7 @@ export interface DockerApi {
 /** How node:http reaches the daemon: our own socket for unix, host/port (and TLS files) for tcp. */
 export function requestOptions(dial: Dial): http.RequestOptions | https.RequestOptions {
   // our own connection, so no Agent: its addRequest works out a TLS server name even for a unix socket, and
-  // the first net.isIP compiles node's IPv6 regex (~5 ms of CPU before the first request of a build)
+  // the first net.isIP compiles node's IPv6 regex (CPU spent before the first request of a build)
   if (dial.kind === 'unix') return { createConnection: () => net.connect(dial.socketPath) };
   const read = (f?: string): Buffer | undefined => (f ? readFlagFile(f, 'key', 'TLS file') : undefined);
   const t = dial.tls;

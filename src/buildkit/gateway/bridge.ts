@@ -5,9 +5,20 @@
 import * as protobuf from 'protobufjs/light';
 import descriptor from './llbbridge.json';
 import { installPrecompiledCodecs } from '../../protobuf/proto-codecs';
-import type { PbAttestations } from '../../attest/gateway';
 
 /** Anything that performs one unary call (H2GrpcClient on stdio, or a test double). */
+/** gateway.proto Attestation as protobufjs fromObject takes it (enums by number: InToto = 0, Self = 0). */
+export interface PbAttestation {
+  kind: number;
+  metadata?: Record<string, Buffer>;
+  ref: { id: string };
+  path: string;
+  inTotoPredicateType: string;
+  inTotoSubjects: { kind: number }[];
+}
+
+export type PbAttestations = Record<string, { attestation: PbAttestation[] }>;
+
 export interface UnaryTransport {
   unary(path: string, request: Uint8Array): Promise<Buffer>;
 }

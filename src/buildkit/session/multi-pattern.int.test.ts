@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildWheel, describeWithDaemon } from '../../testing';
-import { planProject } from '../../../planner';
+import { planProject } from '../../../stacks/plan-project';
 import { loadImageMap } from '../../../planner/image-map';
 import { buildProject } from '../build/build';
 import { dockerFromEnv, progressSink, runImage } from '../../testing/build-support';

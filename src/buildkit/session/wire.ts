@@ -6,30 +6,13 @@ import { isUtf8 } from 'node:buffer';
 import type * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
 import { grpcServiceDefinition, protoRoot } from '../../protobuf/protos';
+import type { Stat } from '../../fsutil/stat';
+
+export type { Stat } from '../../fsutil/stat';
 
 /** fsutil.types.Packet.PacketType. */
 export const PacketType = { STAT: 0, REQ: 1, DATA: 2, FIN: 3, ERR: 4 } as const;
 export type PacketTypeValue = (typeof PacketType)[keyof typeof PacketType];
-
-/** fsutil.types.Stat with int64 fields as decimal strings (modTime in ns exceeds 2^53). */
-export interface Stat {
-  path: string;
-  mode: number;
-  uid?: number;
-  gid?: number;
-  size?: string;
-  modTime?: string;
-  linkname?: string;
-  devmajor?: string;
-  devminor?: string;
-  xattrs?: Record<string, Buffer>;
-  /**
-   * The exact bytes of `path` / `linkname` when they are not UTF-8 (Linux names may hold any byte but "/" and
-   * NUL; a JS string cannot): sent in place of the text, so the file lands in the image under its own name.
-   */
-  pathBytes?: Buffer;
-  linknameBytes?: Buffer;
-}
 
 export interface Packet {
   type: PacketTypeValue;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planProject } from '../../../planner';
+import { planProject } from '../../../stacks/plan-project';
 import { planToLlb } from '../../../llb';
 import { checkSecrets } from '../build/build';
 import { environmentBytes, explainTooLarge } from './definition-size';

@@ -1,8 +1,8 @@
 /**
  * Knowing from the Status stream that the image exporter has finished, so a build can return then instead of
  * when Control.Solve answers. After the exporters BuildKit writes the build-history record (provenance of the
- * whole graph, the status log, a trace) before it answers: ~150-400 ms on Docker 26.1 for a rebuild, a third
- * of a no-op build. The daemon writes that record whether or not the client is still there (BuildKit runs it
+ * whole graph, the status log, a trace) before it answers: a large part
+ * of a no-op rebuild's time. The daemon writes that record whether or not the client is still there (BuildKit runs it
  * under a context that ignores the client's cancel), so nothing is lost, only not waited for.
  *
  * The exporter's vertex is BuildKit's own: digest sha256("<session id>-export-<index>"), completed without

@@ -5,7 +5,7 @@
 import { randomBytes } from 'crypto';
 import * as protobuf from 'protobufjs';
 import type { LlbBridge } from '../gateway/bridge';
-import type { PbAttestations } from '../../attest/gateway';
+import type { PbAttestations } from '../gateway/bridge';
 import { GRPC_STATUS, type GrpcCallError } from '../connection/h2-grpc';
 import type { BuildkitConnection } from '../connection/connection';
 import type { ControlClient } from '../connection/control-client';

@@ -1,6 +1,6 @@
 /** The `--json` build summary: image digest, layers with sizes, which stage made which layer, timings, cached steps. */
 import type { PlanData } from '../../../planner/plan-schema';
-import type { VertexBook, VertexEntry } from './progress-book';
+import type { VertexBook, VertexEntry } from '../progress/progress-book';
 import type { OutputSpec } from '../export/output-spec';
 
 export interface SummaryLayer {

@@ -1,16 +1,16 @@
 /**
  * Measures context transfer through the session on the real daemon: a cold sync, a no-change re-sync
- * and a one-file-edit re-sync of the same directory. Run: `npx tsx src/buildkit/session/sync-bench.ts [files] [bigMiB]`.
+ * and a one-file-edit re-sync of the same directory. Run: `npx tsx bench/session-sync.ts [files] [bigMiB]`.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { State, marshal } from '../../../llb';
-import { connectBuildkit, type BuildkitConnection } from '../connection/connection';
-import { protoType } from '../../protobuf/protos';
-import { daemonEnv, NO_DAEMON_MESSAGE } from '../../testing';
-import { startSession } from './index';
+import { State, marshal } from '../llb';
+import { connectBuildkit, type BuildkitConnection } from '../src/buildkit/connection/connection';
+import { protoType } from '../src/protobuf/protos';
+import { daemonEnv, NO_DAEMON_MESSAGE } from '../src/testing';
+import { startSession } from '../src/buildkit/session/index';
 
 function makeContext(files: number, bigMiB: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-sync-bench-'));

@@ -1,5 +1,5 @@
 import { assignStages, makeSummary } from './summary';
-import { VertexBook } from './progress-book';
+import { VertexBook } from '../progress/progress-book';
 import type { PlanData } from '../../../planner/plan-schema';
 
 const stage = (id: string, layer: 'diff' | 'squash', ops = 1) => ({ id, layer, operations: Array.from({ length: ops }, () => ({})) });

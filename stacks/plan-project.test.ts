@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { planProject, serializePlan } from './index';
+import { serializePlan } from '../planner';
+import { planProject } from './plan-project';
 
 describe('planProject', () => {
   it('hands out the canonical plan: the same key order as the printed JSON (so image config bytes agree)', async () => {
