@@ -38,7 +38,11 @@ const DOWN_FROM_STARTUP = anyOf(STARTUP, DOWN_FROM_APPS);
 const DOWN_FROM_CLI = anyOf(CLI, DOWN_FROM_STARTUP);
 const TOOLS = '(^|/)[^/]+\\.test\\.ts$|^src/testing/|^bench/|^scripts/';
 
-const layer = (name, from, to) => ({ comment: `${name} imports only the layers below it`, from: { path: from, pathNot: TOOLS }, to: { path: to, pathNot: TOOLS } });
+const layer = (name, from, to) => ({
+  comment: `${name} imports only the layers below it`,
+  from: { path: from, pathNot: TOOLS },
+  to: { path: to, pathNot: TOOLS },
+});
 
 // TODO(#14): type-only cycles not broken yet, each between two files of one folder (no cycle runs at load time).
 // pspf, attest and planner/resolver are being changed by other work; the codecs pair goes with part 5.
@@ -70,7 +74,11 @@ module.exports = {
     },
   ],
   allowed: [
-    { comment: 'node built-ins and npm packages', from: {}, to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] } },
+    {
+      comment: 'node built-ins and npm packages',
+      from: {},
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
     { comment: 'tests, test helpers, benchmarks and scripts may use any layer', from: { path: TOOLS }, to: {} },
     layer('base', BASE, BASE),
     layer('src/protobuf, src/fsutil', WIRE, anyOf(WIRE, BASE)),

@@ -44,7 +44,9 @@ export function writeProject(dir: string, wheelsSrc: string): void {
   for (const f of fs.readdirSync(wheelsSrc)) fs.linkSync(path.join(wheelsSrc, f), path.join(dir, 'wheels', f));
   fs.writeFileSync(
     path.join(dir, 'cog.yaml'),
-    ['build:', '  python_version: "3.11"', '  system_packages:', '    - jq', '  python_requirements: requirements.txt', 'run: "predict.py:Predictor"', ''].join('\n'),
+    ['build:', '  python_version: "3.11"', '  system_packages:', '    - jq', '  python_requirements: requirements.txt', 'run: "predict.py:Predictor"', ''].join(
+      '\n',
+    ),
   );
   fs.writeFileSync(
     path.join(dir, 'requirements.txt'),

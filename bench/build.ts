@@ -122,10 +122,14 @@ function table(c: Partial<Record<Step, Measure>> | undefined, d: Partial<Record<
   for (const step of STEPS) {
     const ratio = c?.[step] && d?.[step] ? c[step]!.ms / d[step]!.ms : NaN;
     const reused = (m?: Measure): string => (m ? (step === 'cold' ? `${m.layers.length} layers` : `${m.reused}/${m.layers.length}`) : '–');
-    rows.push(`| ${step} | ${secs(c?.[step])} | ${secs(d?.[step])} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '–'} | ${reused(c?.[step])} | ${reused(d?.[step])} | ${verdict(step, ratio)} |`);
+    rows.push(
+      `| ${step} | ${secs(c?.[step])} | ${secs(d?.[step])} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '–'} | ${reused(c?.[step])} | ${reused(d?.[step])} | ${verdict(step, ratio)} |`,
+    );
   }
   const size = c?.cold && d?.cold ? c.cold.size / d.cold.size : NaN;
-  rows.push(`| image size (cold, compressed) | ${c?.cold ? mb(c.cold.size) : '–'} | ${d?.cold ? mb(d.cold.size) : '–'} | ${Number.isFinite(size) ? size.toFixed(2) + '×' : '–'} | | | ${verdict('size', size)} |`);
+  rows.push(
+    `| image size (cold, compressed) | ${c?.cold ? mb(c.cold.size) : '–'} | ${d?.cold ? mb(d.cold.size) : '–'} | ${Number.isFinite(size) ? size.toFixed(2) + '×' : '–'} | | | ${verdict('size', size)} |`,
+  );
   return rows.join('\n');
 }
 
@@ -136,7 +140,9 @@ function breakdownTable(c: Partial<Record<Step, Measure>> | undefined): string {
   for (const step of STEPS) {
     const b = c[step]?.breakdown;
     if (!b) continue;
-    rows.push(`| ${step} | ${b.plan.toFixed(2)} | ${b.contexts.toFixed(1)} | ${b.execs.toFixed(1)} | ${b.export.toFixed(1)} | ${b.rebuilt.join(', ') || 'none'} |`);
+    rows.push(
+      `| ${step} | ${b.plan.toFixed(2)} | ${b.contexts.toFixed(1)} | ${b.execs.toFixed(1)} | ${b.export.toFixed(1)} | ${b.rebuilt.join(', ') || 'none'} |`,
+    );
   }
   return rows.join('\n');
 }
@@ -144,9 +150,15 @@ function breakdownTable(c: Partial<Record<Step, Measure>> | undefined): string {
 /** Whether bin/cogpack.js starts `build` from its bundle (src/startup/build-bundle.ts) or from dist/. */
 function startPath(): string {
   const dist = path.join(PRIVATE_CLI, 'dist'); // where build-runners.ts builds the CLI it runs
-  const p = { bundle: path.join(dist, 'fast-build', 'build.js'), cache: path.join(dist, 'fast-build', 'build.js.cache'), distCli: path.join(dist, 'src', 'cli.js') };
+  const p = {
+    bundle: path.join(dist, 'fast-build', 'build.js'),
+    cache: path.join(dist, 'fast-build', 'build.js.cache'),
+    distCli: path.join(dist, 'src', 'cli.js'),
+  };
   const fresh = fs.existsSync(p.bundle) && fs.existsSync(p.distCli) && fs.statSync(p.bundle).mtimeMs >= fs.statSync(p.distCli).mtimeMs;
-  return fresh ? `bundle + code cache (dist/fast-build/ of a private build, cache ${fs.existsSync(p.cache) ? 'present' : 'missing'})` : 'dist/ (no fresh bundle)';
+  return fresh
+    ? `bundle + code cache (dist/fast-build/ of a private build, cache ${fs.existsSync(p.cache) ? 'present' : 'missing'})`
+    : 'dist/ (no fresh bundle)';
 }
 
 /** Every repeated run, so the spread behind a median is visible. */
@@ -184,8 +196,10 @@ function main(): void {
   const lanes: Lane[] = [];
   const load0 = os.loadavg()[0];
   try {
-    if (!only || only === 'cogpack') lanes.push(lane(cogpackRunner(benchEnv, 'cogpack-bench/cogpack:latest'), benchEnv, path.join(work, 'project-cogpack'), wheels));
-    if (!only || only === 'Dockerfile') lanes.push(lane(dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), env, path.join(work, 'project-dockerfile'), wheels));
+    if (!only || only === 'cogpack')
+      lanes.push(lane(cogpackRunner(benchEnv, 'cogpack-bench/cogpack:latest'), benchEnv, path.join(work, 'project-cogpack'), wheels));
+    if (!only || only === 'Dockerfile')
+      lanes.push(lane(dockerfileRunner(env, 'cogpack-bench/dockerfile:latest', work, base), env, path.join(work, 'project-dockerfile'), wheels));
     interleaved(lanes, repeat);
   } finally {
     docker(env, ['image', 'rm', base]); // the run's base layer goes; the local image it extends stays
@@ -193,7 +207,9 @@ function main(): void {
   const c = lanes.find((l) => l.runner.name === 'cogpack')?.result;
   const d = lanes.find((l) => l.runner.name === 'Dockerfile')?.result;
   process.stdout.write(`bench:build — torch stand-in ${torchMb} MiB (incompressible), apt jq(+bc), 2→3 small wheels; ratio = cogpack / Dockerfile\n`);
-  process.stdout.write(`cogpack CLI: ${c ? startPath() : '–'}; builders interleaved per step; no-op and code: median of ${repeat}; load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n\n`);
+  process.stdout.write(
+    `cogpack CLI: ${c ? startPath() : '–'}; builders interleaved per step; no-op and code: median of ${repeat}; load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n\n`,
+  );
   process.stdout.write(table(c, d) + '\n');
   if (c) process.stdout.write('\n' + breakdownTable(c) + '\n');
   process.stdout.write('\n' + runsTable(c, d) + '\n');

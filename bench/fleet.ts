@@ -64,28 +64,37 @@ function writeProject(root: string, wheels: string, i: number): Project {
     fs.linkSync(path.join(wheels, f), path.join(dir, 'wheels', f));
   }
   const apt = [APT[i % APT.length], APT[(i + 1 + Math.floor(i / APT.length)) % APT.length]];
-  fs.writeFileSync(path.join(dir, 'cog.yaml'), [
-    'build:',
-    `  gpu: ${combo.gpu}`,
-    ...(combo.cuda ? [`  cuda: "${combo.cuda}"`] : []),
-    '  python_version: "3.11"',
-    '  system_packages:',
-    ...apt.map((p) => `    - ${p}`),
-    '  python_requirements: requirements.txt',
-    'run: "predict.py:Predictor"',
-    '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(dir, 'requirements.txt'), ['--no-index', '--find-links ./wheels', `torch==${combo.torch}`, 'fleet-shared==1.0', `${dep}==1.0`, ''].join('\n'));
-  fs.writeFileSync(path.join(dir, 'predict.py'), [
-    'class Predictor:',
-    '    def setup(self) -> None:',
-    `        import torch, fleet_shared, fleet_${name}`,
-    '        self.version = torch.__version__',
-    '',
-    `    def predict(self, text: str = "${name}") -> str:`,
-    `        return f"{text} from project ${name} on torch {self.version}"`,
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'cog.yaml'),
+    [
+      'build:',
+      `  gpu: ${combo.gpu}`,
+      ...(combo.cuda ? [`  cuda: "${combo.cuda}"`] : []),
+      '  python_version: "3.11"',
+      '  system_packages:',
+      ...apt.map((p) => `    - ${p}`),
+      '  python_requirements: requirements.txt',
+      'run: "predict.py:Predictor"',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'requirements.txt'),
+    ['--no-index', '--find-links ./wheels', `torch==${combo.torch}`, 'fleet-shared==1.0', `${dep}==1.0`, ''].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'predict.py'),
+    [
+      'class Predictor:',
+      '    def setup(self) -> None:',
+      `        import torch, fleet_shared, fleet_${name}`,
+      '        self.version = torch.__version__',
+      '',
+      `    def predict(self, text: str = "${name}") -> str:`,
+      `        return f"{text} from project ${name} on torch {self.version}"`,
+      '',
+    ].join('\n'),
+  );
   fs.writeFileSync(path.join(dir, '.dockerignore'), 'wheels\n'); // as bench:build: wheels come in by mount in both
   fs.writeFileSync(path.join(dir, '.cogignore'), '!wheels\n');
   return { index: i, combo, dir };
@@ -190,12 +199,23 @@ async function main(): Promise<void> {
         lane.buildMs += buildMs;
         lane.pushMs += pushMs;
         lane.refs.push({ repo, tag: '1' });
-        process.stderr.write(`bench:fleet: ${projectName(p.index)} (${p.combo.name}) ${lane.name}: build ${(buildMs / 1000).toFixed(1)} s, push ${(pushMs / 1000).toFixed(1)} s\n`);
+        process.stderr.write(
+          `bench:fleet: ${projectName(p.index)} (${p.combo.name}) ${lane.name}: build ${(buildMs / 1000).toFixed(1)} s, push ${(pushMs / 1000).toFixed(1)} s\n`,
+        );
       }
       if (p.index < COMBOS.length) {
         // the first project of each combination: both images run and import their torch and their own requirement
         for (const tag of tags.values()) {
-          const out = docker(env, ['run', '--rm', '--network', 'none', tag, 'python', '-c', `import torch, fleet_${projectName(p.index)}; print(torch.__version__)`]);
+          const out = docker(env, [
+            'run',
+            '--rm',
+            '--network',
+            'none',
+            tag,
+            'python',
+            '-c',
+            `import torch, fleet_${projectName(p.index)}; print(torch.__version__)`,
+          ]);
           if (out.trim() !== p.combo.torch) throw new Error(`${tag}: unexpected output ${out}`);
         }
       }
@@ -207,14 +227,20 @@ async function main(): Promise<void> {
   const [c, d] = await Promise.all(lanes.map((l) => stored(registry, l.refs)));
   const ratio = c.unique / d.unique;
   const push = lanes[0].pushMs / lanes[1].pushMs;
-  process.stdout.write(`bench:fleet — ${count} projects over ${COMBOS.length} combinations (${COMBOS.map((x) => x.name).join('; ')}; python 3.11), torch stand-ins ${torchMb} MiB (incompressible), own apt pair, requirement and predict.py each; pushed to ${registry}; ratio = cogpack / Dockerfile\n`);
+  process.stdout.write(
+    `bench:fleet — ${count} projects over ${COMBOS.length} combinations (${COMBOS.map((x) => x.name).join('; ')}; python 3.11), torch stand-ins ${torchMb} MiB (incompressible), own apt pair, requirement and predict.py each; pushed to ${registry}; ratio = cogpack / Dockerfile\n`,
+  );
   process.stdout.write(`load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n\n`);
   process.stdout.write('| | cogpack | Dockerfile | ratio | target |\n|---|---:|---:|---:|---|\n');
-  process.stdout.write(`| registry bytes stored (unique blobs) | ${mb(c.unique)} | ${mb(d.unique)} | ${ratio.toFixed(2)}× | ${ratio <= TARGET_BYTES ? 'ok' : 'MISSED'} (≤ ${TARGET_BYTES}×) |\n`);
+  process.stdout.write(
+    `| registry bytes stored (unique blobs) | ${mb(c.unique)} | ${mb(d.unique)} | ${ratio.toFixed(2)}× | ${ratio <= TARGET_BYTES ? 'ok' : 'MISSED'} (≤ ${TARGET_BYTES}×) |\n`,
+  );
   process.stdout.write(`| distinct blobs | ${c.blobs} | ${d.blobs} | | |\n`);
   process.stdout.write(`| bytes if each image were stored alone | ${mb(c.perImage)} | ${mb(d.perImage)} | ${(c.perImage / d.perImage).toFixed(2)}× | |\n`);
   process.stdout.write(`| total push time | ${(lanes[0].pushMs / 1000).toFixed(1)} s | ${(lanes[1].pushMs / 1000).toFixed(1)} s | ${push.toFixed(2)}× | |\n`);
-  process.stdout.write(`| total build time | ${(lanes[0].buildMs / 1000).toFixed(1)} s | ${(lanes[1].buildMs / 1000).toFixed(1)} s | ${(lanes[0].buildMs / lanes[1].buildMs).toFixed(2)}× | |\n`);
+  process.stdout.write(
+    `| total build time | ${(lanes[0].buildMs / 1000).toFixed(1)} s | ${(lanes[1].buildMs / 1000).toFixed(1)} s | ${(lanes[0].buildMs / lanes[1].buildMs).toFixed(2)}× | |\n`,
+  );
 }
 
 main().catch((e: unknown) => {

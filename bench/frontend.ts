@@ -29,12 +29,31 @@ function frontendImage(env: DaemonEnv): { image: string; seconds: number } {
 }
 
 function frontendBuild(env: DaemonEnv, image: string, dir: string, tag: string): void {
-  docker(env, [
-    'buildx', 'build', '--progress', 'plain', '--provenance=false',
-    '--build-arg', `BUILDKIT_SYNTAX=${image}`, '--build-arg', `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
-    '--build-arg', 'COGPACK_COG_SDK=none', '--build-arg', 'SOURCE_DATE_EPOCH=0',
-    '-f', 'cog.yaml', '-t', tag, '--load', '.',
-  ], { cwd: dir });
+  docker(
+    env,
+    [
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--provenance=false',
+      '--build-arg',
+      `BUILDKIT_SYNTAX=${image}`,
+      '--build-arg',
+      `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
+      '--build-arg',
+      'COGPACK_COG_SDK=none',
+      '--build-arg',
+      'SOURCE_DATE_EPOCH=0',
+      '-f',
+      'cog.yaml',
+      '-t',
+      tag,
+      '--load',
+      '.',
+    ],
+    { cwd: dir },
+  );
 }
 
 /** The floor: a trivial Dockerfile on the runtime base (cached after the warm-up), same flags as frontendBuild. */
@@ -95,11 +114,19 @@ function main(): void {
   console.log(`project: bench/build-project.ts (apt jq, ${arg('torch-mb', 50)} MB torch stand-in, 2 small wheels), warm cache, ${rounds} rounds`);
   console.log(`cogpack build (compiled CLI)       median ${(median(cliMs) / 1000).toFixed(2)} s  [${cliMs.map((m) => (m / 1000).toFixed(2)).join(', ')}]`);
   console.log(`docker buildx build + frontend     median ${(median(feMs) / 1000).toFixed(2)} s  [${feMs.map((m) => (m / 1000).toFixed(2)).join(', ')}]`);
-  console.log(`docker buildx build, trivial cached median ${(median(floorMs) / 1000).toFixed(2)} s  [${floorMs.map((m) => (m / 1000).toFixed(2)).join(', ')}]  (buildx floor)`);
-  console.log(`frontend - floor (per round)       median ${(median(ours) / 1000).toFixed(2)} s  vs CLI ${(median(cliMs) / 1000).toFixed(2)} s: ${(median(ours) / median(cliMs)).toFixed(2)}x (not the target; the target is the line below)`);
-  console.log(`frontend / CLI                     ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}); median per-round ratio ${paired.toFixed(2)}x`);
+  console.log(
+    `docker buildx build, trivial cached median ${(median(floorMs) / 1000).toFixed(2)} s  [${floorMs.map((m) => (m / 1000).toFixed(2)).join(', ')}]  (buildx floor)`,
+  );
+  console.log(
+    `frontend - floor (per round)       median ${(median(ours) / 1000).toFixed(2)} s  vs CLI ${(median(cliMs) / 1000).toFixed(2)} s: ${(median(ours) / median(cliMs)).toFixed(2)}x (not the target; the target is the line below)`,
+  );
+  console.log(
+    `frontend / CLI                     ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}); median per-round ratio ${paired.toFixed(2)}x`,
+  );
   console.log(`same image from both paths         ${same ? 'yes' : 'NO'}`);
-  console.log(`frontend image ${image}: ${mb(size)} (node + its libraries + the bundle; the Node base it takes them from: ${mb(base)}); built in ${imageSeconds.toFixed(1)} s`);
+  console.log(
+    `frontend image ${image}: ${mb(size)} (node + its libraries + the bundle; the Node base it takes them from: ${mb(base)}); built in ${imageSeconds.toFixed(1)} s`,
+  );
   fs.rmSync(work, { recursive: true, force: true });
 }
 

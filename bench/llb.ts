@@ -13,7 +13,12 @@ import { planProject } from '../stacks/plan-project';
 import { median } from './measure';
 
 /** Wall time and CPU time (user+system) per run; on a shared, loaded machine the CPU figure is the steadier one. */
-interface Sample { ms: number; cpuMs: number; ops: number; bytes: number }
+interface Sample {
+  ms: number;
+  cpuMs: number;
+  ops: number;
+  bytes: number;
+}
 
 function timeIt(plan: PlanData, runs: number): Sample {
   const times: number[] = [];
@@ -48,7 +53,12 @@ function phases(plan: PlanData): string {
 
 async function fixturePlans(): Promise<Array<[string, PlanData]>> {
   const root = path.join(__dirname, '..', 'testdata');
-  const dirs = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => fs.statSync(path.join(root, d)).isDirectory()).sort() : [];
+  const dirs = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((d) => fs.statSync(path.join(root, d)).isDirectory())
+        .sort()
+    : [];
   const out: Array<[string, PlanData]> = [];
   if (dirs.length === 0) return [['src/testing/sample-plan (no testdata fixtures found)', samplePlan()]];
   for (const d of dirs) {

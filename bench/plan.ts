@@ -60,7 +60,9 @@ function benchFixtures(): void {
     process.stdout.write(`${f.padEnd(24)} ${p.toFixed(0).padStart(8)} ${n.toFixed(0).padStart(8)} ${(p / n).toFixed(2)}×\n`);
   }
   const [p, n] = [median(allPlan), median(allNode)];
-  process.stdout.write(`ALL (${fixtures.length} fixtures × ${RUNS} runs): plan median ${p.toFixed(0)} ms, node -e 0 median ${n.toFixed(0)} ms, ratio ${(p / n).toFixed(2)}× (target ≤ 1.50×)\n`);
+  process.stdout.write(
+    `ALL (${fixtures.length} fixtures × ${RUNS} runs): plan median ${p.toFixed(0)} ms, node -e 0 median ${n.toFixed(0)} ms, ratio ${(p / n).toFixed(2)}× (target ≤ 1.50×)\n`,
+  );
 }
 
 /** 200 packages × 100 modules + a cog.yaml: a large but realistic tree (no big files). */
@@ -88,7 +90,9 @@ async function benchBig(): Promise<void> {
     }
     const cli: number[] = [];
     for (let i = 0; i < RUNS; i++) cli.push(timed([CLI, 'plan', '--json', dir]));
-    process.stdout.write(`20,000-file project: planProject median ${median(inProcess).toFixed(0)} ms, CLI wall median ${median(cli).toFixed(0)} ms (target < 1000 ms)\n`);
+    process.stdout.write(
+      `20,000-file project: planProject median ${median(inProcess).toFixed(0)} ms, CLI wall median ${median(cli).toFixed(0)} ms (target < 1000 ms)\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -33,13 +33,17 @@ function ours(deflater: Deflater = 'reference'): number {
   let size = 0;
   const out = path.join(os.tmpdir(), `pspf-bench-${process.pid}.psp`);
   const t = ms(() => {
-    size = writePackageToFile({
-      launcher: Buffer.from('#!/bin/sh\n'),
-      metadata: { package: { name: 'bench', version: '1' }, execution: { primary_slot: 0, command: '{workenv}/bin/python3' } },
-      slots: [{ id: 'tree', content: { kind: 'path', path: DIR }, operations: 'tar.gz', target: '{workenv}' }],
-      keys: { seed: 'bench' },
-      deflater,
-    }, out, true).size;
+    size = writePackageToFile(
+      {
+        launcher: Buffer.from('#!/bin/sh\n'),
+        metadata: { package: { name: 'bench', version: '1' }, execution: { primary_slot: 0, command: '{workenv}/bin/python3' } },
+        slots: [{ id: 'tree', content: { kind: 'path', path: DIR }, operations: 'tar.gz', target: '{workenv}' }],
+        keys: { seed: 'bench' },
+        deflater,
+      },
+      out,
+      true,
+    ).size;
   });
   fs.rmSync(out, { force: true });
   lastSize[deflater] = size;
@@ -75,7 +79,9 @@ function main(): void {
   const mn = median(c);
   console.log(`tree: ${path.resolve(DIR)}  ${files} files, ${mb.toFixed(1)} MB`);
   const line = (label: string, m: number, bytes: number): void =>
-    console.log(`${label.padEnd(52)} median ${m.toFixed(0).padStart(6)} ms  ${(mb / (m / 1000)).toFixed(1).padStart(6)} MB/s  → ${(bytes / 1e6).toFixed(2)} MB`);
+    console.log(
+      `${label.padEnd(52)} median ${m.toFixed(0).padStart(6)} ms  ${(mb / (m / 1000)).toFixed(1).padStart(6)} MB/s  → ${(bytes / 1e6).toFixed(2)} MB`,
+    );
   line('cogpack pspf pack, tar.gz level 6, --deflate reference', mo, lastSize.reference);
   line('cogpack pspf pack, tar.gz level 6, --deflate native', mn, lastSize.native);
   line('tar -cf - | gzip -6', mt, lastSize.tar);

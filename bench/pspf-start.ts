@@ -44,7 +44,11 @@ function median(xs: number[]): number {
 
 function report(label: string, times: number[]): number {
   const m = median(times);
-  console.log(`${label.padEnd(34)} median ${m.toFixed(1).padStart(7)} ms   min ${Math.min(...times).toFixed(1).padStart(7)} ms   (n=${times.length})`);
+  console.log(
+    `${label.padEnd(34)} median ${m.toFixed(1).padStart(7)} ms   min ${Math.min(...times)
+      .toFixed(1)
+      .padStart(7)} ms   (n=${times.length})`,
+  );
   return m;
 }
 

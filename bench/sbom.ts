@@ -107,14 +107,20 @@ function main(): void {
     for (const base of bases) docker(env, ['image', 'rm', base]);
     fs.rmSync(sbomCache, { recursive: true, force: true });
   }
-  process.stdout.write(`bench:sbom — torch stand-in ${torchMb} MiB, apt jq, 2 small wheels; median of ${repeat} for rebuilds; load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n\n`);
+  process.stdout.write(
+    `bench:sbom — torch stand-in ${torchMb} MiB, apt jq, 2 small wheels; median of ${repeat} for rebuilds; load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n\n`,
+  );
   process.stdout.write('| build | without --sbom s | with --sbom s | added | target |\n|---|---:|---:|---:|---|\n');
   for (const [name, plain, withSbom] of rows) {
     const [p, s] = [median(plain), median(withSbom)];
     const added = (s - p) / p;
-    process.stdout.write(`| ${name} | ${(p / 1000).toFixed(2)} | ${(s / 1000).toFixed(2)} | ${(added * 100).toFixed(0)} % | ${added <= TARGET ? 'ok' : 'MISSED'} (≤ ${TARGET * 100} %) |\n`);
+    process.stdout.write(
+      `| ${name} | ${(p / 1000).toFixed(2)} | ${(s / 1000).toFixed(2)} | ${(added * 100).toFixed(0)} % | ${added <= TARGET ? 'ok' : 'MISSED'} (≤ ${TARGET * 100} %) |\n`,
+    );
   }
-  process.stdout.write(`\nruns (s): ${rows.map(([n, p, s]) => `${n}: ${p.map((x) => (x / 1000).toFixed(2)).join(' ')} | ${s.map((x) => (x / 1000).toFixed(2)).join(' ')}`).join('; ')}\n`);
+  process.stdout.write(
+    `\nruns (s): ${rows.map(([n, p, s]) => `${n}: ${p.map((x) => (x / 1000).toFixed(2)).join(' ')} | ${s.map((x) => (x / 1000).toFixed(2)).join(' ')}`).join('; ')}\n`,
+  );
 }
 
 main();

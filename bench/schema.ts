@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   const denv = daemonEnv();
   if (!denv) throw new Error('no Docker/BuildKit daemon answers: source the daemon env first (README: Tests)');
   const env = { ...process.env, ...denv };
-  const shapes = fs.readdirSync(SHAPES_DIR).filter((n) => fs.statSync(path.join(SHAPES_DIR, n)).isDirectory()).sort();
+  const shapes = fs
+    .readdirSync(SHAPES_DIR)
+    .filter((n) => fs.statSync(path.join(SHAPES_DIR, n)).isDirectory())
+    .sort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-schema-'));
   const tags: string[] = [];
   try {
@@ -56,9 +59,13 @@ async function main(): Promise<void> {
       ratios.push(rt / st);
       staticSum += st;
       runtimeSum += rt;
-      process.stdout.write(`${s.padEnd(24)} ${st.toFixed(2).padStart(10)} ${cpu.toFixed(2).padStart(9)} ${rt.toFixed(0).padStart(11)} ${`${(rt / st).toFixed(0)}x`.padStart(8)}\n`);
+      process.stdout.write(
+        `${s.padEnd(24)} ${st.toFixed(2).padStart(10)} ${cpu.toFixed(2).padStart(9)} ${rt.toFixed(0).padStart(11)} ${`${(rt / st).toFixed(0)}x`.padStart(8)}\n`,
+      );
     });
-    process.stdout.write(`total: static ${staticSum.toFixed(1)} ms, runtime ${(runtimeSum / 1000).toFixed(1)} s (${shapes.length} shapes); median ratio ${median(ratios).toFixed(0)}x; first static call (module load, cold JIT) ${coldMs.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `total: static ${staticSum.toFixed(1)} ms, runtime ${(runtimeSum / 1000).toFixed(1)} s (${shapes.length} shapes); median ratio ${median(ratios).toFixed(0)}x; first static call (module load, cold JIT) ${coldMs.toFixed(1)} ms\n`,
+    );
   } finally {
     if (tags.length) dockerTry(denv, ['image', 'rm', '-f', ...tags]);
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -23,7 +23,9 @@ describe('apt block', () => {
     expect(script).toContain('lists=/var/cache/cogpack-apt/lists/$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | sha256sum');
     expect(script).toContain('-o Dir::State::Lists="$lists"/');
     expect(script).toContain(`find "$lists"/cogpack-updated -mmin -${APT_LISTS_MAX_AGE_MIN}`);
-    expect(script).toMatch(/\[ -n "\$fresh" \] \|\| update "\$@"\napt-get install .* jq \|\| \{ \[ -n "\$fresh" \] && update "\$@" && apt-get install .* jq; \}/);
+    expect(script).toMatch(
+      /\[ -n "\$fresh" \] \|\| update "\$@"\napt-get install .* jq \|\| \{ \[ -n "\$fresh" \] && update "\$@" && apt-get install .* jq; \}/,
+    );
   });
 
   it('runs dpkg with SOURCE_DATE_EPOCH so postinst bytecode is hash-based (survives the squash mtime; apt.int.test.ts)', async () => {

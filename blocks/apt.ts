@@ -23,7 +23,9 @@ export const apt: Block = {
       kind: 'system' as const,
       name,
       constraint: '',
-      source: cog ? cog.sourceOf(['build', 'system_packages']) : `pyproject.toml:${project.pyproject?.toolLine('system_packages')} tool.cogpack.system_packages`,
+      source: cog
+        ? cog.sourceOf(['build', 'system_packages'])
+        : `pyproject.toml:${project.pyproject?.toolLine('system_packages')} tool.cogpack.system_packages`,
       requester: 'apt',
     }));
   },
@@ -37,7 +39,9 @@ export const apt: Block = {
         block: 'apt',
         source: plan.below(),
         env: aptEnv(),
-        operations: [shell([...aptInstall(pkgs.map(shq)), APT_CLEAN], { mounts: [{ type: 'cache', target: APT_CACHE, id: 'cogpack-apt-cache', sharing: 'locked' }] })],
+        operations: [
+          shell([...aptInstall(pkgs.map(shq)), APT_CLEAN], { mounts: [{ type: 'cache', target: APT_CACHE, id: 'cogpack-apt-cache', sharing: 'locked' }] }),
+        ],
         provides: ['apt', ...pkgs.map((p) => `apt:${p}`)],
       }),
     );

@@ -57,10 +57,26 @@ describeWithDaemon('build.run and environment (real daemon)', (denv) => {
     dirs.push(dir);
     writeFileSync(`${dir}.secret`, secret);
     dirs.push(`${dir}.secret`);
-    await buildProject(dir, { cogSdk: 'none', env, tags: [mountsTag], secrets: [`id=tok,src=${dir}.secret`], progress: 'quiet', progressOut: progressSink().out });
+    await buildProject(dir, {
+      cogSdk: 'none',
+      env,
+      tags: [mountsTag],
+      secrets: [`id=tok,src=${dir}.secret`],
+      progress: 'quiet',
+      progressOut: progressSink().out,
+    });
     const docker = dockerFromEnv(env);
-    const run = await runImage(docker, mountsTag, ['sh', '-c', 'cat /opt/from-cache.txt /opt/secret.txt /opt/tmpfs.txt; ls -A /cache /scratch /run/secrets 2>/dev/null | tr "\\n" " "']);
-    expect(run.output.split('\n').slice(0, 3).map((l) => l.trim())).toEqual([`cached-${nonce}`, String(secret.length), 't']);
+    const run = await runImage(docker, mountsTag, [
+      'sh',
+      '-c',
+      'cat /opt/from-cache.txt /opt/secret.txt /opt/tmpfs.txt; ls -A /cache /scratch /run/secrets 2>/dev/null | tr "\\n" " "',
+    ]);
+    expect(
+      run.output
+        .split('\n')
+        .slice(0, 3)
+        .map((l) => l.trim()),
+    ).toEqual([`cached-${nonce}`, String(secret.length), 't']);
     // the mounts' contents stay out of the image: the cache file, the tmpfs file and the secret
     expect(run.output).not.toContain('x ');
     expect(run.output).not.toContain('tok');

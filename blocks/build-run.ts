@@ -24,15 +24,18 @@ export const buildRun: Block = {
       for (const m of mounts) if (m.type === 'secret') plan.addSecret(m.id);
       return exec(['/bin/sh', '-c', command.trim()], { mounts });
     });
-    plan.addStage('build-run', stage({
-      id: 'build-run:build-run',
-      name: `build.run (${ops.length} command${ops.length === 1 ? '' : 's'})`,
-      block: 'build-run',
-      source: plan.below(),
-      env: { ...ctx.project.environment },
-      operations: ops,
-      // user commands may delete files of the layers below (apt-get purge, rm -rf): keep deletions
-      layer: 'diff',
-    }));
+    plan.addStage(
+      'build-run',
+      stage({
+        id: 'build-run:build-run',
+        name: `build.run (${ops.length} command${ops.length === 1 ? '' : 's'})`,
+        block: 'build-run',
+        source: plan.below(),
+        env: { ...ctx.project.environment },
+        operations: ops,
+        // user commands may delete files of the layers below (apt-get purge, rm -rf): keep deletions
+        layer: 'diff',
+      }),
+    );
   },
 };

@@ -16,7 +16,10 @@ jest.setTimeout(1_800_000);
 
 const SDK = cogSdkWheel() ?? 'shared/cog-runtime/wheelhouse (not found above the checkout)';
 const SHAPES_DIR = path.join(REPO_ROOT, 'testdata', 'cog-schema');
-const SHAPES = fs.readdirSync(SHAPES_DIR).filter((n) => fs.statSync(path.join(SHAPES_DIR, n)).isDirectory()).sort();
+const SHAPES = fs
+  .readdirSync(SHAPES_DIR)
+  .filter((n) => fs.statSync(path.join(SHAPES_DIR, n)).isDirectory())
+  .sort();
 
 describeWithDaemon('static OpenAPI schema = the runtime schema, in built images (real SDK 0.13.6)', (denv) => {
   const env = { ...process.env, ...denv };
@@ -47,17 +50,20 @@ describeWithDaemon('static OpenAPI schema = the runtime schema, in built images 
     const dir = path.join(tmp, 'runtime-fallback');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'cog.yaml'), 'build:\n  python_version: "3.11"\npredict: "predict.py:Predictor"\n');
-    fs.writeFileSync(path.join(dir, 'predict.py'), [
-      'import os',
-      'from cog import BasePredictor, Input',
-      '',
-      'GREETING = os.environ.get("COGPACK_IT_GREETING", "hello").upper()',
-      '',
-      'class Predictor(BasePredictor):',
-      '    def predict(self, text: str = Input(default=GREETING, description="what to say")) -> str:',
-      '        return text',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'predict.py'),
+      [
+        'import os',
+        'from cog import BasePredictor, Input',
+        '',
+        'GREETING = os.environ.get("COGPACK_IT_GREETING", "hello").upper()',
+        '',
+        'class Predictor(BasePredictor):',
+        '    def predict(self, text: str = Input(default=GREETING, description="what to say")) -> str:',
+        '        return text',
+        '',
+      ].join('\n'),
+    );
     const { plan, warnings } = await planProject(dir, { cogSdk: SDK, env });
     expect(plan.openapi_schema?.made_at).toBe('build');
     expect(warnings).toContainEqual(expect.stringContaining('the build runs python -m cog.command.openapi_schema on the built image'));

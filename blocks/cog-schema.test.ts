@@ -15,7 +15,9 @@ async function plan(predict: string) {
 
 describe('cog-schema block', () => {
   it('writes the static schema as the label and as /src/.cog/openapi_schema.json, after the source layer', async () => {
-    const { plan: p } = await plan('from cog import BasePredictor\nclass Predictor(BasePredictor):\n    def predict(self, n: int = 2) -> str:\n        return ""\n');
+    const { plan: p } = await plan(
+      'from cog import BasePredictor\nclass Predictor(BasePredictor):\n    def predict(self, n: int = 2) -> str:\n        return ""\n',
+    );
     const label = p.export.labels['run.cog.openapi_schema'];
     expect(JSON.parse(label).components.schemas.Input.properties.n).toEqual({ title: 'N', type: 'integer', default: 2, 'x-order': 0 });
     const st = stageOf(p, 'code:cog-schema')!;
@@ -26,8 +28,12 @@ describe('cog-schema block', () => {
   });
 
   it('a default only the runtime knows: one warning with file:line, no label, no stage', async () => {
-    const { plan: p, warnings } = await plan('import os\nfrom cog import BasePredictor, Input\nclass Predictor(BasePredictor):\n    def predict(self, n: str = Input(default=os.getcwd())) -> str:\n        return ""\n');
-    expect(warnings.filter((w) => w.includes('OpenAPI'))).toEqual([expect.stringMatching(/^predict\.py:4: cogpack cannot make the OpenAPI schema statically \(/)]);
+    const { plan: p, warnings } = await plan(
+      'import os\nfrom cog import BasePredictor, Input\nclass Predictor(BasePredictor):\n    def predict(self, n: str = Input(default=os.getcwd())) -> str:\n        return ""\n',
+    );
+    expect(warnings.filter((w) => w.includes('OpenAPI'))).toEqual([
+      expect.stringMatching(/^predict\.py:4: cogpack cannot make the OpenAPI schema statically \(/),
+    ]);
     expect(p.export.labels['run.cog.openapi_schema']).toBeUndefined();
     expect(stageOf(p, 'code:cog-schema')).toBeUndefined();
     expect(p.openapi_schema).toEqual({ made_at: 'build', reason: expect.stringMatching(/^predict\.py:4: /) });

@@ -33,30 +33,37 @@ export const cogSchema: Block = {
     for (const k of [key, ...(cog.data.train ? ['train' as const] : [])]) {
       const file = (cog.data[k] as string).split(':')[0];
       if (!projectFileExists(ctx.project.dir, file)) {
-        ctx.warnings.push(`${cog.file}:${cog.lineOf([k])}: ${k}: "${cog.data[k]}" names ${file}, which does not exist, so the image gets no OpenAPI schema (create ${file} or fix ${k})`);
+        ctx.warnings.push(
+          `${cog.file}:${cog.lineOf([k])}: ${k}: "${cog.data[k]}" names ${file}, which does not exist, so the image gets no OpenAPI schema (create ${file} or fix ${k})`,
+        );
         return;
       }
     }
     const result = cogOpenApiSchema({ root: ctx.project.dir, predict: ref(key), ...(cog.data.train ? { train: ref('train') } : {}) });
     if ('unresolved' in result) {
       const { where, reason } = result.unresolved;
-      ctx.warnings.push(`${where}: cogpack cannot make the OpenAPI schema statically (${reason}); the build runs python -m cog.command.openapi_schema on the built image instead`);
+      ctx.warnings.push(
+        `${where}: cogpack cannot make the OpenAPI schema statically (${reason}); the build runs python -m cog.command.openapi_schema on the built image instead`,
+      );
       plan.data.openapi_schema = { made_at: 'build', reason: `${where}: ${reason}` };
       return;
     }
     const json = stableJson(result.schema);
     plan.data.openapi_schema = { made_at: 'plan' };
     plan.data.export.labels[tools.labels.openapiSchema] = json;
-    plan.addStage('code', stage({
-      id: 'code:cog-schema',
-      name: `cog OpenAPI schema ${OPENAPI_SCHEMA_FILE}`,
-      block: 'cog-schema',
-      source: { type: 'scratch' },
-      operations: [
-        { op: 'mkdir', path: '/src/.cog', mode: 0o755, parents: true },
-        { op: 'mkfile', path: OPENAPI_SCHEMA_FILE, data: `${json}\n`, mode: 0o644 },
-      ],
-      provides: ['cog-openapi-schema'],
-    }));
+    plan.addStage(
+      'code',
+      stage({
+        id: 'code:cog-schema',
+        name: `cog OpenAPI schema ${OPENAPI_SCHEMA_FILE}`,
+        block: 'cog-schema',
+        source: { type: 'scratch' },
+        operations: [
+          { op: 'mkdir', path: '/src/.cog', mode: 0o755, parents: true },
+          { op: 'mkfile', path: OPENAPI_SCHEMA_FILE, data: `${json}\n`, mode: 0o644 },
+        ],
+        provides: ['cog-openapi-schema'],
+      }),
+    );
   },
 };

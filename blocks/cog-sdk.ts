@@ -25,9 +25,12 @@ const SDK_MOUNT = '/cogpack/sdk';
 function sdkWheelMount(plan: Plan, wheel: string): Mount {
   const dir = dirname(wheel);
   const outside = dir === '..' || dir.startsWith('../');
-  plan.addContext('cog-sdk', outside
-    ? { path: dir, exclude: [], include: ['*.whl'], origin: 'flag' }
-    : { path: '.', exclude: [], include: [dir === '.' ? '*.whl' : `${literalGlob(dir)}/*.whl`] });
+  plan.addContext(
+    'cog-sdk',
+    outside
+      ? { path: dir, exclude: [], include: ['*.whl'], origin: 'flag' }
+      : { path: '.', exclude: [], include: [dir === '.' ? '*.whl' : `${literalGlob(dir)}/*.whl`] },
+  );
   const source = outside || dir === '.' ? '/' : `/${dir}`;
   return { type: 'bind', target: SDK_MOUNT, from: { type: 'context', name: 'cog-sdk' }, source, readonly: true };
 }
@@ -66,14 +69,17 @@ export const cogSdk: Block = {
       args.push(...userIndexArgs(ctx));
       args.push(v && v !== 'prerelease' ? `${tools.cogPythonPackage}==${v}` : tools.cogPythonPackage);
     }
-    plan.addStage('sdk', stage({
-      id: 'sdk:cog-sdk',
-      name: sdk.kind === 'wheel' ? `cog SDK from ${sdk.path}` : `cog SDK ${v ?? '(latest)'}`,
-      block: 'cog-sdk',
-      source: plan.below(),
-      env: pipEnv(),
-      operations: [exec(args, { mounts })],
-      provides: ['cog'],
-    }));
+    plan.addStage(
+      'sdk',
+      stage({
+        id: 'sdk:cog-sdk',
+        name: sdk.kind === 'wheel' ? `cog SDK from ${sdk.path}` : `cog SDK ${v ?? '(latest)'}`,
+        block: 'cog-sdk',
+        source: plan.below(),
+        env: pipEnv(),
+        operations: [exec(args, { mounts })],
+        provides: ['cog'],
+      }),
+    );
   },
 };

@@ -22,8 +22,7 @@ const CONFIG_ONLY: Record<string, (p: PlanData) => boolean> = {
   'export-config': (p) => p.export.working_dir === '/src' && p.export.cmd.length > 0,
 };
 
-const stagesOf = (p: PlanData, block: string) =>
-  [...p.build_phases, ...p.export_phases].flatMap((ph) => ph.stages).filter((s) => s.block === block);
+const stagesOf = (p: PlanData, block: string) => [...p.build_phases, ...p.export_phases].flatMap((ph) => ph.stages).filter((s) => s.block === block);
 
 describe.each(BLOCKS.map((b) => [b.name, b] as const))('block %s', (name, block) => {
   it('lives in blocks/<name>.ts and is exported from it', () => {

@@ -26,10 +26,7 @@ export const cuda: Block = {
         block: 'cuda',
         source: plan.below({ stack: true }),
         operations: [
-          shell([
-            "printf '%s\\n' /usr/local/cuda/lib64 /usr/local/nvidia/lib64 /usr/local/nvidia/lib > /etc/ld.so.conf.d/cogpack-cuda.conf",
-            'ldconfig',
-          ]),
+          shell(["printf '%s\\n' /usr/local/cuda/lib64 /usr/local/nvidia/lib64 /usr/local/nvidia/lib > /etc/ld.so.conf.d/cogpack-cuda.conf", 'ldconfig']),
         ],
         provides: ['cuda'],
       }),

@@ -43,16 +43,24 @@ export const entryPoints: Block = {
   dependencies: () => [],
   plan(ctx, plan) {
     const list = scripts(ctx.project);
-    plan.addStage('code', stage({
-      id: 'code:entry-points',
-      name: `entry points: ${list.map(([n]) => n).join(', ')}`,
-      block: 'entry-points',
-      source: { type: 'scratch' },
-      operations: [
-        { op: 'mkdir', path: '/usr/local/bin', mode: 0o755, parents: true },
-        ...list.map(([name, target]) => ({ op: 'mkfile' as const, path: `/usr/local/bin/${name}`, data: launcher(target, importRoot(ctx.project, target)), mode: 0o755 })),
-      ],
-      provides: list.map(([n]) => `script:${n}`),
-    }));
+    plan.addStage(
+      'code',
+      stage({
+        id: 'code:entry-points',
+        name: `entry points: ${list.map(([n]) => n).join(', ')}`,
+        block: 'entry-points',
+        source: { type: 'scratch' },
+        operations: [
+          { op: 'mkdir', path: '/usr/local/bin', mode: 0o755, parents: true },
+          ...list.map(([name, target]) => ({
+            op: 'mkfile' as const,
+            path: `/usr/local/bin/${name}`,
+            data: launcher(target, importRoot(ctx.project, target)),
+            mode: 0o755,
+          })),
+        ],
+        provides: list.map(([n]) => `script:${n}`),
+      }),
+    );
   },
 };

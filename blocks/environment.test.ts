@@ -1,6 +1,7 @@
 import { planOf, tempProject } from '../src/testing/temp-project';
 
-const cog = (env: string[]) => `build:\n  python_version: "3.11"\n  system_packages: [git]\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\nenvironment:\n${env.map((e) => `  - ${e}`).join('\n')}\n`;
+const cog = (env: string[]) =>
+  `build:\n  python_version: "3.11"\n  system_packages: [git]\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\nenvironment:\n${env.map((e) => `  - ${e}`).join('\n')}\n`;
 
 describe('environment block', () => {
   it('puts the environment in the image config: editing it changes no stage', async () => {

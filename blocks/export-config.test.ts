@@ -7,11 +7,13 @@ const app = (scripts: string, tool = '') =>
 
 describe('export-config', () => {
   it('labels exact versions as versions and what pip resolves at build time as constraints', async () => {
-    const plan = await planOf(tempProject({
-      'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n',
-      'requirements.txt': 'numpy==1.26.4\npillow>=9\nrequests\n',
-      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
-    }));
+    const plan = await planOf(
+      tempProject({
+        'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n',
+        'requirements.txt': 'numpy==1.26.4\npillow>=9\nrequests\n',
+        'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
+      }),
+    );
     expect(JSON.parse(plan.export.labels['dev.cogpack.dependencies'])).toEqual({
       versions: { numpy: '1.26.4', python: '3.11' },
       constraints: { pillow: '>=9' },
@@ -34,8 +36,11 @@ describe('export-config', () => {
   it('refuses to guess among several scripts, naming them and the [tool.cogpack] choice; cmd decides', async () => {
     const scripts = 'admin = "my_app:admin"\nserve = "my_app:main"\n';
     await expect(planProject(app(scripts), { env: {} })).rejects.toMatchObject({
-      code: 'E_ENTRY_POINT_AMBIGUOUS', file: 'pyproject.toml', line: 5,
-      message: expect.stringContaining('(admin, serve)'), hint: expect.stringContaining('cmd = ["admin"]'),
+      code: 'E_ENTRY_POINT_AMBIGUOUS',
+      file: 'pyproject.toml',
+      line: 5,
+      message: expect.stringContaining('(admin, serve)'),
+      hint: expect.stringContaining('cmd = ["admin"]'),
     });
     expect((await planOf(app(scripts, '[tool.cogpack]\ncmd = ["serve"]\n'))).export.cmd).toEqual(['serve']);
   });

@@ -19,14 +19,22 @@ export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
 
 function cogConfigLabel(ctx: BlockContext): string {
   const r = ctx.resolution;
-  return cogConfigJson(ctx.project.cog!.data, { python: r.python, gpu: ctx.project.gpu, cuda: r.cuda ? { version: r.cuda.version, cudnn: r.cuda.cudnn } : undefined });
+  return cogConfigJson(ctx.project.cog!.data, {
+    python: r.python,
+    gpu: ctx.project.gpu,
+    cuda: r.cuda ? { version: r.cuda.version, cudnn: r.cuda.cudnn } : undefined,
+  });
 }
 
 /** The SDK version the image gets, when the plan knows it (a wheel's, or a PyPI pin); else the build reads it back. */
@@ -64,11 +72,15 @@ export function appCmd(project: Project): string[] {
   const pick = scripts.length === 1 ? scripts : named;
   if (pick.length === 1) return [`/usr/local/bin/${pick[0]}`];
   if (scripts.length > 1) {
-    throw new ConfigError('E_ENTRY_POINT_AMBIGUOUS', `[project.scripts] has ${scripts.length} entries (${scripts.join(', ')}) and none is named like the project`, {
-      file: py!.file,
-      line: py!.scriptLine(),
-      hint: `choose one in [tool.cogpack]: cmd = ["${scripts[0]}"]`,
-    });
+    throw new ConfigError(
+      'E_ENTRY_POINT_AMBIGUOUS',
+      `[project.scripts] has ${scripts.length} entries (${scripts.join(', ')}) and none is named like the project`,
+      {
+        file: py!.file,
+        line: py!.scriptLine(),
+        hint: `choose one in [tool.cogpack]: cmd = ["${scripts[0]}"]`,
+      },
+    );
   }
   for (const f of ['main.py', 'app.py']) if (projectFileExists(project.dir, f)) return ['python', f];
   return ['python'];

@@ -23,7 +23,13 @@ describe('framework registry', () => {
 
   it('pip skips every registered distribution and repeats the framework pins', async () => {
     const lines = [...FRAMEWORKS.map((f) => f.packages[0]), 'numpy==1.26.4'];
-    const plan = await planOf(tempProject({ 'cog.yaml': cog, 'requirements.txt': `${lines.join('\n')}\n`, 'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return ""\n' }));
+    const plan = await planOf(
+      tempProject({
+        'cog.yaml': cog,
+        'requirements.txt': `${lines.join('\n')}\n`,
+        'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return ""\n',
+      }),
+    );
     const pip = stageOf(plan, 'deps:pip')!.operations[0];
     const args = pip.op === 'exec' ? pip.args : [];
     expect(args.filter((a) => FRAMEWORK_PACKAGES.includes(a))).toEqual([]);

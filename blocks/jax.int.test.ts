@@ -39,7 +39,11 @@ describeWithDaemon('jax framework stage (real daemon)', (denv) => {
 
     const fw = summary.stages.find((s) => s.id === 'framework:jax');
     expect(fw?.layers).toHaveLength(1);
-    const run = await runImage(dockerFromEnv(env), tag, ['python', '-c', 'import jax, jaxlib, numpy_standin; print("jax", jax.__version__, "jaxlib", jaxlib.__version__)']);
+    const run = await runImage(dockerFromEnv(env), tag, [
+      'python',
+      '-c',
+      'import jax, jaxlib, numpy_standin; print("jax", jax.__version__, "jaxlib", jaxlib.__version__)',
+    ]);
     expect(run).toEqual({ code: 0, output: expect.stringContaining('jax 0.4.38 jaxlib 0.4.38') });
   });
 });

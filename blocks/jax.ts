@@ -28,13 +28,24 @@ function matchingRows(items: Constrained[]): JaxRow[] {
   if (rows.length > 0) return rows;
   const why = explainShortfall(data.rows, items, fits);
   if (why.kind === 'pair') {
-    throw conflictError('E_JAX_CONFLICT', why.a.req, why.b.req, 'no jax release satisfies both', 'make the jax and jaxlib pins agree (a jax release pins the jaxlib of its version)');
+    throw conflictError(
+      'E_JAX_CONFLICT',
+      why.a.req,
+      why.b.req,
+      'no jax release satisfies both',
+      'make the jax and jaxlib pins agree (a jax release pins the jaxlib of its version)',
+    );
   }
   const item = why.kind === 'unmatched' ? why.item : why.items[0];
   const known = data.rows.map((r) => r.jax);
   const pin = exactPin(item.spec);
   const near = pin ? closestVersions(known, pin) : [known[known.length - 1], known[0]];
-  throw resolveError('E_JAX_VERSION', `${describe(item.req)}: not a jax release cogpack knows; closest known: ${near.join(', ')}`, [item.req], `pin ${near.map((v) => `jax==${v}`).join(' or ')}`);
+  throw resolveError(
+    'E_JAX_VERSION',
+    `${describe(item.req)}: not a jax release cogpack knows; closest known: ${near.join(', ')}`,
+    [item.req],
+    `pin ${near.map((v) => `jax==${v}`).join(' or ')}`,
+  );
 }
 
 /** The rows that support a python still allowed; fails naming the python request they clash with. */
@@ -54,7 +65,13 @@ function hostCuda(input: FrameworkInput, req: Constrained['req']): string {
   const { fixed, fixedBy, user } = input.cuda;
   if (fixed !== undefined) {
     if (cudaMajor(fixed) === major) return fixed;
-    throw conflictError('E_CUDA_CONFLICT', req, fixedBy ?? req, `jax's CUDA wheels need CUDA ${major}, and CUDA ${fixed} is already chosen`, `use a release of the other framework built for CUDA ${major}, or drop jax`);
+    throw conflictError(
+      'E_CUDA_CONFLICT',
+      req,
+      fixedBy ?? req,
+      `jax's CUDA wheels need CUDA ${major}, and CUDA ${fixed} is already chosen`,
+      `use a release of the other framework built for CUDA ${major}, or drop jax`,
+    );
   }
   const pool = user.length > 0 ? userCudaMinors(input.data.cuda, user) : cudaMinorsWithImages(input.data.cuda);
   const minors = pool.filter((m) => cudaMajor(m) === major);

@@ -64,7 +64,11 @@ describeWithDaemon('pip --hash and --trusted-host (real daemon)', (denv) => {
   it('installs wheels whose sha256 matches, from the http mirror --trusted-host allows', async () => {
     const sink = progressSink();
     await buildProject(project(served.sha256), { cogSdk: 'none', env, tags: [tag], progress: 'plain', progressOut: sink.out });
-    const run = await runImage(dockerFromEnv(env), tag, ['python', '-c', 'import served_pkg, local_pkg; print("ok", served_pkg.__version__, local_pkg.__version__)']);
+    const run = await runImage(dockerFromEnv(env), tag, [
+      'python',
+      '-c',
+      'import served_pkg, local_pkg; print("ok", served_pkg.__version__, local_pkg.__version__)',
+    ]);
     expect(run.output).toContain('ok 1.0 2.0');
     expect(run.code).toBe(0);
     // the requirements file pip read was removed in its stage: not in the image
@@ -72,11 +76,12 @@ describeWithDaemon('pip --hash and --trusted-host (real daemon)', (denv) => {
     expect(leftover.output).toContain('left False');
   });
 
-  it('fails the build with pip\'s message when a hash is wrong', async () => {
+  it("fails the build with pip's message when a hash is wrong", async () => {
     const sink = progressSink();
     const wrong = '0'.repeat(64);
-    await expect(buildProject(project(wrong), { cogSdk: 'none', env, progress: 'plain', progressOut: sink.out }))
-      .rejects.toMatchObject({ code: 'E_RUN_FAILED' });
+    await expect(buildProject(project(wrong), { cogSdk: 'none', env, progress: 'plain', progressOut: sink.out })).rejects.toMatchObject({
+      code: 'E_RUN_FAILED',
+    });
     expect(sink.text()).toContain('THESE PACKAGES DO NOT MATCH THE HASHES');
     expect(sink.text()).toContain(`Expected sha256 ${wrong}`);
     expect(sink.text()).toContain(`Got        ${served.sha256}`);

@@ -27,7 +27,11 @@ describeWithDaemon('pip stage after the torch stage (real daemon)', (denv) => {
     buildWheel(wheels, { name: 'dep-pkg', version: '1.0', requires: ['torch==2.3.1'] });
     buildWheel(wheels, { name: 'dep-pkg', version: '2.0', requires: ['torch==2.4.0'] });
     await buildProject(dir, { cogSdk: 'none', env, tags: [tag], progress: 'quiet', progressOut: progressSink().out });
-    const run = await runImage(dockerFromEnv(env), tag, ['python', '-c', 'import torch, dep_pkg; print("torch", torch.__version__, "dep", dep_pkg.__version__)']);
+    const run = await runImage(dockerFromEnv(env), tag, [
+      'python',
+      '-c',
+      'import torch, dep_pkg; print("torch", torch.__version__, "dep", dep_pkg.__version__)',
+    ]);
     expect(run.output).toContain('torch 2.3.1 dep 1.0');
     expect(run.code).toBe(0);
   });

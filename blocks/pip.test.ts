@@ -34,7 +34,11 @@ describe('pip block local paths', () => {
   it('keeps the torch stage on the find-links context only, unchanged when other local wheels change', async () => {
     const a = await planOf(tempProject(files(req)));
     const b = await planOf(tempProject(files(req.replace('vendor/extra-1.0', 'vendor/other-2.0'))));
-    expect(exec(a, 'framework:torch').mounts.filter((m) => m.type === 'bind').map((m) => m.type === 'bind' && m.from)).toEqual([{ type: 'context', name: 'find-links' }]);
+    expect(
+      exec(a, 'framework:torch')
+        .mounts.filter((m) => m.type === 'bind')
+        .map((m) => m.type === 'bind' && m.from),
+    ).toEqual([{ type: 'context', name: 'find-links' }]);
     expect(stageOf(a, 'framework:torch')).toEqual(stageOf(b, 'framework:torch'));
     expect(a.contexts['find-links']).toEqual(b.contexts['find-links']);
     expect(exec(a, 'deps:pip')).not.toEqual(exec(b, 'deps:pip'));
@@ -53,7 +57,11 @@ describe('pip block framework pins', () => {
     expect(exec(plan, 'framework:torch').args.slice(-2)).toEqual(['torch==2.3.1', 'torchvision==0.18.1']);
     // with the torch stage's index, so a package pulled in later gets the same CPU/CUDA build
     expect(exec(plan, 'deps:pip').args.slice(4)).toEqual([
-      '--extra-index-url', 'https://download.pytorch.org/whl/cpu', 'xformers', 'torch==2.3.1', 'torchvision==0.18.1',
+      '--extra-index-url',
+      'https://download.pytorch.org/whl/cpu',
+      'xformers',
+      'torch==2.3.1',
+      'torchvision==0.18.1',
     ]);
     const tf = await planOf(tempProject({ 'cog.yaml': cog, 'requirements.txt': 'tensorflow==2.15.0\npillow\n' }));
     expect(exec(tf, 'deps:pip').args.slice(4)).toEqual(['pillow', 'tensorflow==2.15.0']);
@@ -65,7 +73,9 @@ describe('index URLs with credentials', () => {
     const dir = tempProject({ 'cog.yaml': cog, 'requirements.txt': '--extra-index-url https://bob:s3cr3t@pypi.example/simple\ntorch==2.3.1\nnumpy\n' });
     const { warnings } = await planProject(dir, { env: {} });
     const notes = warnings.filter((w) => w.includes('credentials'));
-    expect(notes).toEqual(['requirements.txt: index https://***@pypi.example/simple has credentials in its URL; they will show in the plan and the build log (serve the index without them, or install those packages in build.run with a secret mount)']);
+    expect(notes).toEqual([
+      'requirements.txt: index https://***@pypi.example/simple has credentials in its URL; they will show in the plan and the build log (serve the index without them, or install those packages in build.run with a secret mount)',
+    ]);
     expect(warnings.join('\n')).not.toContain('s3cr3t');
   });
 });
@@ -79,22 +89,43 @@ describe('pip block hash-checking mode', () => {
     expect(s.operations.map((o) => o.op)).toEqual(['mkfile', 'exec', 'rm']);
     const [file, pip, rm] = s.operations;
     expect(file).toEqual({
-      op: 'mkfile', path: '/tmp/cogpack-requirements.txt', mode: 0o644,
+      op: 'mkfile',
+      path: '/tmp/cogpack-requirements.txt',
+      mode: 0o644,
       data: `rich==13.7.1 ${h('a')}\n/cogpack/wheels/vendor/extra-1.0-py3-none-any.whl ${h('b')} ${h('c')}\n`,
     });
-    expect(pip.op === 'exec' && pip.args.slice(4)).toEqual(['--find-links', '/cogpack/ctx/wheels', '--trusted-host', 'mirror.local', '-r', '/tmp/cogpack-requirements.txt']);
+    expect(pip.op === 'exec' && pip.args.slice(4)).toEqual([
+      '--find-links',
+      '/cogpack/ctx/wheels',
+      '--trusted-host',
+      'mirror.local',
+      '-r',
+      '/tmp/cogpack-requirements.txt',
+    ]);
     expect(rm).toEqual({ op: 'rm', path: '/tmp/cogpack-requirements.txt', allow_not_found: false });
   });
 
   it('refuses what pip refuses in that mode, at the line: an unhashed or unpinned line, a directory', async () => {
     const plan = (req: string) => planProject(tempProject({ ...files(req), 'vendor/pkg/pyproject.toml': '' }), { env: {} });
     await expect(plan(`rich==13.7.1 ${h('a')}\nnumpy==1.26.4\n`)).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', file: 'requirements.txt', line: 2 });
-    await expect(plan(`rich==13.7.1 ${h('a')}\nnumpy>=1.26 ${h('b')}\n`)).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', line: 2, message: expect.stringContaining('not pinned') });
-    await expect(plan(`rich==13.7.1 ${h('a')}\n./vendor/pkg ${h('b')}\n`)).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', line: 2, message: expect.stringContaining('directory') });
+    await expect(plan(`rich==13.7.1 ${h('a')}\nnumpy>=1.26 ${h('b')}\n`)).rejects.toMatchObject({
+      code: 'E_REQUIREMENT_HASH',
+      line: 2,
+      message: expect.stringContaining('not pinned'),
+    });
+    await expect(plan(`rich==13.7.1 ${h('a')}\n./vendor/pkg ${h('b')}\n`)).rejects.toMatchObject({
+      code: 'E_REQUIREMENT_HASH',
+      line: 2,
+      message: expect.stringContaining('directory'),
+    });
   });
 
   it('refuses a hashed torch line: its stage installs the CPU/CUDA build cogpack picks, which the hash cannot describe', async () => {
-    await expect(planProject(tempProject(files(`torch==2.3.1 ${h('a')}\n`)), { env: {} })).rejects.toMatchObject({ code: 'E_REQUIREMENT_HASH', line: 1, message: expect.stringContaining('torch with --hash') });
+    await expect(planProject(tempProject(files(`torch==2.3.1 ${h('a')}\n`)), { env: {} })).rejects.toMatchObject({
+      code: 'E_REQUIREMENT_HASH',
+      line: 1,
+      message: expect.stringContaining('torch with --hash'),
+    });
   });
 
   it('passes lines as arguments when no line is hashed (no file in the plan)', async () => {

@@ -66,11 +66,16 @@ function operations(ctx: BlockContext, lines: Requirement[], pipArgs: PipArgs): 
   const args = [...head, ...own, ...frameworkPins(ctx.resolution)];
   // a shell only when local directories need a writable copy first; otherwise pip runs directly
   if (copies.length === 0) return [exec(args, mounts)];
-  return [shell([
-    ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${shq(mountedPath(ctx.project, c))}/. /tmp/cogpack-build/${shq(c)}/`),
-    args.map(shq).join(' '),
-    'rm -rf /tmp/cogpack-build',
-  ], mounts)];
+  return [
+    shell(
+      [
+        ...copies.map((c) => `mkdir -p /tmp/cogpack-build/${shq(c)} && cp -a ${shq(mountedPath(ctx.project, c))}/. /tmp/cogpack-build/${shq(c)}/`),
+        args.map(shq).join(' '),
+        'rm -rf /tmp/cogpack-build',
+      ],
+      mounts,
+    ),
+  ];
 }
 
 export const pip: Block = {
@@ -79,7 +84,8 @@ export const pip: Block = {
   dependencies: (project) => lineRequests(ownLines(project), 'pip'),
   plan(ctx, plan) {
     const lines = ownLines(ctx.project);
-    for (const r of lines) if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
+    for (const r of lines)
+      if (r.editable) ctx.warnings.push(`${r.file}:${r.line}: -e is installed as a regular package (the source mount is gone after the build)`);
     const copies: string[] = [];
     const own = lines.map((r) => argFor(ctx.project, r, copies));
     const head = [...pipInstall(ctx.resolution.python), ...frameworkIndexArgs(ctx.project, ctx.resolution), ...userIndexArgs(ctx)];

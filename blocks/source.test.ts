@@ -2,12 +2,14 @@ import { planOf, stageOf, tempProject } from '../src/testing/temp-project';
 
 describe('source block', () => {
   it('copies the project last, from scratch, without VCS, caches and ignored paths', async () => {
-    const plan = await planOf(tempProject({
-      'cog.yaml': 'build:\n  python_version: "3.11"\n  run: ["echo hi"]\nrun: "predict.py:Predictor"\n',
-      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
-      '.dockerignore': '# comment\n/data\n',
-      '.cogignore': '*.ckpt\n',
-    }));
+    const plan = await planOf(
+      tempProject({
+        'cog.yaml': 'build:\n  python_version: "3.11"\n  run: ["echo hi"]\nrun: "predict.py:Predictor"\n',
+        'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
+        '.dockerignore': '# comment\n/data\n',
+        '.cogignore': '*.ckpt\n',
+      }),
+    );
     const s = stageOf(plan, 'code:source')!;
     expect(s.source).toEqual({ type: 'scratch' });
     expect(plan.export_phases[plan.export_phases.length - 1].stages.map((x) => x.id)).toContain('code:source');

@@ -21,13 +21,16 @@ export const source: Block = {
     // the user's ignore patterns stay patterns; the paths cogpack adds must match only themselves
     const exclude = [...ctx.project.excludes, ...literal];
     plan.addContext('source', { path: '.', exclude });
-    plan.addStage('code', stage({
-      id: 'code:source',
-      name: 'copy the project into /src',
-      block: 'source',
-      source: { type: 'scratch' },
-      operations: [{ op: 'copy', from: { type: 'context', name: 'source' }, src: '/', dest: '/src', include: [], exclude: [], contents_only: true }],
-      provides: ['source'],
-    }));
+    plan.addStage(
+      'code',
+      stage({
+        id: 'code:source',
+        name: 'copy the project into /src',
+        block: 'source',
+        source: { type: 'scratch' },
+        operations: [{ op: 'copy', from: { type: 'context', name: 'source' }, src: '/', dest: '/src', include: [], exclude: [], contents_only: true }],
+        provides: ['source'],
+      }),
+    );
   },
 };

@@ -11,7 +11,9 @@ describe('torch block', () => {
     const req = 'torch==2.3.1\ntorchvision==0.18.1\n';
     const cpu = await planOf(tempProject({ 'cog.yaml': cog(false), 'requirements.txt': req }));
     const gpu = await planOf(tempProject({ 'cog.yaml': cog(true), 'requirements.txt': req }));
-    expect(argsOf(cpu, 'framework:torch')).toEqual(expect.arrayContaining(['--extra-index-url', 'https://download.pytorch.org/whl/cpu', 'torch==2.3.1', 'torchvision==0.18.1']));
+    expect(argsOf(cpu, 'framework:torch')).toEqual(
+      expect.arrayContaining(['--extra-index-url', 'https://download.pytorch.org/whl/cpu', 'torch==2.3.1', 'torchvision==0.18.1']),
+    );
     expect(argsOf(gpu, 'framework:torch')).toEqual(expect.arrayContaining(['--extra-index-url', 'https://download.pytorch.org/whl/cu121', 'torch==2.3.1']));
   });
 

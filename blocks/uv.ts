@@ -39,35 +39,51 @@ export const uv: Block = {
     const py = ctx.resolution.python;
     const install = `${UV} pip install --system --break-system-packages --python python${py}`;
     plan.addContext('uv-lock', { path: '.', exclude: [], include: ['pyproject.toml', 'uv.lock'] });
-    plan.addStage('deps', stage({
-      id: 'deps:uv',
-      name: `uv: ${Object.keys(ctx.project.uvLock!.packages).length} locked packages`,
-      block: 'uv',
-      source: plan.below(),
-      env: UV_ENV,
-      operations: [shell([
-        `${UV} export --frozen --no-emit-project --no-hashes --project ${CONTEXT_MOUNT} -o /tmp/cogpack-uv.txt`,
-        `${install} --no-deps -r /tmp/cogpack-uv.txt`,
-        'rm -f /tmp/cogpack-uv.txt',
-      ], { mounts: mounts(ctx, 'uv-lock') })],
-      provides: ['python-packages'],
-    }));
+    plan.addStage(
+      'deps',
+      stage({
+        id: 'deps:uv',
+        name: `uv: ${Object.keys(ctx.project.uvLock!.packages).length} locked packages`,
+        block: 'uv',
+        source: plan.below(),
+        env: UV_ENV,
+        operations: [
+          shell(
+            [
+              `${UV} export --frozen --no-emit-project --no-hashes --project ${CONTEXT_MOUNT} -o /tmp/cogpack-uv.txt`,
+              `${install} --no-deps -r /tmp/cogpack-uv.txt`,
+              'rm -f /tmp/cogpack-uv.txt',
+            ],
+            { mounts: mounts(ctx, 'uv-lock') },
+          ),
+        ],
+        provides: ['python-packages'],
+      }),
+    );
     if (!ctx.project.uvLock!.project) return;
     // the weights have their own layers: sending them again for the wheel build would also put them in the wheel
     const weights = ctx.project.weights.map((w) => literalGlob(w.path));
     plan.addContext('uv-project', { path: '.', exclude: [...ctx.project.excludes, ...weights] });
-    plan.addStage('code', stage({
-      id: 'code:uv:project',
-      name: `install the project ${ctx.project.uvLock!.project}`,
-      block: 'uv',
-      source: plan.below(),
-      env: UV_ENV,
-      operations: [shell([
-        `mkdir -p /tmp/cogpack-project && cp -a ${CONTEXT_MOUNT}/. /tmp/cogpack-project/`,
-        `${install} --no-deps /tmp/cogpack-project`,
-        'rm -rf /tmp/cogpack-project',
-      ], { mounts: mounts(ctx, 'uv-project') })],
-      provides: ['project'],
-    }));
+    plan.addStage(
+      'code',
+      stage({
+        id: 'code:uv:project',
+        name: `install the project ${ctx.project.uvLock!.project}`,
+        block: 'uv',
+        source: plan.below(),
+        env: UV_ENV,
+        operations: [
+          shell(
+            [
+              `mkdir -p /tmp/cogpack-project && cp -a ${CONTEXT_MOUNT}/. /tmp/cogpack-project/`,
+              `${install} --no-deps /tmp/cogpack-project`,
+              'rm -rf /tmp/cogpack-project',
+            ],
+            { mounts: mounts(ctx, 'uv-project') },
+          ),
+        ],
+        provides: ['project'],
+      }),
+    );
   },
 };

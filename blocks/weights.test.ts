@@ -5,7 +5,11 @@ import { slug, uniqueDetails } from './weights';
 
 describe('weights block', () => {
   it('moves files at least the threshold into their own stage and out of the source context', async () => {
-    const dir = tempProject({ 'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n', 'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n', 'models/small.txt': 'tiny\n' });
+    const dir = tempProject({
+      'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\n',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
+      'models/small.txt': 'tiny\n',
+    });
     // a sparse 12 MiB file: large by size, free on disk, never committed
     const fd = openSync(join(dir, 'models', 'big.safetensors'), 'w');
     ftruncateSync(fd, 12 * 1024 * 1024);
@@ -40,13 +44,21 @@ describe('weights stage ids', () => {
 
   it('plans clashing weight paths as distinct stages and contexts', async () => {
     const dir = tempProject({
-      'cog.yaml': 'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\nweights:\n' +
+      'cog.yaml':
+        'build:\n  python_version: "3.11"\nrun: "predict.py:Predictor"\nweights:\n' +
         ['w x.bin', 'w-x.bin', 'w-x.bin-1'].map((w) => `  - source:\n      uri: "${w}"\n`).join(''),
-      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n', 'w x.bin': '1', 'w-x.bin': '2', 'w-x.bin-1': '3',
+      'predict.py': 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n',
+      'w x.bin': '1',
+      'w-x.bin': '2',
+      'w-x.bin-1': '3',
     });
     const plan = await planOf(dir);
     const ids = plan.export_phases.find((p) => p.name === 'weights')!.stages.map((s) => s.id);
     expect(ids).toEqual(['weights:weights:w-x.bin', 'weights:weights:w-x.bin-2', 'weights:weights:w-x.bin-1']);
-    expect(Object.keys(plan.contexts).filter((c) => c.startsWith('weights-')).sort()).toEqual(['weights-w-x.bin', 'weights-w-x.bin-1', 'weights-w-x.bin-2']);
+    expect(
+      Object.keys(plan.contexts)
+        .filter((c) => c.startsWith('weights-'))
+        .sort(),
+    ).toEqual(['weights-w-x.bin', 'weights-w-x.bin-1', 'weights-w-x.bin-2']);
   });
 });

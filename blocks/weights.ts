@@ -10,7 +10,12 @@ import { stage } from './support/stage';
 
 /** A stage-id-safe detail for a path: `models/UNet v2.bin` → `models-unet-v2.bin`. */
 export function slug(path: string): string {
-  return path.toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'weights';
+  return (
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9._+-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'weights'
+  );
 }
 
 /**
@@ -39,23 +44,28 @@ export const weights: Block = {
       const detail = details[i];
       const context = `weights-${detail}`;
       plan.addContext(context, { path: '.', exclude: [], include: [literalGlob(w.path)] });
-      plan.addStage('weights', stage({
-        id: `weights:weights:${detail}`,
-        name: `weights ${w.path} → ${w.target}`,
-        block: 'weights',
-        source: { type: 'scratch' },
-        operations: [{
-          op: 'copy',
-          from: { type: 'context', name: context },
-          src: `/${literalGlob(w.path)}`,
-          dest: w.target,
-          include: [],
-          exclude: [],
-          // a directory's contents become the target directory; a file is copied to the target path
-          contents_only: w.isDir,
-        }],
-        provides: [`weights:${w.path}`],
-      }));
+      plan.addStage(
+        'weights',
+        stage({
+          id: `weights:weights:${detail}`,
+          name: `weights ${w.path} → ${w.target}`,
+          block: 'weights',
+          source: { type: 'scratch' },
+          operations: [
+            {
+              op: 'copy',
+              from: { type: 'context', name: context },
+              src: `/${literalGlob(w.path)}`,
+              dest: w.target,
+              include: [],
+              exclude: [],
+              // a directory's contents become the target directory; a file is copied to the target path
+              contents_only: w.isDir,
+            },
+          ],
+          provides: [`weights:${w.path}`],
+        }),
+      );
     });
   },
 };

@@ -29,7 +29,14 @@ if (!daemonEnv()) console.warn(`llb/direct-layer.int.test.ts skipped: ${NO_DAEMO
 const SQUASH_S = SQUASH_MTIME_NS / 1e9;
 const nonce = `${process.pid}-${Date.now()}`;
 
-interface Entry { type: string; path: string; mode: number; uid: number; gid: number; mtime: number }
+interface Entry {
+  type: string;
+  path: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+}
 
 /** ustar + pax headers of a layer tar: what a diffID is made of, besides file bytes. */
 function entries(tar: Buffer): Entry[] {
@@ -38,14 +45,28 @@ function entries(tar: Buffer): Entry[] {
   for (let off = 0; off + 512 <= tar.length;) {
     const h = tar.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
-    const field = (s: number, n: number) => h.subarray(s, s + n).toString('utf8').replace(/\0.*$/s, '');
+    const field = (s: number, n: number) =>
+      h
+        .subarray(s, s + n)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const num = (s: number, n: number) => parseInt(field(s, n).trim() || '0', 8);
     const size = num(124, 12);
     const type = field(156, 1) || '0';
     const data = tar.subarray(off + 512, off + 512 + size).toString('utf8');
     off += 512 + Math.ceil(size / 512) * 512;
     if (type === 'x') {
-      pax = Object.fromEntries(data.split('\n').filter(Boolean).map((l) => l.slice(l.indexOf(' ') + 1).split(/=(.*)/s).slice(0, 2)));
+      pax = Object.fromEntries(
+        data
+          .split('\n')
+          .filter(Boolean)
+          .map((l) =>
+            l
+              .slice(l.indexOf(' ') + 1)
+              .split(/=(.*)/s)
+              .slice(0, 2),
+          ),
+      );
       continue;
     }
     const name = pax.path ?? (field(345, 155) ? `${field(345, 155)}/${field(0, 100)}` : field(0, 100));
@@ -101,7 +122,9 @@ describeWithDaemon('direct layers on the real daemon', (denv) => {
   function squashOf(graph: PlanGraph, stage: Stage): State {
     const result = convertOperations(State.scratch().dir(stage.dir), stage.operations, { inputs: graph, prefix: `[${stage.id}]`, symlinks: 'exec' });
     const changes = diff(State.scratch(), result);
-    return State.scratch().file([{ action: 'copy', from: changes, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false, timestamp: SQUASH_MTIME_NS } }]);
+    return State.scratch().file([
+      { action: 'copy', from: changes, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false, timestamp: SQUASH_MTIME_NS } },
+    ]);
   }
 
   /**
@@ -149,25 +172,53 @@ describeWithDaemon('direct layers on the real daemon', (denv) => {
     const layers = await checkScratchStages(dir);
     expect([...layers.keys()]).toEqual(['weights:weights:checkpoints', 'weights:weights:extra.bin', 'code:source', 'code:cog-schema']);
     expect([...layers.values()].flat().filter((e) => e.uid !== 0 || e.gid !== 0)).toEqual([]);
-    expect(modes(layers.get('code:source'), ['/src', '/src/predict.py', '/src/cog.yaml', '/src/private', '/src/private/key.txt']))
-      .toEqual(['755', '755', '644', '700', '600']);
-    expect(modes(layers.get('weights:weights:checkpoints'), ['/src', '/src/checkpoints/shard-0.bin', '/src/checkpoints/shard-1.bin']))
-      .toEqual(['755', '644', '640']);
+    expect(modes(layers.get('code:source'), ['/src', '/src/predict.py', '/src/cog.yaml', '/src/private', '/src/private/key.txt'])).toEqual([
+      '755',
+      '755',
+      '644',
+      '700',
+      '600',
+    ]);
+    expect(modes(layers.get('weights:weights:checkpoints'), ['/src', '/src/checkpoints/shard-0.bin', '/src/checkpoints/shard-1.bin'])).toEqual([
+      '755',
+      '644',
+      '640',
+    ]);
     expect(layers.get('weights:weights:extra.bin')?.map((e) => `${e.path} ${e.mode.toString(8)}`)).toEqual(['/weights 755', '/weights/extra.bin 644']);
   });
 
   it('pyproject-app: the entry-points stage (mkdir -p + mkfile) and the code layer', async () => {
     const layers = await checkScratchStages(fixture('pyproject-app', () => undefined));
-    expect(layers.get('code:entry-points')?.map((e) => `${e.path} ${e.mode.toString(8)}`))
-      .toEqual(['/usr 755', '/usr/local 755', '/usr/local/bin 755', '/usr/local/bin/hello-app 755']);
+    expect(layers.get('code:entry-points')?.map((e) => `${e.path} ${e.mode.toString(8)}`)).toEqual([
+      '/usr 755',
+      '/usr/local 755',
+      '/usr/local/bin 755',
+      '/usr/local/bin/hello-app 755',
+    ]);
     expect(layers.has('code:source')).toBe(true);
   });
 
   it('an owned copy: the parents it makes get its owner, a mkdir -p beside it root and its own mode', async () => {
     const owned: Stage = {
-      id: 'code:owned', name: 'owned', block: 'test', source: { type: 'scratch' }, env: {}, dir: '/', provides: [], layer: 'squash',
+      id: 'code:owned',
+      name: 'owned',
+      block: 'test',
+      source: { type: 'scratch' },
+      env: {},
+      dir: '/',
+      provides: [],
+      layer: 'squash',
       operations: [
-        { op: 'copy', from: { type: 'context', name: 'source' }, src: '/predict.py', dest: '/opt/app/predict.py', include: [], exclude: [], contents_only: false, owner: { uid: 1000, gid: 1001 } },
+        {
+          op: 'copy',
+          from: { type: 'context', name: 'source' },
+          src: '/predict.py',
+          dest: '/opt/app/predict.py',
+          include: [],
+          exclude: [],
+          contents_only: false,
+          owner: { uid: 1000, gid: 1001 },
+        },
         { op: 'mkdir', path: '/opt/app/cache/tmp', mode: 0o700, parents: true },
         { op: 'mkfile', path: '/opt/app/cache/tmp/VERSION', data: '1\n', mode: 0o600 },
       ],
@@ -175,8 +226,12 @@ describeWithDaemon('direct layers on the real daemon', (denv) => {
     const dir = fixture('cpu-minimal', (d) => fs.chmodSync(path.join(d, 'predict.py'), 0o644));
     const layers = await checkScratchStages(dir, (plan) => ({ ...plan, export_phases: [...plan.export_phases, { name: 'owned', stages: [owned] }] }));
     expect(layers.get('code:owned')?.map((e) => `${e.path} ${e.mode.toString(8)} ${e.uid}:${e.gid}`)).toEqual([
-      '/opt 755 1000:1001', '/opt/app 755 1000:1001', '/opt/app/cache 700 0:0', '/opt/app/cache/tmp 700 0:0',
-      '/opt/app/cache/tmp/VERSION 600 0:0', '/opt/app/predict.py 644 1000:1001',
+      '/opt 755 1000:1001',
+      '/opt/app 755 1000:1001',
+      '/opt/app/cache 700 0:0',
+      '/opt/app/cache/tmp 700 0:0',
+      '/opt/app/cache/tmp/VERSION 600 0:0',
+      '/opt/app/predict.py 644 1000:1001',
     ]);
   });
 
@@ -209,7 +264,9 @@ describe('layer tar header reader', () => {
       fs.chmodSync(path.join(dir, 'src', 'deep', 'a.txt'), 0o640);
       const tar = execFileSync('tar', ['-C', dir, '--owner=0', '--group=0', '--mtime=@315532800', '-cf', '-', 'src']);
       expect(entries(tar).map((e) => [e.path, e.mode.toString(8), e.uid, e.mtime])).toEqual([
-        ['/src', '755', 0, SQUASH_S], ['/src/deep', '755', 0, SQUASH_S], ['/src/deep/a.txt', '640', 0, SQUASH_S],
+        ['/src', '755', 0, SQUASH_S],
+        ['/src/deep', '755', 0, SQUASH_S],
+        ['/src/deep/a.txt', '640', 0, SQUASH_S],
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

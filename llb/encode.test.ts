@@ -50,7 +50,10 @@ describe('encodeOp', () => {
       inputs: [{ digest: 'sha256:1', index: 0 }],
       exec: {
         meta: { args: ['/bin/sh', '-c', 'true'], env: ['A=1'], cwd: '/', removeMountStubsRecursive: true },
-        mounts: [{ input: 0, dest: '/', output: 0 }, { input: -1, dest: '/c', output: -1, mountType: 3, cacheOpt: { ID: 'x', sharing: 2 } }],
+        mounts: [
+          { input: 0, dest: '/', output: 0 },
+          { input: -1, dest: '/c', output: -1, mountType: 3, cacheOpt: { ID: 'x', sharing: 2 } },
+        ],
       },
       platform: { Architecture: 'amd64', OS: 'linux' },
       constraints: {},
@@ -81,7 +84,10 @@ describe('decode', () => {
   it('round-trips a Definition with metadata', () => {
     const op = encodeOp(alpine);
     const term = encodeOp({ inputs: [{ digest: sha256Digest(op) }] });
-    const def = { def: [op, term], metadata: { [sha256Digest(op)]: { description: { 'llb.customname': 'x' } }, [sha256Digest(term)]: { caps: { platform: true, constraints: true } } } };
+    const def = {
+      def: [op, term],
+      metadata: { [sha256Digest(op)]: { description: { 'llb.customname': 'x' } }, [sha256Digest(term)]: { caps: { platform: true, constraints: true } } },
+    };
     const bytes = encodeDefinition(def);
     const back = decodeDefinition(bytes);
     expect(back.def.map((d) => Buffer.from(d))).toEqual([Buffer.from(op), Buffer.from(term)]);

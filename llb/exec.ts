@@ -64,7 +64,10 @@ function toPbMount(m: MountSpec | RootSpec, inputs: Output[], nextOutput: () => 
 }
 
 const MOUNT_CAPS: Record<MountSpec['type'], string> = {
-  bind: 'exec.mount.bind', cache: 'exec.mount.cache', secret: 'exec.mount.secret', tmpfs: 'exec.mount.tmpfs',
+  bind: 'exec.mount.bind',
+  cache: 'exec.mount.cache',
+  secret: 'exec.mount.secret',
+  tmpfs: 'exec.mount.tmpfs',
 };
 
 class ExecVertex implements Vertex {
@@ -75,7 +78,12 @@ class ExecVertex implements Vertex {
   /** dest → output index of writable mounts */
   readonly outputs = new Map<string, number>();
 
-  constructor(base: State, opts: RunOptions, readonly name: string, private readonly platform: PbPlatform) {
+  constructor(
+    base: State,
+    opts: RunOptions,
+    readonly name: string,
+    private readonly platform: PbPlatform,
+  ) {
     const extra = (opts.mounts ?? []).map((m) => ({ ...m, dest: path.posix.resolve(base.meta.dir, m.dest) }));
     const all: (MountSpec | RootSpec)[] = [{ type: 'root', dest: '/', from: base }, ...extra];
     all.sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));

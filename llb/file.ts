@@ -5,7 +5,10 @@ import type { PbChownOpt, PbFileAction, PbOp } from './pb-types';
 import type { State } from './state';
 import { inputIndex, type Output, type Vertex } from './vertex';
 
-export interface Owner { uid: number; gid: number }
+export interface Owner {
+  uid: number;
+  gid: number;
+}
 
 export interface CopyOptions {
   /** copy what is inside src rather than src itself */
@@ -80,11 +83,16 @@ function actionBody(a: FileActionSpec, dir: string): Omit<PbFileAction, 'input' 
 
 export function describeAction(a: FileActionSpec): string {
   switch (a.action) {
-    case 'copy': return `copy ${a.src} ${a.dest}`;
-    case 'mkfile': return `mkfile ${a.path}`;
-    case 'mkdir': return `mkdir ${a.path}`;
-    case 'rm': return `rm ${a.path}`;
-    case 'symlink': return `symlink ${a.target} -> ${a.path}`;
+    case 'copy':
+      return `copy ${a.src} ${a.dest}`;
+    case 'mkfile':
+      return `mkfile ${a.path}`;
+    case 'mkdir':
+      return `mkdir ${a.path}`;
+    case 'rm':
+      return `rm ${a.path}`;
+    case 'symlink':
+      return `symlink ${a.target} -> ${a.path}`;
   }
 }
 
@@ -94,7 +102,11 @@ class FileVertex implements Vertex {
   readonly caps: string[] = ['file.base'];
   private readonly actions: PbFileAction[];
 
-  constructor(base: State, specs: readonly FileActionSpec[], readonly name: string) {
+  constructor(
+    base: State,
+    specs: readonly FileActionSpec[],
+    readonly name: string,
+  ) {
     const baseIdx = base.output ? inputIndex(this.inputs, base.output) : -1;
     const froms = specs.map((a) => (a.action === 'copy' && a.from.output ? inputIndex(this.inputs, a.from.output) : -1));
     const n = this.inputs.length;

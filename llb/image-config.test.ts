@@ -19,10 +19,14 @@ describe('planImageConfig', () => {
 
 describe('mergeImageConfig', () => {
   const base = {
-    architecture: 'amd64', os: 'linux',
+    architecture: 'amd64',
+    os: 'linux',
     config: {
       Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8', 'PYTHONUNBUFFERED=0'],
-      Cmd: ['python3'], Labels: { maintainer: 'x', 'org.cogpack.stack': 'old' }, StopSignal: 'SIGINT', ExposedPorts: { '22/tcp': {} },
+      Cmd: ['python3'],
+      Labels: { maintainer: 'x', 'org.cogpack.stack': 'old' },
+      StopSignal: 'SIGINT',
+      ExposedPorts: { '22/tcp': {} },
     },
     rootfs: { type: 'layers', diff_ids: ['sha256:1'] },
     history: [{ created_by: 'x' }],

@@ -118,7 +118,11 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
 
   const inspect = (ref: string): string[] => JSON.parse(docker(denv, ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]));
   const history = (ref: string): string[] =>
-    docker(denv, ['image', 'history', '--no-trunc', '--format', '{{json .CreatedBy}}', ref]).trim().split('\n').map((l) => JSON.parse(l)).reverse();
+    docker(denv, ['image', 'history', '--no-trunc', '--format', '{{json .CreatedBy}}', ref])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .reverse();
 
   /** planToLlb → Solve (session only when the plan has contexts) → moby exporter → inspect the stored image. */
   async function solvePlan(plan: PlanData, label: string, dir?: string): Promise<Solved> {
@@ -133,7 +137,12 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
         sessionId: session?.id,
         exporters: [{ type: 'moby', attrs: { name, 'containerimage.config': JSON.stringify(config) } }],
       });
-      const fresh = new Set(llb.dump().map((d) => d.digest).filter((d) => !solvedOps.has(d)));
+      const fresh = new Set(
+        llb
+          .dump()
+          .map((d) => d.digest)
+          .filter((d) => !solvedOps.has(d)),
+      );
       fresh.forEach((d) => solvedOps.add(d));
       return { plan, llb, name, vertices: res.vertices, layers: inspect(name), history: history(name), baseLayers: inspect(plan.base_image.runtime), fresh };
     } finally {
@@ -188,7 +197,7 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
     const seen = ops.map((d) => {
       const v = s.vertices.get(d.digest);
       const fresh = s.fresh.has(d.digest);
-      return [d.kind, d.description, v?.name, v?.completed !== undefined, fresh && Boolean(v?.cached), fresh ? v?.error ?? '' : ''];
+      return [d.kind, d.description, v?.name, v?.completed !== undefined, fresh && Boolean(v?.cached), fresh ? (v?.error ?? '') : ''];
     });
     expect(seen).toEqual(ops.map((d) => [d.kind, d.description, d.description, true, false, '']));
     expect(s.llb.dump().find((d) => d.digest === s.llb.result)?.kind).toBe('merge');
@@ -264,7 +273,16 @@ describeWithDaemon('plan → LLB layers on the real daemon', (denv: DaemonEnv) =
     expectOneLayerPerStage(first);
     expect(first.layers).toHaveLength(first.baseLayers.length + 4);
     expectMergeDiffRan(first);
-    const run = docker(denv, ['run', '--rm', '--network', 'none', first.name, 'sh', '-c', 'cat /one.txt /two.txt /gen-copy.txt; readlink /three-link; test -e /etc/issue && echo issue-present || echo issue-gone']);
+    const run = docker(denv, [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      first.name,
+      'sh',
+      '-c',
+      'cat /one.txt /two.txt /gen-copy.txt; readlink /three-link; test -e /etc/issue && echo issue-present || echo issue-gone',
+    ]);
     expect(run.trim().split('\n')).toEqual([`m1-${nonce}`, 'two', 'generated', '/three.txt', 'issue-gone']);
 
     const second = await solvePlan(daemonPlan(base, `m2-${nonce}`), 'daemon-plan');

@@ -7,7 +7,10 @@ import type { Output, Vertex } from './vertex';
 class MergeVertex implements Vertex {
   readonly kind = 'merge' as const;
   readonly caps = ['mergeop'] as const;
-  constructor(readonly inputs: readonly Output[], readonly name: string) {}
+  constructor(
+    readonly inputs: readonly Output[],
+    readonly name: string,
+  ) {}
 
   body(): Omit<PbOp, 'inputs' | 'constraints'> {
     // Never deduplicated or reordered: index i is always position i.

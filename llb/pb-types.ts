@@ -1,12 +1,29 @@
 /** TypeScript shapes of the pb.* messages cogpack writes (proto/ops.proto), as plain objects for protobufjs. */
 
 /** int64 fields are plain numbers here: LLB values (indices, sizes, -1) are far below 2^53. */
-export interface PbInput { digest: string; index?: number }
-export interface PbPlatform { Architecture: string; OS: string; Variant?: string; OSVersion?: string; OSFeatures?: string[] }
-export interface PbWorkerConstraints { filter?: string[] }
+export interface PbInput {
+  digest: string;
+  index?: number;
+}
+export interface PbPlatform {
+  Architecture: string;
+  OS: string;
+  Variant?: string;
+  OSVersion?: string;
+  OSFeatures?: string[];
+}
+export interface PbWorkerConstraints {
+  filter?: string[];
+}
 
 /** Meta.proxy_env: the daemon sets each as NAME and name in the process env and leaves it out of the cache key. */
-export interface PbProxyEnv { http_proxy?: string; https_proxy?: string; ftp_proxy?: string; no_proxy?: string; all_proxy?: string }
+export interface PbProxyEnv {
+  http_proxy?: string;
+  https_proxy?: string;
+  ftp_proxy?: string;
+  no_proxy?: string;
+  all_proxy?: string;
+}
 
 export interface PbMeta {
   args: string[];
@@ -34,11 +51,25 @@ export interface PbMount {
   secretOpt?: { ID: string; uid?: number; gid?: number; mode?: number; optional?: boolean };
 }
 
-export interface PbExecOp { meta: PbMeta; mounts: PbMount[]; network?: number; security?: number }
-export interface PbSourceOp { identifier: string; attrs?: Record<string, string> }
+export interface PbExecOp {
+  meta: PbMeta;
+  mounts: PbMount[];
+  network?: number;
+  security?: number;
+}
+export interface PbSourceOp {
+  identifier: string;
+  attrs?: Record<string, string>;
+}
 
-export interface PbChownOpt { user?: PbUserOpt; group?: PbUserOpt }
-export interface PbUserOpt { byID?: number; byName?: { name: string; input?: number } }
+export interface PbChownOpt {
+  user?: PbUserOpt;
+  group?: PbUserOpt;
+}
+export interface PbUserOpt {
+  byID?: number;
+  byName?: { name: string; input?: number };
+}
 
 export interface PbFileActionCopy {
   src: string;
@@ -54,10 +85,31 @@ export interface PbFileActionCopy {
   include_patterns?: string[];
   exclude_patterns?: string[];
 }
-export interface PbFileActionMkFile { path: string; mode: number; data?: Uint8Array; owner?: PbChownOpt; timestamp?: number }
-export interface PbFileActionMkDir { path: string; mode: number; makeParents?: boolean; owner?: PbChownOpt; timestamp?: number }
-export interface PbFileActionRm { path: string; allowNotFound?: boolean; allowWildcard?: boolean }
-export interface PbFileActionSymlink { oldpath: string; newpath: string; owner?: PbChownOpt; timestamp?: number }
+export interface PbFileActionMkFile {
+  path: string;
+  mode: number;
+  data?: Uint8Array;
+  owner?: PbChownOpt;
+  timestamp?: number;
+}
+export interface PbFileActionMkDir {
+  path: string;
+  mode: number;
+  makeParents?: boolean;
+  owner?: PbChownOpt;
+  timestamp?: number;
+}
+export interface PbFileActionRm {
+  path: string;
+  allowNotFound?: boolean;
+  allowWildcard?: boolean;
+}
+export interface PbFileActionSymlink {
+  oldpath: string;
+  newpath: string;
+  owner?: PbChownOpt;
+  timestamp?: number;
+}
 
 export interface PbFileAction {
   input?: number;
@@ -69,9 +121,16 @@ export interface PbFileAction {
   rm?: PbFileActionRm;
   symlink?: PbFileActionSymlink;
 }
-export interface PbFileOp { actions: PbFileAction[] }
-export interface PbMergeOp { inputs: { input?: number }[] }
-export interface PbDiffOp { lower?: { input?: number }; upper?: { input?: number } }
+export interface PbFileOp {
+  actions: PbFileAction[];
+}
+export interface PbMergeOp {
+  inputs: { input?: number }[];
+}
+export interface PbDiffOp {
+  lower?: { input?: number };
+  upper?: { input?: number };
+}
 
 export interface PbOp {
   inputs?: PbInput[];
@@ -91,7 +150,10 @@ export interface PbOpMetadata {
   caps?: Record<string, boolean>;
 }
 
-export interface PbDefinition { def: Uint8Array[]; metadata?: Record<string, PbOpMetadata> }
+export interface PbDefinition {
+  def: Uint8Array[];
+  metadata?: Record<string, PbOpMetadata>;
+}
 
 export type OpKind = 'exec' | 'source' | 'file' | 'merge' | 'diff';
 export const OP_KINDS: readonly OpKind[] = ['exec', 'source', 'file', 'merge', 'diff'];

@@ -36,7 +36,13 @@ describeWithDaemon('Plan → LLB on the real daemon', (denv) => {
     const { plan } = await planProject(dir, { cogSdk: 'none', imageMap: loadImageMap([], planEnv), env });
     const tar = `${dir}-${Date.now()}.oci.tar`;
     const conn = await connectBuildkit({ env });
-    const session = await startSession(conn, { projectDir: dir, contexts: sessionContexts(dir, plan.contexts), secrets: {}, fileSend: () => fs.createWriteStream(tar), env });
+    const session = await startSession(conn, {
+      projectDir: dir,
+      contexts: sessionContexts(dir, plan.contexts),
+      secrets: {},
+      fileSend: () => fs.createWriteStream(tar),
+      env,
+    });
     try {
       const llb = planToLlb(plan, { sessionId: session.id });
       const res = await solve(conn, { definition: llb.definition, exporters: [{ type: 'oci', attrs: {} }], sessionId: session.id });

@@ -6,7 +6,11 @@ import { protoDir } from '../src/protobuf/proto-files';
 describe('proto/ops.proto', () => {
   it('loads with @grpc/proto-loader using the project-wide options', () => {
     const def = protoLoader.loadSync(path.join(protoDir(), 'ops.proto'), {
-      keepCase: true, longs: String, defaults: false, oneofs: true, includeDirs: [protoDir()],
+      keepCase: true,
+      longs: String,
+      defaults: false,
+      oneofs: true,
+      includeDirs: [protoDir()],
     });
     for (const name of ['pb.Op', 'pb.Definition', 'pb.ExecOp', 'pb.FileOp', 'pb.MergeOp', 'pb.DiffOp', 'pb.SourceOp']) {
       expect(def[name]).toBeDefined();

@@ -16,7 +16,10 @@ describe('State', () => {
     expect(a.meta.dir).toBe('/');
     expect(b.meta.dir).toBe('/app');
     expect(b.dir('sub').meta.dir).toBe('/app/sub');
-    expect(b.env('A', '2').env('B', '3').meta.env).toEqual([['A', '2'], ['B', '3']]);
+    expect(b.env('A', '2').env('B', '3').meta.env).toEqual([
+      ['A', '2'],
+      ['B', '3'],
+    ]);
     expect(b.getEnv('A')).toBe('1');
   });
 
@@ -72,17 +75,24 @@ describe('State', () => {
 
   it('chains file actions with N+j indices and one output', () => {
     const other = State.image('alpine');
-    const st = base().dir('/app').file([
-      { action: 'mkdir', path: 'data', mode: 0o755, parents: true },
-      { action: 'copy', from: other, src: '/etc/os-release', dest: 'data/' },
-      { action: 'mkfile', path: '/x', data: 'hi', mode: 0o644 },
-      { action: 'rm', path: '/y', allowNotFound: true },
-    ]);
+    const st = base()
+      .dir('/app')
+      .file([
+        { action: 'mkdir', path: 'data', mode: 0o755, parents: true },
+        { action: 'copy', from: other, src: '/etc/os-release', dest: 'data/' },
+        { action: 'mkfile', path: '/x', data: 'hi', mode: 0o644 },
+        { action: 'rm', path: '/y', allowNotFound: true },
+      ]);
     const m = marshal(st);
     validateDefinition(m.definition);
     const file = m.ops.find((o) => o.kind === 'file')!;
     const actions = file.op.file!.actions;
-    expect(actions.map((a) => [a.input, a.secondaryInput, a.output])).toEqual([[0, -1, -1], [2, 1, -1], [3, -1, -1], [4, -1, 0]]);
+    expect(actions.map((a) => [a.input, a.secondaryInput, a.output])).toEqual([
+      [0, -1, -1],
+      [2, 1, -1],
+      [3, -1, -1],
+      [4, -1, 0],
+    ]);
     expect(actions[0].mkdir!.path).toBe('/app/data');
     expect(actions[1].copy).toMatchObject({ src: '/etc/os-release', dest: '/app/data', mode: -1, timestamp: -1 });
     expect(file.name).toBe('mkdir data, copy /etc/os-release data/, mkfile /x, rm /y');

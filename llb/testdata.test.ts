@@ -15,9 +15,11 @@ const TESTDATA = path.join(ROOT, 'testdata');
 const SNAPSHOTS = path.join(ROOT, 'snapshots');
 const UPDATE = process.env.COGPACK_UPDATE_SNAPSHOTS === '1';
 
-
 const cases = fs.existsSync(TESTDATA)
-  ? fs.readdirSync(TESTDATA).filter((d) => fs.existsSync(path.join(TESTDATA, d, 'cog.yaml')) || fs.existsSync(path.join(TESTDATA, d, 'pyproject.toml'))).sort()
+  ? fs
+      .readdirSync(TESTDATA)
+      .filter((d) => fs.existsSync(path.join(TESTDATA, d, 'cog.yaml')) || fs.existsSync(path.join(TESTDATA, d, 'pyproject.toml')))
+      .sort()
   : [];
 
 /** Fixtures meant to fail planning have no LLB; the planner's own snapshots cover their errors. */

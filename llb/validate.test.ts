@@ -6,7 +6,11 @@ import type { PbOp } from './pb-types';
 import { State } from './state';
 import { validateDefinition } from './validate';
 
-const img: PbOp = { source: { identifier: 'docker-image://docker.io/library/alpine:latest' }, platform: { Architecture: 'amd64', OS: 'linux' }, constraints: {} };
+const img: PbOp = {
+  source: { identifier: 'docker-image://docker.io/library/alpine:latest' },
+  platform: { Architecture: 'amd64', OS: 'linux' },
+  constraints: {},
+};
 const imgDigest = sha256Digest(encodeOp(img));
 const exec: PbOp = {
   inputs: [{ digest: imgDigest }],
@@ -42,24 +46,69 @@ describe('validateDefinition', () => {
     ['a DiffOp without lower', () => def([img, exec, { inputs: twoInputs, diff: { upper: { input: 1 } } }]), /both lower and upper/],
     ['a DiffOp index out of range', () => def([img, exec, { inputs: twoInputs, diff: { lower: {}, upper: { input: 5 } } }]), /upper is 5/],
     ['a DiffOp with swapped inputs', () => def([img, exec, { inputs: twoInputs, diff: { lower: { input: 1 }, upper: {} } }]), /inputs in order/],
-    ['a DiffOp with scratch lower and real upper', () => def([img, { inputs: [{ digest: imgDigest }], diff: { lower: { input: -1 }, upper: {} } }]), /scratch lower/],
+    [
+      'a DiffOp with scratch lower and real upper',
+      () => def([img, { inputs: [{ digest: imgDigest }], diff: { lower: { input: -1 }, upper: {} } }]),
+      /scratch lower/,
+    ],
     ['a Merge of one input', () => def([img, { inputs: [{ digest: imgDigest }], merge: { inputs: [{}] } }]), /at least 2 inputs/],
-    ['a MergeInput index not equal to its position', () => def([img, exec, { inputs: twoInputs, merge: { inputs: [{ input: 1 }, { input: 0 }] } }]), /must equal its position/],
+    [
+      'a MergeInput index not equal to its position',
+      () => def([img, exec, { inputs: twoInputs, merge: { inputs: [{ input: 1 }, { input: 0 }] } }]),
+      /must equal its position/,
+    ],
     ['fewer MergeInputs than op inputs', () => def([img, exec, { inputs: twoInputs, merge: { inputs: [{}] } }]), /1 merge inputs for 2/],
     ['an input digest that is not in the definition', () => def([img, { ...exec, inputs: [{ digest: 'sha256:dead' }] }]), /not an earlier op/],
-    ['an input that comes after its user', () => encodeDefinition({ def: [encodeOp(exec), encodeOp(img), encodeOp({ inputs: [{ digest: execDigest }] })] }), /not an earlier op/],
+    [
+      'an input that comes after its user',
+      () => encodeDefinition({ def: [encodeOp(exec), encodeOp(img), encodeOp({ inputs: [{ digest: execDigest }] })] }),
+      /not an earlier op/,
+    ],
     ['an output index the input op does not have', () => def([img, { ...exec, inputs: [{ digest: imgDigest, index: 1 }] }]), /output 1 of an op with 1/],
     ['an exec mount input out of range', () => def([img, { ...exec, exec: { meta: { args: ['x'] }, mounts: [{ input: 3, dest: '/' }] } }]), /input is 3/],
     ['an exec without a root mount', () => def([img, { ...exec, exec: { meta: { args: ['x'] }, mounts: [{ input: 0, dest: '/x' }] } }]), /no root mount/],
     ['an exec without args', () => def([img, { ...exec, exec: { meta: { args: [] }, mounts: [{ input: 0, dest: '/' }] } }]), /no args/],
-    ['a cache mount without id', () => def([img, { ...exec, exec: { meta: { args: ['x'] }, mounts: [{ input: 0, dest: '/' }, { input: -1, dest: '/c', mountType: 3 }] } }]), /no id/],
-    ['a file action reading a later action', () => def([img, { inputs: [{ digest: imgDigest }], file: { actions: [{ input: 1, output: 0, mkdir: { path: '/a', mode: 493 } }] }, constraints: {} }]), /action 0 input is 1/],
-    ['a copy with a secondary input out of range', () => def([img, { inputs: [{ digest: imgDigest }], file: { actions: [{ input: 0, secondaryInput: 2, output: 0, copy: { src: '/', dest: '/' } }] } }]), /copy source is 2/],
+    [
+      'a cache mount without id',
+      () =>
+        def([
+          img,
+          {
+            ...exec,
+            exec: {
+              meta: { args: ['x'] },
+              mounts: [
+                { input: 0, dest: '/' },
+                { input: -1, dest: '/c', mountType: 3 },
+              ],
+            },
+          },
+        ]),
+      /no id/,
+    ],
+    [
+      'a file action reading a later action',
+      () => def([img, { inputs: [{ digest: imgDigest }], file: { actions: [{ input: 1, output: 0, mkdir: { path: '/a', mode: 493 } }] }, constraints: {} }]),
+      /action 0 input is 1/,
+    ],
+    [
+      'a copy with a secondary input out of range',
+      () => def([img, { inputs: [{ digest: imgDigest }], file: { actions: [{ input: 0, secondaryInput: 2, output: 0, copy: { src: '/', dest: '/' } }] } }]),
+      /copy source is 2/,
+    ],
     ['a file action with no action', () => def([img, { inputs: [{ digest: imgDigest }], file: { actions: [{ input: 0, output: 0 }] } }]), /exactly one action/],
-    ['a file op without output', () => def([img, { inputs: [{ digest: imgDigest }], file: { actions: [{ input: 0, output: -1, rm: { path: '/a' } }] } }]), /no output/],
+    [
+      'a file op without output',
+      () => def([img, { inputs: [{ digest: imgDigest }], file: { actions: [{ input: 0, output: -1, rm: { path: '/a' } }] } }]),
+      /no output/,
+    ],
     ['a source with an unknown scheme', () => def([{ source: { identifier: 'ftp://x' } }]), /identifier "ftp:\/\/x"/],
     ['a terminal op with two inputs', () => def([img], { inputs: [{ digest: imgDigest }, { digest: imgDigest }] }), /exactly one input/],
-    ['a terminal op with a platform', () => def([img], { inputs: [{ digest: imgDigest }], platform: { Architecture: 'amd64', OS: 'linux' } }), /terminal op with only inputs/],
+    [
+      'a terminal op with a platform',
+      () => def([img], { inputs: [{ digest: imgDigest }], platform: { Architecture: 'amd64', OS: 'linux' } }),
+      /terminal op with only inputs/,
+    ],
     ['a terminal-shaped op in the middle', () => def([img, { inputs: [{ digest: imgDigest }] }, exec]), /no operation/],
     ['a definition with only one op', () => encodeDefinition({ def: [encodeOp(img)] }), /at least one op and the terminal/],
     ['the same op twice', () => def([img, img]), /appears twice/],

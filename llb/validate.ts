@@ -40,12 +40,25 @@ function checkOp(op: PbOp, at: number): number {
   const n = op.inputs?.length ?? 0;
   const where = `op ${at} (${kind})`;
   switch (kind) {
-    case 'source': checkSource(op, n, where); break;
-    case 'exec': checkExec(op, n, where); break;
-    case 'file': checkFile(op, n, where); break;
-    case 'merge': checkMerge(op, n, where); break;
-    case 'diff': checkDiff(op, n, where); break;
-    default: { const never: never = kind; fail(`unknown op kind ${String(never)}`); }
+    case 'source':
+      checkSource(op, n, where);
+      break;
+    case 'exec':
+      checkExec(op, n, where);
+      break;
+    case 'file':
+      checkFile(op, n, where);
+      break;
+    case 'merge':
+      checkMerge(op, n, where);
+      break;
+    case 'diff':
+      checkDiff(op, n, where);
+      break;
+    default: {
+      const never: never = kind;
+      fail(`unknown op kind ${String(never)}`);
+    }
   }
   if (op.platform && (!op.platform.OS || !op.platform.Architecture)) fail(`${where} has a platform without OS or architecture`);
   return outputCount(op);

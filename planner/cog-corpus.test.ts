@@ -8,9 +8,18 @@ import { planProject } from '../stacks/plan-project';
 
 const CORPUS = join(__dirname, '..', 'corpus', 'cog-yaml');
 
-interface Expect { plans?: true; warning?: string; code?: string; where?: string; cog?: string }
+interface Expect {
+  plans?: true;
+  warning?: string;
+  code?: string;
+  where?: string;
+  cog?: string;
+}
 
-const cases = readdirSync(CORPUS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const cases = readdirSync(CORPUS, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 describe('cog.yaml corpus', () => {
   it('has real projects that plan and ones that fail', () => {
@@ -26,7 +35,10 @@ describe('cog.yaml corpus', () => {
       if (want.warning) expect(warnings.some((w) => w.startsWith(want.warning!))).toBe(true);
       return;
     }
-    const err = await planning.then(() => undefined, (e: { code: string; file?: string; line?: number }) => e);
+    const err = await planning.then(
+      () => undefined,
+      (e: { code: string; file?: string; line?: number }) => e,
+    );
     expect(err && { code: err.code, where: `${err.file}:${err.line}` }).toEqual({ code: want.code, where: want.where });
     expect(want.cog).toBeTruthy(); // every failure says how cog fails there
   });

@@ -8,9 +8,13 @@ describe('predictorChecks', () => {
   it('advises run over predict only when the image SDK reads run (latest, or pinned ≥ 0.20)', () => {
     const advice = ['cog.yaml:3: predict is deprecated since cog 0.20; use run (same value)'];
     expect(predictorChecks(yaml('predict: p.py:P\n'), PYPI, false)).toEqual(advice);
-    expect(predictorChecks(yaml('  sdk_version: "0.20.1"\npredict: p.py:P\n'), PYPI, false)).toEqual(['cog.yaml:4: predict is deprecated since cog 0.20; use run (same value)']);
+    expect(predictorChecks(yaml('  sdk_version: "0.20.1"\npredict: p.py:P\n'), PYPI, false)).toEqual([
+      'cog.yaml:4: predict is deprecated since cog 0.20; use run (same value)',
+    ]);
     expect(predictorChecks(yaml('  sdk_version: "0.16.8"\npredict: p.py:P\n'), PYPI, false)).toEqual([]);
-    expect(predictorChecks(yaml('predict: p.py:P\n'), { kind: 'wheel', path: '../w/cog-0.13.6-py3-none-any.whl', version: '0.13.6', wheelhouse: true }, false)).toEqual([]);
+    expect(
+      predictorChecks(yaml('predict: p.py:P\n'), { kind: 'wheel', path: '../w/cog-0.13.6-py3-none-any.whl', version: '0.13.6', wheelhouse: true }, false),
+    ).toEqual([]);
     expect(predictorChecks(yaml('predict: p.py:P\n'), { kind: 'none' }, false)).toEqual([]);
     expect(predictorChecks(yaml('run: p.py:P\n'), PYPI, false)).toEqual([]);
   });

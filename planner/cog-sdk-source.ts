@@ -14,7 +14,9 @@ const COG_WHEEL = /^cog-([^-]+)-(?:[^-]+-)?[^-]+-[^-]+-[^-]+\.whl$/;
 const HINT = 'pass --cog-sdk pypi, --cog-sdk none, --cog-sdk path/to/cog-X-py3-none-any.whl or a directory holding one cog wheel';
 
 function pickWheel(dir: string, spec: string): string {
-  const cogs = readdirSync(dir).filter((f) => COG_WHEEL.test(f)).sort();
+  const cogs = readdirSync(dir)
+    .filter((f) => COG_WHEEL.test(f))
+    .sort();
   if (cogs.length === 1) return join(dir, cogs[0]);
   const what = cogs.length === 0 ? 'holds no cog-*.whl' : `holds several cog wheels (${cogs.join(', ')})`;
   throw new UsageError('E_COG_SDK', `--cog-sdk "${spec}" ${what}`, { hint: cogs.length ? 'pass the path of the one to install' : HINT });

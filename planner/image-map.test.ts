@@ -26,7 +26,9 @@ describe('normaliseImageRef', () => {
 
 describe('parseImageMap', () => {
   test('parses comma-separated SRC=DST into normalised refs', () => {
-    expect(parseImageMap('python:3.11-slim=cogpack.local/debian-python:bookworm, nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04=cogpack.local/cuda-standin:bookworm')).toEqual({
+    expect(
+      parseImageMap('python:3.11-slim=cogpack.local/debian-python:bookworm, nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04=cogpack.local/cuda-standin:bookworm'),
+    ).toEqual({
       'docker.io/library/python:3.11-slim': 'cogpack.local/debian-python:bookworm',
       'docker.io/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04': 'cogpack.local/cuda-standin:bookworm',
     });

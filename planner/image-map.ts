@@ -98,7 +98,10 @@ function parseEntry(entry: string): [string, string] {
   if (!entry.slice(eq + 1).trim() || dst === null) throw badEntry(entry, 'has an invalid target image after "="');
   const [sk, dk] = [kindOf(src), kindOf(dst)];
   if (sk === 'prefix' ? dk !== 'prefix' : dk === 'prefix' || (sk === 'image' && dk === 'tags')) {
-    throw badEntry(entry, `maps a${sk === 'image' ? 'n image' : sk === 'tags' ? ' repository:*' : ' prefix/*'} to a${dk === 'image' ? 'n image' : dk === 'tags' ? ' repository:*' : ' prefix/*'}`);
+    throw badEntry(
+      entry,
+      `maps a${sk === 'image' ? 'n image' : sk === 'tags' ? ' repository:*' : ' prefix/*'} to a${dk === 'image' ? 'n image' : dk === 'tags' ? ' repository:*' : ' prefix/*'}`,
+    );
   }
   return [src, dst];
 }
@@ -140,9 +143,7 @@ export function applyImageMap(ref: string, map: Record<string, string>): string 
   const { name, tag } = splitRef(key);
   const tags = tag !== undefined && !key.includes('@') ? entries.find(([src]) => src === `${name}:*`) : undefined;
   if (tags) return tags[1].endsWith(':*') ? `${tags[1].slice(0, -1)}${tag}` : tags[1];
-  const prefix = entries
-    .filter(([src]) => src.endsWith('/*') && key.startsWith(src.slice(0, -1)))
-    .sort((a, b) => b[0].length - a[0].length)[0];
+  const prefix = entries.filter(([src]) => src.endsWith('/*') && key.startsWith(src.slice(0, -1))).sort((a, b) => b[0].length - a[0].length)[0];
   if (prefix) return normaliseImageRef(prefix[1].slice(0, -1) + key.slice(prefix[0].length - 1));
   return key;
 }

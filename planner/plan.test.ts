@@ -58,7 +58,10 @@ describe('Plan', () => {
     p.addStage('framework', stage('framework:torch', { source: p.below({ stack: true }) }));
     p.addStage('framework', stage('framework:tensorflow', { source: p.below({ stack: true }) }));
     const [, framework] = p.toData().export_phases;
-    expect(framework.stages.map((s) => s.source)).toEqual([{ type: 'phase', name: 'python' }, { type: 'stage', id: 'framework:torch' }]);
+    expect(framework.stages.map((s) => s.source)).toEqual([
+      { type: 'phase', name: 'python' },
+      { type: 'stage', id: 'framework:torch' },
+    ]);
   });
 
   it('serializes deterministically and round-trips', () => {

@@ -3,15 +3,7 @@
  * plan JSON (`serializePlan` / `parsePlan`). The data itself is the zod contract in plan-schema.ts.
  */
 import { ConfigError, InternalError } from '../src/errors';
-import {
-  PLAN_VERSION,
-  PlanSchema,
-  type BaseImage,
-  type ExportConfig,
-  type Input,
-  type PlanData,
-  type Stage,
-} from './plan-schema';
+import { PLAN_VERSION, PlanSchema, type BaseImage, type ExportConfig, type Input, type PlanData, type Stage } from './plan-schema';
 
 export type PhaseKind = 'build' | 'export';
 
@@ -85,11 +77,9 @@ export class Plan {
   addStage(phase: string, stage: StageDraft): StageDraft {
     const existing = this.getStage(stage.id);
     if (existing) {
-      throw new InternalError(
-        'E_PLAN_DUPLICATE_STAGE',
-        `block "${stage.block}" added stage "${stage.id}", which block "${existing.block}" already added`,
-        { hint: 'give each stage a unique <phase>:<block>[:<detail>] id' },
-      );
+      throw new InternalError('E_PLAN_DUPLICATE_STAGE', `block "${stage.block}" added stage "${stage.id}", which block "${existing.block}" already added`, {
+        hint: 'give each stage a unique <phase>:<block>[:<detail>] id',
+      });
     }
     this.phase(phase).stages.push(stage);
     return stage;

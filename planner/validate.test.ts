@@ -46,7 +46,12 @@ describe('validatePlan', () => {
     p.addStage('deps', mk('deps:pip', { source: { type: 'stage', id: 'nope:x' } }));
     expect(codeOf(() => validatePlan(p.toData()))).toMatch(/^E_PLAN_UNKNOWN_STAGE block "pip"/);
     const q = new Plan({ stack: 'python', baseImage: base });
-    q.addStage('code', mk('code:source', { operations: [{ op: 'copy', from: { type: 'context', name: 'src' }, src: '/', dest: '/src', include: [], exclude: [], contents_only: true }] }));
+    q.addStage(
+      'code',
+      mk('code:source', {
+        operations: [{ op: 'copy', from: { type: 'context', name: 'src' }, src: '/', dest: '/src', include: [], exclude: [], contents_only: true }],
+      }),
+    );
     expect(codeOf(() => validatePlan(q.toData()))).toMatch(/^E_PLAN_UNKNOWN_CONTEXT block "source"/);
     const r = new Plan({ stack: 'python', baseImage: base });
     r.addStage('code', mk('code:source', { source: { type: 'phase', name: 'system' } }));
@@ -76,7 +81,9 @@ describe('validatePlan', () => {
     p.addStage('python', mk('python:python', { source: p.below() }));
     p.addStage('deps', mk('deps:pip', { source: { type: 'phase', name: 'python' } }));
     p.addStage('framework', mk('framework:jax', { source: p.below() }));
-    expect(codeOf(() => validatePlan(p.toData()))).toMatch(/^E_PLAN_SKIPPED_PHASE block "pip", stage "deps:pip": is built on phase "python" and skips the phase "framework"/);
+    expect(codeOf(() => validatePlan(p.toData()))).toMatch(
+      /^E_PLAN_SKIPPED_PHASE block "pip", stage "deps:pip": is built on phase "python" and skips the phase "framework"/,
+    );
     const q = new Plan({ stack: 'python', baseImage: base });
     q.addStage('python', mk('python:python', { source: p.below() }));
     q.addStage('system', mk('system:apt', { source: q.below() }));
@@ -102,7 +109,13 @@ describe('validatePlan', () => {
     p.addStage('deps', mk('deps:pip', { operations: [] }));
     expect(codeOf(() => validatePlan(p.toData()))).toMatch(/^E_PLAN_EMPTY_STAGE block "pip"/);
     const q = new Plan({ stack: 'python', baseImage: base });
-    const exec = { op: 'exec' as const, args: ['true'], env: {}, network: 'sandbox' as const, mounts: [{ type: 'secret' as const, id: 'tok', target: '/run/secrets/tok', required: true }] };
+    const exec = {
+      op: 'exec' as const,
+      args: ['true'],
+      env: {},
+      network: 'sandbox' as const,
+      mounts: [{ type: 'secret' as const, id: 'tok', target: '/run/secrets/tok', required: true }],
+    };
     q.addStage('build-run', mk('build-run:build-run', { operations: [exec] }));
     expect(codeOf(() => validatePlan(q.toData()))).toMatch(/^E_PLAN_UNKNOWN_SECRET/);
     q.addSecret('tok');

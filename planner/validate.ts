@@ -92,7 +92,12 @@ function checkSkips(plan: PlanData, loc: Located): void {
   const order: readonly string[] = kind === plan.build_phases ? BUILD_PHASES : EXPORT_PHASES;
   for (const name of declared) {
     if (!(order.indexOf(name) >= 0 && order.indexOf(name) < order.indexOf(loc.phase))) {
-      fail('E_PLAN_INDEPENDENT_OF', stage, `declares independent_of "${name}", which is no phase before "${loc.phase}"`, `name phases of ${order.join(', ')} before its own`);
+      fail(
+        'E_PLAN_INDEPENDENT_OF',
+        stage,
+        `declares independent_of "${name}", which is no phase before "${loc.phase}"`,
+        `name phases of ${order.join(', ')} before its own`,
+      );
     }
   }
   const src = stage.source;
@@ -105,8 +110,12 @@ function checkSkips(plan: PlanData, loc: Located): void {
   if (from < 0 && src.type !== 'image') return; // another kind's phase or stage: checkInputs judges those reads
   for (const skipped of kind.slice(from + 1, own)) {
     if (!declared.has(skipped.name)) {
-      fail('E_PLAN_SKIPPED_PHASE', stage, `is built on ${describe(src)} and skips the phase "${skipped.name}" below it`,
-        `build it on the phases below it (Plan.below()), or declare independent_of: ["${skipped.name}"] if it does not need that phase`);
+      fail(
+        'E_PLAN_SKIPPED_PHASE',
+        stage,
+        `is built on ${describe(src)} and skips the phase "${skipped.name}" below it`,
+        `build it on the phases below it (Plan.below()), or declare independent_of: ["${skipped.name}"] if it does not need that phase`,
+      );
     }
   }
 }

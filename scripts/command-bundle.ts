@@ -14,7 +14,14 @@ import { commandOnly, fromDist, lazyChildProcess, schemaFacades } from './plan-b
 export const ROOT = join(__dirname, '..');
 
 /** Schema modules whose zod schemas the bundles answer with generated checkers (zod only on a failure). */
-export const SCHEMA_MODULES = ['planner/plan-schema.js', 'planner/project/cog-yaml-schema.js', 'planner/project/pyproject-schema.js', 'planner/project/uv-lock-schema.js', 'planner/resolver/requests-schema.js', 'planner/inputs/schema.js'];
+export const SCHEMA_MODULES = [
+  'planner/plan-schema.js',
+  'planner/project/cog-yaml-schema.js',
+  'planner/project/pyproject-schema.js',
+  'planner/project/uv-lock-schema.js',
+  'planner/resolver/requests-schema.js',
+  'planner/inputs/schema.js',
+];
 
 /** esbuild options every cogpack bundle shares (the command bundles here, the frontend's in build-frontend-bundle.ts). */
 export const BUNDLE_OPTIONS: BuildOptions = {
@@ -54,8 +61,14 @@ async function bundle(spec: CommandBundleSpec, file: string, outDir: string): Pr
     plugins: [
       commandOnly(spec.command),
       lazyChildProcess,
-      schemaFacades(SCHEMA_MODULES.map((m) => join(spec.dist, m)), outDir),
-      fromDist(spec.keepFromDist.map((m) => join(spec.dist, m)), outDir),
+      schemaFacades(
+        SCHEMA_MODULES.map((m) => join(spec.dist, m)),
+        outDir,
+      ),
+      fromDist(
+        spec.keepFromDist.map((m) => join(spec.dist, m)),
+        outDir,
+      ),
     ],
   });
 }
@@ -66,7 +79,13 @@ function warmCache(spec: CommandBundleSpec, file: string): void {
   // the user's environment (NODE_OPTIONS can carry V8 flags, which the cache must match), minus ours
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COGPACK_')));
   const warm = join(spec.dist, 'src', 'startup', `${spec.warmScript}.js`);
-  const r = spawnSync(process.execPath, [warm, file, `${file}.cache`, ...dirs], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: spec.warmTimeoutMs });
+  const r = spawnSync(process.execPath, [warm, file, `${file}.cache`, ...dirs], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    timeout: spec.warmTimeoutMs,
+  });
   if (r.status !== 0) throw new Error(`warming the ${spec.command} code cache failed (exit ${r.status ?? r.signal}): ${r.stderr}`);
 }
 

@@ -19,9 +19,7 @@ export function commandOnly(command: string): Plugin {
   return {
     name: `${command}-only`,
     setup(b) {
-      b.onResolve({ filter: others }, (a) =>
-        a.importer.endsWith(join('commands', 'index.js')) ? { path: a.path, external: true } : undefined,
-      );
+      b.onResolve({ filter: others }, (a) => (a.importer.endsWith(join('commands', 'index.js')) ? { path: a.path, external: true } : undefined));
     },
   };
 }

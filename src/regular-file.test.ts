@@ -39,7 +39,7 @@ describe('readRegularFile', () => {
     expect(thrown(() => readRegularFile(dir, policy('secret'))).code).toBe('E_NOT_A_FILE');
   });
 
-  it('refuses a file over its kind\'s cap and accepts one at the cap', () => {
+  it("refuses a file over its kind's cap and accepts one at the cap", () => {
     fs.writeFileSync(path.join(dir, 'big'), Buffer.alloc(SIZE_CAPS['python-version'] + 1));
     expect(thrown(() => readRegularFile(path.join(dir, 'big'), policy('python-version'))).code).toBe('E_FILE_TOO_LARGE');
     fs.writeFileSync(path.join(dir, 'cap'), Buffer.alloc(SIZE_CAPS['python-version']));
@@ -52,7 +52,7 @@ describe('readRegularFile', () => {
     expect(e.message).toContain('--private-key');
   });
 
-  it('caps a secret file at BuildKit\'s 500 KiB limit', () => {
+  it("caps a secret file at BuildKit's 500 KiB limit", () => {
     fs.writeFileSync(path.join(dir, 's'), Buffer.alloc(500 * 1024 + 1));
     const e = thrown(() => readSecretFile({ id: 'tok', src: path.join(dir, 's') }));
     expect([e.code, e.exitCode]).toEqual(['E_SECRET_TOO_LARGE', 64]);

@@ -83,7 +83,11 @@ export function openRegularFile(file: string | Buffer, p: Omit<ReadPolicy, 'kind
   } catch (e) {
     const { code, text } = describeErrno(e);
     if (code === 'EISDIR') throw p.fail('E_NOT_A_FILE', `${p.what} is a directory`, 'name a regular file');
-    throw p.fail(code === 'ENOENT' ? 'E_FILE_MISSING' : 'E_FILE_UNREADABLE', `${p.what} ${text}`, code === 'ENOENT' ? 'create it or fix the path' : 'fix its permissions or name another file');
+    throw p.fail(
+      code === 'ENOENT' ? 'E_FILE_MISSING' : 'E_FILE_UNREADABLE',
+      `${p.what} ${text}`,
+      code === 'ENOENT' ? 'create it or fix the path' : 'fix its permissions or name another file',
+    );
   }
   const st = fs.fstatSync(fd);
   const other = nonRegularKind(st);
@@ -99,7 +103,11 @@ export function openRegularFile(file: string | Buffer, p: Omit<ReadPolicy, 'kind
 }
 
 function tooLarge(p: ReadPolicy, size: number | string): CogpackError {
-  return p.fail('E_FILE_TOO_LARGE', `${p.what} is larger than ${formatBytes(SIZE_CAPS[p.kind])} (${typeof size === 'number' ? formatBytes(size) : size})`, `no ${p.kind} input needs to be this large; check that it is the right file`);
+  return p.fail(
+    'E_FILE_TOO_LARGE',
+    `${p.what} is larger than ${formatBytes(SIZE_CAPS[p.kind])} (${typeof size === 'number' ? formatBytes(size) : size})`,
+    `no ${p.kind} input needs to be this large; check that it is the right file`,
+  );
 }
 
 export function formatBytes(n: number): string {

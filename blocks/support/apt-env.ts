@@ -13,7 +13,8 @@ export function aptEnv(): Record<string, string> {
 }
 
 /** Package lists, apt's package caches (pkgcache.bin/srcpkgcache.bin, ~75 MB, rebuilt by apt-get update) and logs. */
-export const APT_CLEAN = 'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old /var/cache/ldconfig/aux-cache';
+export const APT_CLEAN =
+  'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old /var/cache/ldconfig/aux-cache';
 
 /** Where the apt stage's cache mount sits: .debs in archives/, package lists in lists/<sources digest>/. */
 export const APT_CACHE = '/var/cache/cogpack-apt';

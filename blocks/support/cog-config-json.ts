@@ -24,7 +24,19 @@ function omitEmpty(entries: [string, unknown][]): Record<string, unknown> {
 
 function runItem(item: RunItem): Record<string, unknown> {
   if (typeof item === 'string') return { command: item };
-  return omitEmpty([['command', item.command], ['mounts', item.mounts?.map((m) => omitEmpty([['type', m.type], ['id', m.id], ['target', m.target]]))]]);
+  return omitEmpty([
+    ['command', item.command],
+    [
+      'mounts',
+      item.mounts?.map((m) =>
+        omitEmpty([
+          ['type', m.type],
+          ['id', m.id],
+          ['target', m.target],
+        ]),
+      ),
+    ],
+  ]);
 }
 
 export function cogConfigValue(data: CogYaml, eff: EffectiveBuild): Record<string, unknown> {

@@ -20,28 +20,44 @@ export function frameworkLines(project: Project, names: readonly string[]): Requ
   const lines = project.requirements.requirements.filter((r) => r.name && names.includes(r.name) && !r.local && !/@|:\/\//.test(r.spec));
   const hashed = lines.find((r) => r.hashes.length > 0);
   if (hashed) {
-    throw new ConfigError('E_REQUIREMENT_HASH', `${hashed.name} with --hash is not supported: cogpack installs ${hashed.name} in its own stage from the CPU/CUDA index it picks`, {
-      file: hashed.file,
-      line: hashed.line,
-      hint: `remove the --hash options (every line's: pip checks all or none), or install ${hashed.name} from a local wheel path with its hash`,
-    });
+    throw new ConfigError(
+      'E_REQUIREMENT_HASH',
+      `${hashed.name} with --hash is not supported: cogpack installs ${hashed.name} in its own stage from the CPU/CUDA index it picks`,
+      {
+        file: hashed.file,
+        line: hashed.line,
+        hint: `remove the --hash options (every line's: pip checks all or none), or install ${hashed.name} from a local wheel path with its hash`,
+      },
+    );
   }
   return lines;
 }
 
 /** One resolver request per named requirement line, sourced at its file:line. */
 export function lineRequests(lines: Requirement[], requester: string): DependencyRequest[] {
-  return lines.filter((r) => r.name).map((r) => ({
-    kind: 'python-package' as const, name: r.name!, constraint: r.constraint, source: `${r.file}:${r.line}`, requester,
-  }));
+  return lines
+    .filter((r) => r.name)
+    .map((r) => ({
+      kind: 'python-package' as const,
+      name: r.name!,
+      constraint: r.constraint,
+      source: `${r.file}:${r.line}`,
+      requester,
+    }));
 }
 
 /** The uv.lock pins of the named distributions, as requests (uv installs them; the request picks the base). */
 export function lockedRequests(project: Project, names: readonly string[], requester: string): DependencyRequest[] {
   const locked = project.uvLock?.packages ?? {};
-  return names.filter((n) => locked[n]).map((name) => ({
-    kind: 'python-package' as const, name, constraint: `==${locked[name]}`, source: 'uv.lock', requester,
-  }));
+  return names
+    .filter((n) => locked[n])
+    .map((name) => ({
+      kind: 'python-package' as const,
+      name,
+      constraint: `==${locked[name]}`,
+      source: 'uv.lock',
+      requester,
+    }));
 }
 
 /** A framework's wheel index (CPU or CUDA variant), unless the project chose its own with --no-index/--index-url. */
@@ -90,20 +106,23 @@ export interface FrameworkStageSpec {
  */
 export function frameworkStage(ctx: BlockContext, plan: Plan, s: FrameworkStageSpec): void {
   const pins = pinsOf(s.choice);
-  plan.addStage('framework', stage({
-    id: `framework:${s.block}`,
-    name: s.name,
-    block: s.block,
-    source: s.stack ? plan.below({ stack: true }) : plan.below(),
-    independentOf: ['system'],
-    env: pipEnv(),
-    operations: [
-      exec([...pipInstall(ctx.resolution.python), ...indexArgs(ctx.project, s.choice), ...userIndexArgs(ctx), ...pins], {
-        mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
-      }),
-    ],
-    provides: s.provides ?? Object.keys(s.choice.packages),
-  }));
+  plan.addStage(
+    'framework',
+    stage({
+      id: `framework:${s.block}`,
+      name: s.name,
+      block: s.block,
+      source: s.stack ? plan.below({ stack: true }) : plan.below(),
+      independentOf: ['system'],
+      env: pipEnv(),
+      operations: [
+        exec([...pipInstall(ctx.resolution.python), ...indexArgs(ctx.project, s.choice), ...userIndexArgs(ctx), ...pins], {
+          mounts: [pipCacheMount(), ...findLinksMount(plan, ctx.project)],
+        }),
+      ],
+      provides: s.provides ?? Object.keys(s.choice.packages),
+    }),
+  );
 }
 
 /**

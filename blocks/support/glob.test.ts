@@ -9,7 +9,7 @@ describe('literalGlob', () => {
     expect(literalGlob('models/UNet v2.bin')).toBe('models/UNet v2.bin');
   });
 
-  it('matches exactly the named file in the session\'s pattern matcher', () => {
+  it("matches exactly the named file in the session's pattern matcher", () => {
     const only = (p: string) => compilePatterns([literalGlob(p)]);
     expect(isMatched(only('models/x*.bin'), 'models/x*.bin')).toBe(true);
     expect(isMatched(only('models/x*.bin'), 'models/xy.bin')).toBe(false);

@@ -106,7 +106,9 @@ export function userIndexArgs(ctx: BlockContext): string[] {
   if (r.pre) args.push('--pre');
   for (const url of [r.indexUrl ?? '', ...r.extraIndexUrls, ...r.findLinks.map((f) => f.value)]) {
     const masked = maskedCredentials(url);
-    const note = masked && `${r.files[0] ?? 'requirements'}: index ${masked} has credentials in its URL; they will show in the plan and the build log (serve the index without them, or install those packages in build.run with a secret mount)`;
+    const note =
+      masked &&
+      `${r.files[0] ?? 'requirements'}: index ${masked} has credentials in its URL; they will show in the plan and the build log (serve the index without them, or install those packages in build.run with a secret mount)`;
     if (note && !ctx.warnings.includes(note)) ctx.warnings.push(note);
   }
   return args;

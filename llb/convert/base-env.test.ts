@@ -15,18 +15,27 @@ function execEnv(plan: PlanData, stage: string, opts: LlbOptions): string[] {
 }
 
 const run = (cmd: string): Stage['operations'][number] => ({ op: 'exec', args: ['/bin/sh', '-c', cmd], env: {}, mounts: [], network: 'none' });
-const stage = (id: string, source: Stage['source'], env: Record<string, string> = {}): Stage =>
-  ({ id, name: id, block: 'test', source, operations: [run(`echo ${id}`)], env, dir: '/', provides: [], layer: 'squash' });
+const stage = (id: string, source: Stage['source'], env: Record<string, string> = {}): Stage => ({
+  id,
+  name: id,
+  block: 'test',
+  source,
+  operations: [run(`echo ${id}`)],
+  env,
+  dir: '/',
+  provides: [],
+  layer: 'squash',
+});
 
 /** samplePlan with its own build base, a build phase on it, and export stages sourced from a stage and from scratch. */
 function chainPlan(): PlanData {
   const plan = samplePlan();
   plan.base_image.build = BUILDER;
   plan.build_phases.push({ name: 'build-two', stages: [stage('build-two:on-phase', { type: 'phase', name: 'build-deps' }, { B_STAGE: '1' })] });
-  plan.export_phases.push({ name: 'more', stages: [
-    stage('more:from-stage', { type: 'stage', id: 'system:apt' }, { OWN: 'x' }),
-    stage('more:from-scratch', { type: 'scratch' }, { OWN: 'y' }),
-  ] });
+  plan.export_phases.push({
+    name: 'more',
+    stages: [stage('more:from-stage', { type: 'stage', id: 'system:apt' }, { OWN: 'x' }), stage('more:from-scratch', { type: 'scratch' }, { OWN: 'y' })],
+  });
   // the build phase reaches the image only through a mount
   const onPhase = plan.export_phases[3].stages[0].operations[0] as Extract<Stage['operations'][number], { op: 'exec' }>;
   onPhase.mounts.push({ type: 'bind', target: '/b', from: { type: 'stage', id: 'build-two:on-phase' }, source: '/', readonly: true });
@@ -36,7 +45,11 @@ function chainPlan(): PlanData {
 describe('envPairs', () => {
   it('splits at the first "=", keeps order and empty values, makes a bare name empty, skips a nameless entry', () => {
     expect(envPairs(['PATH=/a:/b', 'LANG=C.UTF-8', 'EMPTY=', 'BARE', '=x', 'X=a=b'])).toEqual([
-      ['PATH', '/a:/b'], ['LANG', 'C.UTF-8'], ['EMPTY', ''], ['BARE', ''], ['X', 'a=b'],
+      ['PATH', '/a:/b'],
+      ['LANG', 'C.UTF-8'],
+      ['EMPTY', ''],
+      ['BARE', ''],
+      ['X', 'a=b'],
     ]);
   });
 });
@@ -45,7 +58,10 @@ describe('base image env under the stage env (Dockerfile FROM semantics)', () =>
   it('an exec starts from the image env in its order; a plan value replaces the image value in place; op env comes last', () => {
     const imageEnv = { [RUNTIME]: CUDA_ENV };
     expect(execEnv(samplePlan(), 'system:apt', { imageEnv })).toEqual([
-      'PATH=/usr/local/cuda/bin:/usr/bin:/bin', 'LANG=C.UTF-8', 'DEBIAN_FRONTEND=noninteractive', 'CUDA_HOME=/usr/local/cuda',
+      'PATH=/usr/local/cuda/bin:/usr/bin:/bin',
+      'LANG=C.UTF-8',
+      'DEBIAN_FRONTEND=noninteractive',
+      'CUDA_HOME=/usr/local/cuda',
     ]);
     // deps:pip starts at phase `system`, so at the runtime base; its op env (PIP_NO_CACHE_DIR) is appended
     expect(execEnv(samplePlan(), 'deps:pip', { imageEnv })).toEqual([...CUDA_ENV.map((e) => e.replace('dialog', 'noninteractive')), 'PIP_NO_CACHE_DIR=1']);
@@ -55,7 +71,10 @@ describe('base image env under the stage env (Dockerfile FROM semantics)', () =>
     const plan = samplePlan();
     plan.export_phases[0].stages[0].env = { PATH: '/venv/bin:/usr/bin:/bin', DEBIAN_FRONTEND: 'noninteractive' };
     expect(execEnv(plan, 'system:apt', { imageEnv: { [RUNTIME]: CUDA_ENV } })).toEqual([
-      'PATH=/venv/bin:/usr/bin:/bin', 'LANG=C.UTF-8', 'DEBIAN_FRONTEND=noninteractive', 'CUDA_HOME=/usr/local/cuda',
+      'PATH=/venv/bin:/usr/bin:/bin',
+      'LANG=C.UTF-8',
+      'DEBIAN_FRONTEND=noninteractive',
+      'CUDA_HOME=/usr/local/cuda',
     ]);
   });
 

@@ -7,8 +7,16 @@ import { planToLlb } from './plan-to-llb';
 
 const T = SQUASH_MTIME_NS;
 const ctx = { type: 'context' as const, name: 'source' };
-const copy = (src: string, dest: string, more: Partial<Extract<Operation, { op: 'copy' }>> = {}): Operation =>
-  ({ op: 'copy', from: ctx, src, dest, include: [], exclude: [], contents_only: true, ...more });
+const copy = (src: string, dest: string, more: Partial<Extract<Operation, { op: 'copy' }>> = {}): Operation => ({
+  op: 'copy',
+  from: ctx,
+  src,
+  dest,
+  include: [],
+  exclude: [],
+  contents_only: true,
+  ...more,
+});
 
 function stage(operations: Operation[], more: Partial<Stage> = {}): Stage {
   return { id: 'code:x', name: 'x', block: 'x', source: { type: 'scratch' }, operations, env: {}, dir: '/', provides: [], layer: 'squash', ...more };
@@ -33,8 +41,10 @@ describe('directLayerDirs: which stages are their own layer', () => {
   it('a copy into a top-level dir makes no directory; deeper ones make their parents (0755, the copy owner)', () => {
     expect(dirs(stage([copy('/', '/src')]))).toEqual({});
     expect(dirs(stage([copy('/w.bin', '/weights/w.bin', { contents_only: false })]))).toEqual({ '/weights': '755' });
-    expect(dirs(stage([copy('/ck', '/src/models/ck', { owner: { uid: 1000, gid: 100 } })])))
-      .toEqual({ '/src': ['755', 1000, 100], '/src/models': ['755', 1000, 100] });
+    expect(dirs(stage([copy('/ck', '/src/models/ck', { owner: { uid: 1000, gid: 100 } })]))).toEqual({
+      '/src': ['755', 1000, 100],
+      '/src/models': ['755', 1000, 100],
+    });
   });
 
   it('mkdir -p makes every level with its mode; the first maker of a dir wins', () => {
@@ -75,7 +85,14 @@ describe('planToLlb with direct layers', () => {
     expect(layer.name).toBe('[code:source] COPY / /src');
     expect(layer.op.inputs).toHaveLength(1);
     expect(r.ops.find((o) => o.digest === layer.op.inputs![0].digest)!.op.source!.identifier).toBe('local://source');
-    expect(layer.op.file!.actions).toEqual([expect.objectContaining({ input: -1, secondaryInput: 0, output: 0, copy: expect.objectContaining({ src: '/', dest: '/src', dirCopyContents: true, timestamp: T }) })]);
+    expect(layer.op.file!.actions).toEqual([
+      expect.objectContaining({
+        input: -1,
+        secondaryInput: 0,
+        output: 0,
+        copy: expect.objectContaining({ src: '/', dest: '/src', dirCopyContents: true, timestamp: T }),
+      }),
+    ]);
     expect(r.ops.filter((o) => o.name.includes('code:source')).map((o) => o.kind)).toEqual(['file']);
   });
 
@@ -91,8 +108,12 @@ describe('planToLlb with direct layers', () => {
     expect(actions.map((a) => (a.mkdir ?? a.mkfile ?? a.copy)!.timestamp)).toEqual([T, T, T, T]);
     const tree = r.ops.find((o) => o.digest === layer.op.inputs![actions[3].secondaryInput!].digest)!;
     expect(tree.op.inputs ?? []).toEqual([]);
-    expect(tree.op.file!.actions.map((a) => [a.mkdir!.path, a.mkdir!.mode, a.mkdir!.makeParents ?? false, a.mkdir!.owner?.user?.byID ?? 0]))
-      .toEqual([['/usr', 0o755, false, 0], ['/usr/local', 0o755, false, 0], ['/usr/local/bin', 0o755, false, 0], ['/weights', 0o755, false, 1]]);
+    expect(tree.op.file!.actions.map((a) => [a.mkdir!.path, a.mkdir!.mode, a.mkdir!.makeParents ?? false, a.mkdir!.owner?.user?.byID ?? 0])).toEqual([
+      ['/usr', 0o755, false, 0],
+      ['/usr/local', 0o755, false, 0],
+      ['/usr/local/bin', 0o755, false, 0],
+      ['/weights', 0o755, false, 1],
+    ]);
     expect(actions[3]).toMatchObject({ input: layer.op.inputs!.length + 2, output: 0, copy: { src: '/', dest: '/', dirCopyContents: true, timestamp: T } });
     expect(actions[3].copy!.followSymlink ?? false).toBe(false);
   });

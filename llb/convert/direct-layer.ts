@@ -87,5 +87,7 @@ export function directLayer(stage: Stage, made: ReadonlyMap<string, MadeDir>, in
     );
     actions.push({ action: 'copy', from: tree, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false, timestamp: mtime } });
   }
-  return State.scratch().dir(stage.dir).file(actions, { name: fileOpName(prefix, ops) });
+  return State.scratch()
+    .dir(stage.dir)
+    .file(actions, { name: fileOpName(prefix, ops) });
 }

@@ -69,7 +69,10 @@ export class PlanGraph implements InputResolver {
   /** stages whose result is their layer (direct-layer.ts) */
   private readonly directStages = new Set<string>();
 
-  constructor(private readonly plan: PlanData, private readonly opts: GraphOptions = {}) {
+  constructor(
+    private readonly plan: PlanData,
+    private readonly opts: GraphOptions = {},
+  ) {
     const add = (kind: 'build' | 'export') => (p: PlanData['build_phases'][number]) => {
       for (const stage of p.stages) {
         if (this.stages.has(stage.id)) fail('E_PLAN_STAGE', `stage id "${stage.id}" is used twice`);
@@ -94,11 +97,16 @@ export class PlanGraph implements InputResolver {
 
   resolve(input: Input): State {
     switch (input.type) {
-      case 'scratch': return State.scratch();
-      case 'image': return this.image(input.ref);
-      case 'context': return this.context(input.name);
-      case 'stage': return this.stageResult(input.id);
-      case 'phase': return this.phaseState(input.name);
+      case 'scratch':
+        return State.scratch();
+      case 'image':
+        return this.image(input.ref);
+      case 'context':
+        return this.context(input.name);
+      case 'stage':
+        return this.stageResult(input.id);
+      case 'phase':
+        return this.phaseState(input.name);
       default: {
         const never: never = input;
         return fail('E_PLAN_INPUT', `unknown input ${JSON.stringify(never)}`);
@@ -114,7 +122,12 @@ export class PlanGraph implements InputResolver {
     const ctx = this.plan.contexts[name];
     if (!ctx) fail('E_PLAN_CONTEXT', `context "${name}" is not declared in plan.contexts`);
     const hint = this.opts.contextsSharedKey ? `${this.opts.contextsSharedKey}:${name}` : name;
-    return State.local(this.opts.localName?.(name) ?? name, { sessionId: this.opts.sessionId, sharedKeyHint: hint, exclude: ctx.exclude, include: ctx.include });
+    return State.local(this.opts.localName?.(name) ?? name, {
+      sessionId: this.opts.sessionId,
+      sharedKeyHint: hint,
+      exclude: ctx.exclude,
+      include: ctx.include,
+    });
   }
 
   /** The full filesystem after a stage's operations, built once. */
@@ -159,10 +172,15 @@ export class PlanGraph implements InputResolver {
     if (!images) return undefined;
     for (let at = input, hops = 0; hops <= this.stages.size; hops++) {
       switch (at.type) {
-        case 'image': return images[at.ref];
-        case 'phase': return images[this.baseRef(this.kindOf(at.name))];
-        case 'stage': at = (this.stages.get(at.id) ?? fail('E_PLAN_STAGE', `unknown stage "${at.id}"`)).stage.source; break;
-        default: return undefined;
+        case 'image':
+          return images[at.ref];
+        case 'phase':
+          return images[this.baseRef(this.kindOf(at.name))];
+        case 'stage':
+          at = (this.stages.get(at.id) ?? fail('E_PLAN_STAGE', `unknown stage "${at.id}"`)).stage.source;
+          break;
+        default:
+          return undefined;
       }
     }
     return fail('E_PLAN_CYCLE', 'a stage source chain loops');
@@ -186,10 +204,7 @@ export class PlanGraph implements InputResolver {
   private cut(stage: Stage, result: State): State {
     const changes = diff(this.resolve(stage.source), result, { name: `diff ${stage.id}` });
     if (stage.layer === 'diff') return changes;
-    return State.scratch().file(
-      [{ action: 'copy', from: changes, src: '/', dest: '/', opts: this.squashCopyOpts() }],
-      { name: `squash ${stage.id}` },
-    );
+    return State.scratch().file([{ action: 'copy', from: changes, src: '/', dest: '/', opts: this.squashCopyOpts() }], { name: `squash ${stage.id}` });
   }
 
   private squashMtime(): number | null {

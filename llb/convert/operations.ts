@@ -64,8 +64,16 @@ export function fileAction(op: FileOperation, inputs: InputResolver, timestamp?:
         src: op.src,
         dest: op.dest,
         opts: {
-          contentsOnly: op.contents_only, include: op.include, exclude: op.exclude, owner: op.owner, mode: op.mode,
-          createDestPath: true, allowWildcard: true, allowEmptyWildcard: true, followSymlink: true, ...ts,
+          contentsOnly: op.contents_only,
+          include: op.include,
+          exclude: op.exclude,
+          owner: op.owner,
+          mode: op.mode,
+          createDestPath: true,
+          allowWildcard: true,
+          allowEmptyWildcard: true,
+          followSymlink: true,
+          ...ts,
         },
       };
     case 'mkfile':
@@ -139,10 +147,15 @@ export function fileOpName(prefix: string, ops: readonly FileOperation[]): strin
 
 function describeFileOperation(op: FileOperation): string {
   switch (op.op) {
-    case 'copy': return `COPY ${op.src} ${op.dest}`;
-    case 'mkfile': return `MKFILE ${op.path}`;
-    case 'mkdir': return `MKDIR ${op.path}`;
-    case 'rm': return `RM ${op.path}`;
-    case 'symlink': return `SYMLINK ${op.path} -> ${op.target}`;
+    case 'copy':
+      return `COPY ${op.src} ${op.dest}`;
+    case 'mkfile':
+      return `MKFILE ${op.path}`;
+    case 'mkdir':
+      return `MKDIR ${op.path}`;
+    case 'rm':
+      return `RM ${op.path}`;
+    case 'symlink':
+      return `SYMLINK ${op.path} -> ${op.target}`;
   }
 }

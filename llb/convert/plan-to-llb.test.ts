@@ -21,7 +21,7 @@ describe('planToLlb', () => {
     expect(top.op.merge!.inputs).toEqual([{ input: 0 }, { input: 1 }, { input: 2 }, { input: 3 }]);
   });
 
-  it("gives pip freeze the Python metadata of installing stages, keyed by content, and whole layers of stages that provide python or declare nothing", () => {
+  it('gives pip freeze the Python metadata of installing stages, keyed by content, and whole layers of stages that provide python or declare nothing', () => {
     const plan = samplePlan();
     const stages = plan.export_phases.flatMap((p) => p.stages);
     stages.find((s) => s.id === 'system:apt')!.provides = ['apt'];
@@ -84,7 +84,9 @@ describe('planToLlb', () => {
     expect(kinds(file)).toEqual(['mkdir', 'copy', 'mkfile', 'symlink']);
     const local = r.ops.find((o) => o.kind === 'source' && o.op.source!.identifier === 'local://source')!;
     expect(local.op.source!.attrs).toEqual({
-      'local.excludepatterns': '[".git","__pycache__"]', 'local.session': 'sess-1', 'local.sharedkeyhint': 'source',
+      'local.excludepatterns': '[".git","__pycache__"]',
+      'local.session': 'sess-1',
+      'local.sharedkeyhint': 'source',
     });
   });
 

@@ -78,21 +78,40 @@ export interface LlbResult {
  * metadata of installed distributions (dist-info, egg-info, eggs, egg-links), .pth files (they extend sys.path),
  * site/user customisation, and pip itself (a requirement or apt may upgrade it, and that pip prints the freeze).
  */
-export const FREEZE_VIEW = ['**/*.dist-info', '**/*.egg-info', '**/*.egg', '**/*.egg-link', '**/*.pth', '**/sitecustomize.py', '**/usercustomize.py', '**/site-packages/pip', '**/dist-packages/pip', '**/_distutils_hack'];
+export const FREEZE_VIEW = [
+  '**/*.dist-info',
+  '**/*.egg-info',
+  '**/*.egg',
+  '**/*.egg-link',
+  '**/*.pth',
+  '**/sitecustomize.py',
+  '**/usercustomize.py',
+  '**/site-packages/pip',
+  '**/dist-packages/pip',
+  '**/_distutils_hack',
+];
 
 /** A stage that provides nothing it names (build.run) may change anything, the interpreter included: whole. */
 function freezeView(stage: Stage, layer: State): State {
   if (stage.provides.length === 0 || stage.provides.some((p) => p === 'python' || p === 'pip')) return layer;
-  return State.scratch().file([{ action: 'copy', from: layer, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false, include: FREEZE_VIEW } }], {
-    name: `python metadata of ${stage.id}`,
-  });
+  return State.scratch().file(
+    [{ action: 'copy', from: layer, src: '/', dest: '/', opts: { contentsOnly: true, followSymlink: false, include: FREEZE_VIEW } }],
+    {
+      name: `python metadata of ${stage.id}`,
+    },
+  );
 }
 
 export function planToLlb(plan: PlanData, opts: LlbOptions = {}): LlbResult {
   const graph = new PlanGraph(plan, opts);
   const stageLayers = graph.exportStageIds();
   const image = graph.stack('export', stageLayers, 'image');
-  const execStages = new Set(plan.export_phases.flatMap((p) => p.stages).filter((s) => s.operations.some((o) => o.op === 'exec')).map((s) => s.id));
+  const execStages = new Set(
+    plan.export_phases
+      .flatMap((p) => p.stages)
+      .filter((s) => s.operations.some((o) => o.op === 'exec'))
+      .map((s) => s.id),
+  );
   const installing = stageLayers.filter((id) => execStages.has(id));
   const installed = graph.stack('export', installing, 'installed packages');
   const freezeRoot = graph.stack('export', installing, 'python packages (pip freeze)', freezeView);

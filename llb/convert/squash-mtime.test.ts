@@ -30,8 +30,7 @@ describe('squash layer mtime', () => {
 
   it('diff stages and plain COPY operations are left alone', () => {
     const r = planToLlb(samplePlan());
-    const stamped = r.ops.flatMap((o) => (o.kind === 'file' ? decodeOp(o.bytes).file!.actions : []))
-      .filter((a) => a.copy && a.copy.timestamp !== -1);
+    const stamped = r.ops.flatMap((o) => (o.kind === 'file' ? decodeOp(o.bytes).file!.actions : [])).filter((a) => a.copy && a.copy.timestamp !== -1);
     expect(stamped).toHaveLength(Object.values(r.layerDigests).filter((d) => r.ops.find((o) => o.digest === d)!.kind === 'file').length);
   });
 });

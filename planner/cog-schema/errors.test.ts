@@ -66,7 +66,11 @@ describe('left to the runtime', () => {
     ['a computed default', `${HEAD}    def predict(self, x: int = Input(default=len("ab"))) -> str:\n        pass\n`, 'predict.py:6'],
     ['a third-party output type', `import numpy\n${HEAD}    def predict(self) -> numpy.ndarray:\n        pass\n`, 'predict.py:7'],
     ['a name from a star import', `from helpers import *\n${HEAD}    def predict(self, x: str = DEFAULT) -> str:\n        pass\n`, 'predict.py:7'],
-    ['a predict inherited from an installed class', `from lib import Base\n${HEAD.replace('(BasePredictor)', '(Base)')}    def setup(self):\n        pass\n`, 'predict.py:6'],
+    [
+      'a predict inherited from an installed class',
+      `from lib import Base\n${HEAD.replace('(BasePredictor)', '(Base)')}    def setup(self):\n        pass\n`,
+      'predict.py:6',
+    ],
     ['a decorated predict', `${HEAD}    @torch.inference_mode()\n    def predict(self) -> str:\n        pass\n`, 'predict.py:7'],
   ])('%s', (_name, source, where) => {
     const r = run(source);

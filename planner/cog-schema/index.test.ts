@@ -9,7 +9,9 @@ import { parse } from 'yaml';
 import { cogOpenApiSchema } from './index';
 
 const DIR = join(__dirname, '..', '..', 'testdata', 'cog-schema');
-export const SHAPES = readdirSync(DIR).filter((n) => statSync(join(DIR, n)).isDirectory()).sort();
+export const SHAPES = readdirSync(DIR)
+  .filter((n) => statSync(join(DIR, n)).isDirectory())
+  .sort();
 
 export function schemaOf(root: string) {
   const cog = parse(readFileSync(join(root, 'cog.yaml'), 'utf8')) as { predict?: string; run?: string; train?: string };

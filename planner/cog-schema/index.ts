@@ -36,7 +36,11 @@ export function cogOpenApiSchema(req: SchemaRequest): SchemaResult {
   const defs = new Definitions(set, types, reserved);
   const reader = new PredictorReader(set, types, defs);
   try {
-    const components: JsonObject = { ...(base.components as JsonObject), Input: reader.input(req.predict, 'predict'), Output: reader.output(req.predict, 'predict') };
+    const components: JsonObject = {
+      ...(base.components as JsonObject),
+      Input: reader.input(req.predict, 'predict'),
+      Output: reader.output(req.predict, 'predict'),
+    };
     let paths = base.predictPaths as JsonObject;
     if (req.train) {
       Object.assign(components, base.trainComponents, { TrainingInput: reader.input(req.train, 'train'), TrainingOutput: reader.output(req.train, 'train') });

@@ -27,7 +27,10 @@ export function pyTitle(name: string): string {
 /** inspect.cleandoc, which pydantic applies to a model's docstring. */
 export function cleandoc(doc: string): string {
   const lines = doc.replace(/\t/g, '        ').split('\n');
-  const indents = lines.slice(1).filter((l) => l.trim()).map((l) => l.length - l.trimStart().length);
+  const indents = lines
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => l.length - l.trimStart().length);
   const margin = indents.length ? Math.min(...indents) : 0;
   const out = [lines[0].trimStart(), ...lines.slice(1).map((l) => l.slice(margin))];
   while (out.length && !out[0].trim()) out.shift();
@@ -39,7 +42,11 @@ export function cleandoc(doc: string): string {
 export class Definitions {
   readonly schemas = new Map<string, { key: string; schema: JsonObject | undefined }>();
 
-  constructor(private readonly set: ModuleSet, private readonly types: TypeReader, reserved: string[]) {
+  constructor(
+    private readonly set: ModuleSet,
+    private readonly types: TypeReader,
+    reserved: string[],
+  ) {
     for (const r of reserved) this.schemas.set(r, { key: `reserved:${r}`, schema: {} });
   }
 
@@ -110,19 +117,33 @@ export class Definitions {
 /** A type's schema without title (pydantic's field_singleton_schema / field_type_schema). */
 export function typeSchema(defs: Definitions, t: CogType, where: string): JsonObject {
   switch (t.k) {
-    case 'str': return { type: 'string' };
-    case 'int': return { type: 'integer' };
-    case 'float': return { type: 'number' };
-    case 'bool': return { type: 'boolean' };
-    case 'none': return { type: 'null' };
-    case 'any': return {};
-    case 'path': case 'file': return { type: 'string', format: 'uri' };
-    case 'pathlib': return { type: 'string', format: 'path' };
-    case 'secret': return { type: 'string', format: 'password', 'x-cog-secret': true };
-    case 'dict': return t.value ? { type: 'object', additionalProperties: typeSchema(defs, t.value, where) } : { type: 'object' };
-    case 'list': return { type: 'array', items: typeSchema(defs, t.item, where) };
-    case 'literal': return { enum: t.values, type: t.type };
-    case 'model': return defs.model(t.model, where);
+    case 'str':
+      return { type: 'string' };
+    case 'int':
+      return { type: 'integer' };
+    case 'float':
+      return { type: 'number' };
+    case 'bool':
+      return { type: 'boolean' };
+    case 'none':
+      return { type: 'null' };
+    case 'any':
+      return {};
+    case 'path':
+    case 'file':
+      return { type: 'string', format: 'uri' };
+    case 'pathlib':
+      return { type: 'string', format: 'path' };
+    case 'secret':
+      return { type: 'string', format: 'password', 'x-cog-secret': true };
+    case 'dict':
+      return t.value ? { type: 'object', additionalProperties: typeSchema(defs, t.value, where) } : { type: 'object' };
+    case 'list':
+      return { type: 'array', items: typeSchema(defs, t.item, where) };
+    case 'literal':
+      return { enum: t.values, type: t.type };
+    case 'model':
+      return defs.model(t.model, where);
     case 'union': {
       // Optional[X]: pydantic 1 leaves None out of the schema (the field is just not required)
       const members = t.items.filter((m) => m.k !== 'none');

@@ -34,26 +34,41 @@ const INPUT_ARGS = ['default', 'description', 'ge', 'le', 'min_length', 'max_len
 const ALLOWED = 'str, int, float, bool, cog.File, cog.Path, cog.Secret, or a Union or List of those types';
 
 export class PredictorReader {
-  constructor(private readonly set: ModuleSet, private readonly types: TypeReader, private readonly defs: Definitions) {}
+  constructor(
+    private readonly set: ModuleSet,
+    private readonly types: TypeReader,
+    private readonly defs: Definitions,
+  ) {}
 
   /** The method (or function) cog calls, and whether `self` comes first. */
   locate(p: PredictorRef, mode: Mode): { mod: PythonModule; def: SyntaxNode; bound: boolean } {
     const [file, name] = p.ref.split(':');
     const place = { file: p.file, line: p.line };
     if (!name || !file.endsWith('.py')) {
-      throw new ConfigError('E_PREDICTOR_REF', `${mode} "${p.ref}" is not of the form file.py:Name`, { ...place, hint: `write ${mode}: "${mode}.py:Predictor"` });
+      throw new ConfigError('E_PREDICTOR_REF', `${mode} "${p.ref}" is not of the form file.py:Name`, {
+        ...place,
+        hint: `write ${mode}: "${mode}.py:Predictor"`,
+      });
     }
     const mod = this.set.load(file.replace(/^\.\//, ''), place, `${mode} file`);
     const b = mod.bindings.get(name);
     const missing = (what: string, hint: string) => new ConfigError('E_PREDICTOR_MISSING', what, { file: mod.file, line: 1, hint });
     if (b?.kind === 'function') return { mod, def: b.node, bound: false };
-    if (b?.kind !== 'class') throw missing(`${mod.file} defines no class or function "${name}" (cog.yaml ${p.key ?? mode}: "${p.ref}")`, `define class ${name} in ${mod.file} or fix ${p.key ?? mode} in cog.yaml`);
+    if (b?.kind !== 'class')
+      throw missing(
+        `${mod.file} defines no class or function "${name}" (cog.yaml ${p.key ?? mode}: "${p.ref}")`,
+        `define class ${name} in ${mod.file} or fix ${p.key ?? mode} in cog.yaml`,
+      );
     const m = findMethod(b.node, mode, mod);
     if (!m) {
       const bases = this.types.bases(mod, b.node).map((x) => this.set.resolveExpr(mod, x));
       const own = (r: (typeof bases)[number]) => r.kind === 'external' && (r.qname === 'cog.BasePredictor' || r.qname === 'builtins.object');
       if (!bases.every(own)) throw new Unresolvable(mod.where(b.node), `${name}.${mode} may be inherited from a base class`);
-      throw new ConfigError('E_PREDICTOR_MISSING', `class ${name} has no ${mode}() method`, { file: mod.file, line: mod.line(b.node), hint: `add def ${mode}(self, ...) -> ... to ${name}` });
+      throw new ConfigError('E_PREDICTOR_MISSING', `class ${name} has no ${mode}() method`, {
+        file: mod.file,
+        line: mod.line(b.node),
+        hint: `add def ${mode}(self, ...) -> ... to ${name}`,
+      });
     }
     if (m.decorators.some((d) => d === 'staticmethod')) return { mod, def: m.def, bound: false };
     if (m.decorators.length > 0) throw new Unresolvable(mod.where(m.def), `${name}.${mode} is decorated (${m.decorators.join(', ')})`);
@@ -99,7 +114,10 @@ export class PredictorReader {
   private inputField(mod: PythonModule, prm: Param, order: number): { schema: JsonObject; isRequired: boolean } {
     const place = { file: mod.file, line: mod.line(prm.node) };
     if (!prm.annotation) {
-      throw new ConfigError('E_INPUT_TYPE', `input "${prm.name}" has no type annotation`, { ...place, hint: `annotate it, e.g. ${prm.name}: str (cog accepts ${ALLOWED})` });
+      throw new ConfigError('E_INPUT_TYPE', `input "${prm.name}" has no type annotation`, {
+        ...place,
+        hint: `annotate it, e.g. ${prm.name}: str (cog accepts ${ALLOWED})`,
+      });
     }
     const t = this.types.read(mod, prm.annotation);
     checkInputType(t, prm.name, place, mod.text(prm.annotation));
@@ -110,9 +128,13 @@ export class PredictorReader {
     const choices = args.choices;
     if (choices !== undefined && choices !== null && !(Array.isArray(choices) && choices.length === 0)) {
       if (t.k !== 'str' && t.k !== 'int') {
-        throw new ConfigError('E_INPUT_CHOICES', `input "${prm.name}" uses choices, which cog allows only on str and int inputs (it is ${typeName(t)})`, { ...place, hint: 'make it str or int, or use Literal[...] instead of choices' });
+        throw new ConfigError('E_INPUT_CHOICES', `input "${prm.name}" uses choices, which cog allows only on str and int inputs (it is ${typeName(t)})`, {
+          ...place,
+          hint: 'make it str or int, or use Literal[...] instead of choices',
+        });
       }
-      if (!Array.isArray(choices) || choices.some((c) => typeof c !== (t.k === 'str' ? 'string' : 'number'))) throw new Unresolvable(where, 'choices that are not a list of the input type');
+      if (!Array.isArray(choices) || choices.some((c) => typeof c !== (t.k === 'str' ? 'string' : 'number')))
+        throw new Unresolvable(where, 'choices that are not a list of the input type');
       if (hasConstraints(args)) throw new Unresolvable(where, 'constraints together with choices');
       const enumSchema: JsonObject = { title: prm.name, enum: choices, type: t.k === 'str' ? 'string' : 'integer', description: 'An enumeration.' };
       this.defs.add(prm.name, `enum:${where}`, where, () => enumSchema);
@@ -129,14 +151,20 @@ export class PredictorReader {
     if (!d) return {};
     if (d.name !== 'CallExpression') return { default: this.value(mod, d) };
     const callee = this.set.resolveExpr(mod, d.firstChild!);
-    if (callee.kind !== 'external' || callee.qname !== 'cog.Input') throw new Unresolvable(mod.where(d), `default ${mod.text(d.firstChild!)}(…) is not cog's Input`);
+    if (callee.kind !== 'external' || callee.qname !== 'cog.Input')
+      throw new Unresolvable(mod.where(d), `default ${mod.text(d.firstChild!)}(…) is not cog's Input`);
     const out: Record<string, Json | undefined> = {};
     const kids = children(d.getChild('ArgList')!).filter((k) => k.name !== '(' && k.name !== ')' && k.name !== ',');
     let pos = 0;
     for (let i = 0; i < kids.length; i++) {
       if (kids[i + 1]?.name === 'AssignOp') {
         const key = mod.text(kids[i]);
-        if (!INPUT_ARGS.includes(key)) throw new ConfigError('E_INPUT_ARG', `Input() has no argument "${key}"`, { file: mod.file, line: mod.line(kids[i]), hint: `use ${INPUT_ARGS.join(', ')}` });
+        if (!INPUT_ARGS.includes(key))
+          throw new ConfigError('E_INPUT_ARG', `Input() has no argument "${key}"`, {
+            file: mod.file,
+            line: mod.line(kids[i]),
+            hint: `use ${INPUT_ARGS.join(', ')}`,
+          });
         out[key] = this.value(mod, kids[i + 2]);
         i += 2;
       } else if (kids[i].name === '*' || kids[i].name === '**') {
@@ -160,12 +188,20 @@ export class PredictorReader {
     const title = mode === 'predict' ? 'Output' : 'TrainingOutput';
     const ret = def.getChild('TypeDef');
     if (!ret?.lastChild) {
-      throw new ConfigError('E_OUTPUT_TYPE', `${mode}() has no return type annotation`, { file: mod.file, line: mod.line(def), hint: `add one, e.g. -> str, or -> Any if it returns several types` });
+      throw new ConfigError('E_OUTPUT_TYPE', `${mode}() has no return type annotation`, {
+        file: mod.file,
+        line: mod.line(def),
+        hint: `add one, e.g. -> str, or -> Any if it returns several types`,
+      });
     }
     const where = mod.where(ret);
     const t = this.types.read(mod, ret.lastChild);
     if (t.k === 'union' && t.items.some((x) => x.k === 'none')) {
-      throw new ConfigError('E_OUTPUT_TYPE', `${mode}() returns ${mod.text(ret.lastChild)}: an Optional output is not a valid cog output type`, { file: mod.file, line: mod.line(ret), hint: 'return the type itself and raise an exception when there is no result' });
+      throw new ConfigError('E_OUTPUT_TYPE', `${mode}() returns ${mod.text(ret.lastChild)}: an Optional output is not a valid cog output type`, {
+        file: mod.file,
+        line: mod.line(ret),
+        hint: 'return the type itself and raise an exception when there is no result',
+      });
     }
     if (t.k === 'iterator' && !t.concatenate) return { title, type: 'array', items: typeSchema(this.defs, t.item, where), 'x-cog-array-type': 'iterator' };
     if (t.k === 'iterator') return { title, type: 'array', items: { type: 'string' }, 'x-cog-array-type': 'iterator', 'x-cog-array-display': 'concatenate' };
@@ -207,14 +243,26 @@ function constraints(t: CogType, args: Record<string, Json | undefined>, where: 
 
 /** cog's validate_input_type: only its seven types, and Literal/Union/List of them. */
 function checkInputType(t: CogType, name: string, place: { file: string; line: number }, written: string): void {
-  const bad = (what: string, hint: string) => new ConfigError('E_INPUT_TYPE', `input "${name}" has type ${written}${what === written ? '' : ` (${what})`}, which cog does not accept as an input`, { ...place, hint });
+  const bad = (what: string, hint: string) =>
+    new ConfigError('E_INPUT_TYPE', `input "${name}" has type ${written}${what === written ? '' : ` (${what})`}, which cog does not accept as an input`, {
+      ...place,
+      hint,
+    });
   switch (t.k) {
-    case 'str': case 'int': case 'float': case 'bool': case 'path': case 'file': case 'secret': case 'literal':
+    case 'str':
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'path':
+    case 'file':
+    case 'secret':
+    case 'literal':
       return;
     case 'list':
       return checkInputType(t.item, name, place, written);
     case 'union':
-      if (t.items.some((x) => x.k === 'none')) throw bad(written, `drop Optional (cog inputs cannot be None) and give a default, e.g. = Input(default=None); cog accepts ${ALLOWED}`);
+      if (t.items.some((x) => x.k === 'none'))
+        throw bad(written, `drop Optional (cog inputs cannot be None) and give a default, e.g. = Input(default=None); cog accepts ${ALLOWED}`);
       return t.items.forEach((x) => checkInputType(x, name, place, written));
     case 'pathlib':
       throw bad('pathlib.Path', 'use cog.Path (from cog import Path)');

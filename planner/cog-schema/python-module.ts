@@ -19,7 +19,10 @@ export class PythonModule {
   private readonly lineStarts: number[] = [0];
 
   /** `file` is project-relative (POSIX). */
-  constructor(readonly file: string, readonly source: string) {
+  constructor(
+    readonly file: string,
+    readonly source: string,
+  ) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
     const top = parser.parse(source).topNode;
     this.checkSyntax(top);
@@ -62,7 +65,10 @@ export class PythonModule {
   private snippet(pos: number): string {
     const end = this.source.indexOf('\n', pos);
     const start = this.source.lastIndexOf('\n', pos - 1) + 1;
-    return this.source.slice(start, end < 0 ? undefined : end).trim().slice(0, 60);
+    return this.source
+      .slice(start, end < 0 ? undefined : end)
+      .trim()
+      .slice(0, 60);
   }
 
   /** Module-level statements only: what `from predict import X` or a type annotation can name. */
@@ -97,7 +103,10 @@ export class PythonModule {
       const firstName = head.findIndex((k) => k.name === 'VariableName');
       const dots = firstName < 0 ? head : head.slice(0, firstName);
       const level = dots.filter((k) => k.name === '.').length + dots.filter((k) => k.name === 'Ellipsis').length * 3;
-      const module = head.filter((k) => k.name === 'VariableName').map((k) => this.text(k)).join('.');
+      const module = head
+        .filter((k) => k.name === 'VariableName')
+        .map((k) => this.text(k))
+        .join('.');
       const names = kids.slice(importAt + 1).filter((k) => k.name !== '(' && k.name !== ')');
       for (let i = 0; i < names.length; i++) {
         if (names[i].name !== 'VariableName') continue;

@@ -18,7 +18,10 @@ export type Resolved =
 
 /** Only the runtime can tell (a name from a star import, a computed default): the schema is then made at build time. */
 export class Unresolvable extends Error {
-  constructor(readonly where: string, reason: string) {
+  constructor(
+    readonly where: string,
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -104,7 +107,8 @@ export class ModuleSet {
     if (target.kind === 'module') {
       if (target.mod.bindings.has(name)) return this.resolveName(target.mod, name, at, depth);
       const sub = this.moduleFile(target.mod, name, 1);
-      if (sub && target.mod.file.endsWith('__init__.py')) return { kind: 'module', mod: this.load(sub, { file: from.file, line: from.line(at) }, 'imported module') };
+      if (sub && target.mod.file.endsWith('__init__.py'))
+        return { kind: 'module', mod: this.load(sub, { file: from.file, line: from.line(at) }, 'imported module') };
       throw new Unresolvable(from.where(at), `"${name}" is not defined in ${target.mod.file}`);
     }
     throw new Unresolvable(from.where(at), `cannot look up "${name}" on ${from.text(at)}`);

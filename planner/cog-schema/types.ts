@@ -42,17 +42,30 @@ const SIMPLE: Record<string, CogType> = {
 /** How a type reads in cog's messages: `str`, `cog.Path`, `typing.Optional[str]`. */
 export function typeName(t: CogType): string {
   switch (t.k) {
-    case 'path': case 'file': case 'secret': return `cog.${t.k[0].toUpperCase()}${t.k.slice(1)}`;
-    case 'pathlib': return 'pathlib.Path';
-    case 'none': return 'NoneType';
-    case 'any': return 'typing.Any';
-    case 'list': return `List[${typeName(t.item)}]`;
-    case 'union': return `Union[${t.items.map(typeName).join(', ')}]`;
-    case 'literal': return `Literal[${t.values.map((v) => JSON.stringify(v)).join(', ')}]`;
-    case 'iterator': return `${t.concatenate ? 'ConcatenateIterator' : 'Iterator'}[${typeName(t.item)}]`;
-    case 'model': return t.model.name;
-    case 'external': return t.qname;
-    default: return t.k;
+    case 'path':
+    case 'file':
+    case 'secret':
+      return `cog.${t.k[0].toUpperCase()}${t.k.slice(1)}`;
+    case 'pathlib':
+      return 'pathlib.Path';
+    case 'none':
+      return 'NoneType';
+    case 'any':
+      return 'typing.Any';
+    case 'list':
+      return `List[${typeName(t.item)}]`;
+    case 'union':
+      return `Union[${t.items.map(typeName).join(', ')}]`;
+    case 'literal':
+      return `Literal[${t.values.map((v) => JSON.stringify(v)).join(', ')}]`;
+    case 'iterator':
+      return `${t.concatenate ? 'ConcatenateIterator' : 'Iterator'}[${typeName(t.item)}]`;
+    case 'model':
+      return t.model.name;
+    case 'external':
+      return t.qname;
+    default:
+      return t.k;
   }
 }
 
@@ -146,13 +159,15 @@ export class TypeReader {
 
   private literal(mod: PythonModule, node: SyntaxNode, args: SyntaxNode[]): CogType {
     const values = args.map((a) => evaluate(this.set, mod, a));
-    const kinds = new Set(args.map((a, i) => {
-      const v = values[i];
-      if (typeof v === 'string') return 'string';
-      if (typeof v === 'boolean') return 'boolean';
-      if (typeof v === 'number') return isFloatLiteral(mod.text(a)) ? 'number' : 'integer';
-      return 'other';
-    }));
+    const kinds = new Set(
+      args.map((a, i) => {
+        const v = values[i];
+        if (typeof v === 'string') return 'string';
+        if (typeof v === 'boolean') return 'boolean';
+        if (typeof v === 'number') return isFloatLiteral(mod.text(a)) ? 'number' : 'integer';
+        return 'other';
+      }),
+    );
     const [type] = [...kinds];
     if (kinds.size !== 1 || type === 'other') throw new Unresolvable(mod.where(node), 'a Literal of mixed or non-scalar values');
     return { k: 'literal', values, type: type as 'string' | 'integer' | 'number' | 'boolean' };

@@ -26,7 +26,9 @@ export function evaluate(set: ModuleSet, mod: PythonModule, node: SyntaxNode, de
     case 'String':
       return pyString(mod.text(node)) ?? fail('not a plain string literal');
     case 'ContinuedString':
-      return children(node).map((s) => (s.name === 'String' ? pyString(mod.text(s)) : undefined) ?? fail('not a plain string literal')).join('');
+      return children(node)
+        .map((s) => (s.name === 'String' ? pyString(mod.text(s)) : undefined) ?? fail('not a plain string literal'))
+        .join('');
     case 'Boolean':
       return mod.text(node) === 'True';
     case 'None':
@@ -111,13 +113,20 @@ function truthy(v: PyValue): boolean {
 function binary(op: string, a: PyValue, b: PyValue): PyValue | undefined {
   if (typeof a === 'number' && typeof b === 'number') {
     switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/': return b === 0 ? undefined : a / b;
-      case '//': return b === 0 ? undefined : Math.floor(a / b);
-      case '%': return b === 0 ? undefined : a - b * Math.floor(a / b);
-      case '**': return a ** b;
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return b === 0 ? undefined : a / b;
+      case '//':
+        return b === 0 ? undefined : Math.floor(a / b);
+      case '%':
+        return b === 0 ? undefined : a - b * Math.floor(a / b);
+      case '**':
+        return a ** b;
     }
     return undefined;
   }

@@ -14,7 +14,9 @@ describe('resolver data files', () => {
     ['tf-compatibility.json', TfRowSchema, 18],
   ])('%s validates and keeps its provenance', (file, row, count) => {
     const json = read(file);
-    const parsed = z.object({ provenance: z.object({ source: z.string(), license: z.string(), via: z.string(), file: z.string() }), rows: z.array(row) }).parse(json);
+    const parsed = z
+      .object({ provenance: z.object({ source: z.string(), license: z.string(), via: z.string(), file: z.string() }), rows: z.array(row) })
+      .parse(json);
     expect(parsed.rows).toHaveLength(count);
     expect(parsed.provenance).toMatchObject({ source: 'Replicate cog pkg/config at 6110c912 (2026-08-21)', license: 'Apache-2.0', via: '../shared/compat' });
   });
@@ -35,7 +37,11 @@ describe('resolver data files', () => {
   test('the rows are the upstream rows, unchanged (when ../shared/compat is present)', () => {
     const shared = path.resolve(__dirname, '../../../shared/compat');
     if (!fs.existsSync(shared)) return; // only the development machine has the upstream copy
-    for (const [ours, theirs] of [['torch-compatibility.json', 'torch_compatibility.json'], ['cuda-compatibility.json', 'cuda_compatibility.json'], ['tf-compatibility.json', 'tf_compatibility.json']]) {
+    for (const [ours, theirs] of [
+      ['torch-compatibility.json', 'torch_compatibility.json'],
+      ['cuda-compatibility.json', 'cuda_compatibility.json'],
+      ['tf-compatibility.json', 'tf_compatibility.json'],
+    ]) {
       expect(read(ours).rows).toEqual(JSON.parse(fs.readFileSync(path.join(shared, theirs), 'utf8')));
     }
   });
@@ -47,7 +53,7 @@ describe('resolver data files', () => {
     expect(missing).toEqual(['10.2']);
   });
 
-  test('a broken data file is cogpack\'s fault (InternalError naming the file and field)', () => {
+  test("a broken data file is cogpack's fault (InternalError naming the file and field)", () => {
     const bad = { provenance: read('tf-compatibility.json').provenance, rows: [{ TF: 'x' }] };
     const schema = z.object({ provenance: z.any(), rows: z.array(TfRowSchema) });
     expect(() => parseDataFile(schema, bad, 'tf-compatibility.json')).toThrow(InternalError);

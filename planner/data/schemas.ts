@@ -12,9 +12,7 @@ import tfJson from './tf-compatibility.json';
 import baseImagesJson from './base-images.json';
 import pythonVersionsJson from './python-versions.json';
 
-const ProvenanceSchema = z
-  .object({ source: z.string(), license: z.string(), via: z.string(), file: z.string() })
-  .strict();
+const ProvenanceSchema = z.object({ source: z.string(), license: z.string(), via: z.string(), file: z.string() }).strict();
 
 const version = (parts: number) => z.string().regex(new RegExp(`^\\d+(\\.\\d+){${parts - 1}}$`));
 
@@ -54,8 +52,7 @@ export const TfRowSchema = z
   .strict();
 export type TfRow = z.infer<typeof TfRowSchema>;
 
-const matrix = <T extends z.ZodType>(row: T) =>
-  z.object({ provenance: ProvenanceSchema, rows: z.array(row).min(1) }).strict();
+const matrix = <T extends z.ZodType>(row: T) => z.object({ provenance: ProvenanceSchema, rows: z.array(row).min(1) }).strict();
 
 export const BaseImagesSchema = z
   .object({

@@ -134,10 +134,12 @@ export async function contextFiles(projectDir: string, ctx: Context, max = MAX_E
     const found: WalkEntry[] = [];
     for await (const e of walkContext(dir, { include: ctx.include, exclude: ctx.exclude })) found.push(e);
     const digests = new Map<string, string>();
-    await hashAll(found.map((e) => async () => {
-      const d = await fileDigest(e, cache);
-      if (d) digests.set(e.rel, d);
-    }));
+    await hashAll(
+      found.map((e) => async () => {
+        const d = await fileDigest(e, cache);
+        if (d) digests.set(e.rel, d);
+      }),
+    );
     for (const f of found) if (digests.has(f.rel)) insert(root, f.rel, digests.get(f.rel)!);
   }
   const { h, n } = dirValue(root);
@@ -146,7 +148,11 @@ export async function contextFiles(projectDir: string, ctx: Context, max = MAX_E
 }
 
 /** The records of every context of a plan, keyed by context name; large files' digests are remembered (./digest-cache.ts). */
-export async function planFiles(projectDir: string, contexts: Record<string, Context>, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, FilesRecord>> {
+export async function planFiles(
+  projectDir: string,
+  contexts: Record<string, Context>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, FilesRecord>> {
   const names = Object.keys(contexts).sort();
   const cache = openDigestCache(env);
   const records = await Promise.all(names.map((n) => contextFiles(projectDir, contexts[n], MAX_ENTRIES, cache)));

@@ -5,7 +5,8 @@ import { diffInputs, inputsRecord, inputsRecordOf, parseInputs, serializeInputs,
 
 jest.setTimeout(60_000); // each case plans a project twice; the machine is shared
 
-const COG = (extra = '', python = '3.11') => `build:\n  python_version: "${python}"\n  python_requirements: requirements.txt\n${extra}run: "predict.py:Predictor"\n`;
+const COG = (extra = '', python = '3.11') =>
+  `build:\n  python_version: "${python}"\n  python_requirements: requirements.txt\n${extra}run: "predict.py:Predictor"\n`;
 const PREDICT = (v: string) => `class Predictor:\n    def predict(self) -> str:\n        return "${v}"\n`;
 const REQS = 'requests==2.31.0\nclick>=8\nnumpy==1.26.4\n';
 

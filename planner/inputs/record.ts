@@ -59,7 +59,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -126,7 +128,10 @@ export function inputsRecordOf(plan: PlanData, files: Record<string, FilesRecord
   const stages: Record<string, StageInputs> = {};
   for (const s of allStages(plan)) stages[s.id] = stageInputs(plan, s, files);
   const entries = Object.entries(plan.dependencies);
-  const deps = entries.length <= MAX_DEPS ? Object.fromEntries(entries.map(([k, d]) => [k, [d.resolved_version, d.source, d.provider] as [string, string, string]])) : undefined;
+  const deps =
+    entries.length <= MAX_DEPS
+      ? Object.fromEntries(entries.map(([k, d]) => [k, [d.resolved_version, d.source, d.provider] as [string, string, string]]))
+      : undefined;
   return { v: INPUTS_VERSION, ...(deps ? { deps } : {}), stages };
 }
 

@@ -7,16 +7,27 @@
 import { REMOVED_FIELDS } from './cog-yaml-schema';
 
 /** A mapping's known keys; a key maps to the shape of its value (a mapping, or a list of mappings) or to null (a scalar). */
-interface MapShape { keys: Record<string, Shape | null> }
-interface ListShape { items: MapShape }
+interface MapShape {
+  keys: Record<string, Shape | null>;
+}
+interface ListShape {
+  items: MapShape;
+}
 type Shape = MapShape | ListShape;
 
 const map = (keys: Record<string, Shape | null>): MapShape => ({ keys });
 const list = (items: MapShape): ListShape => ({ items });
 
 const BUILD = map({
-  python_version: null, python_requirements: null, python_packages: null, system_packages: null, gpu: null,
-  cuda: null, cudnn: null, pre_install: null, sdk_version: null,
+  python_version: null,
+  python_requirements: null,
+  python_packages: null,
+  system_packages: null,
+  gpu: null,
+  cuda: null,
+  cudnn: null,
+  pre_install: null,
+  sdk_version: null,
   run: list(map({ command: null, mounts: list(map({ type: null, id: null, target: null })) })),
 });
 
@@ -25,7 +36,13 @@ const BUILD = map({
 export type YamlPath = (string | number)[];
 
 export const COG_YAML_KEYS = map({
-  build: BUILD, run: null, predict: null, train: null, image: null, model: null, environment: null,
+  build: BUILD,
+  run: null,
+  predict: null,
+  train: null,
+  image: null,
+  model: null,
+  environment: null,
   concurrency: map({ max: null }),
   weights: list(map({ name: null, target: null, source: map({ uri: null, include: null, exclude: null }) })),
 });
@@ -79,7 +96,14 @@ export function pruneCogYaml(raw: unknown, where: (path: YamlPath) => string): s
       if (value[key] === null) {
         delete value[key];
       } else if (!(key in shape.keys)) {
-        warnings.push(unknownKeyWarning(key, shape, path.filter((p) => typeof p === 'string'), where([...path, key])));
+        warnings.push(
+          unknownKeyWarning(
+            key,
+            shape,
+            path.filter((p) => typeof p === 'string'),
+            where([...path, key]),
+          ),
+        );
         delete value[key];
       } else if (shape.keys[key]) {
         walk(value[key], shape.keys[key]!, [...path, key]);

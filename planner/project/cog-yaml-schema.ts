@@ -23,7 +23,10 @@ export const DEPRECATED_FIELDS: Record<string, string> = {
 
 // Leaves used many times are built once: zod schemas are immutable and each instance costs start-up time.
 const NonEmptyString = z.string().min(1);
-const PredictorRef = z.string().regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"').optional();
+const PredictorRef = z
+  .string()
+  .regex(/^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/, 'expected "file.py:Class"')
+  .optional();
 
 const SecretMountSchema = z.strictObject({
   type: z.literal('secret'),
@@ -31,10 +34,7 @@ const SecretMountSchema = z.strictObject({
   target: z.string().startsWith('/', 'a mount target is an absolute path'),
 });
 
-export const RunItemSchema = z.union([
-  NonEmptyString,
-  z.strictObject({ command: NonEmptyString, mounts: z.array(SecretMountSchema).optional() }),
-]);
+export const RunItemSchema = z.union([NonEmptyString, z.strictObject({ command: NonEmptyString, mounts: z.array(SecretMountSchema).optional() })]);
 export type RunItem = z.infer<typeof RunItemSchema>;
 
 const BuildSchema = z.strictObject({

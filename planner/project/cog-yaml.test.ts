@@ -7,7 +7,7 @@ describe('parseCogYaml', () => {
     expect(c.sourceOf(['build', 'cuda'])).toBe('cog.yaml:5 build.cuda');
   });
 
-  it('accepts deprecated fields with one warning each, naming the line (predict → run is the planner\'s, as it depends on the SDK)', () => {
+  it("accepts deprecated fields with one warning each, naming the line (predict → run is the planner's, as it depends on the SDK)", () => {
     const c = parseCogYaml('build:\n  python_version: "3.11"\n  python_packages: ["numpy==1.26.4"]\n  pre_install: ["echo"]\npredict: predict.py:P\n');
     expect(c.warnings).toEqual([
       'cog.yaml:3: build.python_packages is deprecated; use build.python_requirements',
@@ -18,10 +18,27 @@ describe('parseCogYaml', () => {
 
   it('accepts the full current schema', () => {
     const text = [
-      'build:', '  gpu: true', '  cuda: "12.1"', '  cudnn: "8"', '  python_version: "3.11"', '  python_requirements: r.txt',
-      '  system_packages: [git]', '  run:', '    - echo a', '    - command: echo b', '      mounts: [{type: secret, id: s, target: /s}]',
-      '  sdk_version: "0.16.8"', 'run: predict.py:Predictor', 'train: train.py:Trainer', 'image: r8.im/a/b',
-      'environment: [A=1]', 'weights:', '  - name: w', '    target: /w', '    source: {uri: ./w, include: ["*"], exclude: []}', '',
+      'build:',
+      '  gpu: true',
+      '  cuda: "12.1"',
+      '  cudnn: "8"',
+      '  python_version: "3.11"',
+      '  python_requirements: r.txt',
+      '  system_packages: [git]',
+      '  run:',
+      '    - echo a',
+      '    - command: echo b',
+      '      mounts: [{type: secret, id: s, target: /s}]',
+      '  sdk_version: "0.16.8"',
+      'run: predict.py:Predictor',
+      'train: train.py:Trainer',
+      'image: r8.im/a/b',
+      'environment: [A=1]',
+      'weights:',
+      '  - name: w',
+      '    target: /w',
+      '    source: {uri: ./w, include: ["*"], exclude: []}',
+      '',
     ].join('\n');
     expect(parseCogYaml(text).data.weights?.[0].target).toBe('/w');
   });
@@ -40,10 +57,20 @@ describe('parseCogYaml edge cases', () => {
 
 describe('parseCogYaml reads what cog reads, not more strictly', () => {
   it('ignores unknown keys at any depth with one line each: file:line, and the likely key', () => {
-    const c = parseCogYaml([
-      'build:', '  python_version: "3.11"', '  python_pakages: [numpy]', '  environment: [A=1]', '  run:',
-      '    - command: echo x', '      mount: []', 'examples: []', 'run: predict.py:P', '',
-    ].join('\n'));
+    const c = parseCogYaml(
+      [
+        'build:',
+        '  python_version: "3.11"',
+        '  python_pakages: [numpy]',
+        '  environment: [A=1]',
+        '  run:',
+        '    - command: echo x',
+        '      mount: []',
+        'examples: []',
+        'run: predict.py:P',
+        '',
+      ].join('\n'),
+    );
     expect(c.warnings).toEqual([
       'cog.yaml:3: unknown key build.python_pakages is ignored (did you mean build.python_packages?)',
       'cog.yaml:4: unknown key build.environment is ignored (did you mean environment (at the top level)?)',
@@ -67,7 +94,7 @@ describe('parseCogYaml reads what cog reads, not more strictly', () => {
     expect(c.warnings).toEqual([]);
   });
 
-  it('takes cog\'s short weights form and an empty python_packages beside python_requirements', () => {
+  it("takes cog's short weights form and an empty python_packages beside python_requirements", () => {
     const c = parseCogYaml('build:\n  python_packages: []\n  python_requirements: r.txt\nweights:\n  - name: w\n    source: w.bin\n');
     expect(c.data.weights).toEqual([{ name: 'w', source: { uri: 'w.bin' } }]);
   });

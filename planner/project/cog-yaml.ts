@@ -115,11 +115,20 @@ export function parseCogYaml(text: string, file = 'cog.yaml'): CogConfig {
   const data = parsed.data;
   const sourceOf = (p: YamlPath) => `${file}:${lineOf(p) ?? 1} ${p.join('.')}`;
   const nul = firstNul(data);
-  rule(nul !== undefined, 'E_NUL_CHARACTER', `${nul?.join('.')} contains a NUL character`, file, nul && lineOf(nul),
-    'remove the NUL ("\\0"): commands, paths and environment values cannot hold one');
+  rule(
+    nul !== undefined,
+    'E_NUL_CHARACTER',
+    `${nul?.join('.')} contains a NUL character`,
+    file,
+    nul && lineOf(nul),
+    'remove the NUL ("\\0"): commands, paths and environment values cannot hold one',
+  );
   checkRules(data, file, lineOf);
   const environment = parseEnvironment(data.environment ?? [], (i) => ({ file, line: lineOf(['environment', i]) }));
-  const runs = runCommands(data.build?.run, data.build?.pre_install, (key, i) => ({ file, line: lineOf(i === undefined ? ['build', key] : ['build', key, i]) }));
+  const runs = runCommands(data.build?.run, data.build?.pre_install, (key, i) => ({
+    file,
+    line: lineOf(i === undefined ? ['build', key] : ['build', key, i]),
+  }));
   return { file, data, lineOf, sourceOf, environment, runCommands: runs, warnings: [...ignored, ...deprecationWarnings(data, file, lineOf)] };
 }
 
@@ -159,32 +168,79 @@ function rule(cond: boolean, code: string, msg: string, file: string, line: numb
 
 function checkRules(data: CogYaml, file: string, lineOf: (p: YamlPath) => number | undefined): void {
   const b = data.build ?? {};
-  rule((b.python_packages?.length ?? 0) > 0 && b.python_requirements !== undefined, 'E_COG_YAML_EXCLUSIVE',
-    'build.python_packages and build.python_requirements cannot both be set', file, lineOf(['build', 'python_packages']),
-    'move the python_packages entries into the python_requirements file');
-  rule(data.predict !== undefined && data.run !== undefined, 'E_COG_YAML_EXCLUSIVE', 'predict and run cannot both be set',
-    file, lineOf(['predict']), 'keep only run (predict is its deprecated name)');
-  rule(data.image !== undefined && data.model !== undefined, 'E_COG_YAML_EXCLUSIVE', 'image and model cannot both be set',
-    file, lineOf(['model']), 'keep one of them');
+  rule(
+    (b.python_packages?.length ?? 0) > 0 && b.python_requirements !== undefined,
+    'E_COG_YAML_EXCLUSIVE',
+    'build.python_packages and build.python_requirements cannot both be set',
+    file,
+    lineOf(['build', 'python_packages']),
+    'move the python_packages entries into the python_requirements file',
+  );
+  rule(
+    data.predict !== undefined && data.run !== undefined,
+    'E_COG_YAML_EXCLUSIVE',
+    'predict and run cannot both be set',
+    file,
+    lineOf(['predict']),
+    'keep only run (predict is its deprecated name)',
+  );
+  rule(
+    data.image !== undefined && data.model !== undefined,
+    'E_COG_YAML_EXCLUSIVE',
+    'image and model cannot both be set',
+    file,
+    lineOf(['model']),
+    'keep one of them',
+  );
   if (b.python_version !== undefined) {
     const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(b.python_version);
-    rule(!m, 'E_PYTHON_VERSION', `python_version "${b.python_version}" is not a version`, file,
-      lineOf(['build', 'python_version']), 'write it like "3.11" or "3.11.9"');
+    rule(
+      !m,
+      'E_PYTHON_VERSION',
+      `python_version "${b.python_version}" is not a version`,
+      file,
+      lineOf(['build', 'python_version']),
+      'write it like "3.11" or "3.11.9"',
+    );
     const [maj, min] = [Number(m![1]), Number(m![2])];
-    rule(maj !== 3 || min < 10, 'E_PYTHON_VERSION', `python_version "${b.python_version}" is not supported`, file,
-      lineOf(['build', 'python_version']), 'use Python 3.10 or newer');
+    rule(
+      maj !== 3 || min < 10,
+      'E_PYTHON_VERSION',
+      `python_version "${b.python_version}" is not supported`,
+      file,
+      lineOf(['build', 'python_version']),
+      'use Python 3.10 or newer',
+    );
   }
   if (b.cuda !== undefined) {
     const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(b.cuda);
-    rule(!m || Number(m[1]) < 11, 'E_CUDA_VERSION', `cuda "${b.cuda}" is not supported`, file, lineOf(['build', 'cuda']),
-      'use CUDA 11.x or newer, written like "12.1"');
+    rule(
+      !m || Number(m[1]) < 11,
+      'E_CUDA_VERSION',
+      `cuda "${b.cuda}" is not supported`,
+      file,
+      lineOf(['build', 'cuda']),
+      'use CUDA 11.x or newer, written like "12.1"',
+    );
   }
-  rule(b.cudnn !== undefined && !/^\d+(\.\d+)*$/.test(b.cudnn), 'E_CUDNN_VERSION', `cudnn "${b.cudnn}" is not a version`,
-    file, lineOf(['build', 'cudnn']), 'write the major version, e.g. "8" or "9"');
+  rule(
+    b.cudnn !== undefined && !/^\d+(\.\d+)*$/.test(b.cudnn),
+    'E_CUDNN_VERSION',
+    `cudnn "${b.cudnn}" is not a version`,
+    file,
+    lineOf(['build', 'cudnn']),
+    'write the major version, e.g. "8" or "9"',
+  );
   const runs = typeof b.run === 'string' ? [b.run] : (b.run ?? []);
   runs.forEach((r, i) => {
     const cmd = typeof r === 'string' ? r : r.command;
-    rule(cmd.trim().includes('\n'), 'E_RUN_NEWLINE', 'a build.run command contains a newline', file,
-      lineOf(['build', 'run', i]), 'split it into several build.run entries or join lines with &&');
+    rule(
+      cmd.trim().includes('\n'),
+      'E_RUN_NEWLINE',
+      'a build.run command contains a newline',
+      file,
+      lineOf(['build', 'run', i]),
+      'split it into several build.run entries or join lines with &&',
+    );
   });
 }

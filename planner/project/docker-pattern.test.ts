@@ -20,7 +20,10 @@ describe('dockerPatternProblem: what docker refuses in .dockerignore (Go filepat
     expect(dockerPatternProblem(pattern.trim() || pattern)).toContain(why);
   });
 
-  it.each(['*.pyc', '**/__pycache__', '!keep.txt', 'data[0-9]', 'x[!a]', '[[]', 'a]b', '\\[literal\\]', '\\*', 'data/[a-z]*.bin', '[\\]]', 'f\\d', 'ü[ä-ö]'])('%s is accepted', (pattern) => {
-    expect(dockerPatternProblem(pattern)).toBeUndefined();
-  });
+  it.each(['*.pyc', '**/__pycache__', '!keep.txt', 'data[0-9]', 'x[!a]', '[[]', 'a]b', '\\[literal\\]', '\\*', 'data/[a-z]*.bin', '[\\]]', 'f\\d', 'ü[ä-ö]'])(
+    '%s is accepted',
+    (pattern) => {
+      expect(dockerPatternProblem(pattern)).toBeUndefined();
+    },
+  );
 });

@@ -4,10 +4,20 @@ import type { Ref } from './fs-safe';
 
 /** Names cog (and so cogpack) sets itself at build or run time; `*` is a prefix wildcard. From cog pkg/config/env.go. */
 export const ENV_DENY_LIST = [
-  'PATH', 'LD_LIBRARY_PATH', 'PYTHONPATH', 'VIRTUAL_ENV', 'PYTHONUNBUFFERED',
-  'R8_*', 'REPLICATE_*',
-  'LIBRARY_PATH', 'CUDA_*', 'NVIDIA_*', 'NV_*',
-  'PGET_*', 'HF_ENDPOINT', 'HF_HUB_ENABLE_HF_TRANSFER',
+  'PATH',
+  'LD_LIBRARY_PATH',
+  'PYTHONPATH',
+  'VIRTUAL_ENV',
+  'PYTHONUNBUFFERED',
+  'R8_*',
+  'REPLICATE_*',
+  'LIBRARY_PATH',
+  'CUDA_*',
+  'NVIDIA_*',
+  'NV_*',
+  'PGET_*',
+  'HF_ENDPOINT',
+  'HF_HUB_ENABLE_HF_TRANSFER',
   'KUBERNETES_*',
 ];
 

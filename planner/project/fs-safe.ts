@@ -38,7 +38,7 @@ export function insideProject(root: string, p: string): string | null {
 /** Resolves a user-written path against `baseRel` (a project-relative dir); throws if it escapes the project. */
 export function projectPath(root: string, baseRel: string, p: string, ref: Ref, what: string, opts: { excluded?: 'refuse' | 'allow' } = {}): string {
   const rel = insideProject(root, join(root, baseRel, p));
-  if (rel === null || isAbsolute(p) && insideProject(root, p) === null) {
+  if (rel === null || (isAbsolute(p) && insideProject(root, p) === null)) {
     throw new ConfigError('E_PATH_ESCAPES', `${what} "${p}" is outside the project directory`, {
       ...ref,
       hint: 'keep every path inside the project (no "..", no absolute paths elsewhere)',
@@ -112,7 +112,10 @@ function realOrThrow(abs: string, rel: string, ref: Ref): string {
 export function unreadable(rel: string, ref: Ref, e: unknown): ConfigError {
   const { code, text } = describeErrno(e);
   if (code === 'ENOENT') return new ConfigError('E_FILE_MISSING', `"${rel}" does not exist`, { ...ref, hint: `create ${rel} or fix the path` });
-  return new ConfigError('E_FILE_UNREADABLE', `"${rel}" ${text}`, { ...ref, hint: `make ${rel} readable, or add it to .dockerignore if the build does not need it` });
+  return new ConfigError('E_FILE_UNREADABLE', `"${rel}" ${text}`, {
+    ...ref,
+    hint: `make ${rel} readable, or add it to .dockerignore if the build does not need it`,
+  });
 }
 
 /**

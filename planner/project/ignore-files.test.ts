@@ -51,14 +51,18 @@ describe('loadProject sees what the build context sends', () => {
 
   it('a wheel path inside requirements.txt, and an -r include, excluded: the error points at the requirements line', () => {
     const wheel = loadError(withIgnore('cpu-apt-wheel', 'wheels/\n'));
-    expect(wheel.toOneLine()).toMatch(/^requirements\.txt:1: requirement path ".*cogpack_hello-1\.0-py3-none-any\.whl" is excluded .* by \.dockerignore:1 pattern "wheels\/"/);
+    expect(wheel.toOneLine()).toMatch(
+      /^requirements\.txt:1: requirement path ".*cogpack_hello-1\.0-py3-none-any\.whl" is excluded .* by \.dockerignore:1 pattern "wheels\/"/,
+    );
     const dir = withIgnore('cpu-apt-wheel', 'extra-*\n', { 'requirements.txt': '-r extra-reqs.txt\n', 'extra-reqs.txt': 'six\n' });
     expect(loadError(dir).toOneLine()).toMatch(/^requirements\.txt:1: included requirements file "extra-reqs\.txt" is excluded .* pattern "extra-\*"/);
   });
 
   it('a declared weights path that is excluded is an error at its cog.yaml line', () => {
     const err = loadError(withIgnore('weights', 'checkpoints\n'));
-    expect(err.toOneLine()).toMatch(/^cog\.yaml:\d+: weights source "\.\/checkpoints" is excluded from the build context by \.dockerignore:1 pattern "checkpoints"/);
+    expect(err.toOneLine()).toMatch(
+      /^cog\.yaml:\d+: weights source "\.\/checkpoints" is excluded from the build context by \.dockerignore:1 pattern "checkpoints"/,
+    );
   });
 
   it('looked-for files that are excluded count as absent: uv.lock, .python-version, requirements.txt', () => {

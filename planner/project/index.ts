@@ -41,7 +41,10 @@ export interface Project {
 class ProjectView {
   readonly excluded: (rel: string) => IgnoreRule | undefined;
 
-  constructor(readonly dir: string, readonly rules: IgnoreRule[]) {
+  constructor(
+    readonly dir: string,
+    readonly rules: IgnoreRule[],
+  ) {
     this.excluded = exclusionOf(rules);
   }
 
@@ -63,7 +66,11 @@ function loadRequirements(view: ProjectView, cog?: CogConfig, py?: Pyproject, uv
     return parseRequirementsFile(dir, projectPath(dir, '.', b.python_requirements, ref, 'python_requirements'), ref);
   }
   if (b?.python_packages) {
-    return parseRequirementEntries(dir, cog!.file, b.python_packages.map((text, i) => ({ text, line: cog!.lineOf(['build', 'python_packages', i]) ?? 1 })));
+    return parseRequirementEntries(
+      dir,
+      cog!.file,
+      b.python_packages.map((text, i) => ({ text, line: cog!.lineOf(['build', 'python_packages', i]) ?? 1 })),
+    );
   }
   if (!cog && !uv && view.has('requirements.txt')) return parseRequirementsFile(dir, 'requirements.txt', {});
   if (!uv && py && py.dependencies.length > 0) return { ...emptyRequirements(), requirements: py.dependencies };
@@ -141,7 +148,13 @@ function loadVisible(view: ProjectView, env: NodeJS.ProcessEnv): Project {
     pythonVersionFile: pv ? { version: pv, source: '.python-version:1' } : undefined,
     excludes,
     tree,
-    weights: collectWeights(dir, cog, pyproject, tree.largeFiles.filter((f) => !isPipInput(f, requirements)), mb),
+    weights: collectWeights(
+      dir,
+      cog,
+      pyproject,
+      tree.largeFiles.filter((f) => !isPipInput(f, requirements)),
+      mb,
+    ),
     gpu: cog?.data.build?.gpu ?? pyproject?.tool.gpu ?? false,
     environment: cog ? cog.environment : parseEnvironment(pyEnv, () => ({ file: 'pyproject.toml', line: pyproject!.toolLine('environment') })),
     warnings,

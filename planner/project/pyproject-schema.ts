@@ -7,7 +7,10 @@ import { z } from 'zod';
 
 export const ToolCogpackSchema = z
   .object({
-    python: z.string().regex(/^3\.\d+(\.\d+)?$/, 'expected a version like "3.11"').optional(),
+    python: z
+      .string()
+      .regex(/^3\.\d+(\.\d+)?$/, 'expected a version like "3.11"')
+      .optional(),
     gpu: z.boolean().optional(),
     system_packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.=:~-]*$/)).optional(),
     /** the image's CMD; defaults to the only [project.scripts] entry, else the one named like the project */

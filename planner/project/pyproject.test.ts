@@ -4,7 +4,10 @@ const withScripts = (scripts: string) => `[project]\nname = "app"\nversion = "1.
 
 describe('parsePyproject [project.scripts]', () => {
   it('accepts plain command names', () => {
-    expect(parsePyproject('/nowhere', withScripts('serve = "app:main"\n"my-app.v2_x" = "app.cli:run"\n')).scripts).toEqual({ serve: 'app:main', 'my-app.v2_x': 'app.cli:run' });
+    expect(parsePyproject('/nowhere', withScripts('serve = "app:main"\n"my-app.v2_x" = "app.cli:run"\n')).scripts).toEqual({
+      serve: 'app:main',
+      'my-app.v2_x': 'app.cli:run',
+    });
   });
 
   it.each([

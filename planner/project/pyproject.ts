@@ -79,7 +79,10 @@ export function checkBesideCogYaml(py: Pyproject): void {
 export function parsePyproject(root: string, text: string, file = 'pyproject.toml'): Pyproject {
   const doc = parseToml(text, file);
   const tool = (doc.tool ?? {}) as Record<string, unknown>;
-  for (const [table, value] of [['tool.cogpack', tool.cogpack], ['project', doc.project]] as const) {
+  for (const [table, value] of [
+    ['tool.cogpack', tool.cogpack],
+    ['project', doc.project],
+  ] as const) {
     const nul = firstNul(value);
     if (!nul) continue;
     throw new ConfigError('E_NUL_CHARACTER', `[${table}] ${nul.join('.')} contains a NUL character`, {

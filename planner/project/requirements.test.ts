@@ -40,7 +40,8 @@ describe('parseRequirementsFile', () => {
 
   it('reads a local path with spaces as pip does: up to the first -option, markers after ";"', () => {
     const dir = tempProject({
-      'r.txt': './My Wheels/a-1.0-py3-none-any.whl --config-settings x=y\n./vendor, x/b-2.0-py3-none-any.whl ; python_version >= "3.8"\n./c-3.0-py3-none-any.whl;sys_platform == "linux"\n',
+      'r.txt':
+        './My Wheels/a-1.0-py3-none-any.whl --config-settings x=y\n./vendor, x/b-2.0-py3-none-any.whl ; python_version >= "3.8"\n./c-3.0-py3-none-any.whl;sys_platform == "linux"\n',
       'My Wheels/a-1.0-py3-none-any.whl': 'zip',
       'vendor, x/b-2.0-py3-none-any.whl': 'zip',
       'c-3.0-py3-none-any.whl': 'zip',
@@ -79,7 +80,9 @@ describe('parseRequirementsFile', () => {
       'b.txt': '# ${NOT_READ} in a comment\npkg==${VERSION}\n',
       'c.txt': 'pkg==1.0 ; python_version >= "${lower_case_is_literal_for_pip}"\n',
     });
-    expect(() => parseRequirementsFile(dir, 'a.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_ENV_VAR', file: 'a.txt', line: 2, message: expect.stringContaining('${TOKEN}') }));
+    expect(() => parseRequirementsFile(dir, 'a.txt', {})).toThrow(
+      expect.objectContaining({ code: 'E_REQUIREMENT_ENV_VAR', file: 'a.txt', line: 2, message: expect.stringContaining('${TOKEN}') }),
+    );
     expect(() => parseRequirementsFile(dir, 'b.txt', {})).toThrow(expect.objectContaining({ code: 'E_REQUIREMENT_ENV_VAR', file: 'b.txt', line: 2 }));
     expect(() => parseRequirementsFile(dir, 'c.txt', {})).not.toThrow();
   });

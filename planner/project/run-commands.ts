@@ -47,7 +47,8 @@ function parseOptions(spec: string, place: Place): Map<string, string | undefine
 
 function targetOf(opts: Map<string, string | undefined>, spec: string, place: Place): string | undefined {
   const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination');
-  if (target !== undefined && !target.startsWith('/')) refuse(place, `--mount=${spec}: target "${target}" is not an absolute path`, 'write target=/absolute/path');
+  if (target !== undefined && !target.startsWith('/'))
+    refuse(place, `--mount=${spec}: target "${target}" is not an absolute path`, 'write target=/absolute/path');
   return target && posix.normalize(target).replace(/(.)\/+$/, '$1');
 }
 
@@ -58,8 +59,11 @@ function mountOf(spec: string, place: Place): Mount {
   const type = opts.get('type') ?? 'bind';
   const allowed = OPTIONS[type];
   if (!allowed) {
-    refuse(place, `--mount=type=${type} in build.run is not supported`,
-      'use --mount=type=cache, type=secret or type=tmpfs; files of the project are not visible to build.run (copy what it needs with a python_requirements entry or download it in the command)');
+    refuse(
+      place,
+      `--mount=type=${type} in build.run is not supported`,
+      'use --mount=type=cache, type=secret or type=tmpfs; files of the project are not visible to build.run (copy what it needs with a python_requirements entry or download it in the command)',
+    );
   }
   const unknown = [...opts.keys()].find((k) => !allowed.includes(k));
   if (unknown) refuse(place, `--mount option "${unknown}" is not supported for type=${type}`, `use only ${allowed.filter((k) => k !== 'type').join(', ')}`);
@@ -67,14 +71,17 @@ function mountOf(spec: string, place: Place): Mount {
   if (type === 'cache') {
     if (!target) refuse(place, `--mount=${spec} has no target`, 'add target=/path/of/the/cache');
     const sharing = opts.get('sharing') ?? 'shared';
-    if (sharing !== 'shared' && sharing !== 'private' && sharing !== 'locked') refuse(place, `cache sharing "${sharing}" is not shared, private or locked`, 'use sharing=shared, private or locked');
+    if (sharing !== 'shared' && sharing !== 'private' && sharing !== 'locked')
+      refuse(place, `cache sharing "${sharing}" is not shared, private or locked`, 'use sharing=shared, private or locked');
     return { type: 'cache', target, id: opts.get('id') || target, sharing };
   }
   if (type === 'secret') {
     const id = opts.get('id') || (target && posix.basename(target));
-    if (!id || !SECRET_ID.test(id)) refuse(place, `--mount=${spec} needs an id of letters, digits, ".", "_" and "-"`, 'write id=NAME (and pass it with --secret id=NAME,src=FILE)');
+    if (!id || !SECRET_ID.test(id))
+      refuse(place, `--mount=${spec} needs an id of letters, digits, ".", "_" and "-"`, 'write id=NAME (and pass it with --secret id=NAME,src=FILE)');
     const required = opts.get('required');
-    if (required !== undefined && required !== 'true' && required !== 'false') refuse(place, `required=${required} is not true or false`, 'write required=true or required=false');
+    if (required !== undefined && required !== 'true' && required !== 'false')
+      refuse(place, `required=${required} is not true or false`, 'write required=true or required=false');
     return { type: 'secret', target: target ?? `/run/secrets/${id}`, id, required: required === 'true' || (opts.has('required') && required === undefined) };
   }
   if (!target) refuse(place, `--mount=${spec} has no target`, 'add target=/path');
@@ -90,7 +97,11 @@ function splitFlags(text: string, place: Place): RunCommand {
   let rest = text.trim();
   for (let m = /^--([A-Za-z-]+)(=(\S*))?(\s+|$)/.exec(rest); m; m = /^--([A-Za-z-]+)(=(\S*))?(\s+|$)/.exec(rest)) {
     if (m[1] !== 'mount') {
-      refuse(place, `the RUN flag --${m[1]} at the start of a build.run command is not supported`, 'remove it (cogpack reads only --mount=type=cache|secret|tmpfs there)');
+      refuse(
+        place,
+        `the RUN flag --${m[1]} at the start of a build.run command is not supported`,
+        'remove it (cogpack reads only --mount=type=cache|secret|tmpfs there)',
+      );
     }
     if (!m[3]) refuse(place, '--mount needs options', 'write --mount=type=cache,target=/path');
     mounts.push(mountOf(m[3], place));

@@ -73,14 +73,20 @@ describe('one containment rule for paths project files name', () => {
     const outside = tempDir('cogpack-outside-');
     fs.writeFileSync(path.join(outside, 'x-1.0-py3-none-any.whl'), 'zip');
     const dir = project(
-      { 'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n', 'requirements.txt': 'six\n./x-1.0-py3-none-any.whl\n' },
+      {
+        'cog.yaml': 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n',
+        'requirements.txt': 'six\n./x-1.0-py3-none-any.whl\n',
+      },
       { 'x-1.0-py3-none-any.whl': path.join(outside, 'x-1.0-py3-none-any.whl') },
     );
-    expect(loadError(dir).toOneLine()).toMatch(/^requirements\.txt:2: requirement path "x-1\.0-py3-none-any\.whl" is a symlink to a path outside the project; .*\[E_PATH_ESCAPES\]$/);
+    expect(loadError(dir).toOneLine()).toMatch(
+      /^requirements\.txt:2: requirement path "x-1\.0-py3-none-any\.whl" is a symlink to a path outside the project; .*\[E_PATH_ESCAPES\]$/,
+    );
   });
 
   it('uv.lock local sources inside the project pass the same rule', () => {
-    const lock = 'version = 1\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n\n[[package]]\nname = "lib"\nversion = "1.0"\nsource = { directory = "libs/lib" }\n';
+    const lock =
+      'version = 1\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n\n[[package]]\nname = "lib"\nversion = "1.0"\nsource = { directory = "libs/lib" }\n';
     const dir = project({ 'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\n', 'uv.lock': lock, 'libs/lib/pyproject.toml': '' });
     expect(loadProject(dir).uvLock?.packages.lib).toBe('1.0');
     fs.rmSync(path.join(dir, 'libs'), { recursive: true });

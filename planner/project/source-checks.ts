@@ -22,7 +22,9 @@ export function checkPredictors(dir: string, cog: CogConfig, excluded: Excluded)
     const rel = projectEntry(dir, '.', file, { file: cog.file, line }, `${key} file`, { excluded: 'allow' });
     const rule = excluded(rel);
     if (rule) {
-      warnings.push(`${cog.file}:${line}: ${key} file ${rel} is left out of /src by ${describeRule(rule)}, so the model cannot start; remove or narrow that pattern`);
+      warnings.push(
+        `${cog.file}:${line}: ${key} file ${rel} is left out of /src by ${describeRule(rule)}, so the model cannot start; remove or narrow that pattern`,
+      );
     }
   }
   return warnings;
@@ -31,6 +33,9 @@ export function checkPredictors(dir: string, cog: CogConfig, excluded: Excluded)
 /** A warning when the ignore rules leave nothing of the project in /src, naming the rule that excludes its first entry. */
 export function emptySourceWarning(dir: string, fileCount: number, excluded: Excluded): string | undefined {
   if (fileCount > 0) return undefined;
-  const rule = readdirSync(dir).sort().map(excluded).find((r) => r && r.source !== 'default');
+  const rule = readdirSync(dir)
+    .sort()
+    .map(excluded)
+    .find((r) => r && r.source !== 'default');
   return rule && `${describeRule(rule)} leaves /src empty (every file of the project is excluded); narrow it, or add "!" lines for the code`;
 }

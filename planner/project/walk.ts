@@ -73,7 +73,10 @@ function readDir(root: string, base: string, rel: Rel): Dirent<Buffer>[] {
   } catch (e) {
     const { code, text } = describeErrno(e);
     const shown = rel.text.length > 120 ? `${rel.text.slice(0, 60)}…${rel.text.slice(-40)} (${rel.text.split('/').length} levels deep)` : rel.text || '.';
-    const hint = code === 'ENAMETOOLONG' ? 'flatten the tree, or add its top directory to .dockerignore' : 'make it readable, or add it to .dockerignore if the build does not need it';
+    const hint =
+      code === 'ENAMETOOLONG'
+        ? 'flatten the tree, or add its top directory to .dockerignore'
+        : 'make it readable, or add it to .dockerignore if the build does not need it';
     throw new ConfigError(code === 'ENAMETOOLONG' ? 'E_PATH_TOO_LONG' : 'E_FILE_UNREADABLE', `directory "${shown}" ${text}`, { hint });
   }
 }

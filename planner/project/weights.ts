@@ -37,18 +37,25 @@ function isDir(root: string, path: string): boolean {
 function checkUnique(cog: CogConfig, out: WeightPath[]): void {
   const seen = new Map<string, number>();
   (cog.data.weights ?? []).forEach((w, i) => {
-    for (const [what, value] of [['name', w.name], ['target', posix.normalize(out[i].target).replace(/(.)\/+$/, '$1')]] as const) {
+    for (const [what, value] of [
+      ['name', w.name],
+      ['target', posix.normalize(out[i].target).replace(/(.)\/+$/, '$1')],
+    ] as const) {
       if (value === undefined) continue;
       const first = seen.get(`${what}:${value}`);
       if (first === undefined) {
         seen.set(`${what}:${value}`, i);
         continue;
       }
-      throw new ConfigError('E_WEIGHTS_DUPLICATE', `weights.${i} has the same ${what} "${value}" as weights.${first} (line ${cog.lineOf(['weights', first])})`, {
-        file: cog.file,
-        line: cog.lineOf(['weights', i]),
-        hint: `give each weight its own ${what}, or remove one of them`,
-      });
+      throw new ConfigError(
+        'E_WEIGHTS_DUPLICATE',
+        `weights.${i} has the same ${what} "${value}" as weights.${first} (line ${cog.lineOf(['weights', first])})`,
+        {
+          file: cog.file,
+          line: cog.lineOf(['weights', i]),
+          hint: `give each weight its own ${what}, or remove one of them`,
+        },
+      );
     }
   });
 }

@@ -25,9 +25,19 @@ function dependencies(ctx: Ctx, chosen: Chosen): Record<string, Dependency> {
   }
   if (chosen.gpu) {
     deps.cuda ??= { name: 'cuda', provider: 'resolver', requested_version: '', resolved_version: chosen.gpu.minor, source: chosen.gpu.cudaBy.source };
-    deps.cudnn ??= { name: 'cudnn', provider: 'resolver', requested_version: '', resolved_version: chosen.gpu.row.CuDNN, source: `nvidia/cuda images for CUDA ${chosen.gpu.minor}` };
+    deps.cudnn ??= {
+      name: 'cudnn',
+      provider: 'resolver',
+      requested_version: '',
+      resolved_version: chosen.gpu.row.CuDNN,
+      source: `nvidia/cuda images for CUDA ${chosen.gpu.minor}`,
+    };
   }
-  return Object.fromEntries(Object.keys(deps).sort().map((k) => [k, deps[k]]));
+  return Object.fromEntries(
+    Object.keys(deps)
+      .sort()
+      .map((k) => [k, deps[k]]),
+  );
 }
 
 /** Resolution.frameworks in registration order (not resolution order), so installs and pins come out in it. */

@@ -1,5 +1,13 @@
 import {
-  compareDotted, exactPin, explainShortfall, joinConstraints, normalisePep440, normaliseSemverish, pep440Satisfies, semverishSatisfies, splitLocal,
+  compareDotted,
+  exactPin,
+  explainShortfall,
+  joinConstraints,
+  normalisePep440,
+  normaliseSemverish,
+  pep440Satisfies,
+  semverishSatisfies,
+  splitLocal,
 } from './constraints';
 import { req } from './testing/requests';
 
@@ -93,7 +101,11 @@ describe('explainShortfall names what cannot agree', () => {
   });
   test('every pair agrees but all three do not', () => {
     const ok2 = (n: number, s: number[]) => s.includes(n);
-    const items = [[1, 2], [2, 3], [1, 3]];
+    const items = [
+      [1, 2],
+      [2, 3],
+      [1, 3],
+    ];
     expect(explainShortfall([1, 2, 3], items, ok2)).toEqual({ kind: 'all', items });
   });
 });

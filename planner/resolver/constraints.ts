@@ -94,7 +94,12 @@ export function normaliseAll(reqs: DependencyRequest[], scheme: 'pep440' | 'semv
     const spec = scheme === 'pep440' ? normalisePep440(req.constraint) : normaliseSemverish(req.constraint);
     if (spec === null) {
       const example = scheme === 'pep440' ? '"==2.3.1", ">=2.1,<2.3"' : '"12.1", ">=11.8"';
-      throw resolveError('E_BAD_CONSTRAINT', `${req.name}: cannot parse version constraint "${req.constraint}" (${req.source})`, [req], `write a ${scheme === 'pep440' ? 'PEP 440' : 'version'} constraint such as ${example}`);
+      throw resolveError(
+        'E_BAD_CONSTRAINT',
+        `${req.name}: cannot parse version constraint "${req.constraint}" (${req.source})`,
+        [req],
+        `write a ${scheme === 'pep440' ? 'PEP 440' : 'version'} constraint such as ${example}`,
+      );
     }
     return { req, spec };
   });

@@ -19,7 +19,15 @@ export function userCudaMinors(rows: CudaRow[], items: Constrained[]): string[] 
     throw conflictError('E_CUDA_CONFLICT', why.a.req, why.b.req, 'no CUDA version satisfies both', 'make the cuda settings agree');
   }
   const item = why.kind === 'unmatched' ? why.item : why.items[0];
-  throw resolveError('E_CUDA_VERSION', `CUDA ${item.req.constraint} (${item.req.source}) has no nvidia/cuda cuDNN devel image; CUDA versions with one: ${minors.join(', ')}`, [item.req], `set cuda to one of ${minors.filter((m) => cudaMajor(m) >= 11).slice(-6).join(', ')}, or remove it so cogpack picks from torch/tensorflow`);
+  throw resolveError(
+    'E_CUDA_VERSION',
+    `CUDA ${item.req.constraint} (${item.req.source}) has no nvidia/cuda cuDNN devel image; CUDA versions with one: ${minors.join(', ')}`,
+    [item.req],
+    `set cuda to one of ${minors
+      .filter((m) => cudaMajor(m) >= 11)
+      .slice(-6)
+      .join(', ')}, or remove it so cogpack picks from torch/tensorflow`,
+  );
 }
 
 /** A framework whose tested build fixes the CUDA (TensorFlow), as cudaForFramework needs it. */
@@ -40,10 +48,22 @@ export function cudaForFramework(rows: CudaRow[], fw: CudaFixer, user: Constrain
   if (user.length === 0 || user.every((i) => minorMeets(rows, fwCuda, i.spec))) return fwCuda;
   const allowed = userCudaMinors(rows, user).filter((m) => cudaMajor(m) === cudaMajor(fwCuda));
   if (allowed.length === 0) {
-    throw conflictError('E_CUDA_CONFLICT', fw.req, user[0].req, `${fw.name} ${fw.version} is built and tested for CUDA ${fwCuda}, a different CUDA major`, `remove the cuda setting (cogpack then uses ${fwCuda}), or set it to ${fwCuda}`);
+    throw conflictError(
+      'E_CUDA_CONFLICT',
+      fw.req,
+      user[0].req,
+      `${fw.name} ${fw.version} is built and tested for CUDA ${fwCuda}, a different CUDA major`,
+      `remove the cuda setting (cogpack then uses ${fwCuda}), or set it to ${fwCuda}`,
+    );
   }
-  const chosen = allowed.sort((a, b) => Math.abs(Number(a.split('.')[1]) - Number(fwCuda.split('.')[1])) - Math.abs(Number(b.split('.')[1]) - Number(fwCuda.split('.')[1])) || compareDotted(b, a))[0];
-  warnings.push(`cuda: ${user[0].req.source} asks for CUDA ${chosen} but ${fw.name} ${fw.version} was tested with ${fwCuda}; keeping ${chosen} (same major), as cog does`);
+  const chosen = allowed.sort(
+    (a, b) =>
+      Math.abs(Number(a.split('.')[1]) - Number(fwCuda.split('.')[1])) - Math.abs(Number(b.split('.')[1]) - Number(fwCuda.split('.')[1])) ||
+      compareDotted(b, a),
+  )[0];
+  warnings.push(
+    `cuda: ${user[0].req.source} asks for CUDA ${chosen} but ${fw.name} ${fw.version} was tested with ${fwCuda}; keeping ${chosen} (same major), as cog does`,
+  );
   return chosen;
 }
 
@@ -78,7 +98,8 @@ export function chooseCudnn(input: CudnnInput): string {
   const available = cudnnMajorsFor(rows, minor, input.cudaRanges);
   if (fw) {
     const clash = user.find((i) => !semverishSatisfies(fw.major, i.spec));
-    if (clash) throw conflictError('E_CUDNN_CONFLICT', fw.req, clash.req, `${fw.name} needs cuDNN ${fw.major}`, `remove the cudnn setting or set it to ${fw.major}`);
+    if (clash)
+      throw conflictError('E_CUDNN_CONFLICT', fw.req, clash.req, `${fw.name} needs cuDNN ${fw.major}`, `remove the cudnn setting or set it to ${fw.major}`);
     if (available.includes(fw.major)) return fw.major;
     const fallback = available[available.length - 1];
     input.warnings.push(`cudnn: no nvidia/cuda ${minor} image ships cuDNN ${fw.major} (${fw.name}'s tested version); using the cuDNN ${fallback} image`);
@@ -87,15 +108,25 @@ export function chooseCudnn(input: CudnnInput): string {
   const allowed = available.filter((c) => user.every((i) => semverishSatisfies(c, i.spec)));
   if (allowed.length > 0) return allowed[allowed.length - 1];
   const req = user.find((i) => !available.some((c) => semverishSatisfies(c, i.spec))) ?? user[0];
-  throw conflictError('E_CUDNN_CONFLICT', req.req, input.cudaBy, `nvidia/cuda images for CUDA ${minor} ship only cuDNN ${available.join(', ')}`, `set cudnn to ${available[available.length - 1]} or remove it`);
+  throw conflictError(
+    'E_CUDNN_CONFLICT',
+    req.req,
+    input.cudaBy,
+    `nvidia/cuda images for CUDA ${minor} ship only cuDNN ${available.join(', ')}`,
+    `set cudnn to ${available[available.length - 1]} or remove it`,
+  );
 }
 
 /** The image row for the target; a missing one means the data is inconsistent (cogpack's fault). */
 export function cudaImage(rows: CudaRow[], minor: string, cudnn: string, cudaRanges: string[]): CudaRow {
   const row = pickCudaImage(rows, minor, cudnn, cudaRanges) ?? pickCudaImage(rows, minor, cudnn);
   if (!row) {
-    throw resolveError('E_CUDA_IMAGE', `no nvidia/cuda image for CUDA ${minor} with cuDNN ${cudnn}`, [], 'report this: cogpack chose a CUDA/cuDNN pair its data has no image for');
+    throw resolveError(
+      'E_CUDA_IMAGE',
+      `no nvidia/cuda image for CUDA ${minor} with cuDNN ${cudnn}`,
+      [],
+      'report this: cogpack chose a CUDA/cuDNN pair its data has no image for',
+    );
   }
   return row;
 }
-

@@ -88,7 +88,7 @@ function gpuTarget(ctx: Ctx, fw: FrameworksResult): GpuTarget {
 /** The user's cuda request, or a synthetic one naming what decided CUDA when the user did not. */
 function cudaDecider(ctx: Ctx, fw: FrameworksResult, minor: string): DependencyRequest {
   if (ctx.cudaItems[0]) return ctx.cudaItems[0].req;
-  let why = 'default (cog\'s CUDA when neither torch nor tensorflow decides)';
+  let why = "default (cog's CUDA when neither torch nor tensorflow decides)";
   if (fw.fixed) {
     const { resolver, result, reqs } = fw.fixed.by;
     const c = result.choice;

@@ -14,7 +14,13 @@ function checkPins(items: Constrained[]): void {
     if (!pin) continue;
     const b = items.find((other) => other !== a && !pep440Satisfies(pin, other.spec));
     if (b) {
-      throw conflictError('E_PACKAGE_CONFLICT', a.req, b.req, `${a.req.name} ${pin} does not satisfy ${b.req.constraint}`, `make the ${a.req.name} requirements agree`);
+      throw conflictError(
+        'E_PACKAGE_CONFLICT',
+        a.req,
+        b.req,
+        `${a.req.name} ${pin} does not satisfy ${b.req.constraint}`,
+        `make the ${a.req.name} requirements agree`,
+      );
     }
   }
 }

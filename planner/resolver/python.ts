@@ -62,9 +62,20 @@ export function pythonCandidates(items: Constrained[], data: PythonVersions): st
   const why = explainShortfall(data.supported, hard, (v, i) => minorSatisfies(v, i.spec));
   if (why.kind === 'unmatched') unmatched(why.item, data);
   if (why.kind === 'pair') {
-    throw conflictError('E_PYTHON_CONFLICT', why.a.req, why.b.req, 'no python version satisfies both', 'make the python versions agree (cog.yaml build.python_version and pyproject requires-python)');
+    throw conflictError(
+      'E_PYTHON_CONFLICT',
+      why.a.req,
+      why.b.req,
+      'no python version satisfies both',
+      'make the python versions agree (cog.yaml build.python_version and pyproject requires-python)',
+    );
   }
-  throw resolveError('E_PYTHON_CONFLICT', `no python version satisfies all of: ${why.items.map((i) => describe(i.req)).join('; ')}`, why.items.map((i) => i.req), 'make the python version requests agree');
+  throw resolveError(
+    'E_PYTHON_CONFLICT',
+    `no python version satisfies all of: ${why.items.map((i) => describe(i.req)).join('; ')}`,
+    why.items.map((i) => i.req),
+    'make the python version requests agree',
+  );
 }
 
 /**

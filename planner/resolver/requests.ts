@@ -14,7 +14,10 @@ export function validateRequests(requests: DependencyRequest[]): void {
     const parsed = DependencyRequestSchema.safeParse(r);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InternalError('E_BAD_REQUEST', `dependency request #${i} from block ${String(r?.requester)} is malformed at ${issue.path.join('.')}: ${issue.message}`);
+      throw new InternalError(
+        'E_BAD_REQUEST',
+        `dependency request #${i} from block ${String(r?.requester)} is malformed at ${issue.path.join('.')}: ${issue.message}`,
+      );
     }
     const expected = FIXED_NAMES[r.name];
     const fixedKind = Object.values(FIXED_NAMES).includes(r.kind) && r.kind !== 'python-package' && r.kind !== 'system';

@@ -44,8 +44,12 @@ function cogRule(version: string): string {
   return `docker.io/nvidia/cuda:${tag}`;
 }
 
-describe('every torch release in the data matches cog\'s rule re-derived from the JSON', () => {
-  const versions: string[] = [...new Set<string>(JSON.parse(fs.readFileSync(path.join(__dirname, '../data/torch-compatibility.json'), 'utf8')).rows.map((r: { Torch: string }) => r.Torch.split('+')[0]))];
+describe("every torch release in the data matches cog's rule re-derived from the JSON", () => {
+  const versions: string[] = [
+    ...new Set<string>(
+      JSON.parse(fs.readFileSync(path.join(__dirname, '../data/torch-compatibility.json'), 'utf8')).rows.map((r: { Torch: string }) => r.Torch.split('+')[0]),
+    ),
+  ];
   test.each(versions)('torch==%s', (version) => {
     expect(resolve([torch(`==${version}`)], gpu).baseImage.build).toBe(cogRule(version));
   });
@@ -78,15 +82,34 @@ describe('ranges, suffixes, bare torch, CPU', () => {
     const r = resolve([py('3.12'), torch('')], gpu);
     expect(r.frameworks.torch).toMatchObject({ version: '2.11.0', variant: 'cu130' });
     expect(r.warnings.join('\n')).toMatch(/torch is not pinned \(requirements.txt:1\); resolved to 2\.11\.0\+cu130/);
-    expect(r.dependencies.torch).toEqual({ name: 'torch', provider: 'torch', requested_version: '', resolved_version: '2.11.0+cu130', source: 'requirements.txt:1' });
+    expect(r.dependencies.torch).toEqual({
+      name: 'torch',
+      provider: 'torch',
+      requested_version: '',
+      resolved_version: '2.11.0+cu130',
+      source: 'requirements.txt:1',
+    });
   });
 
   test('CPU → the cpu wheel index, python slim base, no cuda', () => {
     const r = resolve([py('3.11'), torch('==2.3.1'), req('torchvision', '', 'requirements.txt:2')], cpu);
     // the stage installs the companions the project names (torchvision), not torchaudio
-    expect(r.frameworks).toEqual({ torch: { version: '2.3.1', variant: 'cpu', packages: { torch: '2.3.1', torchvision: '0.18.1' }, index_url: 'https://download.pytorch.org/whl/cpu', cuda: null, cudnn: null } });
+    expect(r.frameworks).toEqual({
+      torch: {
+        version: '2.3.1',
+        variant: 'cpu',
+        packages: { torch: '2.3.1', torchvision: '0.18.1' },
+        index_url: 'https://download.pytorch.org/whl/cpu',
+        cuda: null,
+        cudnn: null,
+      },
+    });
     expect(r.cuda).toBeUndefined();
-    expect(r.baseImage).toEqual({ build: 'docker.io/library/python:3.11-slim', runtime: 'docker.io/library/python:3.11-slim', packages: { python: '3.11', pip: 'bundled', os: 'debian' } });
+    expect(r.baseImage).toEqual({
+      build: 'docker.io/library/python:3.11-slim',
+      runtime: 'docker.io/library/python:3.11-slim',
+      packages: { python: '3.11', pip: 'bundled', os: 'debian' },
+    });
     expect(r.dependencies.torchvision).toMatchObject({ resolved_version: '0.18.1', requested_version: '', source: 'requirements.txt:2' });
   });
 
@@ -119,7 +142,11 @@ describe('python', () => {
     const r = resolve([py('>=3.10,<3.13', 'pyproject.toml:5 project.requires-python'), py('3.11')], cpu);
     expect(r.python).toBe('3.11');
     expect(r.dependencies.python).toEqual({
-      name: 'python', provider: 'python-version', requested_version: '>=3.10,<3.13,3.11', resolved_version: '3.11', source: 'pyproject.toml:5 project.requires-python; cog.yaml:3 build.python_version',
+      name: 'python',
+      provider: 'python-version',
+      requested_version: '>=3.10,<3.13,3.11',
+      resolved_version: '3.11',
+      source: 'pyproject.toml:5 project.requires-python; cog.yaml:3 build.python_version',
     });
   });
 
@@ -150,10 +177,10 @@ describe('TensorFlow rows', () => {
     const r = resolve([tf('==2.16.1')], gpu);
     expect(r.frameworks.tensorflow).toMatchObject({ cuda: '12.3', cudnn: '8' });
     expect(r.cuda).toEqual({ version: '12.3', cudnn: '9' });
-    expect(r.warnings).toEqual(['cudnn: no nvidia/cuda 12.3 image ships cuDNN 8 (tensorflow\'s tested version); using the cuDNN 9 image']);
+    expect(r.warnings).toEqual(["cudnn: no nvidia/cuda 12.3 image ships cuDNN 8 (tensorflow's tested version); using the cuDNN 9 image"]);
   });
 
-  test('an unlisted patch release uses its minor\'s row', () => {
+  test("an unlisted patch release uses its minor's row", () => {
     const r = resolve([tf('==2.18.1')], gpu);
     expect(r.frameworks.tensorflow?.version).toBe('2.18.1');
     expect(r.cuda?.version).toBe('12.5');
@@ -174,18 +201,20 @@ describe('TensorFlow rows', () => {
 
   test('TF on CPU: no CUDA, slim python base', () => {
     const r = resolve([tf('==2.18.0')], cpu);
-    expect(r.frameworks).toEqual({ tensorflow: { version: '2.18.0', variant: '', packages: { tensorflow: '2.18.0' }, index_url: '', cuda: null, cudnn: null } });
+    expect(r.frameworks).toEqual({
+      tensorflow: { version: '2.18.0', variant: '', packages: { tensorflow: '2.18.0' }, index_url: '', cuda: null, cudnn: null },
+    });
     expect(r.baseImage.build).toBe('docker.io/library/python:3.12-slim');
   });
 
-  test('torch with TF follows TF\'s CUDA: the newest torch wheel not newer than it', () => {
+  test("torch with TF follows TF's CUDA: the newest torch wheel not newer than it", () => {
     const r = resolve([tf('==2.15.0'), torch('==2.3.1')], gpu);
     expect(r.cuda?.version).toBe('12.2');
     expect(r.frameworks.torch).toMatchObject({ variant: 'cu121' });
     expect(r.warnings.join('\n')).toMatch(/torch 2.3.1 has no CUDA 12.2 wheel; using its \+cu121 wheel/);
   });
 
-  test('a user cuda of the same major as TF\'s is kept with a warning (as cog)', () => {
+  test("a user cuda of the same major as TF's is kept with a warning (as cog)", () => {
     const r = resolve([tf('==2.18.0'), cuda('12.4')], gpu);
     expect(r.cuda).toEqual({ version: '12.4', cudnn: '9' });
     expect(r.warnings[0]).toMatch(/asks for CUDA 12.4 but tensorflow 2.18.0 was tested with 12.5/);
@@ -196,7 +225,13 @@ describe('CUDA and cuDNN without a framework', () => {
   test('neither torch nor TF → CUDA 11.8 (cog default) with its highest cuDNN', () => {
     const r = resolve([], gpu);
     expect(r.cuda).toEqual({ version: '11.8', cudnn: '8' });
-    expect(r.dependencies.cuda).toEqual({ name: 'cuda', provider: 'resolver', requested_version: '', resolved_version: '11.8', source: "default (cog's CUDA when neither torch nor tensorflow decides)" });
+    expect(r.dependencies.cuda).toEqual({
+      name: 'cuda',
+      provider: 'resolver',
+      requested_version: '',
+      resolved_version: '11.8',
+      source: "default (cog's CUDA when neither torch nor tensorflow decides)",
+    });
   });
 
   test.each([
@@ -218,7 +253,9 @@ describe('CUDA and cuDNN without a framework', () => {
     const r = resolve([torch('==2.3.1'), cuda('12.3')], gpu);
     expect(r.cuda).toEqual({ version: '12.3', cudnn: '9' });
     expect(r.frameworks.torch?.variant).toBe('cu121');
-    expect(r.warnings).toEqual(['torch 2.3.1 has no CUDA 12.3 wheel; using its +cu121 wheel on the CUDA 12.3 base asked for by cog.yaml:5 build.cuda (same CUDA major, so the wheel runs)']);
+    expect(r.warnings).toEqual([
+      'torch 2.3.1 has no CUDA 12.3 wheel; using its +cu121 wheel on the CUDA 12.3 base asked for by cog.yaml:5 build.cuda (same CUDA major, so the wheel runs)',
+    ]);
   });
 
   test('a user cudnn steers torch to a wheel whose CUDA has that cuDNN (cog would fail)', () => {
@@ -231,7 +268,7 @@ describe('CUDA and cuDNN without a framework', () => {
     expect(resolve([cuda('>=12'), cudnn('8')], gpu).baseImage.build).toBe('docker.io/nvidia/cuda:12.2.2-cudnn8-devel-ubuntu22.04');
   });
 
-  test('user cuda matching one of torch\'s wheels picks that wheel', () => {
+  test("user cuda matching one of torch's wheels picks that wheel", () => {
     const r = resolve([torch('==2.3.1'), cuda('11.8')], gpu);
     expect(r.frameworks.torch?.variant).toBe('cu118');
     expect(r.baseImage.build).toBe('docker.io/nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04');
@@ -247,16 +284,40 @@ describe('image map', () => {
     };
     expect(resolve([py('3.11')], options(false, imageMap)).baseImage.build).toBe('cogpack.local/debian-python:bookworm');
     const g = resolve([py('3.11'), torch('==2.3.1')], options(true, imageMap));
-    expect(g.baseImage).toEqual({ build: 'cogpack.local/cuda-standin:bookworm', runtime: 'cogpack.local/cuda-standin:bookworm', packages: { cuda: '12.1.1', cudnn: '8', os: 'ubuntu22.04' } });
+    expect(g.baseImage).toEqual({
+      build: 'cogpack.local/cuda-standin:bookworm',
+      runtime: 'cogpack.local/cuda-standin:bookworm',
+      packages: { cuda: '12.1.1', cudnn: '8', os: 'ubuntu22.04' },
+    });
   });
 });
 
 describe('provenance and determinism', () => {
   test('every dependency records provider, requested, resolved and source; keys are sorted', () => {
-    const r = resolve([req('numpy', '>=1.26', 'requirements.txt:4', 'pip'), torch('==2.3.1'), py('3.11'), { kind: 'system', name: 'ffmpeg', constraint: '', source: 'cog.yaml:8 build.system_packages', requester: 'apt' }], gpu);
+    const r = resolve(
+      [
+        req('numpy', '>=1.26', 'requirements.txt:4', 'pip'),
+        torch('==2.3.1'),
+        py('3.11'),
+        { kind: 'system', name: 'ffmpeg', constraint: '', source: 'cog.yaml:8 build.system_packages', requester: 'apt' },
+      ],
+      gpu,
+    );
     expect(Object.keys(r.dependencies)).toEqual(['cuda', 'cudnn', 'numpy', 'python', 'system:ffmpeg', 'torch']);
-    expect(r.dependencies.numpy).toEqual({ name: 'numpy', provider: 'pip', requested_version: '>=1.26', resolved_version: '>=1.26', source: 'requirements.txt:4' });
-    expect(r.dependencies['system:ffmpeg']).toEqual({ name: 'ffmpeg', provider: 'apt', requested_version: '', resolved_version: '*', source: 'cog.yaml:8 build.system_packages' });
+    expect(r.dependencies.numpy).toEqual({
+      name: 'numpy',
+      provider: 'pip',
+      requested_version: '>=1.26',
+      resolved_version: '>=1.26',
+      source: 'requirements.txt:4',
+    });
+    expect(r.dependencies['system:ffmpeg']).toEqual({
+      name: 'ffmpeg',
+      provider: 'apt',
+      requested_version: '',
+      resolved_version: '*',
+      source: 'cog.yaml:8 build.system_packages',
+    });
     expect(r.dependencies.cuda.source).toBe('chosen for torch 2.3.1+cu121 from requirements.txt:1');
     expect(r.dependencies.cudnn).toMatchObject({ resolved_version: '8', provider: 'resolver' });
   });

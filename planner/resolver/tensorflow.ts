@@ -51,7 +51,12 @@ function explainVersion(cands: TfCandidate[], items: Constrained[]): never {
   const item = why.kind === 'unmatched' ? why.item : why.items[0];
   const pin = exactPin(item.spec);
   const near = pin ? closestVersions(known, pin) : [known[known.length - 1], known[0]];
-  throw resolveError('E_TF_VERSION', `tensorflow ${item.req.constraint} (${item.req.source}) is not a known TensorFlow release; closest known: ${near.join(', ')}`, [item.req], `pin ${near.map((v) => `tensorflow==${v}`).join(' or ')}`);
+  throw resolveError(
+    'E_TF_VERSION',
+    `tensorflow ${item.req.constraint} (${item.req.source}) is not a known TensorFlow release; closest known: ${near.join(', ')}`,
+    [item.req],
+    `pin ${near.map((v) => `tensorflow==${v}`).join(' or ')}`,
+  );
 }
 
 function explainPython(pool: TfCandidate[], items: Constrained[], python: Constrained[], pythons: string[], supported: string[]): never {
@@ -61,7 +66,10 @@ function explainPython(pool: TfCandidate[], items: Constrained[], python: Constr
   const culprit = hard.find((i) => !supports.some((p) => minorSatisfies(p, i.spec))) ?? hard[0];
   const why = `tensorflow ${[...new Set(pool.map((c) => c.version))].join(', ')} supports python ${pythonRange(supports)} but python ${pythons.join(', ')} is required`;
   const usable = supports.filter((p) => supported.includes(p));
-  const hint = usable.length > 0 ? `use python ${pythonRange(usable)}, or a newer tensorflow` : `use a newer tensorflow: ${[...new Set(pool.map((c) => c.version))].join(', ')} supports no python that cogpack builds (${supported.join(', ')})`;
+  const hint =
+    usable.length > 0
+      ? `use python ${pythonRange(usable)}, or a newer tensorflow`
+      : `use a newer tensorflow: ${[...new Set(pool.map((c) => c.version))].join(', ')} supports no python that cogpack builds (${supported.join(', ')})`;
   if (!culprit) throw resolveError('E_TF_PYTHON', `${describe(t)}: ${why}`, [t], hint);
   throw conflictError('E_TF_PYTHON', t, culprit.req, why, hint);
 }

@@ -31,7 +31,13 @@ function explainVersion(input: ExplainInput): never {
   const known = knownVersions(input.data.torch);
   const why = explainShortfall(known, input.torch, (v, i) => pep440Satisfies(v, i.spec));
   if (why.kind === 'pair') {
-    throw conflictError('E_TORCH_CONFLICT', why.a.req, why.b.req, 'no torch version satisfies both', 'make the torch pins agree (requirements, uv.lock, pyproject)');
+    throw conflictError(
+      'E_TORCH_CONFLICT',
+      why.a.req,
+      why.b.req,
+      'no torch version satisfies both',
+      'make the torch pins agree (requirements, uv.lock, pyproject)',
+    );
   }
   const item = why.kind === 'unmatched' ? why.item : why.items[0];
   const pin = exactPin(item.spec);
@@ -44,10 +50,16 @@ function explainVersion(input: ExplainInput): never {
 }
 
 function explainCompanions(pool: TorchVariant[], input: ExplainInput): never {
-  const bad = [...input.vision, ...input.audio].find((i) => !pool.some((v) => {
-    const companion = i.req.name === 'torchvision' ? v.torchvision : v.torchaudio;
-    return pep440Satisfies(publicVersion(companion), i.spec);
-  })) ?? input.vision[0] ?? input.audio[0];
+  const bad =
+    [...input.vision, ...input.audio].find(
+      (i) =>
+        !pool.some((v) => {
+          const companion = i.req.name === 'torchvision' ? v.torchvision : v.torchaudio;
+          return pep440Satisfies(publicVersion(companion), i.spec);
+        }),
+    ) ??
+    input.vision[0] ??
+    input.audio[0];
   const pairs = uniq(pool.map((v) => `torch ${v.version} ↔ ${bad.req.name} ${publicVersion(bad.req.name === 'torchvision' ? v.torchvision : v.torchaudio)}`));
   const t = torchReq(input);
   const why = `torch ships with a matching ${bad.req.name}: ${pairs.slice(0, 4).join(', ')}`;
@@ -59,7 +71,12 @@ function explainCompanions(pool: TorchVariant[], input: ExplainInput): never {
 function explainVariant(pool: TorchVariant[], input: ExplainInput): never {
   const t = input.torch.find((i) => i.req.constraint.includes(`+${input.local}`))?.req ?? torchReq(input);
   const variants = uniq(pool.map((v) => v.variant));
-  throw resolveError('E_TORCH_VARIANT', `torch ${t.constraint} (${t.source}) has no +${input.local} wheel; wheels for it: ${variants.join(', ') || 'none'}`, [t], `use one of ${variants.map((v) => `+${v}`).join(', ')}, or drop the +suffix and let cogpack pick`);
+  throw resolveError(
+    'E_TORCH_VARIANT',
+    `torch ${t.constraint} (${t.source}) has no +${input.local} wheel; wheels for it: ${variants.join(', ') || 'none'}`,
+    [t],
+    `use one of ${variants.map((v) => `+${v}`).join(', ')}, or drop the +suffix and let cogpack pick`,
+  );
 }
 
 function explainPython(pool: TorchVariant[], input: ExplainInput): never {
@@ -68,7 +85,9 @@ function explainPython(pool: TorchVariant[], input: ExplainInput): never {
   const hard = input.python.filter((i) => !isDefaultSource(i.req.source));
   const culprit: Constrained | undefined = hard.find((i) => !supports.some((p) => minorSatisfies(p, i.spec))) ?? hard[0];
   const allowed = input.pythons.join(', ');
-  const later = usable(input).filter((v) => v.pythons.some((p) => input.pythons.includes(p))).map((v) => v.version);
+  const later = usable(input)
+    .filter((v) => v.pythons.some((p) => input.pythons.includes(p)))
+    .map((v) => v.version);
   const fixes = [`use python ${pythonRange(supports.filter((p) => input.data.python.supported.includes(p)))}`];
   if (later.length > 0) fixes.push(`or a torch release that supports python ${allowed} (e.g. torch==${later.sort(compareDotted).pop()})`);
   const why = `torch ${uniq(pool.map((v) => v.version)).join(', ')} supports python ${pythonRange(supports)} but python ${allowed} is required`;
@@ -85,7 +104,13 @@ function explainCudnn(pool: TorchVariant[], input: ExplainInput, t: DependencyRe
   const cudnnReq = input.cudnnReqs[0];
   const pairs = uniq(pool.map((v) => `cu${(v.cuda ?? '').replace('.', '')} → cuDNN ${cudnnMajorsFor(input.data.cuda, v.cuda ?? '').join('/')}`));
   const why = `no nvidia/cuda image pairs torch ${uniq(pool.map((v) => v.version)).join(', ')}'s CUDA with cuDNN ${cudnnReq.constraint} (${pairs.join(', ')})`;
-  throw conflictError('E_CUDNN_CONFLICT', t, cudnnReq, why, 'remove the cudnn setting so cogpack picks the cuDNN of the CUDA image, or pin an older torch built for a CUDA with that cuDNN');
+  throw conflictError(
+    'E_CUDNN_CONFLICT',
+    t,
+    cudnnReq,
+    why,
+    'remove the cudnn setting so cogpack picks the cuDNN of the CUDA image, or pin an older torch built for a CUDA with that cuDNN',
+  );
 }
 
 function explainCuda(pool: TorchVariant[], input: ExplainInput): never {
@@ -95,7 +120,13 @@ function explainCuda(pool: TorchVariant[], input: ExplainInput): never {
   const wheels = uniq(pool.map((v) => `cu${(v.cuda ?? '').replace('.', '')}`));
   const decider = input.cudaDeciders[0];
   const asked = input.cuda.fixed ?? decider?.constraint ?? '';
-  const builtFor = uniq(usable(input).filter((v) => v.cuda === asked).map((v) => v.version)).sort(compareDotted).reverse();
+  const builtFor = uniq(
+    usable(input)
+      .filter((v) => v.cuda === asked)
+      .map((v) => v.version),
+  )
+    .sort(compareDotted)
+    .reverse();
   const fixes = [`remove the cuda setting so cogpack uses torch's CUDA`, `or set cuda to one of ${uniq(pool.map((v) => v.cuda ?? '')).join(', ')}`];
   if (builtFor.length > 0) fixes.push(`or pin a torch built for CUDA ${asked} (e.g. torch==${builtFor[0]})`);
   const why = `torch ${uniq(pool.map((v) => v.version)).join(', ')} has wheels only for ${wheels.join(', ')}, none of which runs on CUDA ${asked}`;

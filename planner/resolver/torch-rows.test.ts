@@ -6,7 +6,13 @@ const data = loadResolverData();
 test('toVariant reads the local tag, index and companions; PyPI-default rows get cu<CUDA> and no index', () => {
   const row = data.torch.find((r) => r.Torch === '2.3.1+cu121');
   expect(row && toVariant(row)).toEqual({
-    version: '2.3.1', variant: 'cu121', cuda: '12.1', indexUrl: 'https://download.pytorch.org/whl/cu121', torchvision: '0.18.1', torchaudio: '2.3.1', pythons: ['3.10', '3.11', '3.12'],
+    version: '2.3.1',
+    variant: 'cu121',
+    cuda: '12.1',
+    indexUrl: 'https://download.pytorch.org/whl/cu121',
+    torchvision: '0.18.1',
+    torchaudio: '2.3.1',
+    pythons: ['3.10', '3.11', '3.12'],
   });
   const pypi = data.torch.find((r) => r.Torch === '2.0.1');
   expect(pypi && toVariant(pypi)).toMatchObject({ version: '2.0.1', variant: 'cu117', cuda: '11.7', indexUrl: '' });

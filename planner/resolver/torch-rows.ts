@@ -61,7 +61,10 @@ export function knownVersions(rows: TorchRow[]): string[] {
 
 /** The known versions nearest to a missing one: the closest below and the closest above. */
 export function closestVersions(known: string[], wanted: string): string[] {
-  const below = known.filter((v) => compareDotted(v, wanted) < 0).sort(compareDotted).pop();
+  const below = known
+    .filter((v) => compareDotted(v, wanted) < 0)
+    .sort(compareDotted)
+    .pop();
   const above = known.filter((v) => compareDotted(v, wanted) > 0).sort(compareDotted)[0];
   return [below, above].filter((v): v is string => v !== undefined);
 }
@@ -69,8 +72,7 @@ export function closestVersions(known: string[], wanted: string): string[] {
 export const versionOk = (v: TorchVariant, items: Constrained[]) => items.every((i) => pep440Satisfies(v.version, i.spec));
 
 export const companionsOk = (v: TorchVariant, vision: Constrained[], audio: Constrained[]) =>
-  vision.every((i) => pep440Satisfies(publicVersion(v.torchvision), i.spec)) &&
-  audio.every((i) => pep440Satisfies(publicVersion(v.torchaudio), i.spec));
+  vision.every((i) => pep440Satisfies(publicVersion(v.torchvision), i.spec)) && audio.every((i) => pep440Satisfies(publicVersion(v.torchaudio), i.spec));
 
 export const pythonOk = (v: TorchVariant, pythons: string[]) => v.pythons.some((p) => pythons.includes(p));
 
@@ -128,4 +130,3 @@ export function hostCudaFor(v: TorchVariant, target: CudaTarget, cudaRows: CudaR
     .filter((m) => cudaMajor(m) === cudaMajor(wheel) && compareDotted(m, wheel) >= 0)
     .sort(compareDotted)[0];
 }
-

@@ -41,11 +41,22 @@ function requestedLocal(input: TorchInput): string | undefined {
   const first = locals[0];
   const other = locals.find((x) => x.local !== first?.local);
   if (first && other) {
-    throw conflictError('E_TORCH_CONFLICT', first.i.req, other.i.req, `they ask for different torch wheels (+${first.local} and +${other.local})`, 'keep one +variant suffix, or none and let cogpack pick');
+    throw conflictError(
+      'E_TORCH_CONFLICT',
+      first.i.req,
+      other.i.req,
+      `they ask for different torch wheels (+${first.local} and +${other.local})`,
+      'keep one +variant suffix, or none and let cogpack pick',
+    );
   }
   if (!first?.local) return undefined;
   if (input.gpu && first.local === 'cpu') {
-    throw resolveError('E_TORCH_VARIANT', `torch ${first.i.req.constraint} (${first.i.req.source}) asks for the CPU-only wheel but gpu is on`, [first.i.req], 'drop the +cpu suffix, or set build.gpu: false');
+    throw resolveError(
+      'E_TORCH_VARIANT',
+      `torch ${first.i.req.constraint} (${first.i.req.source}) asks for the CPU-only wheel but gpu is on`,
+      [first.i.req],
+      'drop the +cpu suffix, or set build.gpu: false',
+    );
   }
   if (!input.gpu && first.local.startsWith('cu')) {
     input.warnings.push(`torch: ${first.i.req.source} asks for the +${first.local} wheel but gpu is off; using the CPU wheel`);
@@ -88,13 +99,17 @@ export function chooseTorch(input: TorchInput): TorchResult {
     hostCuda = cudaFit(chosen, input.cuda, input.data.cuda) === 'exact' ? chosen.cuda : hostCudaFor(chosen, input.cuda, input.data.cuda);
     if (hostCuda !== chosen.cuda) {
       const by = input.cudaDeciders.map((r) => r.source).join(', ');
-      input.warnings.push(`torch ${chosen.version} has no CUDA ${hostCuda} wheel; using its +${chosen.variant} wheel on the CUDA ${hostCuda} base asked for by ${by} (same CUDA major, so the wheel runs)`);
+      input.warnings.push(
+        `torch ${chosen.version} has no CUDA ${hostCuda} wheel; using its +${chosen.variant} wheel on the CUDA ${hostCuda} base asked for by ${by} (same CUDA major, so the wheel runs)`,
+      );
     }
   }
   const pinned = input.torch.some((i) => !isDefaultSource(i.req.source) && splitLocal(i.spec).spec !== '');
   if (!pinned) {
     const from = input.torch[0]?.req.source ?? input.vision[0]?.req.source ?? input.audio[0]?.req.source ?? 'default';
-    input.warnings.push(`torch is not pinned (${from}); resolved to ${chosen.version}+${chosen.variant}, the newest known to fit; pin torch==${chosen.version} to keep it when cogpack's data is updated`);
+    input.warnings.push(
+      `torch is not pinned (${from}); resolved to ${chosen.version}+${chosen.variant}, the newest known to fit; pin torch==${chosen.version} to keep it when cogpack's data is updated`,
+    );
   }
   return { chosen, hostCuda, pythons: input.pythons.filter((p) => chosen.pythons.includes(p)) };
 }
@@ -106,11 +121,17 @@ function torchInput(input: FrameworkInput): TorchInput {
   const { cuda } = input;
   const [torch, vision, audio] = TORCH_FAMILY.map((n) => input.requests[n] ?? []);
   return {
-    torch, vision, audio, python: input.python, pythons: input.pythons, gpu: input.gpu,
+    torch,
+    vision,
+    audio,
+    python: input.python,
+    pythons: input.pythons,
+    gpu: input.gpu,
     cuda: { fixed: cuda.fixed, ranges: cuda.user.map((i) => i.spec), cudnnRanges: cuda.cudnn.map((i) => i.spec) },
     cudaDeciders: cuda.fixedBy && cuda.fixed ? [cuda.fixedBy] : cuda.user.map((i) => i.req),
     cudnnReqs: cuda.cudnn.map((i) => i.req),
-    data: input.data, warnings: input.warnings,
+    data: input.data,
+    warnings: input.warnings,
   };
 }
 
@@ -125,7 +146,10 @@ export const torchFramework: FrameworkResolver = {
     const t = chooseTorch(torchInput(input));
     const c = t.chosen;
     const packages: Record<string, string> = { torch: c.version };
-    for (const [name, v] of [['torchvision', c.torchvision], ['torchaudio', c.torchaudio]] as const) {
+    for (const [name, v] of [
+      ['torchvision', c.torchvision],
+      ['torchaudio', c.torchaudio],
+    ] as const) {
       if (v && (input.requests[name] ?? []).length > 0) packages[name] = publicVersion(v);
     }
     const resolved = { torch: c.indexUrl ? `${c.version}+${c.variant}` : c.version, torchvision: c.torchvision, torchaudio: c.torchaudio };

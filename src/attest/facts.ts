@@ -44,7 +44,9 @@ export async function projectFileDigests(plan: PlanData, reader: ContextReader):
   for (const rel of candidateFiles(plan)) files.push(...listFiles(reader.dir, rel));
   for (const rel of [...new Set(files)].sort()) {
     await reader.fetch?.(rel);
-    out[rel] = createHash('sha256').update(fs.readFileSync(path.join(reader.dir, rel))).digest('hex');
+    out[rel] = createHash('sha256')
+      .update(fs.readFileSync(path.join(reader.dir, rel)))
+      .digest('hex');
   }
   return out;
 }
@@ -77,12 +79,18 @@ export function planImageRefs(plan: PlanData): string[] {
 }
 
 /** Each image's digest as the daemon resolves it (prefer its own store, as the build does); unknown stays absent. */
-export async function baseImageDigests(bridge: Pick<LlbBridge, 'resolveImageConfig'>, plan: PlanData, sessionId?: string): Promise<{ ref: string; digest?: string }[]> {
+export async function baseImageDigests(
+  bridge: Pick<LlbBridge, 'resolveImageConfig'>,
+  plan: PlanData,
+  sessionId?: string,
+): Promise<{ ref: string; digest?: string }[]> {
   const platform = { OS: plan.platform.os, Architecture: plan.platform.arch };
-  return Promise.all(planImageRefs(plan).map(async (ref) => {
-    const res = await bridge.resolveImageConfig(ref, platform, { resolveMode: 'local', sessionId }).catch(() => undefined);
-    return res?.digest ? { ref, digest: res.digest } : { ref };
-  }));
+  return Promise.all(
+    planImageRefs(plan).map(async (ref) => {
+      const res = await bridge.resolveImageConfig(ref, platform, { resolveMode: 'local', sessionId }).catch(() => undefined);
+      return res?.digest ? { ref, digest: res.digest } : { ref };
+    }),
+  );
 }
 
 /**

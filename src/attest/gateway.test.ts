@@ -21,10 +21,22 @@ describe('gateway attestations', () => {
     expect(bridge.solved).toHaveLength(1);
     const D = protoType('pb.Definition');
     const def = D.toObject(D.decode(bridge.solved[0])) as { def: Uint8Array[] };
-    const files = def.def.map((b) => decodeOp(b).file).filter(Boolean).flatMap((f) => f!.actions!.map((a) => a.mkfile));
-    expect(files.map((f) => [f!.path, Buffer.from(f!.data!).toString()])).toEqual([['/provenance.json', '{"a":1}'], ['/sbom.spdx.json', '{"spdxVersion":"SPDX-2.3"}']]);
+    const files = def.def
+      .map((b) => decodeOp(b).file)
+      .filter(Boolean)
+      .flatMap((f) => f!.actions!.map((a) => a.mkfile));
+    expect(files.map((f) => [f!.path, Buffer.from(f!.data!).toString()])).toEqual([
+      ['/provenance.json', '{"a":1}'],
+      ['/sbom.spdx.json', '{"spdxVersion":"SPDX-2.3"}'],
+    ]);
     const [prov, sbom] = atts['linux/amd64'].attestation;
-    expect(prov).toMatchObject({ kind: 0, ref: { id: 'ref-1' }, path: '/provenance.json', inTotoPredicateType: 'https://slsa.dev/provenance/v1', inTotoSubjects: [{ kind: 0 }] });
+    expect(prov).toMatchObject({
+      kind: 0,
+      ref: { id: 'ref-1' },
+      path: '/provenance.json',
+      inTotoPredicateType: 'https://slsa.dev/provenance/v1',
+      inTotoSubjects: [{ kind: 0 }],
+    });
     expect(prov.metadata).toEqual({ reason: Buffer.from('provenance'), 'inline-only': Buffer.from('true') });
     expect(sbom.metadata).toEqual({ reason: Buffer.from('sbom') });
   });
@@ -34,7 +46,12 @@ describe('gateway attestations', () => {
     const R = protoType('moby.buildkit.v1.frontend.ReturnRequest');
     const bytes = R.encode(R.fromObject({ result: { ref: { id: 'x' }, metadata: {}, attestations: atts } })).finish();
     const back = R.toObject(R.decode(bytes), { enums: String, defaults: true }) as any;
-    expect(back.result.attestations['linux/amd64'].attestation[1]).toMatchObject({ kind: 'InToto', path: '/sbom.spdx.json', inTotoPredicateType: 'https://spdx.dev/Document', inTotoSubjects: [{ kind: 'Self' }] });
+    expect(back.result.attestations['linux/amd64'].attestation[1]).toMatchObject({
+      kind: 'InToto',
+      path: '/sbom.spdx.json',
+      inTotoPredicateType: 'https://spdx.dev/Document',
+      inTotoSubjects: [{ kind: 'Self' }],
+    });
     // field 12 of Result, length-delimited: tag byte 0x62
     const Res = protoType('moby.buildkit.v1.frontend.Result');
     expect(Buffer.from(Res.encode(Res.fromObject({ attestations: atts })).finish())[0]).toBe(0x62);

@@ -56,7 +56,9 @@ describeWithDaemon('provenance attestations on the real daemon', (denv) => {
     // the daemon's SLSA provenance, as CI tools read it
     const prov = JSON.parse(docker(denv, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Provenance}}'])) as { SLSA: Record<string, any> };
     expect(prov.SLSA.buildType).toBe('https://mobyproject.org/buildkit@v1');
-    expect(prov.SLSA.materials).toContainEqual(expect.objectContaining({ uri: expect.stringMatching(/^pkg:docker\//), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }));
+    expect(prov.SLSA.materials).toContainEqual(
+      expect.objectContaining({ uri: expect.stringMatching(/^pkg:docker\//), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }),
+    );
 
     // the index: image + attestation manifest; the latter holds both statements
     const index = (await registryManifest(registry, repo, tag))!;
@@ -74,7 +76,9 @@ describeWithDaemon('provenance attestations on the real daemon', (denv) => {
     expect(def.internalParameters.planDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(def.internalParameters.plan.stack).toBe('python'); // mode=max keeps the plan in cogpack's record
     expect(def.resolvedDependencies).toContainEqual({ name: 'cog.yaml', digest: { sha256: sha256(path.join(dir, 'cog.yaml')) } });
-    expect(def.resolvedDependencies).toContainEqual(expect.objectContaining({ uri: expect.stringMatching(/^docker-image:\/\//), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }));
+    expect(def.resolvedDependencies).toContainEqual(
+      expect.objectContaining({ uri: expect.stringMatching(/^docker-image:\/\//), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }),
+    );
     expect(def.externalParameters.secrets).toEqual(['hf_token']);
     expect(def.externalParameters.buildArgs).toEqual({ HTTP_PROXY: null });
 
@@ -84,7 +88,7 @@ describeWithDaemon('provenance attestations on the real daemon', (denv) => {
     }
   });
 
-  it('--output type=local writes provenance.json (the daemon\'s) and cogpack-provenance.json', async () => {
+  it("--output type=local writes provenance.json (the daemon's) and cogpack-provenance.json", async () => {
     const dir = copyFixture('cpu-minimal');
     const out = `${dir}.out`;
     await build(dir, { outputs: [`type=local,dest=${out}`], provenance: 'mode=min' });

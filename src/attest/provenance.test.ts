@@ -24,10 +24,23 @@ async function record(name: string, mode: 'min' | 'max', extra: { buildArgs?: Re
   const dir = copy(name);
   const { plan } = await planProject(dir, { cogSdk: 'none', env: {} });
   const outputs = ['type=image,name=127.0.0.1:5000/x:1,push=true'].map(parseOutputSpec);
-  const o = { provenance: `mode=${mode}`, tags: ['x:1'], buildArgs: { HTTP_PROXY: PROXY, https_proxy: PROXY, COGPACK_WEIGHTS_THRESHOLD_MB: '5', SOURCE_DATE_EPOCH: '1700000000', TOKEN: SECRET, ...extra.buildArgs } };
+  const o = {
+    provenance: `mode=${mode}`,
+    tags: ['x:1'],
+    buildArgs: { HTTP_PROXY: PROXY, https_proxy: PROXY, COGPACK_WEIGHTS_THRESHOLD_MB: '5', SOURCE_DATE_EPOCH: '1700000000', TOKEN: SECRET, ...extra.buildArgs },
+  };
   const attest = attestRequest(o, outputs);
-  const facts = await cliFacts(dir, plan, cliParameters(o, attest, outputs, ['hf_token']), { 'org.opencontainers.image.revision': 'a'.repeat(40), 'org.opencontainers.image.source': 'https://github.com/acme/model', 'org.opencontainers.image.version': 'v1-dirty' });
-  const input = { plan, facts, baseImages: [{ ref: plan.base_image.runtime, digest: `sha256:${'b'.repeat(64)}` }], sourceDateEpoch: 1700000000 } as unknown as AttestInput;
+  const facts = await cliFacts(dir, plan, cliParameters(o, attest, outputs, ['hf_token']), {
+    'org.opencontainers.image.revision': 'a'.repeat(40),
+    'org.opencontainers.image.source': 'https://github.com/acme/model',
+    'org.opencontainers.image.version': 'v1-dirty',
+  });
+  const input = {
+    plan,
+    facts,
+    baseImages: [{ ref: plan.base_image.runtime, digest: `sha256:${'b'.repeat(64)}` }],
+    sourceDateEpoch: 1700000000,
+  } as unknown as AttestInput;
   return { dir, plan, attest, docs: await attestationDocuments(input, attest) };
 }
 
@@ -38,12 +51,24 @@ describe("cogpack's build record (provenance facts beside the daemon's SLSA prov
     const [doc] = docs;
     expect(doc).toMatchObject({ predicateType: BUILD_RECORD_PREDICATE, fileName: 'cogpack-provenance.json', reason: 'provenance' });
     const p = JSON.parse(doc.predicate.toString());
-    const sha = (f: string) => createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex');
-    expect(p.buildDefinition.internalParameters).toMatchObject({ via: 'cli', cogpackVersion: expect.stringMatching(/^\d+\.\d+\.\d+/), planDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), sourceDateEpoch: 1700000000 });
+    const sha = (f: string) =>
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(dir, f)))
+        .digest('hex');
+    expect(p.buildDefinition.internalParameters).toMatchObject({
+      via: 'cli',
+      cogpackVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      planDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      sourceDateEpoch: 1700000000,
+    });
     expect(p.buildDefinition.internalParameters.plan.base_image.runtime).toBe('docker.io/library/python:3.12-slim');
     const deps = p.buildDefinition.resolvedDependencies;
     expect(deps).toContainEqual({ uri: 'docker-image://docker.io/library/python:3.12-slim', digest: { sha256: 'b'.repeat(64) } });
-    expect(deps).toContainEqual({ uri: `git+https://github.com/acme/model@${'a'.repeat(40)}`, digest: { gitCommit: 'a'.repeat(40) }, annotations: { dirty: 'true' } });
+    expect(deps).toContainEqual({
+      uri: `git+https://github.com/acme/model@${'a'.repeat(40)}`,
+      digest: { gitCommit: 'a'.repeat(40) },
+      annotations: { dirty: 'true' },
+    });
     for (const f of ['cog.yaml', 'pyproject.toml', 'uv.lock']) expect(deps).toContainEqual({ name: f, digest: { sha256: sha(f) } });
     expect(p.runDetails.builder.id).toBe('https://cogpack.dev/builder/cli');
   });
@@ -55,10 +80,15 @@ describe("cogpack's build record (provenance facts beside the daemon's SLSA prov
     const names = p.buildDefinition.resolvedDependencies.map((d: { name?: string }) => d.name).filter(Boolean);
     expect(names).toEqual(expect.arrayContaining(['cog.yaml', 'requirements.txt', 'wheels/cogpack_hello-1.0-py3-none-any.whl']));
     fs.mkdirSync(path.join(dir, 'requirements'));
-    expect(candidateFiles({ ...(await planProject(dir, { cogSdk: 'none', env: {} })).plan, dependencies: { a: { name: 'a', provider: 'pip', requested_version: '', resolved_version: '1', source: 'requirements/base.txt:2' } } })).toContain('requirements/base.txt');
+    expect(
+      candidateFiles({
+        ...(await planProject(dir, { cogSdk: 'none', env: {} })).plan,
+        dependencies: { a: { name: 'a', provider: 'pip', requested_version: '', resolved_version: '1', source: 'requirements/base.txt:2' } },
+      }),
+    ).toContain('requirements/base.txt');
   });
 
-  it('never holds a --secret value, a proxy build-arg value or an unused build arg\'s value; shows their names', async () => {
+  it("never holds a --secret value, a proxy build-arg value or an unused build arg's value; shows their names", async () => {
     for (const mode of ['min', 'max'] as const) {
       const { docs } = await record('build-run-secret', mode);
       const text = docs[0].predicate.toString();

@@ -74,7 +74,9 @@ function gitMaterial(git: NonNullable<ProvenanceFacts['git']>): ResourceDescript
 
 export function resolvedDependencies(facts: ProvenanceFacts): ResourceDescriptor[] {
   const images = [...new Map(facts.baseImages.map((i) => [i.ref, i])).values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-  const files = Object.keys(facts.files).sort().map((p): ResourceDescriptor => ({ name: p, digest: { sha256: facts.files[p] } }));
+  const files = Object.keys(facts.files)
+    .sort()
+    .map((p): ResourceDescriptor => ({ name: p, digest: { sha256: facts.files[p] } }));
   return [...images.map(imageMaterial), ...(facts.git ? [gitMaterial(facts.git)] : []), ...files];
 }
 

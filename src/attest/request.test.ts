@@ -3,8 +3,18 @@ import { UsageError } from '../errors';
 
 describe('--provenance / --sbom values', () => {
   it.each([
-    ['mode=min', 'min'], ['mode=max', 'max'], ['max', 'max'], ['min', 'min'], ['true', 'min'], ['1', 'min'], ['', 'min'],
-    ['false', false], ['0', false], ['disabled=true', false], ['type=provenance,mode=max', 'max'], ['mode=max,disabled=false', 'max'],
+    ['mode=min', 'min'],
+    ['mode=max', 'max'],
+    ['max', 'max'],
+    ['min', 'min'],
+    ['true', 'min'],
+    ['1', 'min'],
+    ['', 'min'],
+    ['false', false],
+    ['0', false],
+    ['disabled=true', false],
+    ['type=provenance,mode=max', 'max'],
+    ['mode=max,disabled=false', 'max'],
   ])('--provenance %j → %j', (value, want) => {
     expect(parseProvenanceFlag(value)).toBe(want);
   });
@@ -32,11 +42,17 @@ describe('--provenance / --sbom values', () => {
 describe('frontend attest:* options (as buildx sends them)', () => {
   it('buildx --provenance=mode=max and --sbom=true', () => {
     // buildx 0.13 sends the attest value as typed after canonicalising: `type=sbom,disabled=false` for --sbom=true
-    expect(attestRequestFromFrontendOpts({ 'attest:provenance': 'mode=max', 'attest:sbom': 'type=sbom,disabled=false' })).toEqual({ provenance: 'max', sbom: true });
+    expect(attestRequestFromFrontendOpts({ 'attest:provenance': 'mode=max', 'attest:sbom': 'type=sbom,disabled=false' })).toEqual({
+      provenance: 'max',
+      sbom: true,
+    });
   });
 
   it("buildx's default provenance is inline-only (images, not local/tar outputs)", () => {
-    expect(attestRequestFromFrontendOpts({ 'attest:provenance': 'mode=min,inline-only=true' })).toEqual({ provenance: 'min', inlineOnly: { provenance: true } });
+    expect(attestRequestFromFrontendOpts({ 'attest:provenance': 'mode=min,inline-only=true' })).toEqual({
+      provenance: 'min',
+      inlineOnly: { provenance: true },
+    });
   });
 
   it('disabled, absent, and the build-arg spelling', () => {

@@ -43,7 +43,8 @@ function parseValue(kind: Kind, value: string, flag: string): Parsed {
     throw new UsageError('E_ATTEST_VALUE', `${flag} "${value}": type=${attrs.type} is not ${kind}`, { hint: hintFor(kind, flag) });
   }
   const disabled = attrs.disabled?.toLowerCase();
-  if (disabled !== undefined && !(disabled in BOOL)) throw new UsageError('E_ATTEST_VALUE', `${flag} "${value}": disabled=${attrs.disabled} is not a boolean`, { hint: hintFor(kind, flag) });
+  if (disabled !== undefined && !(disabled in BOOL))
+    throw new UsageError('E_ATTEST_VALUE', `${flag} "${value}": disabled=${attrs.disabled} is not a boolean`, { hint: hintFor(kind, flag) });
   return { on: !(disabled && BOOL[disabled]), attrs };
 }
 
@@ -54,7 +55,8 @@ function hintFor(kind: Kind, flag: string): string {
 function provenanceMode(p: Parsed, value: string, flag: string): ProvenanceMode | undefined {
   if (!p.on) return undefined;
   const mode = p.attrs.mode ?? 'min';
-  if (mode !== 'min' && mode !== 'max') throw new UsageError('E_ATTEST_VALUE', `${flag} "${value}": mode=${mode} is neither min nor max`, { hint: hintFor('provenance', flag) });
+  if (mode !== 'min' && mode !== 'max')
+    throw new UsageError('E_ATTEST_VALUE', `${flag} "${value}": mode=${mode} is neither min nor max`, { hint: hintFor('provenance', flag) });
   return mode;
 }
 

@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { loadPackages, packagesKey, sameProbe, savePackages, type CachedPackages } from './sbom-cache';
 
 describe('sbom-cache', () => {
-  const value: CachedPackages = { dirs: ['/usr/lib/python3/dist-packages'], probe: { status: '123', dists: ['/a-1.dist-info'] }, debs: [], python: [], toolkits: [], distro: 'debian' };
+  const value: CachedPackages = {
+    dirs: ['/usr/lib/python3/dist-packages'],
+    probe: { status: '123', dists: ['/a-1.dist-info'] },
+    debs: [],
+    python: [],
+    toolkits: [],
+    distro: 'debian',
+  };
 
   it('keys by content, whatever the order of the parts; another input is another key', () => {
     expect(packagesKey({ base: 'b', 'deps:pip': 'x' })).toBe(packagesKey({ 'deps:pip': 'x', base: 'b' }));

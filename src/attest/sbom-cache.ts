@@ -32,7 +32,9 @@ export interface CachedPackages {
 
 export function packagesKey(parts: Record<string, string | undefined>): string {
   const keys = Object.keys(parts).sort();
-  return createHash('sha256').update(JSON.stringify([VERSION, keys.map((k) => [k, parts[k] ?? null])])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([VERSION, keys.map((k) => [k, parts[k] ?? null])]))
+    .digest('hex');
 }
 
 const fileOf = (env: NodeJS.ProcessEnv, key: string): string | undefined => {

@@ -35,7 +35,11 @@ describe('parseDpkgStatus', () => {
   const pkgs = parseDpkgStatus(STATUS);
 
   it('keeps installed packages only, sorted by name:arch', () => {
-    expect(pkgs.map((p) => `${p.name}:${p.architecture}=${p.version}`)).toEqual(['base-files:all=1:12.4+deb12u5', 'libc6:amd64=2.36-9+deb12u4', 'libjq1:amd64=1.6-2.1+b1']);
+    expect(pkgs.map((p) => `${p.name}:${p.architecture}=${p.version}`)).toEqual([
+      'base-files:all=1:12.4+deb12u5',
+      'libc6:amd64=2.36-9+deb12u4',
+      'libjq1:amd64=1.6-2.1+b1',
+    ]);
   });
 
   it('reads the source package and its version, multi-line fields and homepage', () => {
@@ -50,6 +54,8 @@ describe('parseDpkgStatus', () => {
   });
 
   it('takes CRLF files and a missing trailing newline', () => {
-    expect(parseDpkgStatus('Package: a\r\nStatus: install ok installed\r\nVersion: 1\r\nArchitecture: amd64')).toEqual([{ name: 'a', version: '1', architecture: 'amd64' }]);
+    expect(parseDpkgStatus('Package: a\r\nStatus: install ok installed\r\nVersion: 1\r\nArchitecture: amd64')).toEqual([
+      { name: 'a', version: '1', architecture: 'amd64' },
+    ]);
   });
 });

@@ -38,10 +38,19 @@ function layer(files: Record<string, string>): Fs & { reads: string[] } {
 }
 
 const plan = {
-  export_phases: [{ name: 'weights', stages: [
-    { id: 'weights:weights:checkpoints', provides: ['weights:checkpoints'], operations: [{ op: 'copy', from: { type: 'context', name: 'weights-checkpoints' }, src: '/checkpoints', dest: '/src/checkpoints' }] },
-    { id: 'code:source', provides: ['code'], operations: [] },
-  ] }],
+  export_phases: [
+    {
+      name: 'weights',
+      stages: [
+        {
+          id: 'weights:weights:checkpoints',
+          provides: ['weights:checkpoints'],
+          operations: [{ op: 'copy', from: { type: 'context', name: 'weights-checkpoints' }, src: '/checkpoints', dest: '/src/checkpoints' }],
+        },
+        { id: 'code:source', provides: ['code'], operations: [] },
+      ],
+    },
+  ],
   contexts: { 'weights-checkpoints': { path: '.' } },
   base_image: { metadata: { packages: {} } },
   dependencies: {},
@@ -75,7 +84,11 @@ describe('weight files', () => {
 describe('toolkits', () => {
   it('CUDA from version.json in the first layer that has it, cuDNN from its deb', async () => {
     const base = layer({ '/usr/local/cuda/version.json': JSON.stringify({ cuda: { name: 'CUDA SDK', version: '12.1.1' } }) });
-    const kits = await toolkits(plan, [{ id: 'base', fs: base }], Promise.resolve([{ pkg: { name: 'libcudnn8', version: '8.9.0.131-1+cuda12.1', architecture: 'amd64' }, layer: 'base' }]));
+    const kits = await toolkits(
+      plan,
+      [{ id: 'base', fs: base }],
+      Promise.resolve([{ pkg: { name: 'libcudnn8', version: '8.9.0.131-1+cuda12.1', architecture: 'amd64' }, layer: 'base' }]),
+    );
     expect(kits).toEqual([
       { name: 'cuda', version: '12.1.1', source: '/usr/local/cuda/version.json', layer: 'base' },
       { name: 'cudnn', version: '8.9.0.131-1+cuda12.1', source: 'deb package libcudnn8', layer: 'base' },

@@ -19,7 +19,10 @@ export type LocalFile = (imagePath: string) => string | undefined;
 
 /** Stages that put weights into the image (they provide `weights:…`). */
 export function weightStages(plan: PlanData): string[] {
-  return plan.export_phases.flatMap((p) => p.stages).filter((s) => s.provides.some((p) => p.startsWith('weights:'))).map((s) => s.id);
+  return plan.export_phases
+    .flatMap((p) => p.stages)
+    .filter((s) => s.provides.some((p) => p.startsWith('weights:')))
+    .map((s) => s.id);
 }
 
 /** Every regular file under `dir` of a layer, recursively, in byte order. */
@@ -53,7 +56,11 @@ async function localSha256(file: string | undefined, size: number, cache: Digest
   return digest;
 }
 
-export async function weightFiles(layers: { id: LayerId; fs: Fs }[], localFile: LocalFile | undefined, env: NodeJS.ProcessEnv): Promise<SbomInventory['files']> {
+export async function weightFiles(
+  layers: { id: LayerId; fs: Fs }[],
+  localFile: LocalFile | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<SbomInventory['files']> {
   const cache = openDigestCache(env);
   const out: SbomInventory['files'] = [];
   for (const { id, fs } of layers) {
@@ -73,8 +80,15 @@ export async function weightFiles(layers: { id: LayerId; fs: Fs }[], localFile: 
  * context's src + rest. The project's copy is used only when its size matches (then hashed, see localSha256).
  */
 export function localWeightFiles(plan: PlanData, projectDir: string): LocalFile {
-  const copies = plan.export_phases.flatMap((p) => p.stages).filter((s) => weightStages(plan).includes(s.id)).flatMap((s) => s.operations)
-    .flatMap((op) => (op.op === 'copy' && op.from.type === 'context' ? [{ dest: op.dest.replace(/\/+$/, ''), src: op.src.replace(/\/+$/, ''), ctx: plan.contexts[op.from.name]?.path }] : []));
+  const copies = plan.export_phases
+    .flatMap((p) => p.stages)
+    .filter((s) => weightStages(plan).includes(s.id))
+    .flatMap((s) => s.operations)
+    .flatMap((op) =>
+      op.op === 'copy' && op.from.type === 'context'
+        ? [{ dest: op.dest.replace(/\/+$/, ''), src: op.src.replace(/\/+$/, ''), ctx: plan.contexts[op.from.name]?.path }]
+        : [],
+    );
   return (imagePath) => {
     const c = copies.find((x) => x.ctx !== undefined && (imagePath === x.dest || imagePath.startsWith(`${x.dest}/`)));
     return c ? path.join(projectDir, c.ctx!, c.src + imagePath.slice(c.dest.length)) : undefined;
@@ -85,25 +99,43 @@ export function localWeightFiles(plan: PlanData, projectDir: string): LocalFile 
  * CUDA from the toolkit's version.json (version.txt in CUDA ≤ 11.0), cuDNN from its deb (libcudnnN) or
  * header; else the plan's resolution (`source` says which). Only for images that have or asked for CUDA.
  */
-export async function toolkits(plan: PlanData, views: { id: LayerId; fs: Fs }[], debsNow: Promise<readonly { pkg: DebPackage; layer: LayerId }[]>): Promise<SbomInventory['toolkits']> {
+export async function toolkits(
+  plan: PlanData,
+  views: { id: LayerId; fs: Fs }[],
+  debsNow: Promise<readonly { pkg: DebPackage; layer: LayerId }[]>,
+): Promise<SbomInventory['toolkits']> {
   const out: SbomInventory['toolkits'] = [];
   const planned = (name: string) => plan.base_image.metadata.packages[name] ?? plan.dependencies[name]?.resolved_version;
-  const cuda = await firstFile(views, ['/usr/local/cuda/version.json', '/usr/local/cuda/version.txt'], (path, text) => (path.endsWith('.json') ? (JSON.parse(text) as { cuda?: { version?: string } }).cuda?.version : /CUDA Version (\S+)/.exec(text)?.[1]));
+  const cuda = await firstFile(views, ['/usr/local/cuda/version.json', '/usr/local/cuda/version.txt'], (path, text) =>
+    path.endsWith('.json') ? (JSON.parse(text) as { cuda?: { version?: string } }).cuda?.version : /CUDA Version (\S+)/.exec(text)?.[1],
+  );
   if (cuda) out.push({ name: 'cuda', ...cuda });
   else if (planned('cuda')) out.push({ name: 'cuda', version: planned('cuda')!, source: 'the plan (base image metadata / resolver)', layer: BASE_LAYER });
   const deb = (await debsNow).find((d) => /^libcudnn\d*$/.test(d.pkg.name));
-  const header = deb || !out.length ? undefined : await firstFile(views, ['/usr/include/cudnn_version.h', '/usr/include/x86_64-linux-gnu/cudnn_version_v8.h', '/usr/include/x86_64-linux-gnu/cudnn_version_v9.h'], (_, text) => {
-    const n = (k: string) => new RegExp(`#define CUDNN_${k}\\s+(\\d+)`).exec(text)?.[1];
-    return n('MAJOR') ? [n('MAJOR'), n('MINOR'), n('PATCHLEVEL')].filter(Boolean).join('.') : undefined;
-  });
+  const header =
+    deb || !out.length
+      ? undefined
+      : await firstFile(
+          views,
+          ['/usr/include/cudnn_version.h', '/usr/include/x86_64-linux-gnu/cudnn_version_v8.h', '/usr/include/x86_64-linux-gnu/cudnn_version_v9.h'],
+          (_, text) => {
+            const n = (k: string) => new RegExp(`#define CUDNN_${k}\\s+(\\d+)`).exec(text)?.[1];
+            return n('MAJOR') ? [n('MAJOR'), n('MINOR'), n('PATCHLEVEL')].filter(Boolean).join('.') : undefined;
+          },
+        );
   if (deb) out.push({ name: 'cudnn', version: deb.pkg.version, source: `deb package ${deb.pkg.name}`, layer: deb.layer });
   else if (header) out.push({ name: 'cudnn', ...header });
-  else if (planned('cudnn') && out.length) out.push({ name: 'cudnn', version: planned('cudnn')!, source: 'the plan (base image metadata / resolver)', layer: BASE_LAYER });
+  else if (planned('cudnn') && out.length)
+    out.push({ name: 'cudnn', version: planned('cudnn')!, source: 'the plan (base image metadata / resolver)', layer: BASE_LAYER });
   return out;
 }
 
 /** The first of `paths` in the first layer that has it, with the version `parse` finds in it (all read at once). */
-async function firstFile(views: { id: LayerId; fs: Fs }[], paths: string[], parse: (path: string, text: string) => string | undefined): Promise<{ version: string; source: string; layer: LayerId } | undefined> {
+async function firstFile(
+  views: { id: LayerId; fs: Fs }[],
+  paths: string[],
+  parse: (path: string, text: string) => string | undefined,
+): Promise<{ version: string; source: string; layer: LayerId } | undefined> {
   const tries = views.flatMap((v) => paths.map((path) => ({ v, path })));
   const texts = await Promise.all(tries.map(({ v, path }) => readText(v.fs, path)));
   for (let i = 0; i < tries.length; i++) {

@@ -40,13 +40,18 @@ export async function sbomInventory(bridge: SbomBridge, req: SbomRequest): Promi
   const weighted = new Set(weightStages(plan));
   const layerStates = llb.stageLayers.filter((id) => installing.has(id)).map((id) => ({ id, state: llb.layers[id] }));
   // the base and package layers are solved only when the packages are read (not on a cache hit)
-  const views = () => Promise.all([{ id: BASE_LAYER, state: llb.base }, ...layerStates].map(async (v) => ({ id: v.id, fs: await solveFs(bridge, v.state, req.noCache) })));
+  const views = () =>
+    Promise.all([{ id: BASE_LAYER, state: llb.base }, ...layerStates].map(async (v) => ({ id: v.id, fs: await solveFs(bridge, v.state, req.noCache) })));
   const env = req.env ?? process.env;
-  const key = req.stageInputs && req.baseDigest && !req.noCache ? packagesKey({ base: `${plan.base_image.runtime}@${req.baseDigest}`, ...Object.fromEntries(layerStates.map((v) => [v.id, req.stageInputs?.[v.id]])) }) : undefined;
+  const key =
+    req.stageInputs && req.baseDigest && !req.noCache
+      ? packagesKey({ base: `${plan.base_image.runtime}@${req.baseDigest}`, ...Object.fromEntries(layerStates.map((v) => [v.id, req.stageInputs?.[v.id]])) })
+      : undefined;
   const [packages, files] = await Promise.all([
     solveFs(bridge, llb.installed, req.noCache).then((installed) => cachedPackages(plan, installed, views, key ? env : undefined, key)),
-    Promise.all(llb.stageLayers.filter((id) => weighted.has(id)).map(async (id) => ({ id, fs: await solveFs(bridge, llb.layers[id], req.noCache) })))
-      .then((weights) => weightFiles(weights, req.localFile, env)),
+    Promise.all(llb.stageLayers.filter((id) => weighted.has(id)).map(async (id) => ({ id, fs: await solveFs(bridge, llb.layers[id], req.noCache) }))).then(
+      (weights) => weightFiles(weights, req.localFile, env),
+    ),
   ]);
   return {
     name: req.name,
@@ -67,7 +72,13 @@ export async function sbomFromBridge(bridge: SbomBridge, req: SbomRequest): Prom
 }
 
 /** The packages as an earlier build read them, when the cache has them and the image still shows the same; else read now. */
-async function cachedPackages(plan: PlanData, installed: Fs, views: () => Promise<{ id: string; fs: Fs }[]>, env: NodeJS.ProcessEnv | undefined, key: string | undefined): Promise<CachedPackages> {
+async function cachedPackages(
+  plan: PlanData,
+  installed: Fs,
+  views: () => Promise<{ id: string; fs: Fs }[]>,
+  env: NodeJS.ProcessEnv | undefined,
+  key: string | undefined,
+): Promise<CachedPackages> {
   const hit = env && key ? loadPackages(env, key) : undefined;
   if (hit && sameProbe(hit.probe, await probe(installed, hit.dirs))) return hit;
   const read = await readPackages(plan, installed, await views());
@@ -94,7 +105,11 @@ async function readPackages(plan: PlanData, installed: Fs, views: { id: string; 
   const [owned, osRelease, kits, status, used, listed] = await Promise.all([
     ownedNow,
     readText(base, '/etc/os-release'),
-    toolkits(plan, views, ownedNow.then((o) => o.debs)),
+    toolkits(
+      plan,
+      views,
+      ownedNow.then((o) => o.debs),
+    ),
     orMissing(installed.bridge.statFile(installed.ref, DPKG_STATUS), undefined),
     usedNow,
     dirsNow.then((d) => d.listed),

@@ -2,19 +2,29 @@ import { declaredLicense, isSpdxExpression, parseDirectUrl, parseMetadata, pypiP
 
 describe('parseMetadata', () => {
   it('reads headers up to the body, License-Expression first', () => {
-    const text = 'Metadata-Version: 2.4\nName: Foo_Bar\nVersion: 1.2.3\nLicense-Expression: MIT OR Apache-2.0\nLicense: whatever\nClassifier: License :: OSI Approved :: BSD License\n\nLicense: not a header\n';
+    const text =
+      'Metadata-Version: 2.4\nName: Foo_Bar\nVersion: 1.2.3\nLicense-Expression: MIT OR Apache-2.0\nLicense: whatever\nClassifier: License :: OSI Approved :: BSD License\n\nLicense: not a header\n';
     expect(parseMetadata(text)).toEqual({ name: 'Foo_Bar', version: '1.2.3', license: 'MIT OR Apache-2.0' });
   });
 
   it('keeps a multi-line License as NOASSERTION with its first line, continuation lines belong to it', () => {
-    const text = 'Metadata-Version: 2.1\nName: thing\nVersion: 0.1\nLicense: Copyright (c) 2020 Someone\n        All rights reserved.\n        Redistribution and use ...\nHome-page: https://example.org/thing\n\nbody';
-    expect(parseMetadata(text)).toEqual({ name: 'thing', version: '0.1', license: 'NOASSERTION', licenseText: 'Copyright (c) 2020 Someone', homepage: 'https://example.org/thing' });
+    const text =
+      'Metadata-Version: 2.1\nName: thing\nVersion: 0.1\nLicense: Copyright (c) 2020 Someone\n        All rights reserved.\n        Redistribution and use ...\nHome-page: https://example.org/thing\n\nbody';
+    expect(parseMetadata(text)).toEqual({
+      name: 'thing',
+      version: '0.1',
+      license: 'NOASSERTION',
+      licenseText: 'Copyright (c) 2020 Someone',
+      homepage: 'https://example.org/thing',
+    });
   });
 
   it('maps a known License name, else the classifiers (several are alternatives)', () => {
     expect(declaredLicense(undefined, 'Apache 2.0', [])).toEqual({ license: 'Apache-2.0' });
     expect(declaredLicense(undefined, 'UNKNOWN', ['License :: OSI Approved :: MIT License'])).toEqual({ license: 'MIT' });
-    expect(declaredLicense(undefined, undefined, ['License :: OSI Approved :: MIT License', 'License :: OSI Approved :: Apache Software License'])).toEqual({ license: '(Apache-2.0 OR MIT)' });
+    expect(declaredLicense(undefined, undefined, ['License :: OSI Approved :: MIT License', 'License :: OSI Approved :: Apache Software License'])).toEqual({
+      license: '(Apache-2.0 OR MIT)',
+    });
     expect(declaredLicense(undefined, undefined, ['License :: OSI Approved :: BSD License'])).toEqual({ license: 'NOASSERTION' });
     expect(declaredLicense('not ( valid', undefined, [])).toEqual({ license: 'NOASSERTION' });
   });
@@ -29,7 +39,16 @@ describe('parseMetadata', () => {
 });
 
 describe('isSpdxExpression', () => {
-  it.each([['MIT', true], ['(MIT OR Apache-2.0) AND BSD-3-Clause', true], ['GPL-2.0-or-later WITH Classpath-exception-2.0', true], ['LicenseRef-Proprietary', true], ['MIT OR', false], ['(MIT', false], ['Copyright 2020 me', false], ['', false]])('%s → %s', (s, ok) => {
+  it.each([
+    ['MIT', true],
+    ['(MIT OR Apache-2.0) AND BSD-3-Clause', true],
+    ['GPL-2.0-or-later WITH Classpath-exception-2.0', true],
+    ['LicenseRef-Proprietary', true],
+    ['MIT OR', false],
+    ['(MIT', false],
+    ['Copyright 2020 me', false],
+    ['', false],
+  ])('%s → %s', (s, ok) => {
     expect(isSpdxExpression(s)).toBe(ok);
   });
 });
@@ -37,8 +56,14 @@ describe('isSpdxExpression', () => {
 describe('parseDirectUrl', () => {
   it('reads archive_info.hashes and the legacy hash, ignores dir installs', () => {
     const sha = 'a'.repeat(64);
-    expect(parseDirectUrl(JSON.stringify({ url: 'file:///w/x-1-py3-none-any.whl', archive_info: { hashes: { sha256: sha } } }))).toEqual({ url: 'file:///w/x-1-py3-none-any.whl', sha256: sha });
-    expect(parseDirectUrl(JSON.stringify({ url: 'https://h/x.whl', archive_info: { hash: `sha256=${sha}` } }))).toEqual({ url: 'https://h/x.whl', sha256: sha });
+    expect(parseDirectUrl(JSON.stringify({ url: 'file:///w/x-1-py3-none-any.whl', archive_info: { hashes: { sha256: sha } } }))).toEqual({
+      url: 'file:///w/x-1-py3-none-any.whl',
+      sha256: sha,
+    });
+    expect(parseDirectUrl(JSON.stringify({ url: 'https://h/x.whl', archive_info: { hash: `sha256=${sha}` } }))).toEqual({
+      url: 'https://h/x.whl',
+      sha256: sha,
+    });
     expect(parseDirectUrl(JSON.stringify({ url: 'file:///src', dir_info: {} }))).toEqual({});
     expect(parseDirectUrl('{')).toEqual({});
   });

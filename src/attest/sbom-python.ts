@@ -56,7 +56,11 @@ function projectUrl(urls: string[]): string | undefined {
  * classifiers (several are alternatives, as packages list them for dual licensing). Free text that names no
  * known license is NOASSERTION, with its first line kept for a reader.
  */
-export function declaredLicense(expression: string | undefined, license: string | undefined, classifiers: readonly string[]): { license: string; text?: string } {
+export function declaredLicense(
+  expression: string | undefined,
+  license: string | undefined,
+  classifiers: readonly string[],
+): { license: string; text?: string } {
   if (expression && isSpdxExpression(expression)) return { license: expression.trim() };
   const text = license?.split('\n')[0].trim();
   const named = text ? knownName(text) : undefined;
@@ -80,7 +84,10 @@ function classifierLicense(c: string): string | undefined {
 
 /** Simple SPDX expression syntax: ids, LicenseRef-/DocumentRef-, AND/OR/WITH, balanced parentheses. */
 export function isSpdxExpression(s: string): boolean {
-  const tokens = s.trim().split(/\s+|(?=[()])|(?<=[()])/).filter(Boolean);
+  const tokens = s
+    .trim()
+    .split(/\s+|(?=[()])|(?<=[()])/)
+    .filter(Boolean);
   let depth = 0;
   let wantId = true;
   for (const t of tokens) {

@@ -39,14 +39,28 @@ function fakeBridge(trees: Record<string, string>[]): SbomBridge & { calls: numb
   return bridge;
 }
 
-const status = (...pkgs: string[]) => pkgs.map((p) => { const [n, v] = p.split('='); return `Package: ${n}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${v}\n`; }).join('\n');
+const status = (...pkgs: string[]) =>
+  pkgs
+    .map((p) => {
+      const [n, v] = p.split('=');
+      return `Package: ${n}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${v}\n`;
+    })
+    .join('\n');
 const SITE = '/usr/local/lib/python3.11/site-packages';
 const meta = (n: string, v: string) => `Metadata-Version: 2.1\nName: ${n}\nVersion: ${v}\nLicense: MIT\n\nbody`;
 
 describe('reading packages through the bridge', () => {
-  const base = { '/var/lib/dpkg/status': status('libc6=2.36', 'zlib1g=1.2'), [`${SITE}/pip-24.0.dist-info/METADATA`]: meta('pip', '24.0'), '/usr/local/lib/python3.11/os.py': '' };
+  const base = {
+    '/var/lib/dpkg/status': status('libc6=2.36', 'zlib1g=1.2'),
+    [`${SITE}/pip-24.0.dist-info/METADATA`]: meta('pip', '24.0'),
+    '/usr/local/lib/python3.11/os.py': '',
+  };
   const apt = { '/var/lib/dpkg/status': status('libc6=2.36', 'zlib1g=1.3', 'jq=1.6') };
-  const pip = { [`${SITE}/six-1.16.0.dist-info/METADATA`]: meta('six', '1.16.0'), [`${SITE}/six-1.16.0.dist-info/INSTALLER`]: 'pip\n', [`${SITE}/six-1.16.0.dist-info/direct_url.json`]: JSON.stringify({ url: 'https://h/six.whl', archive_info: { hashes: { sha256: 'e'.repeat(64) } } }) };
+  const pip = {
+    [`${SITE}/six-1.16.0.dist-info/METADATA`]: meta('six', '1.16.0'),
+    [`${SITE}/six-1.16.0.dist-info/INSTALLER`]: 'pip\n',
+    [`${SITE}/six-1.16.0.dist-info/direct_url.json`]: JSON.stringify({ url: 'https://h/six.whl', archive_info: { hashes: { sha256: 'e'.repeat(64) } } }),
+  };
   const installed = { ...base, ...apt, ...pip };
 
   it('finds site dirs, dists and dpkg packages, and gives each to the first layer that has it as it is', async () => {
@@ -57,10 +71,24 @@ describe('reading packages through the bridge', () => {
     const dists = await readDists(inst, await listDists(inst, dirs));
     expect(dists).toEqual([
       { name: 'pip', version: '24.0', license: 'MIT', path: `${SITE}/pip-24.0.dist-info` },
-      { name: 'six', version: '1.16.0', license: 'MIT', installer: 'pip', url: 'https://h/six.whl', sha256: 'e'.repeat(64), path: `${SITE}/six-1.16.0.dist-info` },
+      {
+        name: 'six',
+        version: '1.16.0',
+        license: 'MIT',
+        installer: 'pip',
+        url: 'https://h/six.whl',
+        sha256: 'e'.repeat(64),
+        path: `${SITE}/six-1.16.0.dist-info`,
+      },
     ]);
     const debs = (await readDebs(inst))!;
-    const views = await Promise.all([['base', b], ['system:apt', a], ['deps:pip', p]].map(([id, f]) => viewLayer(id as string, f as typeof b, dirs)));
+    const views = await Promise.all(
+      [
+        ['base', b],
+        ['system:apt', a],
+        ['deps:pip', p],
+      ].map(([id, f]) => viewLayer(id as string, f as typeof b, dirs)),
+    );
     const owned = attribute(views, debs, dists);
     expect(owned.debs.map((d) => `${d.pkg.name}=${d.pkg.version}@${d.layer}`)).toEqual(['jq=1.6@system:apt', 'libc6=2.36@base', 'zlib1g=1.3@system:apt']);
     expect(owned.python.map((d) => `${d.dist.name}@${d.layer}`)).toEqual(['pip@base', 'six@deps:pip']);

@@ -47,7 +47,11 @@ export async function solveFs(bridge: SbomBridge, state: State, noCache?: boolea
 }
 
 export const readDir = (fs: Fs, dir: string): Promise<FsStat[]> => orMissing(fs.bridge.readDir(fs.ref, dir), []);
-export const readText = (fs: Fs, file: string): Promise<string | undefined> => orMissing(fs.bridge.readFile(fs.ref, file).then((b) => b.toString('utf8')), undefined);
+export const readText = (fs: Fs, file: string): Promise<string | undefined> =>
+  orMissing(
+    fs.bridge.readFile(fs.ref, file).then((b) => b.toString('utf8')),
+    undefined,
+  );
 
 /** Runs `jobs` a few at a time: the bridge answers calls concurrently, one connection carries them. */
 export async function limited<T>(items: readonly T[], run: (item: T) => Promise<void>, workers = 8): Promise<void> {
@@ -82,17 +86,23 @@ const HEAD_BYTES = 64 * 1024;
 
 /** The dist-info/egg-info entries of each dir, as paths (a dir that is not there has none). */
 export async function listDists(fs: Fs, dirs: readonly string[]): Promise<{ path: string; dir: boolean }[]> {
-  const listed = await Promise.all(dirs.map(async (dir) => (await readDir(fs, dir)).filter((e) => DIST.test(e.path)).map((e) => ({ path: `${dir}/${e.path}`, dir: isDir(e) }))));
+  const listed = await Promise.all(
+    dirs.map(async (dir) => (await readDir(fs, dir)).filter((e) => DIST.test(e.path)).map((e) => ({ path: `${dir}/${e.path}`, dir: isDir(e) }))),
+  );
   return listed.flat();
 }
 
 /** Every dist listed: name, version, license, installer and archive hash. */
 export async function readDists(fs: Fs, entries: readonly { path: string; dir: boolean }[]): Promise<PythonDist[]> {
   const dists: PythonDist[] = [];
-  await limited(entries, async (e) => {
-    const dist = await readDist(fs, e.path, e.dir);
-    if (dist) dists.push(dist);
-  }, 16);
+  await limited(
+    entries,
+    async (e) => {
+      const dist = await readDist(fs, e.path, e.dir);
+      if (dist) dists.push(dist);
+    },
+    16,
+  );
   return dists.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -129,7 +139,11 @@ export async function viewLayer(id: LayerId, fs: Fs, dirs: readonly string[]): P
  * The layer that brought each package: the first of [base, stage layers…] holding it as it is in the image
  * (a package a later stage upgraded belongs to that stage). One no layer shows (not expected) goes to the base.
  */
-export function attribute(views: readonly LayerView[], debs: readonly DebPackage[], dists: readonly PythonDist[]): { debs: { pkg: DebPackage; layer: LayerId }[]; python: { dist: PythonDist; layer: LayerId }[] } {
+export function attribute(
+  views: readonly LayerView[],
+  debs: readonly DebPackage[],
+  dists: readonly PythonDist[],
+): { debs: { pkg: DebPackage; layer: LayerId }[]; python: { dist: PythonDist; layer: LayerId }[] } {
   const first = (has: (v: LayerView) => boolean): LayerId => views.find(has)?.id ?? BASE_LAYER;
   return {
     debs: debs.map((pkg) => ({ pkg, layer: first((v) => v.debs?.has(`${debKey(pkg)}=${pkg.version}`) ?? false) })),

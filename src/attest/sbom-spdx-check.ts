@@ -14,7 +14,8 @@ export function spdxProblems(doc: unknown): string[] {
   if (typeof d.documentNamespace !== 'string' || !/^[a-z]+:\/\/[^#\s]+$/.test(d.documentNamespace)) out.push('documentNamespace is not a URI without #');
   const ci = d.creationInfo as { created?: unknown; creators?: unknown } | undefined;
   if (typeof ci?.created !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(ci.created)) out.push('creationInfo.created is not YYYY-MM-DDThh:mm:ssZ');
-  if (!Array.isArray(ci?.creators) || !ci.creators.length || !ci.creators.every((c) => /^(Tool|Person|Organization): \S/.test(String(c)))) out.push('creationInfo.creators');
+  if (!Array.isArray(ci?.creators) || !ci.creators.length || !ci.creators.every((c) => /^(Tool|Person|Organization): \S/.test(String(c))))
+    out.push('creationInfo.creators');
   const ids = new Set<string>(['SPDXRef-DOCUMENT']);
   for (const p of (d.packages ?? []) as Record<string, unknown>[]) {
     const id = String(p.SPDXID);

@@ -7,14 +7,33 @@ function inventory(): SbomInventory {
     tool: 'Tool: cogpack-0.1.0',
     epoch: 1_700_000_000,
     base: { ref: 'docker.io/library/python:3.11-slim', digest: `sha256:${'b'.repeat(64)}`, distro: 'debian' },
-    stages: [{ id: 'system:apt', name: 'apt-get install jq' }, { id: 'deps:pip', name: 'pip install' }, { id: 'weights:weights:w.bin', name: 'weights' }],
+    stages: [
+      { id: 'system:apt', name: 'apt-get install jq' },
+      { id: 'deps:pip', name: 'pip install' },
+      { id: 'weights:weights:w.bin', name: 'weights' },
+    ],
     debs: [
       { pkg: { name: 'libc6', version: '2.36-9', architecture: 'amd64', source: 'glibc' }, layer: 'base' },
       { pkg: { name: 'jq', version: '1.6-2.1', architecture: 'amd64' }, layer: 'system:apt' },
     ],
     python: [
-      { dist: { name: 'pip', version: '24.0', license: 'MIT', installer: 'pip', path: '/usr/local/lib/python3.11/site-packages/pip-24.0.dist-info' }, layer: 'base' },
-      { dist: { name: 'Hello_World', version: '1.0', license: 'NOASSERTION', licenseText: 'custom', installer: 'pip', sha256: 'c'.repeat(64), url: 'https://h/x.whl', path: '/usr/local/lib/python3.11/site-packages/Hello_World-1.0.dist-info' }, layer: 'deps:pip' },
+      {
+        dist: { name: 'pip', version: '24.0', license: 'MIT', installer: 'pip', path: '/usr/local/lib/python3.11/site-packages/pip-24.0.dist-info' },
+        layer: 'base',
+      },
+      {
+        dist: {
+          name: 'Hello_World',
+          version: '1.0',
+          license: 'NOASSERTION',
+          licenseText: 'custom',
+          installer: 'pip',
+          sha256: 'c'.repeat(64),
+          url: 'https://h/x.whl',
+          path: '/usr/local/lib/python3.11/site-packages/Hello_World-1.0.dist-info',
+        },
+        layer: 'deps:pip',
+      },
     ],
     toolkits: [{ name: 'cuda', version: '12.1.1', source: '/usr/local/cuda/version.json', layer: 'base' }],
     files: [{ path: '/src/w.bin', size: 5, sha256: 'd'.repeat(64), layer: 'weights:weights:w.bin' }],
@@ -32,7 +51,10 @@ describe('spdxDocument', () => {
 
   it('says which layer brought each package', () => {
     const byName = new Map(doc.packages.map((p) => [p.name, p.SPDXID]));
-    const container = (name: string) => doc.relationships.filter((r) => r.relatedSpdxElement === byName.get(name) && r.relationshipType === 'CONTAINS').map((r) => doc.packages.find((p) => p.SPDXID === r.spdxElementId)?.name);
+    const container = (name: string) =>
+      doc.relationships
+        .filter((r) => r.relatedSpdxElement === byName.get(name) && r.relationshipType === 'CONTAINS')
+        .map((r) => doc.packages.find((p) => p.SPDXID === r.spdxElementId)?.name);
     expect(container('libc6')).toEqual(['docker.io/library/python:3.11-slim']);
     expect(container('jq')).toEqual(['system:apt']);
     expect(container('Hello_World')).toEqual(['deps:pip']);
@@ -43,7 +65,13 @@ describe('spdxDocument', () => {
 
   it('carries purls, the wheel hash and the declared license', () => {
     const hello = doc.packages.find((p) => p.name === 'Hello_World')!;
-    expect(hello).toMatchObject({ versionInfo: '1.0', downloadLocation: 'https://h/x.whl', licenseDeclared: 'NOASSERTION', licenseComments: 'License: custom', checksums: [{ algorithm: 'SHA256', checksumValue: 'c'.repeat(64) }] });
+    expect(hello).toMatchObject({
+      versionInfo: '1.0',
+      downloadLocation: 'https://h/x.whl',
+      licenseDeclared: 'NOASSERTION',
+      licenseComments: 'License: custom',
+      checksums: [{ algorithm: 'SHA256', checksumValue: 'c'.repeat(64) }],
+    });
     expect(hello.externalRefs?.[0].referenceLocator).toBe('pkg:pypi/hello-world@1.0');
     expect(doc.packages.find((p) => p.name === 'libc6')?.externalRefs?.[0].referenceLocator).toBe('pkg:deb/debian/libc6@2.36-9?arch=amd64&upstream=glibc');
     expect(doc.packages.find((p) => p.name === 'cuda')?.versionInfo).toBe('12.1.1');
@@ -60,7 +88,14 @@ describe('spdxDocument', () => {
   });
 
   it('the checker finds what is missing', () => {
-    const bad = { ...doc, dataLicense: 'MIT', packages: [...doc.packages, { ...doc.packages[3] }], relationships: [...doc.relationships, { spdxElementId: 'SPDXRef-Image', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-nope' }] };
-    expect(spdxProblems(bad)).toEqual(expect.arrayContaining(['dataLicense is not CC0-1.0', `SPDXID ${doc.packages[3].SPDXID} twice`, expect.stringMatching(/unknown element/)]));
+    const bad = {
+      ...doc,
+      dataLicense: 'MIT',
+      packages: [...doc.packages, { ...doc.packages[3] }],
+      relationships: [...doc.relationships, { spdxElementId: 'SPDXRef-Image', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-nope' }],
+    };
+    expect(spdxProblems(bad)).toEqual(
+      expect.arrayContaining(['dataLicense is not CC0-1.0', `SPDXID ${doc.packages[3].SPDXID} twice`, expect.stringMatching(/unknown element/)]),
+    );
   });
 });

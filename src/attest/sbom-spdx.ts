@@ -107,7 +107,11 @@ function pythonPackage(d: PythonDist): SpdxPackage {
 function structure(inv: SbomInventory): SpdxPackage[] {
   const image: SpdxPackage = { SPDXID: IMAGE_ID, name: inv.name, downloadLocation: NONE, primaryPackagePurpose: 'CONTAINER', ...plain, licenseDeclared: NONE };
   const b = inv.base;
-  const repo = b.ref.replace(/[:@].*$/, '').split('/').pop() ?? b.ref;
+  const repo =
+    b.ref
+      .replace(/[:@].*$/, '')
+      .split('/')
+      .pop() ?? b.ref;
   const base: SpdxPackage = {
     SPDXID: layerId(BASE_LAYER),
     name: b.ref,
@@ -117,7 +121,13 @@ function structure(inv: SbomInventory): SpdxPackage[] {
     ...plain,
     licenseDeclared: NONE,
     comment: 'the runtime base image: its layers come first',
-    ...(b.digest ? { externalRefs: purlRef(`pkg:oci/${repo}@${encodeURIComponent(b.digest)}?repository_url=${encodeURIComponent(b.ref.replace(/@.*$/, '').replace(/:[^/:]*$/, ''))}`) } : {}),
+    ...(b.digest
+      ? {
+          externalRefs: purlRef(
+            `pkg:oci/${repo}@${encodeURIComponent(b.digest)}?repository_url=${encodeURIComponent(b.ref.replace(/@.*$/, '').replace(/:[^/:]*$/, ''))}`,
+          ),
+        }
+      : {}),
   };
   const stages = inv.stages.map((s, i): SpdxPackage => ({
     SPDXID: layerId(s.id),
@@ -136,17 +146,31 @@ export function spdxDocument(inv: SbomInventory): SpdxDocument {
   const owned: [LayerId, SpdxPackage][] = [
     ...inv.debs.map((d): [LayerId, SpdxPackage] => [d.layer, debPackage(d.pkg, distro)]),
     ...inv.python.map((p): [LayerId, SpdxPackage] => [p.layer, pythonPackage(p.dist)]),
-    ...inv.toolkits.map((t): [LayerId, SpdxPackage] => [t.layer, { SPDXID: spdxId('toolkit', t.name, t.name), name: t.name, versionInfo: t.version, downloadLocation: NONE, ...plain, licenseDeclared: NONE, comment: `version from ${t.source}` }]),
-    ...inv.files.map((f): [LayerId, SpdxPackage] => [f.layer, {
-      SPDXID: spdxId('file', f.path.split('/').pop() ?? 'file', f.path),
-      name: f.path,
-      downloadLocation: NONE,
-      primaryPackagePurpose: 'FILE',
-      ...plain,
-      checksums: [{ algorithm: 'SHA256', checksumValue: f.sha256 }],
-      licenseDeclared: NONE,
-      comment: `model weights, ${f.size} bytes`,
-    }]),
+    ...inv.toolkits.map((t): [LayerId, SpdxPackage] => [
+      t.layer,
+      {
+        SPDXID: spdxId('toolkit', t.name, t.name),
+        name: t.name,
+        versionInfo: t.version,
+        downloadLocation: NONE,
+        ...plain,
+        licenseDeclared: NONE,
+        comment: `version from ${t.source}`,
+      },
+    ]),
+    ...inv.files.map((f): [LayerId, SpdxPackage] => [
+      f.layer,
+      {
+        SPDXID: spdxId('file', f.path.split('/').pop() ?? 'file', f.path),
+        name: f.path,
+        downloadLocation: NONE,
+        primaryPackagePurpose: 'FILE',
+        ...plain,
+        checksums: [{ algorithm: 'SHA256', checksumValue: f.sha256 }],
+        licenseDeclared: NONE,
+        comment: `model weights, ${f.size} bytes`,
+      },
+    ]),
   ];
   owned.sort((a, b) => byText(a[1].SPDXID, b[1].SPDXID));
   const layers = structure(inv);

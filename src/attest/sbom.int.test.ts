@@ -33,14 +33,18 @@ async function sbomStatement(registry: string, repo: string, tag: string): Promi
 /** deb name:arch=version and normalised pypi name=version, from the purls. */
 function packageSets(doc: SpdxDocument): { debs: string[]; pypi: string[] } {
   const purls = doc.packages.flatMap((p) => p.externalRefs ?? []).map((r) => r.referenceLocator);
-  const debs = purls.filter((p) => p.startsWith('pkg:deb/')).map((p) => {
-    const m = /^pkg:deb\/[^/]+\/([^@]+)@([^?]+)\?arch=([^&]+)/.exec(p)!;
-    return `${decodeURIComponent(m[1])}:${decodeURIComponent(m[3])}=${decodeURIComponent(m[2])}`;
-  });
-  const pypi = purls.filter((p) => p.startsWith('pkg:pypi/')).map((p) => {
-    const m = /^pkg:pypi\/([^@]+)@(.+)$/.exec(p)!;
-    return `${decodeURIComponent(m[1])}=${decodeURIComponent(m[2])}`;
-  });
+  const debs = purls
+    .filter((p) => p.startsWith('pkg:deb/'))
+    .map((p) => {
+      const m = /^pkg:deb\/[^/]+\/([^@]+)@([^?]+)\?arch=([^&]+)/.exec(p)!;
+      return `${decodeURIComponent(m[1])}:${decodeURIComponent(m[3])}=${decodeURIComponent(m[2])}`;
+    });
+  const pypi = purls
+    .filter((p) => p.startsWith('pkg:pypi/'))
+    .map((p) => {
+      const m = /^pkg:pypi\/([^@]+)@(.+)$/.exec(p)!;
+      return `${decodeURIComponent(m[1])}=${decodeURIComponent(m[2])}`;
+    });
   return { debs: debs.sort(), pypi: pypi.sort() };
 }
 
@@ -63,8 +67,14 @@ describeWithDaemon('--sbom on the real daemon', (denv: DaemonEnv) => {
     const build = (o: BuildOptions = {}) => {
       created.push(local, `${registry}/${repo}:${tag}`);
       return buildProject(dir, {
-        cogSdk: 'none', env, progress: 'quiet', progressOut: progressSink().out, sbom: true, sourceDateEpoch: '1700000000',
-        outputs: [`type=docker,name=${local}`, `type=image,name=${registry}/${repo}:${tag},push=true,registry.insecure=true`], ...o,
+        cogSdk: 'none',
+        env,
+        progress: 'quiet',
+        progressOut: progressSink().out,
+        sbom: true,
+        sourceDateEpoch: '1700000000',
+        outputs: [`type=docker,name=${local}`, `type=image,name=${registry}/${repo}:${tag},push=true,registry.insecure=true`],
+        ...o,
       });
     };
     await build();
@@ -75,15 +85,44 @@ describeWithDaemon('--sbom on the real daemon', (denv: DaemonEnv) => {
     expect(doc.creationInfo.created).toBe('2023-11-14T22:13:20Z');
 
     const image = local;
-    const dpkg = docker(denv, ['run', '--rm', '--network', 'none', '--entrypoint', 'dpkg-query', image, '-W', '-f', '${Package}:${Architecture}=${Version}\\n']);
-    const pip = JSON.parse(docker(denv, ['run', '--rm', '--network', 'none', '-e', 'PIP_DISABLE_PIP_VERSION_CHECK=1', '--entrypoint', 'python', image, '-m', 'pip', 'list', '--format', 'json'])) as { name: string; version: string }[];
+    const dpkg = docker(denv, [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'dpkg-query',
+      image,
+      '-W',
+      '-f',
+      '${Package}:${Architecture}=${Version}\\n',
+    ]);
+    const pip = JSON.parse(
+      docker(denv, [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '-e',
+        'PIP_DISABLE_PIP_VERSION_CHECK=1',
+        '--entrypoint',
+        'python',
+        image,
+        '-m',
+        'pip',
+        'list',
+        '--format',
+        'json',
+      ]),
+    ) as { name: string; version: string }[];
     const sets = packageSets(doc);
     expect(sets.debs).toEqual(dpkg.trim().split('\n').sort());
     expect(sets.pypi).toEqual(pip.map((p) => `${normalizeName(p.name)}=${p.version}`).sort());
     expect(sets.pypi).toContain('cogpack-hello=1.0');
 
     const byId = new Map(doc.packages.map((p) => [p.SPDXID, p.name]));
-    const layerOf = (name: string) => doc.relationships.filter((r) => r.relationshipType === 'CONTAINS' && byId.get(r.relatedSpdxElement) === name).map((r) => byId.get(r.spdxElementId));
+    const layerOf = (name: string) =>
+      doc.relationships.filter((r) => r.relationshipType === 'CONTAINS' && byId.get(r.relatedSpdxElement) === name).map((r) => byId.get(r.spdxElementId));
     expect(layerOf('jq')).toEqual(['system:apt']);
     expect(layerOf('cogpack_hello')).toEqual(['deps:pip']);
     expect(layerOf('libc6')).toEqual([doc.packages.find((p) => p.SPDXID === 'SPDXRef-Base')!.name]);

@@ -32,7 +32,11 @@ function stageInputs(label: string | undefined): Record<string, string> | undefi
   if (!label) return undefined;
   try {
     const stages = (JSON.parse(label) as { stages?: Record<string, { d?: unknown }> }).stages ?? {};
-    return Object.fromEntries(Object.entries(stages).filter(([, v]) => typeof v?.d === 'string').map(([id, v]) => [id, v.d as string]));
+    return Object.fromEntries(
+      Object.entries(stages)
+        .filter(([, v]) => typeof v?.d === 'string')
+        .map(([id, v]) => [id, v.d as string]),
+    );
   } catch {
     return undefined;
   }

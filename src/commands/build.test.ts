@@ -61,7 +61,10 @@ describe('cogpack build failures (no daemon needed)', () => {
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drop-'));
     fs.cpSync(fixture, dir, { recursive: true });
-    const r = await cli([dir, '--cog-sdk', 'none', '--progress', 'quiet', '--image-map', 'docker.io/library/python:3.11-slim=cogpack.local/debian-python:bookworm'], { DOCKER_HOST: `unix://${fake.socketPath}` });
+    const r = await cli(
+      [dir, '--cog-sdk', 'none', '--progress', 'quiet', '--image-map', 'docker.io/library/python:3.11-slim=cogpack.local/debian-python:bookworm'],
+      { DOCKER_HOST: `unix://${fake.socketPath}` },
+    );
     expect(r.code).toBe(3);
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/BuildKit at docker unix:\/\/.* went away mid-build/)]);
     fs.rmSync(dir, { recursive: true });

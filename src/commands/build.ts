@@ -36,7 +36,8 @@ export interface BuildFlags {
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-const BUILD_ARG_HELP = 'repeatable. HTTP_PROXY, HTTPS_PROXY, FTP_PROXY, NO_PROXY, ALL_PROXY (any case): reach every RUN ' +
+const BUILD_ARG_HELP =
+  'repeatable. HTTP_PROXY, HTTPS_PROXY, FTP_PROXY, NO_PROXY, ALL_PROXY (any case): reach every RUN ' +
   '(apt, pip, build.run) as for a Dockerfile, never the image or its cache key; SOURCE_DATE_EPOCH: image timestamps; ' +
   'COGPACK_IMAGE_MAP, COGPACK_COG_SDK, COGPACK_WEIGHTS_THRESHOLD_MB: as those variables (--image-map/--cog-sdk win); ' +
   'any other name is unused (warning: a cog.yaml has no ARG)';
@@ -102,7 +103,7 @@ export function registerBuild(program: Command): void {
     .command('build')
     .description('build the project into an image through BuildKit (loaded into Docker by default)')
     .argument('[dir]', 'project directory', '.')
-    .option('-t, --tag <name>', 'image name (repeatable); replacing an image of that name prints why each stage\'s inputs changed', collect, [])
+    .option('-t, --tag <name>', "image name (repeatable); replacing an image of that name prints why each stage's inputs changed", collect, [])
     .option('-o, --output <spec>', 'type=docker|oci,dest=FILE|image,name=…,push=true|local,dest=DIR|tar,dest=FILE|psp,dest=FILE (repeatable)', collect, [])
     .option('--secret <spec>', 'id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
     .option('--build-arg <NAME=VALUE>', BUILD_ARG_HELP, collect, [])
@@ -112,8 +113,14 @@ export function registerBuild(program: Command): void {
     .option('--progress <mode>', 'auto, tty, plain, rawjson or quiet', 'auto')
     .option('--json', 'print a JSON summary (digest, layers, stages and why their inputs changed, timings, cached steps) on stdout')
     .option('--reproducible', 'also clamp layer file times to SOURCE_DATE_EPOCH (identical digests for identical input)')
-    .option('--compression <type>', 'layer compression of image outputs: gzip|zstd|uncompressed[,level=N] (default zstd; an output\'s compression= wins; pulling zstd needs Docker >= 23)')
-    .option('--provenance <mode>', 'SLSA provenance v1 attestation: mode=min|max or false (default mode=min when an output pushes, else none); written into the image index, or as provenance.json for type=local|tar')
+    .option(
+      '--compression <type>',
+      "layer compression of image outputs: gzip|zstd|uncompressed[,level=N] (default zstd; an output's compression= wins; pulling zstd needs Docker >= 23)",
+    )
+    .option(
+      '--provenance <mode>',
+      'SLSA provenance v1 attestation: mode=min|max or false (default mode=min when an output pushes, else none); written into the image index, or as provenance.json for type=local|tar',
+    )
     .option('--sbom [bool]', 'SPDX SBOM attestation of the built image (sbom.spdx.json for type=local|tar)')
     .option('--addr <address>', 'BuildKit address: unix://…, tcp://…, docker:// (default: BUILDKIT_HOST, DOCKER_HOST)')
     .option('--tlscacert <file>', 'CA certificate for tcp://')
@@ -121,7 +128,7 @@ export function registerBuild(program: Command): void {
     .option('--tlskey <file>', 'client key for tcp://')
     .option('--tlsservername <name>', 'server name to verify for tcp://')
     .option('--image-map <SRC=DST,...>', 'replace base images (repeatable; also COGPACK_IMAGE_MAP)', collect, [])
-    .option('--cog-sdk <pypi|none|path.whl|dir>', 'where the cog SDK comes from (a wheel\'s directory also holds its dependencies)')
+    .option('--cog-sdk <pypi|none|path.whl|dir>', "where the cog SDK comes from (a wheel's directory also holds its dependencies)")
     .option('--private-key <file>', 'Ed25519 PEM key signing a type=psp,dest=FILE output (default: an ephemeral key)')
     .action(async (dir: string, f: BuildFlags) => {
       const interrupt = interruptController();
@@ -129,7 +136,8 @@ export function registerBuild(program: Command): void {
         // type=psp: the same build exported as a filesystem, packed into a signed .psp (src/pspf/build-output.ts)
         // (no attestation files among the packed runtime: the .psp is signed instead)
         const psp = await runPspBuild(dir, { output: f.output, privateKey: f.privateKey, signal: interrupt.signal }, (output) =>
-          runBuild(dir, { ...f, output, provenance: undefined, sbom: undefined }, process.env, interrupt.signal));
+          runBuild(dir, { ...f, output, provenance: undefined, sbom: undefined }, process.env, interrupt.signal),
+        );
         if (psp) return void (f.json ? process.stdout.write(`${JSON.stringify(psp, null, 2)}\n`) : process.stderr.write(`cogpack: ${describePsp(psp)}\n`));
         const summary = await runBuild(dir, f, process.env, interrupt.signal);
         for (const w of summary.warnings) process.stderr.write(`cogpack: warning: ${w}\n`);

@@ -41,7 +41,10 @@ function project(nobody = false): string {
   }
   fs.writeFileSync(path.join(dir, 'cog.yaml'), COG_YAML);
   fs.writeFileSync(path.join(dir, 'requirements.txt'), 'six==1.16.0\n');
-  fs.writeFileSync(path.join(dir, 'predict.py'), 'from cog import BasePredictor\n\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return "ok"\n');
+  fs.writeFileSync(
+    path.join(dir, 'predict.py'),
+    'from cog import BasePredictor\n\n\nclass Predictor(BasePredictor):\n    def predict(self) -> str:\n        return "ok"\n',
+  );
   return dir;
 }
 
@@ -58,7 +61,10 @@ const plan = (dir: string): string[] => ['plan', dir];
 const build = (dir: string, ...flags: string[]): string[] => ['build', dir, ...flags];
 
 /** 3 aliases of 9 aliases each, 7 levels deep: 9^7 values once expanded (the "billion laughs" shape). */
-const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n');
+const ALIAS_BOMB = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`),
+].join('\n');
 
 /** nested directories whose path is longer than PATH_MAX (4096), made with relative mkdirs */
 function deepTree(dir: string): void {
@@ -68,10 +74,28 @@ function deepTree(dir: string): void {
 const ALL_CASES: Case[] = [
   // class 1: only regular files are read, each within a size cap
   { name: '1 FIFO cog.yaml', setup: (d) => (fifo(path.join(d, 'cog.yaml')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: 'cog.yaml' },
-  { name: '1 FIFO requirements.txt', setup: (d) => (fifo(path.join(d, 'requirements.txt')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: 'requirements.txt' },
+  {
+    name: '1 FIFO requirements.txt',
+    setup: (d) => (fifo(path.join(d, 'requirements.txt')), plan(d)),
+    exit: 2,
+    code: 'E_NOT_REGULAR_FILE',
+    names: 'requirements.txt',
+  },
   { name: '1 FIFO .dockerignore', setup: (d) => (fifo(path.join(d, '.dockerignore')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: '.dockerignore' },
-  { name: '1 device requirements.txt', setup: (d) => (zeroDevice(path.join(d, 'requirements.txt')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: 'requirements.txt' },
-  { name: '1 device .python-version', setup: (d) => (zeroDevice(path.join(d, '.python-version')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: '.python-version' },
+  {
+    name: '1 device requirements.txt',
+    setup: (d) => (zeroDevice(path.join(d, 'requirements.txt')), plan(d)),
+    exit: 2,
+    code: 'E_NOT_REGULAR_FILE',
+    names: 'requirements.txt',
+  },
+  {
+    name: '1 device .python-version',
+    setup: (d) => (zeroDevice(path.join(d, '.python-version')), plan(d)),
+    exit: 2,
+    code: 'E_NOT_REGULAR_FILE',
+    names: '.python-version',
+  },
   {
     name: '1 cog.yaml over the size cap',
     setup: (d) => (fs.writeFileSync(path.join(d, 'cog.yaml'), COG_YAML + '#'.repeat(5 * 1024 * 1024)), plan(d)),
@@ -79,22 +103,84 @@ const ALL_CASES: Case[] = [
     code: 'E_FILE_TOO_LARGE',
     names: 'cog.yaml',
   },
-  { name: '1 FIFO .psp to pspf verify', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'verify', path.join(d, 'a.psp')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'a.psp' },
-  { name: '1 FIFO .psp to pspf inspect', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'inspect', path.join(d, 'a.psp')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'a.psp' },
+  {
+    name: '1 FIFO .psp to pspf verify',
+    setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'verify', path.join(d, 'a.psp')]),
+    exit: 64,
+    code: 'E_NOT_REGULAR_FILE',
+    names: 'a.psp',
+  },
+  {
+    name: '1 FIFO .psp to pspf inspect',
+    setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'inspect', path.join(d, 'a.psp')]),
+    exit: 64,
+    code: 'E_NOT_REGULAR_FILE',
+    names: 'a.psp',
+  },
 
-  { name: '1 FIFO .psp to pspf extract', setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'extract', path.join(d, 'a.psp'), '0', path.join(d, 'out')]), exit: 64, code: 'E_NOT_REGULAR_FILE' },
-  { name: '1 FIFO --plan to llb', setup: (d) => (fifo(path.join(d, 'plan.json')), ['llb', d, '--plan', path.join(d, 'plan.json')]), exit: 64, code: 'E_NOT_REGULAR_FILE', names: 'plan.json' },
-  { name: '1 device --private-key to a psp build', setup: (d) => build(d, '--output', `type=psp,dest=${d}/a.psp`, '--private-key', '/dev/zero'), exit: 64, code: 'E_NOT_REGULAR_FILE', names: '/dev/zero' },
-  { name: '1 FIFO pyproject.toml', setup: (d) => (fs.rmSync(path.join(d, 'cog.yaml')), fifo(path.join(d, 'pyproject.toml')), plan(d)), exit: 2, code: 'E_NOT_REGULAR_FILE', names: 'pyproject.toml' },
+  {
+    name: '1 FIFO .psp to pspf extract',
+    setup: (d) => (fifo(path.join(d, 'a.psp')), ['pspf', 'extract', path.join(d, 'a.psp'), '0', path.join(d, 'out')]),
+    exit: 64,
+    code: 'E_NOT_REGULAR_FILE',
+  },
+  {
+    name: '1 FIFO --plan to llb',
+    setup: (d) => (fifo(path.join(d, 'plan.json')), ['llb', d, '--plan', path.join(d, 'plan.json')]),
+    exit: 64,
+    code: 'E_NOT_REGULAR_FILE',
+    names: 'plan.json',
+  },
+  {
+    name: '1 device --private-key to a psp build',
+    setup: (d) => build(d, '--output', `type=psp,dest=${d}/a.psp`, '--private-key', '/dev/zero'),
+    exit: 64,
+    code: 'E_NOT_REGULAR_FILE',
+    names: '/dev/zero',
+  },
+  {
+    name: '1 FIFO pyproject.toml',
+    setup: (d) => (fs.rmSync(path.join(d, 'cog.yaml')), fifo(path.join(d, 'pyproject.toml')), plan(d)),
+    exit: 2,
+    code: 'E_NOT_REGULAR_FILE',
+    names: 'pyproject.toml',
+  },
 
   // class 2: user input is never an internal error (exit 70)
   { name: '2 project directory missing', setup: (d) => plan(path.join(d, 'nope')), exit: 2, code: 'E_PROJECT_DIR' },
   { name: '2 unknown flag', setup: (d) => ['plan', d, '--no-such-flag'], exit: 64, code: '' },
-  { name: '2 YAML alias bomb', setup: (d) => (fs.appendFileSync(path.join(d, 'cog.yaml'), `${ALIAS_BOMB}\n`), plan(d)), exit: 2, code: 'E_COG_YAML', names: 'cog.yaml:6:' },
+  {
+    name: '2 YAML alias bomb',
+    setup: (d) => (fs.appendFileSync(path.join(d, 'cog.yaml'), `${ALIAS_BOMB}\n`), plan(d)),
+    exit: 2,
+    code: 'E_COG_YAML',
+    names: 'cog.yaml:6:',
+  },
   { name: '2 directory nested past PATH_MAX', setup: (d) => (deepTree(d), plan(d)), exit: 2, code: 'E_PATH_TOO_LONG', maxStderr: 400 },
-  { name: '2 unreadable requirements.txt (EACCES)', setup: (d) => (fs.chmodSync(path.join(d, 'requirements.txt'), 0), plan(d)), exit: 2, code: 'E_FILE_UNREADABLE', names: 'requirements.txt', nobody: true },
-  { name: '2 unreadable directory (EACCES)', setup: (d) => (fs.mkdirSync(path.join(d, 'private'), { mode: 0 }), plan(d)), exit: 2, code: 'E_FILE_UNREADABLE', names: 'private', nobody: true },
-  { name: '2 unreadable cog.yaml (EACCES)', setup: (d) => (fs.chmodSync(path.join(d, 'cog.yaml'), 0), plan(d)), exit: 2, code: 'E_FILE_UNREADABLE', names: 'cog.yaml', nobody: true },
+  {
+    name: '2 unreadable requirements.txt (EACCES)',
+    setup: (d) => (fs.chmodSync(path.join(d, 'requirements.txt'), 0), plan(d)),
+    exit: 2,
+    code: 'E_FILE_UNREADABLE',
+    names: 'requirements.txt',
+    nobody: true,
+  },
+  {
+    name: '2 unreadable directory (EACCES)',
+    setup: (d) => (fs.mkdirSync(path.join(d, 'private'), { mode: 0 }), plan(d)),
+    exit: 2,
+    code: 'E_FILE_UNREADABLE',
+    names: 'private',
+    nobody: true,
+  },
+  {
+    name: '2 unreadable cog.yaml (EACCES)',
+    setup: (d) => (fs.chmodSync(path.join(d, 'cog.yaml'), 0), plan(d)),
+    exit: 2,
+    code: 'E_FILE_UNREADABLE',
+    names: 'cog.yaml',
+    nobody: true,
+  },
   {
     name: '2 file names that are not UTF-8 plan (exit 0)',
     setup: (d) => {
@@ -117,12 +203,24 @@ const ALL_CASES: Case[] = [
 
   // class 4: --secret sources are checked before connecting, whether or not a step is cached
   { name: '4 secret src missing', setup: (d) => build(d, '--secret', `id=tok,src=${d}/nonexistent`), exit: 64, code: 'E_SECRET_SOURCE', names: 'nonexistent' },
-  { name: '4 secret env unset', setup: (d) => build(d, '--secret', 'id=tok,env=COGPACK_TEST_UNSET_VAR'), exit: 64, code: 'E_SECRET_SOURCE', names: 'COGPACK_TEST_UNSET_VAR' },
+  {
+    name: '4 secret env unset',
+    setup: (d) => build(d, '--secret', 'id=tok,env=COGPACK_TEST_UNSET_VAR'),
+    exit: 64,
+    code: 'E_SECRET_SOURCE',
+    names: 'COGPACK_TEST_UNSET_VAR',
+  },
   { name: '4 secret src is a directory', setup: (d) => build(d, '--secret', `id=tok,src=${d}`), exit: 64, code: 'E_SECRET_SOURCE' },
   { name: '4 secret src is /dev/zero', setup: (d) => build(d, '--secret', 'id=tok,src=/dev/zero'), exit: 64, code: 'E_SECRET_SOURCE', names: '/dev/zero' },
-  { name: '4 secret src is a FIFO', setup: (d) => (fifo(path.join(d, 'tok')), build(d, '--secret', `id=tok,src=${d}/tok`)), exit: 64, code: 'E_SECRET_SOURCE', names: 'tok' },
   {
-    name: '4 secret over BuildKit\'s 500 KiB',
+    name: '4 secret src is a FIFO',
+    setup: (d) => (fifo(path.join(d, 'tok')), build(d, '--secret', `id=tok,src=${d}/tok`)),
+    exit: 64,
+    code: 'E_SECRET_SOURCE',
+    names: 'tok',
+  },
+  {
+    name: "4 secret over BuildKit's 500 KiB",
     setup: (d) => (fs.writeFileSync(path.join(d, 'tok'), Buffer.alloc(600 * 1024, 'x')), build(d, '--secret', `id=tok,src=${d}/tok`)),
     exit: 64,
     code: 'E_SECRET_TOO_LARGE',

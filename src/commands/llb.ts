@@ -43,7 +43,8 @@ export async function runLlb(dir: string, opts: LlbCommandOptions, out: NodeJS.W
     out.write(llbJson(llb));
     return;
   }
-  if (out.isTTY) throw new UsageError('E_BINARY_TTY', 'refusing to write binary LLB to a terminal', { hint: 'pipe it (cogpack llb | buildctl build …) or use --json' });
+  if (out.isTTY)
+    throw new UsageError('E_BINARY_TTY', 'refusing to write binary LLB to a terminal', { hint: 'pipe it (cogpack llb | buildctl build …) or use --json' });
   out.write(Buffer.from(llb.definition));
 }
 
@@ -59,7 +60,7 @@ export function registerLlb(program: Command): void {
     .argument('[dir]', 'project directory', '.')
     .option('--json', 'print a readable JSON dump (digest, kind, inputs, platform, description per op)')
     .option('--image-map <SRC=DST,...>', 'replace base images (repeatable; also COGPACK_IMAGE_MAP)', collect, [])
-    .option('--cog-sdk <pypi|none|path.whl|dir>', 'where the cog SDK comes from (a wheel\'s directory also holds its dependencies)')
+    .option('--cog-sdk <pypi|none|path.whl|dir>', "where the cog SDK comes from (a wheel's directory also holds its dependencies)")
     .option('--plan <file>', 'use this plan JSON instead of planning DIR')
     .option('--session-id <id>', 'local.session on local sources')
     .option('--no-cache', 'set ignore_cache on every op')

@@ -24,7 +24,10 @@ async function oldRecord(old: string, env: NodeJS.ProcessEnv): Promise<InputsRec
       });
     }
     const found = await previousImage(docker, old);
-    if (!found) throw new UsageError('E_DIFF_OLD', `--diff ${old}: no such file, and Docker has no image of that name`, { hint: 'name an image in `docker image ls` or a plan JSON file' });
+    if (!found)
+      throw new UsageError('E_DIFF_OLD', `--diff ${old}: no such file, and Docker has no image of that name`, {
+        hint: 'name an image in `docker image ls` or a plan JSON file',
+      });
     if (!found.record) {
       throw new UsageError('E_DIFF_OLD', `--diff ${old}: the image has no dev.cogpack.inputs label (built by another tool or an older cogpack)`, {
         hint: 'rebuild it with cogpack build, or compare with a plan JSON from cogpack plan --json --inputs',

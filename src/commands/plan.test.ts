@@ -65,10 +65,7 @@ describe('cogpack plan on bad input', () => {
 
 describe('cogpack plan on a good project', () => {
   it('--json prints the snapshot bytes; the summary names stack, versions and stages', async () => {
-    const [json, summary] = await Promise.all([
-      cli(['plan', 'testdata/gpu-torch', '--json']),
-      cli(['plan', 'testdata/gpu-torch', '--cog-sdk', 'none']),
-    ]);
+    const [json, summary] = await Promise.all([cli(['plan', 'testdata/gpu-torch', '--json']), cli(['plan', 'testdata/gpu-torch', '--cog-sdk', 'none'])]);
     expect(json.code).toBe(0);
     expect(json.stdout).toBe(readFileSync(join(ROOT, 'snapshots', 'gpu-torch.plan.json'), 'utf8'));
     expect(summary.code).toBe(0);

@@ -25,11 +25,16 @@ function collect(value: string, prev: string[] = []): string[] {
 /** What a stage is built on, in a word: the phase, stage or image below it (the plan's graph). */
 function builtOn(source: PlanData['export_phases'][number]['stages'][number]['source']): string {
   switch (source.type) {
-    case 'phase': return source.name;
-    case 'stage': return source.id;
-    case 'image': return source.ref;
-    case 'context': return `context ${source.name}`;
-    default: return source.type;
+    case 'phase':
+      return source.name;
+    case 'stage':
+      return source.id;
+    case 'image':
+      return source.ref;
+    case 'context':
+      return `context ${source.name}`;
+    default:
+      return source.type;
   }
 }
 
@@ -39,7 +44,10 @@ export function summarizePlan(plan: PlanData): string {
   for (const d of Object.values(plan.dependencies)) {
     if (d.resolved_version && d.resolved_version !== '*') out.push(`  ${d.name} ${d.resolved_version}  (${d.source})`);
   }
-  for (const [kind, phases] of [['build', plan.build_phases], ['layers', plan.export_phases]] as const) {
+  for (const [kind, phases] of [
+    ['build', plan.build_phases],
+    ['layers', plan.export_phases],
+  ] as const) {
     if (phases.length === 0) continue;
     out.push(`${kind}:`);
     for (const p of phases) out.push(`  ${p.name}: ${p.stages.map((s) => `${s.id} (${s.name}) on ${builtOn(s.source)}`).join(', ')}`);
@@ -47,7 +55,12 @@ export function summarizePlan(plan: PlanData): string {
   out.push(`cmd: ${JSON.stringify(plan.export.cmd)}  workdir: ${plan.export.working_dir}`);
   if (plan.secrets.length > 0) out.push(`secrets: ${plan.secrets.join(', ')}`);
   const schema = plan.openapi_schema;
-  if (schema) out.push(schema.made_at === 'plan' ? 'openapi schema: made statically (label run.cog.openapi_schema, /src/.cog/openapi_schema.json)' : `openapi schema: needs the runtime (${schema.reason})`);
+  if (schema)
+    out.push(
+      schema.made_at === 'plan'
+        ? 'openapi schema: made statically (label run.cog.openapi_schema, /src/.cog/openapi_schema.json)'
+        : `openapi schema: needs the runtime (${schema.reason})`,
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -85,9 +98,15 @@ export function registerPlan(program: Command): void {
     .argument('[dir]', 'project directory', '.')
     .option('--json', 'print the full plan as JSON (deterministic bytes)')
     .option('--image-map <SRC=DST>', 'substitute a base image (repeatable; also COGPACK_IMAGE_MAP, comma separated)', collect)
-    .option('--cog-sdk <pypi|none|PATH.whl|DIR>', 'where the cog SDK comes from (default pypi; also COGPACK_COG_SDK); a wheel\'s directory also holds its dependencies')
+    .option(
+      '--cog-sdk <pypi|none|PATH.whl|DIR>',
+      "where the cog SDK comes from (default pypi; also COGPACK_COG_SDK); a wheel's directory also holds its dependencies",
+    )
     .option('--inputs', 'with --json: add the dev.cogpack.inputs label (file digests of what each stage reads) that cogpack build puts in the image')
-    .option('--diff <old>', 'print which stages\' inputs differ from OLD (an image in the Docker daemon, or a plan JSON file) and why, without building; with --json as stages[].because')
+    .option(
+      '--diff <old>',
+      "print which stages' inputs differ from OLD (an image in the Docker daemon, or a plan JSON file) and why, without building; with --json as stages[].because",
+    )
     .action(async (dir: string, opts: PlanCommandOptions) => {
       writeOut(await runPlan(dir, opts));
     });

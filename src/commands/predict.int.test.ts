@@ -51,7 +51,19 @@ describeWithDaemon('cogpack predict (real SDK 0.13.6)', (denv) => {
   let cwd: string;
   const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, cwd, encoding: 'utf8', timeout: 850_000 });
   const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('cogpack: error:'));
-  const leftContainers = () => docker(denv, ['ps', '-aq', '--filter', 'label=dev.cogpack.predict', '--filter', `ancestor=${IMAGE}:str`, '--filter', `ancestor=${IMAGE}:file`, '--filter', `ancestor=${IMAGE}:nosetup`]).trim();
+  const leftContainers = () =>
+    docker(denv, [
+      'ps',
+      '-aq',
+      '--filter',
+      'label=dev.cogpack.predict',
+      '--filter',
+      `ancestor=${IMAGE}:str`,
+      '--filter',
+      `ancestor=${IMAGE}:file`,
+      '--filter',
+      `ancestor=${IMAGE}:nosetup`,
+    ]).trim();
   /** Builds the project with this cog.yaml tail into IMAGE:tag through `cogpack predict`, then runs `args`. */
   const buildAndPredict = (tag: string, yamlTail: string, args: string[]) => {
     fs.writeFileSync(path.join(dir, 'cog.yaml'), COG_YAML(yamlTail));
@@ -59,7 +71,8 @@ describeWithDaemon('cogpack predict (real SDK 0.13.6)', (denv) => {
   };
 
   beforeAll(() => {
-    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'commands', 'predict.js'))) throw new Error('run `npm run build` first: this test runs bin/cogpack.js');
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'commands', 'predict.js')))
+      throw new Error('run `npm run build` first: this test runs bin/cogpack.js');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'predict-it-'));
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'predict-cwd-'));
     fs.writeFileSync(path.join(dir, 'predict.py'), PREDICT_PY);
@@ -109,7 +122,9 @@ describeWithDaemon('cogpack predict (real SDK 0.13.6)', (denv) => {
   it('a setup failure is one line with the exception plus the log tail, exit 1', () => {
     const r = buildAndPredict('nosetup', 'run: "predict.py:Predictor"\nenvironment:\n  - FAIL_SETUP=1\n', ['-i', 'text=x']);
     expect(r.status).toBe(1);
-    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^cogpack: error: the model's setup\(\) failed: RuntimeError: setup failed on purpose .*\[E_MODEL_SETUP\]$/)]);
+    expect(errorLines(r.stderr)).toEqual([
+      expect.stringMatching(/^cogpack: error: the model's setup\(\) failed: RuntimeError: setup failed on purpose .*\[E_MODEL_SETUP\]$/),
+    ]);
     expect(r.stderr).toContain('| raise RuntimeError("setup failed on purpose")');
     expect(leftContainers()).toBe('');
   });

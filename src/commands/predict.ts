@@ -26,7 +26,11 @@ const collect = (v: string, acc: string[]) => [...acc, v];
 
 /** `cog predict` names its image `cog-<dir>`; cogpack's is `cogpack-<dir>` (a valid reference whatever the directory is called). */
 export function defaultTag(dir: string): string {
-  const name = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const name = path
+    .basename(path.resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
   return `cogpack-${name || 'model'}`;
 }
 
@@ -34,7 +38,9 @@ export function defaultTag(dir: string): string {
 export function isProjectDir(arg: string): boolean {
   if (fs.existsSync(arg) && fs.statSync(arg).isDirectory()) return true;
   if (/^(\.{1,2}|~)?\//.test(arg) || arg === '.' || arg === '..') {
-    throw new ConfigError('E_PROJECT_DIR', `project directory "${arg}" does not exist`, { hint: 'pass the directory that holds cog.yaml, or an image reference' });
+    throw new ConfigError('E_PROJECT_DIR', `project directory "${arg}" does not exist`, {
+      hint: 'pass the directory that holds cog.yaml, or an image reference',
+    });
   }
   return false;
 }
@@ -42,8 +48,15 @@ export function isProjectDir(arg: string): boolean {
 async function buildForPredict(dir: string, f: PredictFlags): Promise<string> {
   const tag = f.tag ?? defaultTag(dir);
   const flags: BuildFlags = {
-    tag: [tag], output: [], secret: f.secret, buildArg: f.buildArg, cacheFrom: [], cacheTo: [], progress: f.progress,
-    imageMap: f.imageMap, cogSdk: f.cogSdk,
+    tag: [tag],
+    output: [],
+    secret: f.secret,
+    buildArg: f.buildArg,
+    cacheFrom: [],
+    cacheTo: [],
+    progress: f.progress,
+    imageMap: f.imageMap,
+    cogSdk: f.cogSdk,
   };
   const summary = await runBuild(dir, flags);
   for (const w of summary.warnings) process.stderr.write(`cogpack: warning: ${w}\n`);
@@ -57,7 +70,10 @@ export function registerPredict(program: Command): void {
     .description('build the project (cached) or take an image, start it, run one prediction and print the output; the container is removed afterwards')
     .argument('[dir|image]', 'project directory (built first), or an image reference when no such directory exists', '.')
     .option('-i, --input <name=value>', 'an input (repeatable; a list input takes the flag once per item); name=@FILE sends the file', collect, [])
-    .option('-o, --output <path>', 'where the output file goes (several files: PATH with .N before the extension; an output with no file: the printed value); default output[.N].EXT here')
+    .option(
+      '-o, --output <path>',
+      'where the output file goes (several files: PATH with .N before the extension; an output with no file: the printed value); default output[.N].EXT here',
+    )
     .option('--json', 'print the whole prediction response as JSON (files stay data URLs, nothing is written)')
     .option('-t, --tag <name>', 'name of the built image (default cogpack-<directory name>)')
     .option('--progress <mode>', 'build progress: auto, tty, plain, rawjson or quiet', 'auto')

@@ -36,8 +36,20 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dir, 'launcher'), '#!/bin/sh\necho launcher\n');
   fs.writeFileSync(
     path.join(dir, 'pyproject.toml'),
-    ['[project]', 'name = "hello"', 'version = "0.1.0"', '[tool.flavor]', 'command = "{workenv}/bin/hello"', 'launcher = "launcher"',
-      '[[tool.flavor.slots]]', 'id = "app"', 'source = "app"', 'operations = "tar.gz"', 'purpose = "code"', 'target = "{workenv}"'].join('\n'),
+    [
+      '[project]',
+      'name = "hello"',
+      'version = "0.1.0"',
+      '[tool.flavor]',
+      'command = "{workenv}/bin/hello"',
+      'launcher = "launcher"',
+      '[[tool.flavor.slots]]',
+      'id = "app"',
+      'source = "app"',
+      'operations = "tar.gz"',
+      'purpose = "code"',
+      'target = "{workenv}"',
+    ].join('\n'),
   );
 });
 
@@ -63,25 +75,88 @@ test('pack from flags only, with a PEM key from keygen; verify pins the key', as
   expect(fs.statSync(path.join(keys, 'flavor-private.key')).mode & 0o777).toBe(0o600);
   expect((await run('keygen', '--out-dir', keys)).code).toBe(4); // exists
   const out = path.join(dir, 'flags.psp');
-  const p = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'f', '--package-version', '1', '--command', '{workenv}/bin/hello',
-    '--slot', `id=app,source=${path.join(dir, 'app')},operations=tar.gz,target={workenv}`, '--private-key', path.join(keys, 'flavor-private.key'), '-o', out, '--json');
+  const p = await run(
+    'pack',
+    '--launcher',
+    path.join(dir, 'launcher'),
+    '--package-name',
+    'f',
+    '--package-version',
+    '1',
+    '--command',
+    '{workenv}/bin/hello',
+    '--slot',
+    `id=app,source=${path.join(dir, 'app')},operations=tar.gz,target={workenv}`,
+    '--private-key',
+    path.join(keys, 'flavor-private.key'),
+    '-o',
+    out,
+    '--json',
+  );
   expect(p.code).toBe(0);
   expect(JSON.parse(p.out).public_key).toBe(keyFromSeed('k').publicKeyRaw.toString('hex'));
   expect((await run('verify', out, '--public-key', path.join(keys, 'flavor-public.key'))).code).toBe(0);
-  const mismatch = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'f', '--package-version', '1', '--command', 'x',
-    '--slot', `id=a,source=${path.join(dir, 'app')}`, '--private-key', path.join(keys, 'flavor-private.key'), '--public-key', path.join(dir, 'launcher'), '-o', path.join(dir, 'm.psp'));
+  const mismatch = await run(
+    'pack',
+    '--launcher',
+    path.join(dir, 'launcher'),
+    '--package-name',
+    'f',
+    '--package-version',
+    '1',
+    '--command',
+    'x',
+    '--slot',
+    `id=a,source=${path.join(dir, 'app')}`,
+    '--private-key',
+    path.join(keys, 'flavor-private.key'),
+    '--public-key',
+    path.join(dir, 'launcher'),
+    '-o',
+    path.join(dir, 'm.psp'),
+  );
   expect(mismatch.code).toBe(4); // the launcher file is no public key
   expect(fs.existsSync(path.join(dir, 'm.psp'))).toBe(false);
   await run('keygen', '--out-dir', path.join(dir, 'other'));
   expect((await run('verify', out, '--public-key', path.join(dir, 'other/flavor-public.key'))).code).toBe(4);
-  const wrongPair = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'f', '--package-version', '1', '--command', 'x',
-    '--slot', `id=a,source=${path.join(dir, 'app')}`, '--private-key', path.join(keys, 'flavor-private.key'), '--public-key', path.join(dir, 'other/flavor-public.key'), '-o', path.join(dir, 'w.psp'));
+  const wrongPair = await run(
+    'pack',
+    '--launcher',
+    path.join(dir, 'launcher'),
+    '--package-name',
+    'f',
+    '--package-version',
+    '1',
+    '--command',
+    'x',
+    '--slot',
+    `id=a,source=${path.join(dir, 'app')}`,
+    '--private-key',
+    path.join(keys, 'flavor-private.key'),
+    '--public-key',
+    path.join(dir, 'other/flavor-public.key'),
+    '-o',
+    path.join(dir, 'w.psp'),
+  );
   expect([wrongPair.code, /not the public half/.test(wrongPair.err)]).toEqual([64, true]);
 });
 
 test('bad pack input is one line with a non-zero exit', async () => {
-  const r = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'f', '--package-version', '1', '--command', 'x',
-    '--slot', `id=a,source=${dir}/app,operations=tar.xz`, '-o', path.join(dir, 'x.psp'));
+  const r = await run(
+    'pack',
+    '--launcher',
+    path.join(dir, 'launcher'),
+    '--package-name',
+    'f',
+    '--package-version',
+    '1',
+    '--command',
+    'x',
+    '--slot',
+    `id=a,source=${dir}/app,operations=tar.xz`,
+    '-o',
+    path.join(dir, 'x.psp'),
+  );
   expect(r.code).toBe(4);
   expect(r.err.trim().split('\n')).toHaveLength(1);
   expect(r.err).toMatch(/XZ is not supported/);
@@ -103,7 +178,11 @@ test('inspect --json names index fields as the spec does', async () => {
   expect(r.code).toBe(0);
   const j = JSON.parse(r.out);
   expect(j.index).toMatchObject({ format_version: 0x20250001, slot_count: 3, capabilities: 0x83, metadata_size: 872 });
-  expect(j.slots.map((s: { name: string; operations_string: string }) => [s.name, s.operations_string])).toEqual([['config', 'gzip'], ['readme', 'raw'], ['app', 'tar.gz']]);
+  expect(j.slots.map((s: { name: string; operations_string: string }) => [s.name, s.operations_string])).toEqual([
+    ['config', 'gzip'],
+    ['readme', 'raw'],
+    ['app', 'tar.gz'],
+  ]);
   expect(j.metadata.package.name).toBe('vec-a2-multi');
   expect((await run('inspect', A2)).out).toMatch(/\[2\] app: tar\.gz/);
 });
@@ -156,22 +235,32 @@ const launcher = ((): string | null => {
     return null;
   }
 })();
-(launcher ? test : test.skip)('a package made by `pspf pack` runs with the default launcher and passes its exit code through', async () => {
-  fs.writeFileSync(path.join(dir, 'app/bin/hello'), '#!/bin/sh\necho "hello $1"\nexit 7\n', { mode: 0o755 });
-  const toml = fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8').replace('launcher = "launcher"\n', '');
-  fs.writeFileSync(path.join(dir, 'pyproject.toml'), toml);
-  expect((await run('pack', '--manifest', path.join(dir, 'pyproject.toml'), '--key-seed', 'run')).code).toBe(0);
-  const r = spawnSync(path.join(dir, 'dist/hello.psp'), ['world'], {
-    env: { PATH: '/usr/bin:/bin', HOME: dir, FLAVOR_CACHE: path.join(dir, 'cache') },
-    encoding: 'utf8',
-  });
-  expect([r.status, r.stdout]).toEqual([7, 'hello world\n']);
-}, 120_000);
+(launcher ? test : test.skip)(
+  'a package made by `pspf pack` runs with the default launcher and passes its exit code through',
+  async () => {
+    fs.writeFileSync(path.join(dir, 'app/bin/hello'), '#!/bin/sh\necho "hello $1"\nexit 7\n', { mode: 0o755 });
+    const toml = fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8').replace('launcher = "launcher"\n', '');
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), toml);
+    expect((await run('pack', '--manifest', path.join(dir, 'pyproject.toml'), '--key-seed', 'run')).code).toBe(0);
+    const r = spawnSync(path.join(dir, 'dist/hello.psp'), ['world'], {
+      env: { PATH: '/usr/bin:/bin', HOME: dir, FLAVOR_CACHE: path.join(dir, 'cache') },
+      encoding: 'utf8',
+    });
+    expect([r.status, r.stdout]).toEqual([7, 'hello world\n']);
+  },
+  120_000,
+);
 
 test('a FIFO (or a directory) given as the package or key is refused at once by every read command, never waited on', async () => {
   const fifo = path.join(dir, 'pipe.psp');
   expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-  for (const args of [['verify', fifo], ['inspect', fifo], ['extract', fifo, '0', path.join(dir, 'o')], ['extract-all', fifo, path.join(dir, 'all')], ['verify', A2, '--public-key', fifo]]) {
+  for (const args of [
+    ['verify', fifo],
+    ['inspect', fifo],
+    ['extract', fifo, '0', path.join(dir, 'o')],
+    ['extract-all', fifo, path.join(dir, 'all')],
+    ['verify', A2, '--public-key', fifo],
+  ]) {
     const r = await run(...args);
     expect(r.code).toBe(64);
     expect(r.err.trim().split('\n')[0]).toMatch(/pipe\.psp is a named pipe \(FIFO\)/);
@@ -181,8 +270,23 @@ test('a FIFO (or a directory) given as the package or key is refused at once by 
 
 describe('pack reads slot sources by the regular-file rule: a FIFO or a character device is refused at once, never read', () => {
   const pack = (source: string, operations = 'raw'): Promise<{ code: number; out: string; err: string }> =>
-    run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'src', '--package-version', '1', '--command', 'x', '--key-seed', 's',
-      '--slot', `id=a,source=${source},operations=${operations}`, '-o', path.join(dir, 'src.psp'));
+    run(
+      'pack',
+      '--launcher',
+      path.join(dir, 'launcher'),
+      '--package-name',
+      'src',
+      '--package-version',
+      '1',
+      '--command',
+      'x',
+      '--key-seed',
+      's',
+      '--slot',
+      `id=a,source=${source},operations=${operations}`,
+      '-o',
+      path.join(dir, 'src.psp'),
+    );
 
   test.each([
     ['a FIFO with no writer', 'fifo', /source .*\/fifo is a named pipe \(FIFO\), not a regular file/],
@@ -209,8 +313,23 @@ describe('pack reads slot sources by the regular-file rule: a FIFO or a characte
   test('a FIFO inside a source directory is left out, not waited on; regular files and a symlinked file still go in', async () => {
     spawnSync('mkfifo', [path.join(dir, 'app/bin/pipe')]);
     fs.symlinkSync('hello', path.join(dir, 'app/bin/hello-link'));
-    const r = await run('pack', '--launcher', path.join(dir, 'launcher'), '--package-name', 'src', '--package-version', '1', '--command', 'x', '--key-seed', 's',
-      '--slot', `id=a,source=${dir}/app,operations=tar`, '-o', path.join(dir, 'src.psp'));
+    const r = await run(
+      'pack',
+      '--launcher',
+      path.join(dir, 'launcher'),
+      '--package-name',
+      'src',
+      '--package-version',
+      '1',
+      '--command',
+      'x',
+      '--key-seed',
+      's',
+      '--slot',
+      `id=a,source=${dir}/app,operations=tar`,
+      '-o',
+      path.join(dir, 'src.psp'),
+    );
     expect(r.code).toBe(0);
     const out = path.join(dir, 'unpacked');
     expect((await run('extract', path.join(dir, 'src.psp'), '0', out, '--unpack')).code).toBe(0);

@@ -21,7 +21,7 @@ function registerPack(pspf: Command): void {
     .description('build a signed .psp from a pyproject.toml [tool.flavor] manifest and/or flags')
     .option('--manifest <file>', 'pyproject.toml with [tool.flavor] (sources and output relative to it)')
     .option('-o, --output <file>', 'output file (default: tool.flavor.output or dist/<name>.psp)')
-    .option('--launcher <file>', 'launcher executable to embed (default: cogpack\'s own, built from src/pspf/launcher)')
+    .option('--launcher <file>', "launcher executable to embed (default: cogpack's own, built from src/pspf/launcher)")
     .option('--key-seed <seed>', 'deterministic key: private seed = SHA-256(seed)')
     .option('--private-key <file>', 'Ed25519 private key (PEM PKCS#8 or raw 32 bytes); default: an ephemeral key')
     .option('--public-key <file>', 'check that this public key (PEM SPKI or raw 32 bytes) belongs to --private-key')
@@ -35,14 +35,20 @@ function registerPack(pspf: Command): void {
     .option('--no-page-align', 'pack slots back to back instead of on 4096-byte pages')
     .option('--compression-level <n>', 'gzip level 1-9 (default 6)')
     .option('--gzip-mtime <n>', 'mtime written into slot gzip headers (default 0, reproducible)')
-    .option('--deflate <impl>', 'reference (default: pako, bytes identical to FlavorPack\'s) | native (Node zlib, faster, bytes depend on Node)')
+    .option('--deflate <impl>', "reference (default: pako, bytes identical to FlavorPack's) | native (Node zlib, faster, bytes depend on Node)")
     .option('--force', 'overwrite an existing output file')
     .option('--json', 'print a JSON summary')
     .action((opts: PackFlags) => runPack(opts));
 }
 
 function registerRead(pspf: Command): void {
-  policyOptions(pspf.command('verify <package>').description('check everything the launcher checks before it runs a package (index, metadata, every slot and its contents) and the signature; exit 0 only if all pass'))
+  policyOptions(
+    pspf
+      .command('verify <package>')
+      .description(
+        'check everything the launcher checks before it runs a package (index, metadata, every slot and its contents) and the signature; exit 0 only if all pass',
+      ),
+  )
     .option('--json', 'print the verdicts as JSON')
     .action((file: string, opts) => runVerify(file, opts));
   pspf
@@ -68,7 +74,7 @@ function registerKeysAndWorkenv(pspf: Command): void {
     .option('--seed <seed>', 'derive the key from a seed (SHA-256(seed)) instead of randomly')
     .option('--force', 'overwrite existing key files')
     .action((opts) => runKeygen(opts));
-  const workenv = pspf.command('workenv').description('the launcher\'s work environment cache');
+  const workenv = pspf.command('workenv').description("the launcher's work environment cache");
   workenv
     .command('list')
     .option('--json', 'print JSON')

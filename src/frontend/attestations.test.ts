@@ -43,13 +43,19 @@ async function run(fixture: string, extra: Record<string, string>) {
 /** The predicate files the frontend solved into its attestation ref. */
 function attestationFiles(solved: { def: Buffer[] }[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const d of solved) for (const b of d.def) for (const a of decodeOp(b).file?.actions ?? []) if (a.mkfile?.path?.endsWith('.json')) out[a.mkfile.path] = Buffer.from(a.mkfile.data ?? []).toString();
+  for (const d of solved)
+    for (const b of d.def)
+      for (const a of decodeOp(b).file?.actions ?? []) if (a.mkfile?.path?.endsWith('.json')) out[a.mkfile.path] = Buffer.from(a.mkfile.data ?? []).toString();
   return out;
 }
 
 describe('frontend attestations (attest:* as buildx sends them)', () => {
-  it('attest:provenance=mode=max: Return carries cogpack\'s build record (Self subject, linux/amd64); no proxy value in it', async () => {
-    const { fake, status, dir } = await run('uv-lock', { 'attest:provenance': 'mode=max', 'vcs:revision': 'c'.repeat(40), 'vcs:source': 'https://github.com/acme/m' });
+  it("attest:provenance=mode=max: Return carries cogpack's build record (Self subject, linux/amd64); no proxy value in it", async () => {
+    const { fake, status, dir } = await run('uv-lock', {
+      'attest:provenance': 'mode=max',
+      'vcs:revision': 'c'.repeat(40),
+      'vcs:source': 'https://github.com/acme/m',
+    });
     expect(status).toBe(0);
     expect(fake.returned?.error).toBeFalsy();
     const atts = fake.returned!.result.attestations['linux/amd64'].attestation;
@@ -59,7 +65,9 @@ describe('frontend attestations (attest:* as buildx sends them)', () => {
     const p = JSON.parse(text);
     expect(p.runDetails.builder.id).toBe('https://cogpack.dev/builder/frontend');
     expect(p.buildDefinition.internalParameters.plan.stack).toBe('python');
-    const sha = createHash('sha256').update(fs.readFileSync(path.join(dir, 'uv.lock'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, 'uv.lock')))
+      .digest('hex');
     expect(p.buildDefinition.resolvedDependencies).toContainEqual({ name: 'uv.lock', digest: { sha256: sha } });
     expect(p.buildDefinition.resolvedDependencies).toContainEqual(expect.objectContaining({ digest: { gitCommit: 'c'.repeat(40) } }));
     expect(p.buildDefinition.externalParameters.buildArgs.HTTP_PROXY).toBeNull();

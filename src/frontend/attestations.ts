@@ -18,7 +18,11 @@ const SHOWN_OPTIONS = ['filename', 'platform', 'target', 'contextkey', 'dockerfi
 /** The options that shape the build, as the build record shows them: build-arg values only for COGPACK_* and SOURCE_DATE_EPOCH. */
 export function frontendParameters(opts: FrontendOptions): Record<string, unknown> {
   const options = Object.fromEntries(SHOWN_OPTIONS.filter((k) => opts.raw[k] !== undefined).map((k) => [k, opts.raw[k]]));
-  const buildArgs = Object.fromEntries(Object.keys(opts.buildArgs).sort().map((k) => [k, SHOWN_BUILD_ARGS.has(k) ? opts.buildArgs[k] : null]));
+  const buildArgs = Object.fromEntries(
+    Object.keys(opts.buildArgs)
+      .sort()
+      .map((k) => [k, SHOWN_BUILD_ARGS.has(k) ? opts.buildArgs[k] : null]),
+  );
   return { options, buildArgs };
 }
 
@@ -51,16 +55,19 @@ export async function frontendAttestations(a: FrontendAttestInput): Promise<PbAt
   if (!wantsDocuments(a.request)) return {};
   const epoch = Number(a.opts.buildArgs.SOURCE_DATE_EPOCH);
   const baseImages = await baseImageDigests(a.bridge, a.plan, a.opts.sessionId);
-  const docs = await attestationDocuments({
-    bridge: a.bridge,
-    ref: a.ref,
-    plan: a.plan,
-    llb: a.llb,
-    config: a.config,
-    imageNames: [],
-    baseImages,
-    ...(Number.isInteger(epoch) && epoch >= 0 && a.opts.buildArgs.SOURCE_DATE_EPOCH !== '' ? { sourceDateEpoch: epoch } : {}),
-    ...(a.request.provenance ? { facts: frontendFacts(a.opts, a.files ?? {}) } : {}),
-  }, a.request);
+  const docs = await attestationDocuments(
+    {
+      bridge: a.bridge,
+      ref: a.ref,
+      plan: a.plan,
+      llb: a.llb,
+      config: a.config,
+      imageNames: [],
+      baseImages,
+      ...(Number.isInteger(epoch) && epoch >= 0 && a.opts.buildArgs.SOURCE_DATE_EPOCH !== '' ? { sourceDateEpoch: epoch } : {}),
+      ...(a.request.provenance ? { facts: frontendFacts(a.opts, a.files ?? {}) } : {}),
+    },
+    a.request,
+  );
   return gatewayAttestations(a.bridge, docs, a.plan, a.request);
 }

@@ -33,7 +33,11 @@ export class ContextTree {
   private readonly placeholders = new Set<string>();
   private ref = '';
 
-  private constructor(private readonly bridge: LlbBridge, readonly dir: string, private readonly opts: ContextTreeOptions) {}
+  private constructor(
+    private readonly bridge: LlbBridge,
+    readonly dir: string,
+    private readonly opts: ContextTreeOptions,
+  ) {}
 
   /** Copies the context's tree (ignore files first, so ignored paths are never sent) into a fresh temp dir. */
   static async load(bridge: LlbBridge, opts: ContextTreeOptions): Promise<ContextTree> {
@@ -45,7 +49,12 @@ export class ContextTree {
   }
 
   private localDefinition(hint: string, filters: { include?: string[]; exclude?: string[] }): Uint8Array {
-    const st = State.local(this.opts.contextKey, { sessionId: this.opts.sessionId, sharedKeyHint: hint, ...filters, name: `[cogpack] scan ${this.opts.contextKey}` });
+    const st = State.local(this.opts.contextKey, {
+      sessionId: this.opts.sessionId,
+      sharedKeyHint: hint,
+      ...filters,
+      name: `[cogpack] scan ${this.opts.contextKey}`,
+    });
     return marshal(st).definition;
   }
 
@@ -56,10 +65,12 @@ export class ContextTree {
   private async copyIgnoreFiles(): Promise<void> {
     const names = ['.dockerignore', '.cogignore'];
     const ref = await this.bridge.solve(this.localDefinition('cogpack-ignore', { include: names }));
-    await Promise.all(names.map(async (name) => {
-      const data = await readIfPresent(this.bridge, ref, name);
-      if (data) fs.writeFileSync(path.join(this.dir, name), data);
-    }));
+    await Promise.all(
+      names.map(async (name) => {
+        const data = await readIfPresent(this.bridge, ref, name);
+        if (data) fs.writeFileSync(path.join(this.dir, name), data);
+      }),
+    );
   }
 
   private async copyTree(): Promise<void> {
@@ -117,7 +128,10 @@ export class ContextTree {
   placeholderFor(rel: string): string | undefined {
     if (this.placeholders.has(rel)) return rel;
     try {
-      const real = path.relative(fs.realpathSync(this.dir), fs.realpathSync(path.join(this.dir, rel))).split(path.sep).join('/');
+      const real = path
+        .relative(fs.realpathSync(this.dir), fs.realpathSync(path.join(this.dir, rel)))
+        .split(path.sep)
+        .join('/');
       return this.placeholders.has(real) ? real : undefined;
     } catch {
       return undefined;

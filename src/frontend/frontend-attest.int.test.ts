@@ -19,7 +19,7 @@ describeWithDaemon('frontend attestations through docker buildx', (env) => {
     if (built) dockerTry(env, ['image', 'rm', '-f', image]);
   });
 
-  it('buildx --provenance=mode=max --push: .Provenance is the daemon\'s; the build record is the frontend\'s', async () => {
+  it("buildx --provenance=mode=max --push: .Provenance is the daemon's; the build record is the frontend's", async () => {
     const registry = testRegistry(env);
     if (!registry) return console.warn('frontend provenance not tested: no registry on 127.0.0.1:5000 (npm run registry:up)');
     frontendImage(env, image);
@@ -29,12 +29,29 @@ describeWithDaemon('frontend attestations through docker buildx', (env) => {
     const repo = 'cogpack-it/fe-provenance'; // literal: the int-test cleanup removes the repositories a test names
     const tag = String(process.pid);
     const ref = `${registry}/${repo}:${tag}`;
-    docker(env, [
-      'buildx', 'build', '--progress=plain', '--provenance=mode=max', '--build-arg', `BUILDKIT_SYNTAX=${image}`,
-      '--build-arg', `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
-      '--build-arg', 'COGPACK_COG_SDK=none', '--build-arg', 'SOURCE_DATE_EPOCH=0', '-f', 'cog.yaml',
-      '--output', `type=image,name=${ref},push=true,registry.insecure=true`, '.',
-    ], { cwd: dir });
+    docker(
+      env,
+      [
+        'buildx',
+        'build',
+        '--progress=plain',
+        '--provenance=mode=max',
+        '--build-arg',
+        `BUILDKIT_SYNTAX=${image}`,
+        '--build-arg',
+        `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
+        '--build-arg',
+        'COGPACK_COG_SDK=none',
+        '--build-arg',
+        'SOURCE_DATE_EPOCH=0',
+        '-f',
+        'cog.yaml',
+        '--output',
+        `type=image,name=${ref},push=true,registry.insecure=true`,
+        '.',
+      ],
+      { cwd: dir },
+    );
 
     const prov = JSON.parse(docker(env, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Provenance}}'])) as { SLSA: { buildType: string } };
     expect(prov.SLSA.buildType).toBe('https://mobyproject.org/buildkit@v1');
@@ -49,7 +66,9 @@ describeWithDaemon('frontend attestations through docker buildx', (env) => {
     expect(statement.predicate.runDetails.builder.id).toBe('https://cogpack.dev/builder/frontend');
     const def = statement.predicate.buildDefinition;
     expect(def.internalParameters.plan.stack).toBe('python');
-    const sha = createHash('sha256').update(fs.readFileSync(path.join(dir, 'cog.yaml'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, 'cog.yaml')))
+      .digest('hex');
     expect(def.resolvedDependencies).toContainEqual({ name: 'cog.yaml', digest: { sha256: sha } });
   });
 });

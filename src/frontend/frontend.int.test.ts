@@ -25,9 +25,21 @@ function copyProject(name: string): string {
 function buildxArgs(image: string | null, env: DaemonEnv, entry: string, extra: string[]): string[] {
   const syntax = image ? ['--build-arg', `BUILDKIT_SYNTAX=${image}`] : [];
   return [
-    'buildx', 'build', '--progress=plain', '--provenance=false', ...syntax,
-    '--build-arg', `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`, '--build-arg', 'COGPACK_COG_SDK=none',
-    '--build-arg', 'SOURCE_DATE_EPOCH=0', '-f', entry, ...extra, '.',
+    'buildx',
+    'build',
+    '--progress=plain',
+    '--provenance=false',
+    ...syntax,
+    '--build-arg',
+    `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
+    '--build-arg',
+    'COGPACK_COG_SDK=none',
+    '--build-arg',
+    'SOURCE_DATE_EPOCH=0',
+    '-f',
+    entry,
+    ...extra,
+    '.',
   ];
 }
 
@@ -74,7 +86,9 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     docker(env, buildxArgs(image, env, entry, ['-t', feTag, '--load']), { cwd: dir });
     const pair: [ImageFacts, ImageFacts] = [inspect(env, cliTag), inspect(env, feTag)];
     if (attempt === 1 && pair[0].layers.join() !== pair[1].layers.join()) {
-      console.warn(`${name}: CLI ${pair[0].id} and frontend ${pair[1].id} differ in layers on the first try (cache records of the shared daemon); building both again`);
+      console.warn(
+        `${name}: CLI ${pair[0].id} and frontend ${pair[1].id} differ in layers on the first try (cache records of the shared daemon); building both again`,
+      );
       return buildBoth(dir, name, entry, 2);
     }
     return pair;
@@ -125,7 +139,9 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     const dir = copyProject('build-run-secret');
     const value = `cogpack-fe-secret-${process.pid}-${Date.now()}`;
     fs.writeFileSync(`${dir}.secret`, value);
-    const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', ['--secret', `id=hf_token,src=${dir}.secret`, '-t', 'cogpack-it/fe-secret:1', '--load']), { cwd: dir });
+    const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', ['--secret', `id=hf_token,src=${dir}.secret`, '-t', 'cogpack-it/fe-secret:1', '--load']), {
+      cwd: dir,
+    });
     expect(res.status).toBe(0);
     expect(res.stderr + res.stdout).not.toContain(value);
     expect(docker(env, ['run', '--rm', '--network=none', 'cogpack-it/fe-secret:1', 'cat', '/opt/cogpack-build-run.txt'])).toContain('secret was mounted');
@@ -136,7 +152,10 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
   it('a requirements file .dockerignore excludes: buildx shows the one line cogpack plan prints (errors/dockerignored-requirements)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-fe-dockerignored-'));
     fs.cpSync(path.join(REPO_ROOT, 'testdata', 'errors', 'dockerignored-requirements'), dir, { recursive: true });
-    const err = await planProject(dir, { imageMap: loadImageMap([], fullEnv), cogSdk: 'none', env: fullEnv }).then(() => null, (e: unknown) => e);
+    const err = await planProject(dir, { imageMap: loadImageMap([], fullEnv), cogSdk: 'none', env: fullEnv }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((err as CogpackError).code).toBe('E_PATH_EXCLUDED');
     const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', []), { cwd: dir });
     expect(res.status).not.toBe(0);
@@ -145,10 +164,13 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     expect(line).toContain('.dockerignore:2 pattern "*.txt"');
   });
 
-  it('a broken cog.yaml fails with the planner\'s one-line message', async () => {
+  it("a broken cog.yaml fails with the planner's one-line message", async () => {
     const dir = copyProject('cpu-minimal');
     fs.writeFileSync(path.join(dir, 'cog.yaml'), 'build:\n  python_version: "2.7"\nrun: "predict.py:Predictor"\n');
-    const err = await planProject(dir, { imageMap: loadImageMap([], fullEnv), cogSdk: 'none', env: fullEnv }).then(() => null, (e: unknown) => e);
+    const err = await planProject(dir, { imageMap: loadImageMap([], fullEnv), cogSdk: 'none', env: fullEnv }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CogpackError);
     const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', []), { cwd: dir });
     expect(res.status).not.toBe(0);

@@ -47,7 +47,10 @@ export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: 
 async function resolveConfigs(bridge: LlbBridge, opts: FrontendOptions, plan: PlanData): Promise<BaseConfigs> {
   const platform = { OS: plan.platform.os, Architecture: plan.platform.arch };
   const refs = baseImageRefs(plan);
-  const raw = await Promise.all(refs.map((ref) =>
-    bridge.resolveImageConfig(ref, platform, { resolveMode: 'local', sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` })));
+  const raw = await Promise.all(
+    refs.map((ref) =>
+      bridge.resolveImageConfig(ref, platform, { resolveMode: 'local', sessionId: opts.sessionId, logName: `[internal] load metadata for ${ref}` }),
+    ),
+  );
   return new Map(refs.map((ref, i) => [ref, pickBaseConfig(raw[i].config)]));
 }

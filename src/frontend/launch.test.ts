@@ -13,7 +13,9 @@ describe('frontend bundle and launcher', () => {
   const launch = path.join(dist, 'launch.js');
 
   beforeAll(() => {
-    const built = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join(ROOT, 'scripts', 'build-frontend-bundle.ts'), dist], { encoding: 'utf8' });
+    const built = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join(ROOT, 'scripts', 'build-frontend-bundle.ts'), dist], {
+      encoding: 'utf8',
+    });
     expect(built.stderr).toBe('');
     fs.mkdirSync(path.join(dir, 'proto'));
     fs.copyFileSync(path.join(ROOT, 'proto', 'ops.proto'), path.join(dir, 'proto', 'ops.proto'));

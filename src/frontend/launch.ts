@@ -54,7 +54,9 @@ function run(): Promise<void> {
   const cache = readCache();
   const { script, exports } = compileWithCache(BUNDLE, cache);
   const state = cache ? (script.cachedDataRejected ? 'rejected' : 'used') : 'none';
-  process.stderr.write(`cogpack-frontend: [${Math.round(performance.now())} ms] bundle loaded in ${Math.round(performance.now() - t0)} ms (code cache ${state})\n`);
+  process.stderr.write(
+    `cogpack-frontend: [${Math.round(performance.now())} ms] bundle loaded in ${Math.round(performance.now() - t0)} ms (code cache ${state})\n`,
+  );
   return (exports as unknown as Bundle).main();
 }
 

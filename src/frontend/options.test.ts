@@ -5,11 +5,20 @@ const env = (opts: string[], extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =
 
 describe('frontend options', () => {
   it('reads BUILDKIT_FRONTEND_OPT_* the way dockerui names them', () => {
-    const o = parseFrontendOptions(env(
-      ['filename=cog.yaml', 'build-arg:COGPACK_IMAGE_MAP=a=b,c=d', 'build-arg:SOURCE_DATE_EPOCH=0', 'no-cache=', 'platform=linux/amd64', 'contextkey=ctx'],
-      { BUILDKIT_SESSION_ID: 's1', PATH: '/bin' },
-    ));
-    expect(o).toMatchObject({ filename: 'cog.yaml', contextKey: 'ctx', dockerfileKey: 'dockerfile', noCache: true, platforms: ['linux/amd64'], sessionId: 's1' });
+    const o = parseFrontendOptions(
+      env(
+        ['filename=cog.yaml', 'build-arg:COGPACK_IMAGE_MAP=a=b,c=d', 'build-arg:SOURCE_DATE_EPOCH=0', 'no-cache=', 'platform=linux/amd64', 'contextkey=ctx'],
+        { BUILDKIT_SESSION_ID: 's1', PATH: '/bin' },
+      ),
+    );
+    expect(o).toMatchObject({
+      filename: 'cog.yaml',
+      contextKey: 'ctx',
+      dockerfileKey: 'dockerfile',
+      noCache: true,
+      platforms: ['linux/amd64'],
+      sessionId: 's1',
+    });
     expect(o.buildArgs).toEqual({ COGPACK_IMAGE_MAP: 'a=b,c=d', SOURCE_DATE_EPOCH: '0' });
   });
 

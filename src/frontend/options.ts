@@ -55,7 +55,10 @@ export function parseFrontendOptions(env: NodeJS.ProcessEnv): FrontendOptions {
     dockerfileKey: raw.dockerfilekey || 'dockerfile',
     buildArgs,
     noCache: 'no-cache' in raw,
-    platforms: (raw.platform ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    platforms: (raw.platform ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     target: raw.target || undefined,
     sessionId: env.BUILDKIT_SESSION_ID || undefined,
     raw,
@@ -74,7 +77,9 @@ export function checkPlatforms(opts: FrontendOptions, planPlatform: { os: string
   const want = `${planPlatform.os}/${planPlatform.arch}`;
   const other = opts.platforms.find((p) => p.replace(/\/v\d+$/, '') !== want);
   if (other) {
-    throw new UsageError('E_FRONTEND_PLATFORM', `platform "${other}" is not supported; the plan builds ${want}`, { hint: `drop --platform or pass --platform ${want}` });
+    throw new UsageError('E_FRONTEND_PLATFORM', `platform "${other}" is not supported; the plan builds ${want}`, {
+      hint: `drop --platform or pass --platform ${want}`,
+    });
   }
   if (opts.target) {
     throw new UsageError('E_FRONTEND_TARGET', `--target "${opts.target}" has no meaning for a cogpack project`, { hint: 'drop --target' });

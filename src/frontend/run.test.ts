@@ -65,28 +65,27 @@ function imageSolve(fake: FakeDaemon): FakeDaemon['solved'][number] {
 describe('frontend run against a fake LLBBridge daemon', () => {
   beforeAll(() => jest.spyOn(process.stderr, 'write').mockImplementation(() => true)); // the daemon-log lines
   afterAll(() => jest.restoreAllMocks());
-  const fixtures = fs.readdirSync(path.join(REPO, 'testdata')).filter((n) => n !== 'errors' && n !== 'cog-schema' && fs.statSync(path.join(REPO, 'testdata', n)).isDirectory());
+  const fixtures = fs
+    .readdirSync(path.join(REPO, 'testdata'))
+    .filter((n) => n !== 'errors' && n !== 'cog-schema' && fs.statSync(path.join(REPO, 'testdata', n)).isDirectory());
 
-  it.each(fixtures)(
-    '%s: solves exactly the LLB the CLI would and returns the merged config',
-    async (name) => {
-      const dir = path.join(REPO, 'testdata', name);
-      const { fake, status } = await runAgainst(dir, frontendEnv(entryOf(dir)));
-      expect(status).toBe(0);
-      expect(fake.returned?.error).toBeUndefined();
-      const plan = await cliPlan(dir);
-      const refs = envImageRefs(plan);
-      const llb = cliLlb(plan);
-      const resolved = fake.calls.filter(([m]) => m === 'ResolveImageConfig').map(([, r]) => r.Ref as string);
-      expect([...resolved].sort()).toEqual([...new Set([plan.base_image.runtime, ...refs])].sort());
-      const final = imageSolve(fake);
-      expect(Buffer.concat(final.def).equals(Buffer.concat(Array.from(decodeDefs(llb.definition))))).toBe(true);
-      const config = JSON.parse(fake.returned!.result.metadata['containerimage.config'].toString());
-      const merged = mergeImageConfig(llb.imageConfig, { architecture: 'amd64', os: 'linux', config: { Env: BASE.Env, Cmd: BASE.Cmd } });
-      // a cog model's pip freeze is read back from the build: the fake's command printed nothing
-      expect(config).toEqual(wantsCogBuildLabels(plan) ? withLabels(merged, { 'run.cog.pip_freeze': '' }) : merged);
-    },
-  );
+  it.each(fixtures)('%s: solves exactly the LLB the CLI would and returns the merged config', async (name) => {
+    const dir = path.join(REPO, 'testdata', name);
+    const { fake, status } = await runAgainst(dir, frontendEnv(entryOf(dir)));
+    expect(status).toBe(0);
+    expect(fake.returned?.error).toBeUndefined();
+    const plan = await cliPlan(dir);
+    const refs = envImageRefs(plan);
+    const llb = cliLlb(plan);
+    const resolved = fake.calls.filter(([m]) => m === 'ResolveImageConfig').map(([, r]) => r.Ref as string);
+    expect([...resolved].sort()).toEqual([...new Set([plan.base_image.runtime, ...refs])].sort());
+    const final = imageSolve(fake);
+    expect(Buffer.concat(final.def).equals(Buffer.concat(Array.from(decodeDefs(llb.definition))))).toBe(true);
+    const config = JSON.parse(fake.returned!.result.metadata['containerimage.config'].toString());
+    const merged = mergeImageConfig(llb.imageConfig, { architecture: 'amd64', os: 'linux', config: { Env: BASE.Env, Cmd: BASE.Cmd } });
+    // a cog model's pip freeze is read back from the build: the fake's command printed nothing
+    expect(config).toEqual(wantsCogBuildLabels(plan) ? withLabels(merged, { 'run.cog.pip_freeze': '' }) : merged);
+  });
 
   it('reads only the files the planner reads: an included requirements file is fetched, weights never are', async () => {
     const { fake } = await runAgainst(path.join(REPO, 'testdata', 'requirements-indexes'), frontendEnv('cog.yaml'));
@@ -123,7 +122,10 @@ describe('frontend run against a fake LLBBridge daemon', () => {
 
   it.each(errorCases)('errors/%s: Return carries the one line the CLI prints', async (name) => {
     const dir = path.join(REPO, 'testdata', 'errors', name);
-    const cliError = await cliPlan(dir).then(() => null, (e: unknown) => e);
+    const cliError = await cliPlan(dir).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(cliError).toBeInstanceOf(CogpackError);
     const { fake, status } = await runAgainst(dir, frontendEnv(entryOf(dir)));
     expect(status).toBe(0);
@@ -145,7 +147,10 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     ['declared weights', 'weights', 'checkpoints\n', {}],
   ])('.dockerignore excluding %s: the same E_PATH_EXCLUDED line as the CLI', async (_what, fixture, ignore, extra) => {
     const dir = ignoring(fixture, ignore, extra);
-    const cliError = (await cliPlan(dir).then(() => null, (e: unknown) => e)) as CogpackError;
+    const cliError = (await cliPlan(dir).then(
+      () => null,
+      (e: unknown) => e,
+    )) as CogpackError;
     expect(cliError.code).toBe('E_PATH_EXCLUDED');
     const { fake } = await runAgainst(dir, frontendEnv('cog.yaml'));
     expect(fake.returned?.error?.message).toBe(`cogpack: error: ${cliError.toOneLine()}`);
@@ -164,14 +169,19 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     const { fake, status } = await runAgainst(dir, frontendEnv('cog.yaml'));
     expect(status).toBe(0);
     expect(fake.returned?.error).toBeUndefined();
-    const scanAt = fake.calls.map(([m]) => m).lastIndexOf('Solve', fake.calls.findIndex(([m]) => m === 'ReadDir'));
+    const scanAt = fake.calls
+      .map(([m]) => m)
+      .lastIndexOf(
+        'Solve',
+        fake.calls.findIndex(([m]) => m === 'ReadDir'),
+      );
     expect(fake.calls.filter(([m]) => m === 'Solve').length).toBe(5); // entry, ignore files, scan, the build, the pip freeze read-back
     expect(fake.calls.slice(0, scanAt).filter(([m]) => m === 'ReadDir')).toEqual([]);
     expect(new Set(fake.calls.filter(([m]) => m === 'ReadDir').map(([, r]) => r.Ref)).size).toBe(1);
     expect(readFiles(fake)).toEqual(expect.arrayContaining(['cog.yaml', '.dockerignore', '.cogignore']));
   });
 
-  it('a symlinked .dockerignore is followed, as the CLI reads it, and the plan matches the CLI\'s', async () => {
+  it("a symlinked .dockerignore is followed, as the CLI reads it, and the plan matches the CLI's", async () => {
     const dir = ignoring('cpu-apt-wheel', '');
     fs.rmSync(path.join(dir, '.dockerignore'));
     fs.writeFileSync(path.join(dir, 'ignore-rules'), 'extra-*\n');
@@ -188,7 +198,7 @@ describe('frontend run against a fake LLBBridge daemon', () => {
     expect(fake.returned?.error?.message).toMatch(/^cogpack: error: .*no other\.yaml in the build context.*\[E_FRONTEND_ENTRY\]$/);
   });
 
-  it('refuses a platform other than the plan\'s and a daemon without merge/diff, with one line each', async () => {
+  it("refuses a platform other than the plan's and a daemon without merge/diff, with one line each", async () => {
     const dir = path.join(REPO, 'testdata', 'cpu-minimal');
     const arm = await runAgainst(dir, frontendEnv('cog.yaml', { platform: 'linux/arm64' }));
     expect(arm.fake.returned?.error?.message).toMatch(/^cogpack: error: platform "linux\/arm64" is not supported.*\[E_FRONTEND_PLATFORM\]$/);

@@ -42,12 +42,15 @@ export class DirTransport implements UnaryTransport {
 
   private listing(rel: string): Record<string, unknown>[] {
     const abs = path.join(this.dir, rel);
-    return fs.readdirSync(abs).sort().map((name) => {
-      const st = fs.lstatSync(path.join(abs, name));
-      const mode = (st.mode & 0o777) + (st.isDirectory() ? GO_DIR : 0) + (st.isSymbolicLink() ? GO_SYMLINK : 0);
-      const linkname = st.isSymbolicLink() ? fs.readlinkSync(path.join(abs, name)) : undefined;
-      return { path: name, mode, size: st.isFile() ? String(st.size) : undefined, linkname };
-    });
+    return fs
+      .readdirSync(abs)
+      .sort()
+      .map((name) => {
+        const st = fs.lstatSync(path.join(abs, name));
+        const mode = (st.mode & 0o777) + (st.isDirectory() ? GO_DIR : 0) + (st.isSymbolicLink() ? GO_SYMLINK : 0);
+        const linkname = st.isSymbolicLink() ? fs.readlinkSync(path.join(abs, name)) : undefined;
+        return { path: name, mode, size: st.isFile() ? String(st.size) : undefined, linkname };
+      });
   }
 
   /** A missing file fails as the daemon's ReadFile does (NOT_FOUND), which callers take for "absent". */
@@ -62,7 +65,12 @@ export class DirTransport implements UnaryTransport {
     const name = method.slice(method.lastIndexOf('/') + 1);
     switch (name) {
       case 'Ping':
-        return this.reply('PongResponse', { LLBCaps: [{ ID: 'mergeop', Enabled: true }, { ID: 'diffop', Enabled: true }] });
+        return this.reply('PongResponse', {
+          LLBCaps: [
+            { ID: 'mergeop', Enabled: true },
+            { ID: 'diffop', Enabled: true },
+          ],
+        });
       case 'Solve':
         return this.reply('SolveResponse', { result: { ref: { id: `ref-${++this.refs}` } } });
       case 'ReadDir':
@@ -70,7 +78,9 @@ export class DirTransport implements UnaryTransport {
       case 'ReadFile':
         return this.reply('ReadFileResponse', { Data: this.file(String(this.request('ReadFileRequest', bytes).FilePath)) });
       case 'ResolveImageConfig':
-        return this.reply('ResolveImageConfigResponse', { Config: Buffer.from('{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/bin:/bin"]}}') });
+        return this.reply('ResolveImageConfigResponse', {
+          Config: Buffer.from('{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/bin:/bin"]}}'),
+        });
       case 'Return':
         this.returnedError = (this.request('ReturnRequest', bytes).error as { message?: string } | undefined)?.message;
         return Buffer.alloc(0);

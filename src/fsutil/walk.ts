@@ -93,13 +93,7 @@ export async function* walkContext(root: string, opts: WalkOptions = {}): AsyncG
   yield* walkDir(root, { text: '' }, [], filters, hardlinks);
 }
 
-async function* walkDir(
-  root: string,
-  relDir: RelPath,
-  pending: WalkEntry[],
-  f: Filters,
-  hardlinks: Map<string, string>,
-): AsyncGenerator<WalkEntry> {
+async function* walkDir(root: string, relDir: RelPath, pending: WalkEntry[], f: Filters, hardlinks: Map<string, string>): AsyncGenerator<WalkEntry> {
   // names as bytes, sorted as bytes (Go's order): a name that is not UTF-8 is sent as it is
   const names = (await fs.promises.readdir(relDir.text ? absOf(root, relDir) : root, { encoding: 'buffer' })).sort(Buffer.compare);
   for (const raw of names) {

@@ -93,14 +93,18 @@ export const inspect = (engine: Engine, id: string): Promise<ContainerInfo> => c
 /** Removes the container, stopping it first (`force`); a container already gone is fine. */
 export async function removeContainer(engine: Engine, id: string): Promise<void> {
   const res = await engine.request('DELETE', `/containers/${id}?force=1&v=1`);
-  if (res.status >= 300 && res.status !== 404) throw new CogpackError('daemon', 'E_DOCKER_API', `Docker: could not remove container ${id.slice(0, 12)} (${res.status})`);
+  if (res.status >= 300 && res.status !== 404)
+    throw new CogpackError('daemon', 'E_DOCKER_API', `Docker: could not remove container ${id.slice(0, 12)} (${res.status})`);
 }
 
 /** The last `lines` lines of the container's stdout+stderr (Docker's multiplexed stream, demuxed). */
 export async function logTail(engine: Engine, id: string, lines = 20): Promise<string[]> {
   const res = await engine.request('GET', `/containers/${id}/logs?stdout=1&stderr=1&tail=${lines}`);
   if (res.status !== 200) return [];
-  return demux(res.body).split('\n').filter((l) => l.trim() !== '').slice(-lines);
+  return demux(res.body)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-lines);
 }
 
 /** Docker's non-TTY log stream: frames of [stream, 0, 0, 0, size (u32 BE)] + payload. */

@@ -9,9 +9,14 @@ const API: OpenApi = {
     schemas: {
       Input: {
         properties: {
-          prompt: { type: 'string' }, steps: { type: 'integer' }, scale: { type: 'number' }, hd: { type: 'boolean' },
-          image: { type: 'string', format: 'uri' }, tags: { type: 'array', items: { type: 'string' } },
-          sizes: { type: 'array', items: { type: 'integer' } }, mode: { allOf: [{ $ref: '#/components/schemas/mode' }] },
+          prompt: { type: 'string' },
+          steps: { type: 'integer' },
+          scale: { type: 'number' },
+          hd: { type: 'boolean' },
+          image: { type: 'string', format: 'uri' },
+          tags: { type: 'array', items: { type: 'string' } },
+          sizes: { type: 'array', items: { type: 'integer' } },
+          mode: { allOf: [{ $ref: '#/components/schemas/mode' }] },
           level: { allOf: [{ $ref: '#/components/schemas/level' }] },
         },
       },
@@ -25,14 +30,24 @@ const typed = (flags: string[], cwd?: string) => buildInput(parseInputFlags(flag
 
 describe('-i inputs', () => {
   it('splits name=value at the first = and refuses a flag without one', () => {
-    expect(parseInputFlags(['a=b=c', 'e='])).toEqual([{ name: 'a', value: 'b=c' }, { name: 'e', value: '' }]);
+    expect(parseInputFlags(['a=b=c', 'e='])).toEqual([
+      { name: 'a', value: 'b=c' },
+      { name: 'e', value: '' },
+    ]);
     expect(() => parseInputFlags(['novalue'])).toThrow(expect.objectContaining({ code: 'E_INPUT_FLAG', exitCode: 64 }));
     expect(() => parseInputFlags(['=x'])).toThrow(expect.objectContaining({ code: 'E_INPUT_FLAG' }));
   });
 
   it('types values by the schema: ints, floats, bools, strings, choices through $ref, lists from repeated flags', () => {
     expect(typed(['prompt=42', 'steps=30', 'scale=7.5', 'hd=true', 'mode=fast', 'level=2', 'tags=a', 'tags=b', 'sizes=1', 'sizes=2'])).toEqual({
-      prompt: '42', steps: 30, scale: 7.5, hd: true, mode: 'fast', level: 2, tags: ['a', 'b'], sizes: [1, 2],
+      prompt: '42',
+      steps: 30,
+      scale: 7.5,
+      hd: true,
+      mode: 'fast',
+      level: 2,
+      tags: ['a', 'b'],
+      sizes: [1, 2],
     });
     expect(typed(['hd=False', 'scale=-1e3'])).toEqual({ hd: false, scale: -1000 });
   });

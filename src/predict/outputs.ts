@@ -8,13 +8,30 @@ import * as path from 'path';
 import { OutputError } from '../buildkit/errors';
 
 const EXT: Record<string, string> = {
-  'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/webp': '.webp', 'image/bmp': '.bmp',
-  'image/svg+xml': '.svg', 'audio/wav': '.wav', 'audio/x-wav': '.wav', 'audio/mpeg': '.mp3', 'audio/flac': '.flac',
-  'audio/ogg': '.ogg', 'video/mp4': '.mp4', 'video/webm': '.webm', 'text/plain': '.txt', 'application/json': '.json',
-  'text/csv': '.csv', 'application/pdf': '.pdf', 'application/zip': '.zip',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+  'image/webp': '.webp',
+  'image/bmp': '.bmp',
+  'image/svg+xml': '.svg',
+  'audio/wav': '.wav',
+  'audio/x-wav': '.wav',
+  'audio/mpeg': '.mp3',
+  'audio/flac': '.flac',
+  'audio/ogg': '.ogg',
+  'video/mp4': '.mp4',
+  'video/webm': '.webm',
+  'text/plain': '.txt',
+  'application/json': '.json',
+  'text/csv': '.csv',
+  'application/pdf': '.pdf',
+  'application/zip': '.zip',
 };
 
-interface DataUrl { mime: string; bytes: Buffer }
+interface DataUrl {
+  mime: string;
+  bytes: Buffer;
+}
 
 export function parseDataUrl(s: string): DataUrl | undefined {
   const m = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s.exec(s);

@@ -22,7 +22,12 @@ export interface PredictOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const lastLine = (text: string | undefined) => (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean).pop();
+const lastLine = (text: string | undefined) =>
+  (text ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
 
 /** cog's server logs JSON lines; their `message` is what a person reads (tracebacks come as plain lines). */
 export function readableLog(line: string): string {
@@ -37,7 +42,10 @@ export function readableLog(line: string): string {
 
 /** The last Python exception line (`RuntimeError: boom`) in the log, the usual one-line reason. */
 export function lastException(lines: string[]): string | undefined {
-  return lines.filter((l) => /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)(: .*)?$/.test(l.trim())).pop()?.trim();
+  return lines
+    .filter((l) => /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)(: .*)?$/.test(l.trim()))
+    .pop()
+    ?.trim();
 }
 
 async function modelLog(engine: Engine, id: string): Promise<string[]> {
@@ -66,8 +74,13 @@ async function waitReady(engine: Engine, id: string, port: number, pollMs: numbe
       const exit = `exit code ${state.ExitCode ?? '?'}${state.OOMKilled ? ', out of memory' : ''}`;
       const setupFailed = log.some((l) => / setup failed$/.test(l));
       const why = lastException(log);
-      throw await failure(engine, id, setupFailed ? 'E_MODEL_SETUP' : 'E_MODEL_EXITED',
-        setupFailed ? `the model's setup() failed${why ? `: ${why}` : ''} (${exit})` : `the model exited before it was ready (${exit}${why ? `; ${why}` : ''})`, log);
+      throw await failure(
+        engine,
+        id,
+        setupFailed ? 'E_MODEL_SETUP' : 'E_MODEL_EXITED',
+        setupFailed ? `the model's setup() failed${why ? `: ${why}` : ''} (${exit})` : `the model exited before it was ready (${exit}${why ? `; ${why}` : ''})`,
+        log,
+      );
     }
     await sleep(pollMs);
   }
@@ -86,7 +99,8 @@ async function settle(engine: Engine, id: string, reply: HttpReply, o: PredictOp
     throw await failure(engine, id, 'E_PREDICTION_CRASHED', `the model crashed during the prediction (HTTP ${reply.status})${why ? `: ${why}` : ''}`, log);
   }
   if (reply.status !== 200) throw await failure(engine, id, 'E_PREDICTION_FAILED', `the model answered HTTP ${reply.status}: ${lastLine(reply.text) ?? ''}`);
-  if (p.status !== 'succeeded') throw await failure(engine, id, 'E_PREDICTION_FAILED', `the prediction ${p.status ?? 'failed'}: ${lastLine(p.error ?? undefined) ?? 'no error message'}`);
+  if (p.status !== 'succeeded')
+    throw await failure(engine, id, 'E_PREDICTION_FAILED', `the prediction ${p.status ?? 'failed'}: ${lastLine(p.error ?? undefined) ?? 'no error message'}`);
   if (o.json) return;
   const shown = showOutput(p.output, o.out, o.cwd);
   process.stdout.write(shown.stdout);
@@ -104,7 +118,10 @@ async function predictOn(engine: Engine, id: string, o: PredictOptions): Promise
     reply = await requestJson(port, 'POST', '/predictions', { input });
   } catch (e) {
     const state = (await inspect(engine, id)).State;
-    const how = state && !state.Running ? `the model exited during the prediction (exit code ${state.ExitCode ?? '?'})` : `the model's connection failed (${(e as Error).message})`;
+    const how =
+      state && !state.Running
+        ? `the model exited during the prediction (exit code ${state.ExitCode ?? '?'})`
+        : `the model's connection failed (${(e as Error).message})`;
     throw await failure(engine, id, 'E_PREDICTION_CRASHED', how);
   }
   await settle(engine, id, reply, o);

@@ -102,7 +102,9 @@ export function codecsModuleText(root: protobuf.Root, version: string): string {
   const entries = messageTypes(root).map((type) => {
     for (const f of type.fieldsArray) f.resolve(); // as Type#setup does before generating
     const ctor = (protobuf.Type as unknown as { generateConstructor(t: protobuf.Type): object }).generateConstructor(type);
-    const codecs = generators(type).map((g) => `${g.toString()},\n`).join('');
+    const codecs = generators(type)
+      .map((g) => `${g.toString()},\n`)
+      .join('');
     return `  ${JSON.stringify(type.fullName.slice(1))}: {\n  ctor: () => ${ctor.toString()},\n  codecs: (Writer, Reader, types, util) => [\n${codecs}  ]},\n`;
   });
   return [

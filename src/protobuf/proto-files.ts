@@ -37,7 +37,10 @@ export function parseProtoFiles(dir: string = protoDir()): protobuf.Root {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(dir, target));
   try {
-    root.loadSync(protoFiles(dir).map((f) => path.join(dir, f)), { keepCase: true });
+    root.loadSync(
+      protoFiles(dir).map((f) => path.join(dir, f)),
+      { keepCase: true },
+    );
     root.resolveAll();
   } catch (e) {
     throw new InternalError('E_PROTO_LOAD', `cannot load proto/: ${(e as Error).message}`, { cause: e });

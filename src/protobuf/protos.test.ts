@@ -47,9 +47,7 @@ describe('proto loader', () => {
   it('exposes the Control service with the RPCs the client calls', () => {
     const def = loadProtoDefinition();
     const control = def['moby.buildkit.v1.Control'] as protoLoader.ServiceDefinition;
-    expect(Object.keys(control).sort()).toEqual(
-      ['DiskUsage', 'Info', 'ListWorkers', 'ListenBuildHistory', 'Prune', 'Session', 'Solve', 'Status'].sort(),
-    );
+    expect(Object.keys(control).sort()).toEqual(['DiskUsage', 'Info', 'ListWorkers', 'ListenBuildHistory', 'Prune', 'Session', 'Solve', 'Status'].sort());
     expect(control.Status.responseStream).toBe(true);
     expect(control.Session.requestStream && control.Session.responseStream).toBe(true);
     expect(typeof serviceClient('moby.buildkit.v1.Control')).toBe('function');

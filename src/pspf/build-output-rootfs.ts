@@ -64,10 +64,12 @@ export function findPython(rootfs: string, want?: string): PythonInstall {
       const m = /^python(3\.\d+)$/.exec(f);
       if (!m || (want && m[1] !== want)) continue;
       const st = fs.lstatSync(path.join(bin, f));
-      if (st.isFile() && fs.existsSync(path.join(rootfs, prefix, 'lib', `python${m[1]}`, 'os.py'))) found.push({ version: m[1], prefix, binary: `${prefix}/bin/${f}` });
+      if (st.isFile() && fs.existsSync(path.join(rootfs, prefix, 'lib', `python${m[1]}`, 'os.py')))
+        found.push({ version: m[1], prefix, binary: `${prefix}/bin/${f}` });
     }
   }
-  if (found.length === 0) throw new PspfError('E_PSPF_NO_PYTHON', `the built image has no python3.X interpreter with its standard library${want ? ` (wanted ${want})` : ''}`);
+  if (found.length === 0)
+    throw new PspfError('E_PSPF_NO_PYTHON', `the built image has no python3.X interpreter with its standard library${want ? ` (wanted ${want})` : ''}`);
   return found[0];
 }
 
@@ -102,7 +104,13 @@ export function walkTree(rootfs: string, dir: string, skip: (rel: string) => boo
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(child), link));
         if (!link.startsWith('/') && !/(^|\/)\.\.(\/|$)/.test(link.replace(/^(\.\.\/)+/, '')) && target.startsWith(`${dir}/`)) {
           const linkBytes = Buffer.from(link, 'latin1');
-          out.push({ ...tarName(`${ROOT}/${child}`), type: 'symlink', mode: 0o777, linkname: linkBytes.toString('utf8'), ...(isUtf8(linkBytes) ? {} : { linknameBytes: linkBytes }) });
+          out.push({
+            ...tarName(`${ROOT}/${child}`),
+            type: 'symlink',
+            mode: 0o777,
+            linkname: linkBytes.toString('utf8'),
+            ...(isUtf8(linkBytes) ? {} : { linknameBytes: linkBytes }),
+          });
         } else {
           const real = resolveInRoot(rootfs, child);
           if (real && fs.statSync(inRoot(rootfs, real)).isFile()) out.push(fileEntry(rootfs, real, `${ROOT}/${child}`));

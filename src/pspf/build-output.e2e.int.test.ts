@@ -49,7 +49,11 @@ function writeProject(dir: string): void {
     path.join(dir, 'hello_app/cli.py'),
     'import sys\nfrom greetlib import greet\n\ndef main():\n    print(greet(" ".join(sys.argv[1:]) or "world"), sys.version_info[:2])\n    return 3\n',
   );
-  const wheel = buildWheel(path.join(dir, 'wheels'), { name: 'greetlib', version: '1.0.0', files: { 'greetlib/__init__.py': 'def greet(n):\n    return "hello, " + n\n' } });
+  const wheel = buildWheel(path.join(dir, 'wheels'), {
+    name: 'greetlib',
+    version: '1.0.0',
+    files: { 'greetlib/__init__.py': 'def greet(n):\n    return "hello, " + n\n' },
+  });
   fs.writeFileSync(path.join(dir, 'requirements.txt'), `./wheels/${wheel.filename}\n`);
 }
 

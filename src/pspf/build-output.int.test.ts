@@ -34,10 +34,31 @@ describeWithDaemon('psp build output from the real Debian python image', (denv) 
 
   /** The image's filesystem after `pip install` of a local wheel, as BuildKit's local export would give it. */
   function exportRootfs(rootfs: string): void {
-    const wheel = buildWheel(path.join(work, 'wheels'), { name: 'greetlib', version: '1.0.0', files: { 'greetlib/__init__.py': 'def greet(n):\n    return "hello, " + n\n' } });
+    const wheel = buildWheel(path.join(work, 'wheels'), {
+      name: 'greetlib',
+      version: '1.0.0',
+      files: { 'greetlib/__init__.py': 'def greet(n):\n    return "hello, " + n\n' },
+    });
     const name = `cogpack-psp-test-${process.pid}`;
     dockerTry(denv, ['rm', '-f', name]);
-    docker(denv, ['run', '--name', name, '--network', 'none', '-e', 'PIP_BREAK_SYSTEM_PACKAGES=1', '-v', `${path.dirname(wheel.path)}:/w:ro`, IMAGE, 'python3', '-m', 'pip', 'install', '--no-index', `/w/${wheel.filename}`]);
+    docker(denv, [
+      'run',
+      '--name',
+      name,
+      '--network',
+      'none',
+      '-e',
+      'PIP_BREAK_SYSTEM_PACKAGES=1',
+      '-v',
+      `${path.dirname(wheel.path)}:/w:ro`,
+      IMAGE,
+      'python3',
+      '-m',
+      'pip',
+      'install',
+      '--no-index',
+      `/w/${wheel.filename}`,
+    ]);
     docker(denv, ['export', '-o', path.join(work, 'rootfs.tar'), name]);
     docker(denv, ['rm', name]);
     fs.mkdirSync(rootfs);
@@ -93,7 +114,19 @@ describeWithDaemon('psp build output from the real Debian python image', (denv) 
     const tar = spawnSync('tar', ['-C', empty, '-cf', path.join(work, 'empty.tar'), '.']);
     expect(tar.status).toBe(0);
     docker(denv, ['import', path.join(work, 'empty.tar'), EMPTY_IMAGE]);
-    const r = dockerTry(denv, ['run', '--rm', '--network', 'none', '-e', 'HOME=/tmp', '-v', `${pkg}:/hello-app.psp:ro`, EMPTY_IMAGE, '/hello-app.psp', 'inside']);
+    const r = dockerTry(denv, [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-e',
+      'HOME=/tmp',
+      '-v',
+      `${pkg}:/hello-app.psp:ro`,
+      EMPTY_IMAGE,
+      '/hello-app.psp',
+      'inside',
+    ]);
     expect(r.status).toBe(5);
     expect(r.stdout.split('\n')[0]).toBe('hello, inside');
     expect(r.stdout).toMatch(new RegExp(`exe /tmp/\\.cache/flavor/workenv/${workenvKeyOf(pkg)}/root/usr/bin/python3\\.11`));

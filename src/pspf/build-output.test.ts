@@ -90,4 +90,3 @@ describe('findPython', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
-

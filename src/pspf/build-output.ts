@@ -34,7 +34,8 @@ export function parsePspOutput(spec: string): PspOutput | undefined {
   const fields = parseKeyValues(spec, '--output');
   if (fields.type !== 'psp') return undefined;
   for (const k of Object.keys(fields)) {
-    if (!['type', 'dest', 'entry'].includes(k)) throw new UsageError('E_OUTPUT_SPEC', `unknown psp output option "${k}"`, { hint: 'type=psp,dest=FILE[,entry=NAME]' });
+    if (!['type', 'dest', 'entry'].includes(k))
+      throw new UsageError('E_OUTPUT_SPEC', `unknown psp output option "${k}"`, { hint: 'type=psp,dest=FILE[,entry=NAME]' });
   }
   if (!fields.dest) throw new UsageError('E_OUTPUT_SPEC', 'a psp output needs dest=FILE', { hint: '--output type=psp,dest=app.psp' });
   return { dest: fields.dest, entry: fields.entry };
@@ -55,11 +56,22 @@ export function chooseEntry(project: Project, wanted?: string): EntryPoint {
   const file = project.pyproject?.file ?? 'pyproject.toml';
   if (pick && scripts[pick]) {
     // the name becomes a file name and part of the command line
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pick)) throw new PspfError('E_PSPF_ENTRY_NAME', `[project.scripts] name "${pick}" cannot name a packaged entry point`, { file, hint: 'use letters, digits, ".", "_" and "-"' });
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pick))
+      throw new PspfError('E_PSPF_ENTRY_NAME', `[project.scripts] name "${pick}" cannot name a packaged entry point`, {
+        file,
+        hint: 'use letters, digits, ".", "_" and "-"',
+      });
     return { name: pick, target: scripts[pick] };
   }
-  if (names.length === 0) throw new PspfError('E_PSPF_NO_ENTRY', 'a psp package runs a [project.scripts] entry point, and the project has none', { file, hint: 'add [project.scripts] name = "module:function"' });
-  throw new PspfError('E_PSPF_NO_ENTRY', pick ? `[project.scripts] has no entry "${pick}"` : `[project.scripts] has ${names.length} entries`, { file, hint: `choose one with --output type=psp,dest=FILE,entry=${names[0]}` });
+  if (names.length === 0)
+    throw new PspfError('E_PSPF_NO_ENTRY', 'a psp package runs a [project.scripts] entry point, and the project has none', {
+      file,
+      hint: 'add [project.scripts] name = "module:function"',
+    });
+  throw new PspfError('E_PSPF_NO_ENTRY', pick ? `[project.scripts] has no entry "${pick}"` : `[project.scripts] has ${names.length} entries`, {
+    file,
+    hint: `choose one with --output type=psp,dest=FILE,entry=${names[0]}`,
+  });
 }
 
 /** A small script (in the app slot) that imports the entry point from the extracted /src, like the image's launcher. */
@@ -122,7 +134,9 @@ export function assemblePsp(rootfs: string, o: AssembleOptions): Buffer {
 
 function projectVersion(project: Project): string {
   if (!project.pyproject) return '0.0.0';
-  const doc = parseToml(readProjectText(project.dir, project.pyproject.file, { file: project.pyproject.file }, project.pyproject.file)) as { project?: { version?: unknown } };
+  const doc = parseToml(readProjectText(project.dir, project.pyproject.file, { file: project.pyproject.file }, project.pyproject.file)) as {
+    project?: { version?: unknown };
+  };
   return typeof doc.project?.version === 'string' ? doc.project.version : '0.0.0';
 }
 

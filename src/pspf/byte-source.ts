@@ -26,7 +26,7 @@ export function fdSource(fd: number): ByteSource {
     read(off, len) {
       if (len > bufferConstants.MAX_LENGTH) throw new PspfError('E_PSPF_TOO_LARGE', `a ${len}-byte region does not fit in memory`);
       const buf = Buffer.alloc(len);
-      for (let got = 0; got < len; ) {
+      for (let got = 0; got < len;) {
         const n = fs.readSync(fd, buf, got, len - got, off + got);
         if (n === 0) throw new PspfError('E_PSPF_IO', `file ended early while reading ${len} bytes at ${off}`);
         got += n;
@@ -46,5 +46,5 @@ export function sha256Range(src: ByteSource, off: number, len: number): Buffer {
 
 /** fs.writeSync may write less than asked (large buffers, signals); this loops until every byte is out. */
 export function writeAll(fd: number, data: Uint8Array, offset = 0, length = data.length - offset): void {
-  for (let done = 0; done < length; ) done += fs.writeSync(fd, data, offset + done, length - done);
+  for (let done = 0; done < length;) done += fs.writeSync(fd, data, offset + done, length - done);
 }

@@ -38,7 +38,7 @@ export function adler32(data: Uint8Array): number {
   let b = 0;
   const MOD = 65521;
   const NMAX = 5552;
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const end = Math.min(i + NMAX, data.length);
     for (; i < end; i++) {
       a += data[i];

@@ -46,7 +46,12 @@ export function seedPackages(): Buffer[] {
     keys: { key: fuzzKey() },
     pageAligned,
   });
-  const slots: SlotInput[] = [['app', 'tar.gz'], ['cfg', 'gzip'], ['raw', 'raw'], ['plain', 'tar']].map(([id, operations]) => ({ id, operations, content: { kind: 'bytes', data: Buffer.alloc(0) } }));
+  const slots: SlotInput[] = [
+    ['app', 'tar.gz'],
+    ['cfg', 'gzip'],
+    ['raw', 'raw'],
+    ['plain', 'tar'],
+  ].map(([id, operations]) => ({ id, operations, content: { kind: 'bytes', data: Buffer.alloc(0) } }));
   const prepared = [
     { stored: gzipSlot(tree, 6, 0), originalSize: tree.length, ops: [OP.TAR, OP.GZIP], statSize: 4096 },
     { stored: gzipSlot(Buffer.from('key = value\n'.repeat(20)), 6, 0), originalSize: 240, ops: [OP.GZIP], statSize: 240 },
@@ -75,7 +80,15 @@ function hostileSlot(rng: Prng, seedBuf: Buffer): Buffer {
     p.ops = rng.pick<number[]>([[], [OP.TAR], [OP.GZIP], [OP.TAR, OP.GZIP], [OP.GZIP, OP.TAR], [0x13]]);
     if (rng.int(4) !== 0) slots[i].operations = operationsToString(p.ops); // mostly consistent, so decoders run
   }
-  return writePrepared({ launcher: seedBuf.subarray(0, pkg.index.numbers.launcher_size), metadata: { package: pkg.metadata.package as JsonObject, execution: pkg.metadata.execution as JsonObject }, slots, keys: { key: fuzzKey() } }, prepared);
+  return writePrepared(
+    {
+      launcher: seedBuf.subarray(0, pkg.index.numbers.launcher_size),
+      metadata: { package: pkg.metadata.package as JsonObject, execution: pkg.metadata.execution as JsonObject },
+      slots,
+      keys: { key: fuzzKey() },
+    },
+    prepared,
+  );
 }
 
 /** Byte and field mutations on the whole file, then (half the time) index and metadata checksums re-fixed. */

@@ -53,7 +53,11 @@ function fail(file: string, msg: string, hint?: string): never {
 /** Reads pyproject.toml; package name/version/description fall back to `[project]`. */
 export function loadManifest(file: string): LoadedManifest {
   let doc: Record<string, unknown>;
-  const text = readRegularFile(file, { kind: 'project-text', what: `manifest ${file}`, fail: (code, message, hint) => new ConfigError(code, message, { file, hint }) });
+  const text = readRegularFile(file, {
+    kind: 'project-text',
+    what: `manifest ${file}`,
+    fail: (code, message, hint) => new ConfigError(code, message, { file, hint }),
+  });
   try {
     doc = parseToml(text.toString('utf8')) as Record<string, unknown>;
   } catch (e) {

@@ -33,9 +33,10 @@ export function parseOperations(text: string): number[] {
   if (CHAINS[t]) return [...CHAINS[t]];
   const ops = t.split('|').map((part) => {
     const op = SINGLE[part.trim()];
-    if (!op) throw new PspfError('E_PSPF_OPERATION', `unknown operation "${part.trim()}" in "${text}"`, {
-      hint: 'use raw, gzip, tar, tar.gz or a pipe list such as tar|gzip',
-    });
+    if (!op)
+      throw new PspfError('E_PSPF_OPERATION', `unknown operation "${part.trim()}" in "${text}"`, {
+        hint: 'use raw, gzip, tar, tar.gz or a pipe list such as tar|gzip',
+      });
     return op[0];
   });
   if (ops.length > 8) throw new PspfError('E_PSPF_OPERATION', `more than 8 operations in "${text}"`);

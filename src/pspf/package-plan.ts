@@ -1,6 +1,17 @@
 /** Everything of a package except slot bytes: metadata, layout, descriptors, signed index; shared by both writers. */
 import { align, sha256 } from './bytes';
-import { CAP_MMAP, CAP_PAGE_ALIGNED, CAP_SIGNED, DESCRIPTOR_SIZE, END_MAGIC, INDEX_DEFAULTS, PAGE_SIZE, PSPF_VERSION, START_MAGIC, TRAILER_SIZE } from './constants';
+import {
+  CAP_MMAP,
+  CAP_PAGE_ALIGNED,
+  CAP_SIGNED,
+  DESCRIPTOR_SIZE,
+  END_MAGIC,
+  INDEX_DEFAULTS,
+  PAGE_SIZE,
+  PSPF_VERSION,
+  START_MAGIC,
+  TRAILER_SIZE,
+} from './constants';
 import { encodeDescriptor } from './descriptor';
 import { gzipMetadata } from './gzip';
 import { encodeIndex } from './index-block';
@@ -88,11 +99,16 @@ export function planPackage(o: WritePackageOptions, facts: SlotFacts[]): Package
   const build = deterministic ? { deterministic, ...DETERMINISTIC } : { deterministic, ...DETERMINISTIC, ...o.build };
   const launcher = Buffer.from(o.launcher);
   const json = serializeMetadata(
-    buildMetadata(o.metadata, o.slots.map((s, i) => slotEntry(s, facts[i])), build, {
-      size: launcher.length,
-      sha256Hex: sha256(launcher).toString('hex'),
-      toolVersion: o.launcherToolVersion ?? 'unknown',
-    }),
+    buildMetadata(
+      o.metadata,
+      o.slots.map((s, i) => slotEntry(s, facts[i])),
+      build,
+      {
+        size: launcher.length,
+        sha256Hex: sha256(launcher).toString('hex'),
+        toolVersion: o.launcherToolVersion ?? 'unknown',
+      },
+    ),
   );
   const metaGz = gzipMetadata(json);
   const pageAligned = o.pageAligned ?? true;

@@ -97,7 +97,7 @@ describe('decompression bombs: output capped at the declared size', () => {
     expect(code(() => readSlot(buf, readPackage(buf), 0))).toBe('E_PSPF_DECLARED_SIZE');
   });
 
-  test('pre-gzipped quirk (original_size == size): bounded by deflate\'s 1032:1 ratio, and a lying ISIZE is refused by the gzip check', () => {
+  test("pre-gzipped quirk (original_size == size): bounded by deflate's 1032:1 ratio, and a lying ISIZE is refused by the gzip check", () => {
     const lying = Buffer.from(bomb);
     lying.writeUInt32LE(10, lying.length - 4);
     const buf = writePrepared(options(slots), [{ stored: lying, originalSize: lying.length, ops: [OP.GZIP], statSize: 1 }]);
@@ -110,7 +110,9 @@ describe('decompression bombs: output capped at the declared size', () => {
   });
 
   test('metadata JSON is capped too (16 MiB)', () => {
-    const buf = pkg([bytesSlot('a', 'x')], { metadata: { package: { name: 'big', version: '1', description: 'a'.repeat(17 * 1024 * 1024) }, execution: { primary_slot: 0, command: 'x' } } });
+    const buf = pkg([bytesSlot('a', 'x')], {
+      metadata: { package: { name: 'big', version: '1', description: 'a'.repeat(17 * 1024 * 1024) }, execution: { primary_slot: 0, command: 'x' } },
+    });
     expect(buf.length).toBeLessThan(100_000);
     expect(code(() => readPackage(buf))).toBe('E_PSPF_DECLARED_SIZE');
   });

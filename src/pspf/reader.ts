@@ -42,8 +42,11 @@ export function parseLayout(from: Buffer | ByteSource): PspfLayout {
   const n = index.numbers;
   ensure(n.format_version === PSPF_VERSION, 'E_PSPF_VERSION', `format_version 0x${n.format_version.toString(16)} is not PSPF/2025 (0x20250001)`);
   ensure(n.launcher_size <= trailerOffset, 'E_PSPF_BOUNDS', `launcher_size ${n.launcher_size} runs past the trailer`);
-  ensure(n.metadata_size > 0 && within(n.metadata_offset, n.metadata_size, n.launcher_size, trailerOffset), 'E_PSPF_BOUNDS',
-    `metadata (${n.metadata_offset}+${n.metadata_size}) is not between the launcher and the trailer`);
+  ensure(
+    n.metadata_size > 0 && within(n.metadata_offset, n.metadata_size, n.launcher_size, trailerOffset),
+    'E_PSPF_BOUNDS',
+    `metadata (${n.metadata_offset}+${n.metadata_size}) is not between the launcher and the trailer`,
+  );
   const metaEnd = checkedAdd(n.metadata_offset, n.metadata_size, 'metadata end');
   ensure(n.metadata_size <= MAX_METADATA_JSON, 'E_PSPF_BOUNDS', `metadata_size ${n.metadata_size} is more than ${MAX_METADATA_JSON} bytes`);
   ensure(n.slot_count <= Math.floor(trailerOffset / DESCRIPTOR_SIZE), 'E_PSPF_BOUNDS', `slot_count ${n.slot_count} cannot fit in the file`);
@@ -51,13 +54,20 @@ export function parseLayout(from: Buffer | ByteSource): PspfLayout {
   ensure(n.slot_table_size === n.slot_count * DESCRIPTOR_SIZE, 'E_PSPF_BOUNDS', `slot_table_size ${n.slot_table_size} is not slot_count × 64`);
   const slots: SlotDescriptor[] = [];
   if (n.slot_count === 0) return { fileSize, trailerOffset, index, slots };
-  ensure(within(n.slot_table_offset, n.slot_table_size, metaEnd, trailerOffset), 'E_PSPF_BOUNDS',
-    `slot table (${n.slot_table_offset}+${n.slot_table_size}) is not between the metadata and the trailer`);
+  ensure(
+    within(n.slot_table_offset, n.slot_table_size, metaEnd, trailerOffset),
+    'E_PSPF_BOUNDS',
+    `slot table (${n.slot_table_offset}+${n.slot_table_size}) is not between the metadata and the trailer`,
+  );
   const tableEnd = n.slot_table_offset + n.slot_table_size;
   const table = src.read(n.slot_table_offset, n.slot_table_size);
   for (let i = 0; i < n.slot_count; i++) {
     const d = decodeDescriptor(table.subarray(i * DESCRIPTOR_SIZE, (i + 1) * DESCRIPTOR_SIZE), i);
-    ensure(within(d.offset, d.size, tableEnd, trailerOffset), 'E_PSPF_BOUNDS', `slot ${i} data (${d.offset}+${d.size}) is not between the slot table and the trailer`);
+    ensure(
+      within(d.offset, d.size, tableEnd, trailerOffset),
+      'E_PSPF_BOUNDS',
+      `slot ${i} data (${d.offset}+${d.size}) is not between the slot table and the trailer`,
+    );
     slots.push(d);
   }
   return { fileSize, trailerOffset, index, slots };
@@ -72,10 +82,16 @@ export function metadataBytes(from: Buffer | ByteSource, layout: PspfLayout): Bu
 export function decodeMetadata(from: Buffer | ByteSource, layout: PspfLayout): { json: Buffer; metadata: PspfMetadata } {
   const json = gunzipBounded(metadataBytes(from, layout), MAX_METADATA_JSON, 'metadata');
   const metadata = parseMetadata(json);
-  ensure(metadata.slots.length === layout.slots.length, 'E_PSPF_METADATA',
-    `metadata lists ${metadata.slots.length} slots but the slot table has ${layout.slots.length}`);
-  ensure(metadata.execution.primary_slot < Math.max(1, layout.slots.length), 'E_PSPF_METADATA',
-    `execution.primary_slot ${metadata.execution.primary_slot} names no slot`);
+  ensure(
+    metadata.slots.length === layout.slots.length,
+    'E_PSPF_METADATA',
+    `metadata lists ${metadata.slots.length} slots but the slot table has ${layout.slots.length}`,
+  );
+  ensure(
+    metadata.execution.primary_slot < Math.max(1, layout.slots.length),
+    'E_PSPF_METADATA',
+    `execution.primary_slot ${metadata.execution.primary_slot} names no slot`,
+  );
   return { json, metadata };
 }
 
@@ -84,8 +100,11 @@ export function readPackage(from: Buffer | ByteSource): PspfPackage {
   const src = asSource(from);
   const layout = parseLayout(src);
   const n = layout.index.numbers;
-  ensure(layout.index.computedChecksum === n.index_checksum, 'E_PSPF_INDEX_CHECKSUM',
-    `index checksum mismatch: stored ${hex32(n.index_checksum)}, computed ${hex32(layout.index.computedChecksum)}`);
+  ensure(
+    layout.index.computedChecksum === n.index_checksum,
+    'E_PSPF_INDEX_CHECKSUM',
+    `index checksum mismatch: stored ${hex32(n.index_checksum)}, computed ${hex32(layout.index.computedChecksum)}`,
+  );
   ensure(n.package_size === src.size, 'E_PSPF_PACKAGE_SIZE', `package_size ${n.package_size} differs from the file size ${src.size}`);
   ensure(sha256Range(src, n.metadata_offset, n.metadata_size).equals(layout.index.metadataChecksum), 'E_PSPF_METADATA_CHECKSUM', 'metadata SHA-256 mismatch');
   const { json, metadata } = decodeMetadata(src, layout);

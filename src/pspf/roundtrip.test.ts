@@ -56,7 +56,13 @@ function randomCase(rng: Prng): Case {
     const id = `s${slots.length}-${randomName(rng)}`;
     const operations = rng.pick(['raw', 'gzip', 'tar', 'tar.gz', 'tgz', 'tar|gzip', 'GZIP']);
     const isTar = operations.toLowerCase().startsWith('t');
-    const common = { id, operations, purpose: rng.pick(PURPOSES), lifecycle: rng.pick(LIFECYCLES), permissions: rng.pick([null, '0644', '0755', '600', '0o700']) };
+    const common = {
+      id,
+      operations,
+      purpose: rng.pick(PURPOSES),
+      lifecycle: rng.pick(LIFECYCLES),
+      permissions: rng.pick([null, '0644', '0755', '600', '0o700']),
+    };
     if (isTar) {
       const entries = randomTree(rng, `t${slots.length}`);
       slots.push({ ...common, content: { kind: 'tree', entries }, target: '{workenv}' });
@@ -92,7 +98,11 @@ test.each(Array.from({ length: 60 }, (_, i) => i))('round trip, seed %i', (seed)
     const d = pkg.slots[i];
     const m = pkg.metadata.slots[i];
     expect([m.id, m.operations, m.purpose, m.lifecycle, m.permissions]).toEqual([s.id, s.operations, s.purpose, s.lifecycle, s.permissions]);
-    expect([d.purpose, d.lifecycle, d.permissions | (d.permissions_high << 8)]).toEqual([purposeCode(s.purpose!), lifecycleCode(s.lifecycle!), parsePermissions(s.permissions)]);
+    expect([d.purpose, d.lifecycle, d.permissions | (d.permissions_high << 8)]).toEqual([
+      purposeCode(s.purpose!),
+      lifecycleCode(s.lifecycle!),
+      parsePermissions(s.permissions),
+    ]);
     expect(d.name_hash).toBe(sha256U64(Buffer.from(s.id)));
     if (opts.pageAligned) expect(d.offset % 4096).toBe(0);
     const out = readSlot(buf, pkg, i);
@@ -112,7 +122,12 @@ test.each(Array.from({ length: 60 }, (_, i) => i))('round trip, seed %i', (seed)
 });
 
 test('a package with no slots round-trips (slot_table_offset 0)', () => {
-  const buf = writePackage({ launcher: Buffer.from('L'), metadata: { package: { name: 'empty', version: '0' }, execution: { primary_slot: 0, command: 'x' } }, slots: [], keys: { seed: 'e' } });
+  const buf = writePackage({
+    launcher: Buffer.from('L'),
+    metadata: { package: { name: 'empty', version: '0' }, execution: { primary_slot: 0, command: 'x' } },
+    slots: [],
+    keys: { seed: 'e' },
+  });
   const pkg = readPackage(buf);
   expect([pkg.index.numbers.slot_count, pkg.index.numbers.slot_table_offset]).toEqual([0, 0]);
   expect(verifyPackage(buf).verdicts.valid).toBe(true);
@@ -120,7 +135,13 @@ test('a package with no slots round-trips (slot_table_offset 0)', () => {
 
 test('the native deflater writes packages that read back identically (bytes may differ from the reference)', () => {
   const data = Buffer.from('native deflate '.repeat(4000));
-  const opts: WritePackageOptions = { launcher: Buffer.from('L'), metadata: { package: { name: 'n', version: '1' }, execution: { primary_slot: 0, command: 'x' } }, slots: [{ id: 'd', content: { kind: 'bytes', data }, operations: 'gzip' }], keys: { seed: 'n' }, deflater: 'native' };
+  const opts: WritePackageOptions = {
+    launcher: Buffer.from('L'),
+    metadata: { package: { name: 'n', version: '1' }, execution: { primary_slot: 0, command: 'x' } },
+    slots: [{ id: 'd', content: { kind: 'bytes', data }, operations: 'gzip' }],
+    keys: { seed: 'n' },
+    deflater: 'native',
+  };
   const buf = writePackage(opts);
   expect(verifyPackage(buf).verdicts.valid).toBe(true);
   expect(readSlot(buf, readPackage(buf), 0).equals(data)).toBe(true);

@@ -49,15 +49,24 @@ export function descriptorProblems(d: SlotDescriptor, s: SignedSlot, i: number):
   const named = launchableOperations(s.operations);
   if (named === undefined) out.push({ code: 'E_PSPF_SLOT_OPERATIONS', message: `${at}: operations "${s.operations}" are not raw, gzip, tar or tar.gz` });
   else if (named !== d.operations) {
-    out.push({ code: 'E_PSPF_SLOT_OPERATIONS', message: `${at}: descriptor operations 0x${d.operations.toString(16)} differ from the metadata's "${s.operations}"` });
+    out.push({
+      code: 'E_PSPF_SLOT_OPERATIONS',
+      message: `${at}: descriptor operations 0x${d.operations.toString(16)} differ from the metadata's "${s.operations}"`,
+    });
   }
   const mode = signedMode(s.permissions);
   if (mode === undefined) out.push({ code: 'E_PSPF_SLOT_PERMISSIONS', message: `${at}: metadata permissions "${s.permissions}" are not an octal mode` });
   else if (mode !== descriptorMode(d)) {
-    out.push({ code: 'E_PSPF_SLOT_PERMISSIONS', message: `${at}: descriptor permissions 0${descriptorMode(d).toString(8)} differ from the signed metadata's 0${mode.toString(8)}` });
+    out.push({
+      code: 'E_PSPF_SLOT_PERMISSIONS',
+      message: `${at}: descriptor permissions 0${descriptorMode(d).toString(8)} differ from the signed metadata's 0${mode.toString(8)}`,
+    });
   }
   if (!isGzipChain(d.operations) && d.original_size !== d.size) {
-    out.push({ code: 'E_PSPF_DECLARED_SIZE', message: `${at}: original_size ${d.original_size} differs from the stored size ${d.size} of an uncompressed slot` });
+    out.push({
+      code: 'E_PSPF_DECLARED_SIZE',
+      message: `${at}: original_size ${d.original_size} differs from the stored size ${d.size} of an uncompressed slot`,
+    });
   }
   if (isGzipChain(d.operations) && Math.floor(d.original_size / GZIP_MAX_RATIO) > d.size) {
     out.push({ code: 'E_PSPF_DECLARED_SIZE', message: `${at}: original_size ${d.original_size} is more than gzip can produce from ${d.size} stored bytes` });

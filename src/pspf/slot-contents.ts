@@ -57,7 +57,8 @@ export function fileTarget(target: string, i: number): string {
   if (!target.startsWith('{workenv}')) throw new PspfError('E_PSPF_TARGET', `slot ${i} target "${target}" is not inside {workenv}`);
   const rel = target.slice('{workenv}'.length);
   const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..') || rel.includes('\0') || Buffer.byteLength(rel) > 4096) throw new PspfError('E_PSPF_TARGET', `slot ${i} target "${target}" is not inside {workenv}`);
+  if (parts.includes('..') || rel.includes('\0') || Buffer.byteLength(rel) > 4096)
+    throw new PspfError('E_PSPF_TARGET', `slot ${i} target "${target}" is not inside {workenv}`);
   if (parts.length === 0) throw new PspfError('E_PSPF_TARGET', `slot ${i} is a file but its target is the workenv root`);
   return parts.join('/');
 }
@@ -71,7 +72,13 @@ function* chunks(src: ByteSource, d: SlotDescriptor): Generator<Buffer> {
  * Decodes slot i (its checksum and descriptor already checked), feeding `model` when given; with `collect`,
  * returns the decoded bytes (tar chains: the tar). Throws a PspfError naming the first problem.
  */
-export function decodeSlot(from: Buffer | ByteSource, d: SlotDescriptor, i: number, target: string, o: { model?: WorkenvModel; collect?: boolean; maxSize?: number } = {}): Buffer | undefined {
+export function decodeSlot(
+  from: Buffer | ByteSource,
+  d: SlotDescriptor,
+  i: number,
+  target: string,
+  o: { model?: WorkenvModel; collect?: boolean; maxSize?: number } = {},
+): Buffer | undefined {
   const src = asSource(from);
   const what = `slot ${i}`;
   const pieces: Uint8Array[] = [];

@@ -29,7 +29,14 @@ function load(content: SlotContent, what: string): { data: Buffer; statSize: num
  * Applies the chain like the reference: directories are always tarred when loaded (so TAR itself is a no-op),
  * GZIP compresses unless the data is already gzip (then it is stored as is, still declared).
  */
-export function prepareSlot(content: SlotContent, operations: string, level: number, mtime: number, what: string, deflater: Deflater = 'reference'): PreparedSlot {
+export function prepareSlot(
+  content: SlotContent,
+  operations: string,
+  level: number,
+  mtime: number,
+  what: string,
+  deflater: Deflater = 'reference',
+): PreparedSlot {
   const ops = parseOperations(operations);
   assertSupported(ops, what);
   const { data, statSize } = load(content, what);

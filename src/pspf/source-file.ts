@@ -11,7 +11,10 @@ const CHUNK = 1 << 20;
 
 /** A slot source the user named: refusals are one line and a usage error (exit 64), naming the slot and file. */
 function fail(what: string, file: string | Buffer) {
-  return { what: `${what}: source ${file}`, fail: (code: string, message: string, hint: string) => new UsageError(code === 'E_FILE_MISSING' ? 'E_PSPF_SOURCE' : code, message, { hint }) };
+  return {
+    what: `${what}: source ${file}`,
+    fail: (code: string, message: string, hint: string) => new UsageError(code === 'E_FILE_MISSING' ? 'E_PSPF_SOURCE' : code, message, { hint }),
+  };
 }
 
 /** Whether a source is a directory (symlinks followed, as for every source); a missing one is refused. */
@@ -32,7 +35,7 @@ export function sourceIsDirectory(file: string, what: string): fs.Stats {
 export function* regularFileChunks(file: string | Buffer, what: string): Generator<Buffer> {
   const { fd, size } = openRegularFile(file, { kind: 'slot-source', ...fail(what, file) });
   try {
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const buf = Buffer.alloc(Math.min(CHUNK, size - done));
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n === 0) throw new PspfError('E_PSPF_SOURCE', `${what}: ${file} shrank while it was being packed`);

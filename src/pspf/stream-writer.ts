@@ -18,7 +18,6 @@ import { regularFileChunks, sourceIsDirectory } from './source-file';
 import { collectDir, tarChunks } from './tar-writer';
 import { checkOptions, writePackage, type SlotInput, type WritePackageOptions } from './writer';
 
-
 interface Staged extends SlotFacts {
   file: string; // where the stored bytes are: a temp file, or the source file itself when stored as is
 }
@@ -35,14 +34,20 @@ function source(content: SlotContent, what: string): { chunks: Iterable<Buffer>;
 function peek(chunks: Iterable<Buffer>): { head: Buffer; all: Iterable<Buffer> } {
   const it = chunks[Symbol.iterator]();
   const first: Buffer[] = [];
-  for (let have = 0; have < 3; ) {
+  for (let have = 0; have < 3;) {
     const r = it.next();
     if (r.done) break;
     first.push(r.value);
     have += r.value.length;
   }
   const rest: Iterable<Buffer> = { [Symbol.iterator]: () => it };
-  return { head: Buffer.concat(first), all: (function* () { yield* first; yield* rest; })() };
+  return {
+    head: Buffer.concat(first),
+    all: (function* () {
+      yield* first;
+      yield* rest;
+    })(),
+  };
 }
 
 class Sink {

@@ -23,7 +23,6 @@ export interface TarEntry {
 
 const MAX_OCTAL_SIZE = 8 ** 11;
 
-
 function entrySize(e: TarEntry): number {
   if (e.type !== 'file') return 0;
   return e.data ? e.data.length : (e.size ?? 0);
@@ -49,7 +48,8 @@ export function* tarChunks(entries: TarEntry[]): Generator<Buffer> {
     const pax = paxHeaders(e, size);
     const type = e.type === 'file' ? TYPE.FILE : e.type === 'symlink' ? TYPE.SYMLINK : TYPE.HARDLINK;
     const head = [encodeHeader({ name: e.name, mode: e.mode, size: size >= MAX_OCTAL_SIZE ? 0 : size, type, linkname: e.linkname })];
-    if (pax.length > 0) head.unshift(encodeHeader({ name: '././@PaxHeader', mode: 0, size: pax.length, type: TYPE.PAX }), pax, Buffer.alloc(padToBlock(pax.length)));
+    if (pax.length > 0)
+      head.unshift(encodeHeader({ name: '././@PaxHeader', mode: 0, size: pax.length, type: TYPE.PAX }), pax, Buffer.alloc(padToBlock(pax.length)));
     const h = Buffer.concat(head);
     total += h.length;
     yield h;

@@ -18,8 +18,9 @@ function edit(buf: Buffer, f: (b: Buffer) => void): Buffer {
 const unsigned = edit(signed, (b) => b.fill(0, indexAt(b, 64), indexAt(b, 192)));
 const badSignature = edit(signed, (b) => (b[indexAt(b, 130)] ^= 1));
 /** Metadata changed (a different description) but the index keeps the original package's key and signature. */
-const forged = edit(pkg(slots, { metadata: { package: { name: 'test', version: '1.0.0', description: 'evil' }, execution: { primary_slot: 0, command: '{workenv}/bin/app' } } }), (b) =>
-  signed.copy(b, indexAt(b, 64), indexAt(signed, 64), indexAt(signed, 192)),
+const forged = edit(
+  pkg(slots, { metadata: { package: { name: 'test', version: '1.0.0', description: 'evil' }, execution: { primary_slot: 0, command: '{workenv}/bin/app' } } }),
+  (b) => signed.copy(b, indexAt(b, 64), indexAt(signed, 64), indexAt(signed, 192)),
 );
 
 test.each([
@@ -65,7 +66,10 @@ test('a slot whose bytes and descriptor checksum were both replaced still fails:
   const off = Number(signed.readBigUInt64LE(table + 16));
   const b = edit(signed, (x) => {
     x[off] ^= 1;
-    createHash('sha256').update(x.subarray(off, off + 7)).digest().copy(x, table + 48, 0, 8);
+    createHash('sha256')
+      .update(x.subarray(off, off + 7))
+      .digest()
+      .copy(x, table + 48, 0, 8);
   });
   expect(verifyPackage(b).verdicts.slot_checksums_ok[0]).toBe(false);
 });

@@ -94,8 +94,18 @@ export function verifyPackage(from: Buffer | ByteSource, o: VerifyOptions = {}):
   const valid = index_checksum_ok && package_size_matches_file && metadata_checksum_ok && package_name_ok && slotsOk && signature_ok !== false;
   return {
     verdicts: {
-      magic_ok: true, index_checksum_ok, metadata_checksum_ok, slot_checksums_ok, all_slot_checksums_ok,
-      slot_operations_ok, slot_permissions_ok, package_name_ok, slot_contents_ok, signature_ok, package_size_matches_file, valid,
+      magic_ok: true,
+      index_checksum_ok,
+      metadata_checksum_ok,
+      slot_checksums_ok,
+      all_slot_checksums_ok,
+      slot_operations_ok,
+      slot_permissions_ok,
+      package_name_ok,
+      slot_contents_ok,
+      signature_ok,
+      package_size_matches_file,
+      valid,
     },
     problems,
     metadata: decoded?.metadata,

@@ -21,7 +21,8 @@ describe('package names as workenv keys', () => {
   });
 
   test('the writer refuses an unsafe name with one line and a fix', () => {
-    const attempt = (): Buffer => pkg([bytesSlot('a', 'x')], { metadata: { package: { name: '../up', version: '1' }, execution: { primary_slot: 0, command: 'x' } } });
+    const attempt = (): Buffer =>
+      pkg([bytesSlot('a', 'x')], { metadata: { package: { name: '../up', version: '1' }, execution: { primary_slot: 0, command: 'x' } } });
     expect(attempt).toThrow(/^package name "\.\.\/up" cannot name a work environment: it starts with "\.", "-" or "\+"$/);
     expect(attempt).toThrow(expect.objectContaining({ code: 'E_PSPF_PACKAGE_NAME', hint: expect.stringContaining('letters, digits') }));
   });

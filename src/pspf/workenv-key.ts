@@ -22,7 +22,10 @@ export function packageNameProblem(name: string): string | undefined {
 export function assertPackageName(name: unknown): void {
   if (typeof name !== 'string') throw new PspfError('E_PSPF_PACKAGE_NAME', 'package.name must be a string', { hint: PACKAGE_NAME_HINT });
   const why = packageNameProblem(name);
-  if (why) throw new PspfError('E_PSPF_PACKAGE_NAME', `package name ${JSON.stringify(name).slice(0, 80)} cannot name a work environment: ${why}`, { hint: PACKAGE_NAME_HINT });
+  if (why)
+    throw new PspfError('E_PSPF_PACKAGE_NAME', `package name ${JSON.stringify(name).slice(0, 80)} cannot name a work environment: ${why}`, {
+      hint: PACKAGE_NAME_HINT,
+    });
 }
 
 /** `<name>-<16 hex>`: a renamed file keeps its directory, and two different packages never share one. */

@@ -70,7 +70,10 @@ export function writePackage(o: WritePackageOptions): Buffer {
  * writePackage's second half; also how tests and the fuzzer build packages with arbitrary slot contents.
  */
 export function writePrepared(o: WritePackageOptions, prepared: PreparedSlot[]): Buffer {
-  const plan = planPackage(o, prepared.map((p) => ({ size: p.stored.length, originalSize: p.originalSize, ops: p.ops, digest: sha256(p.stored), statSize: p.statSize })));
+  const plan = planPackage(
+    o,
+    prepared.map((p) => ({ size: p.stored.length, originalSize: p.originalSize, ops: p.ops, digest: sha256(p.stored), statSize: p.statSize })),
+  );
   const out = Buffer.alloc(plan.packageSize);
   plan.head.copy(out, 0);
   prepared.forEach((p, i) => p.stored.copy(out, plan.offsets[i]));

@@ -82,13 +82,18 @@ withBuild('bin/cogpack.js build through the bundle', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loader = require(join(ROOT, 'dist', 'src', 'startup', 'build-bundle.js')) as typeof import('./build-bundle');
     expect(loader.loadBuildBundle(['node', 'cogpack', 'build'], {})).toBeDefined(); // else both runs would be dist/
-    fake = await startFakeDocker({
-      Solve: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { ExporterResponse: { 'containerimage.digest': 'sha256:abc' } }),
-      Status: (call: grpc.ServerWritableStream<unknown, unknown>) => {
-        call.write({ vertexes: [{ digest: 'sha256:1', name: '[code:source] COPY / /src', cached: true, started: { seconds: '1' }, completed: { seconds: '2' } }] });
-        call.end();
+    fake = await startFakeDocker(
+      {
+        Solve: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { ExporterResponse: { 'containerimage.digest': 'sha256:abc' } }),
+        Status: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+          call.write({
+            vertexes: [{ digest: 'sha256:1', name: '[code:source] COPY / /src', cached: true, started: { seconds: '1' }, completed: { seconds: '2' } }],
+          });
+          call.end();
+        },
       },
-    }, { echoSessions: false });
+      { echoSessions: false },
+    );
     env = { DOCKER_HOST: `unix://${fake.socketPath}` };
   });
   afterAll(() => fake.close());

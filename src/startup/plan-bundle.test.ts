@@ -129,7 +129,12 @@ withBuild('bin/cogpack.js plan through the bundle', () => {
   }, 240_000);
 
   it('prints the same summary, help and usage errors as dist/', async () => {
-    for (const args of [['plan', 'testdata/gpu-torch'], ['plan', '--help'], ['plan', '--no-such-flag'], ['plan', 'no/such/dir']]) {
+    for (const args of [
+      ['plan', 'testdata/gpu-torch'],
+      ['plan', '--help'],
+      ['plan', '--no-such-flag'],
+      ['plan', 'no/such/dir'],
+    ]) {
       const [fast, slow] = await Promise.all([cli(args), cli(args, { COGPACK_FAST_PATH: '0' })]);
       expect({ args, ...fast }).toEqual({ args, ...slow });
     }
@@ -139,9 +144,12 @@ withBuild('bin/cogpack.js plan through the bundle', () => {
     // a preload that reports every module file Node loads (the bundle itself is one of them)
     const dir = mkdtempSync(join(tmpdir(), 'cogpack-loads-'));
     const hook = join(dir, 'hook.js');
-    writeFileSync(hook, `const M = require('module'); const seen = []; const orig = M._load;
+    writeFileSync(
+      hook,
+      `const M = require('module'); const seen = []; const orig = M._load;
 M._load = function (request, parent, isMain) { seen.push(request); return orig.apply(this, arguments); };
-process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen) + '\\n'));\n`);
+process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen) + '\\n'));\n`,
+    );
     try {
       // paths relative to the checkout, whose own directory name may contain "schema"
       const loaded = (r: Run) => (JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]) as string[]).map((m) => relative(ROOT, m));

@@ -5,7 +5,11 @@
 import { runAndWriteCache } from './warm-cache';
 
 export function warmPlanCache(bundle: string, cacheFile: string, projectDirs: string[]): Promise<number> {
-  return runAndWriteCache(bundle, cacheFile, projectDirs.map((dir) => ['node', 'cogpack', 'plan', '--json', dir]));
+  return runAndWriteCache(
+    bundle,
+    cacheFile,
+    projectDirs.map((dir) => ['node', 'cogpack', 'plan', '--json', dir]),
+  );
 }
 
 /** `node warm-plan-cache.js BUNDLE CACHE PROJECT_DIR...` */

@@ -40,11 +40,15 @@ function expected(): string {
 }
 
 describe('writeOut', () => {
-  it.each([false, true])('writes everything to a full pipe (non-blocking fd: %s)', async (nonBlocking) => {
-    const r = await runChild(nonBlocking);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe('warned\n');
-    expect(r.stdout.length).toBe(SIZE);
-    expect(r.stdout.toString('utf8') === expected()).toBe(true);
-  }, 60_000);
+  it.each([false, true])(
+    'writes everything to a full pipe (non-blocking fd: %s)',
+    async (nonBlocking) => {
+      const r = await runChild(nonBlocking);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('warned\n');
+      expect(r.stdout.length).toBe(SIZE);
+      expect(r.stdout.toString('utf8') === expected()).toBe(true);
+    },
+    60_000,
+  );
 });

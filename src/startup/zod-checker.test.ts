@@ -64,8 +64,14 @@ function mutations(root: unknown, max: number): { input: unknown; what: string }
     const edits: [string, (parent: Record<string | number, unknown>, key: string | number) => void][] = [
       ['delete', (o, k) => (Array.isArray(o) ? o.splice(Number(k), 1) : delete o[k])],
       ['undefined', (o, k) => (o[k] = undefined)],
-      ['extra key', (o, k) => (o[k] && typeof o[k] === 'object' && !Array.isArray(o[k]) ? ((o[k] as Record<string, unknown>).zz_extra = 1) : (o[k] = { zz_extra: 1 }))],
-      ...ODD_VALUES.map((v): [string, (o: Record<string | number, unknown>, k: string | number) => void] => [`= ${shape(v)}`, (o, k) => (o[k] = structuredClone(v))]),
+      [
+        'extra key',
+        (o, k) => (o[k] && typeof o[k] === 'object' && !Array.isArray(o[k]) ? ((o[k] as Record<string, unknown>).zz_extra = 1) : (o[k] = { zz_extra: 1 })),
+      ],
+      ...ODD_VALUES.map((v): [string, (o: Record<string | number, unknown>, k: string | number) => void] => [
+        `= ${shape(v)}`,
+        (o, k) => (o[k] = structuredClone(v)),
+      ]),
     ];
     for (const [label, edit] of edits) {
       if (n++ % step !== 0 || p.length === 0) continue;
@@ -89,29 +95,36 @@ describe('generated checkers', () => {
     expect(generated.names.sort()).toEqual(Object.keys(SCHEMAS).sort());
   });
 
-  it.each(fixtures)('agree with zod on %s and on mutations of its inputs', async (name) => {
-    const dir = join(TESTDATA, name);
-    const { json } = await planProject(dir, { env: {} });
-    const plan = JSON.parse(json) as unknown;
-    expect(agree('PlanSchema', plan, 'the plan')).toBe(true);
-    // the inputs label a build reads back from the image it replaces (file digests, deps tuples)
-    const record = JSON.parse(JSON.stringify(await inputsRecord(JSON.parse(json), dir, { COGPACK_CACHE_DIR: '' }))) as unknown;
-    expect(agree('InputsRecordSchema', record, 'the inputs record')).toBe(true);
-    const inputs: [string, unknown][] = [['PlanSchema', plan], ['InputsRecordSchema', record]];
-    if (existsSync(join(dir, 'cog.yaml'))) inputs.push(['CogYamlSchema', parseYaml(readFileSync(join(dir, 'cog.yaml'), 'utf8')) ?? {}]);
-    if (existsSync(join(dir, 'uv.lock'))) inputs.push(['UvLockSchema', parseToml(readFileSync(join(dir, 'uv.lock'), 'utf8'))]);
-    if (existsSync(join(dir, 'pyproject.toml'))) {
-      const doc = parseToml(readFileSync(join(dir, 'pyproject.toml'), 'utf8')) as Record<string, Record<string, unknown>>;
-      inputs.push(['ToolCogpackSchema', doc.tool?.cogpack ?? {}]);
-      if (doc.project) inputs.push(['ProjectSchema', doc.project]);
-    }
-    const verdicts = new Set<boolean>();
-    for (const [schema, input] of inputs) {
-      agree(schema, input, `${name} itself`);
-      for (const m of mutations(input, 150)) verdicts.add(agree(schema, m.input, `${name}: ${m.what}`));
-    }
-    expect([...verdicts].sort()).toEqual([false, true]); // the mutations hit both sides of the contract
-  }, 60_000);
+  it.each(fixtures)(
+    'agree with zod on %s and on mutations of its inputs',
+    async (name) => {
+      const dir = join(TESTDATA, name);
+      const { json } = await planProject(dir, { env: {} });
+      const plan = JSON.parse(json) as unknown;
+      expect(agree('PlanSchema', plan, 'the plan')).toBe(true);
+      // the inputs label a build reads back from the image it replaces (file digests, deps tuples)
+      const record = JSON.parse(JSON.stringify(await inputsRecord(JSON.parse(json), dir, { COGPACK_CACHE_DIR: '' }))) as unknown;
+      expect(agree('InputsRecordSchema', record, 'the inputs record')).toBe(true);
+      const inputs: [string, unknown][] = [
+        ['PlanSchema', plan],
+        ['InputsRecordSchema', record],
+      ];
+      if (existsSync(join(dir, 'cog.yaml'))) inputs.push(['CogYamlSchema', parseYaml(readFileSync(join(dir, 'cog.yaml'), 'utf8')) ?? {}]);
+      if (existsSync(join(dir, 'uv.lock'))) inputs.push(['UvLockSchema', parseToml(readFileSync(join(dir, 'uv.lock'), 'utf8'))]);
+      if (existsSync(join(dir, 'pyproject.toml'))) {
+        const doc = parseToml(readFileSync(join(dir, 'pyproject.toml'), 'utf8')) as Record<string, Record<string, unknown>>;
+        inputs.push(['ToolCogpackSchema', doc.tool?.cogpack ?? {}]);
+        if (doc.project) inputs.push(['ProjectSchema', doc.project]);
+      }
+      const verdicts = new Set<boolean>();
+      for (const [schema, input] of inputs) {
+        agree(schema, input, `${name} itself`);
+        for (const m of mutations(input, 150)) verdicts.add(agree(schema, m.input, `${name}: ${m.what}`));
+      }
+      expect([...verdicts].sort()).toEqual([false, true]); // the mutations hit both sides of the contract
+    },
+    60_000,
+  );
 
   it('agree with zod on every bad-input cog.yaml', () => {
     const errors = join(TESTDATA, 'errors');
@@ -171,7 +184,8 @@ describe('checkerModule', () => {
       const zod = t.safeParse(input);
       expect(c.check.s(input) === c.FAIL ? 'FAIL' : shape(c.check.s(input))).toBe(zod.success ? shape(zod.data) : 'FAIL');
     }
-    for (const s of [z.tuple([z.string()], z.number()), z.tuple([z.string(), z.number().optional()])]) expect(Object.keys(checkerModule({ s }).skipped)).toEqual(['s']);
+    for (const s of [z.tuple([z.string()], z.number()), z.tuple([z.string(), z.number().optional()])])
+      expect(Object.keys(checkerModule({ s }).skipped)).toEqual(['s']);
   });
 
   it('runs a union option chosen by JS type and a discriminated union by its tag', () => {

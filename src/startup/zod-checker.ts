@@ -133,7 +133,10 @@ function unionBody(s: Schema, ctx: Ctx): string[] {
       }
     }
     const cases = [...byValue].map(([v, f]) => `case ${JSON.stringify(v)}: return ${f}(v);`);
-    return ['if (typeof v !== "object" || v === null || Array.isArray(v)) return FAIL;', `switch (v[${JSON.stringify(disc)}]) { ${cases.join(' ')} default: return FAIL; }`];
+    return [
+      'if (typeof v !== "object" || v === null || Array.isArray(v)) return FAIL;',
+      `switch (v[${JSON.stringify(disc)}]) { ${cases.join(' ')} default: return FAIL; }`,
+    ];
   }
   // zod takes the first option that accepts; options of distinct JS types can never both accept
   const cats = options.map(category);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 const MODULE = join(__dirname, 'zod-jitless.ts');
 
 function jitlessIn(script: string): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `const { setZodJitless } = require(${JSON.stringify(MODULE)});\n${script}`], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `const { setZodJitless } = require(${JSON.stringify(MODULE)});\n${script}`], {
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   return r.stdout.trim();
 }

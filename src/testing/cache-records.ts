@@ -14,7 +14,13 @@ export interface CacheRecord {
   inUse: boolean;
 }
 
-interface RawRecord { ID?: string; Parents?: string[]; Parent?: string; Description?: string; InUse?: boolean }
+interface RawRecord {
+  ID?: string;
+  Parents?: string[];
+  Parent?: string;
+  Description?: string;
+  InUse?: boolean;
+}
 
 export async function listCacheRecords(control: ControlClient): Promise<CacheRecord[]> {
   let res: { record?: RawRecord[] };
@@ -78,4 +84,3 @@ export async function forgetCacheBelow(control: ControlClient, marker: string): 
     total += removed;
   }
 }
-

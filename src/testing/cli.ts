@@ -45,7 +45,12 @@ export function cleanCliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export function runCli(args: string[], o: CliOptions = {}): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliCommand(), ...args], { cwd: o.cwd ?? REPO_ROOT, env: o.env ?? cleanCliEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...(o.uid === undefined ? {} : { uid: o.uid, gid: o.uid }) });
+    const child = spawn(process.execPath, [...cliCommand(), ...args], {
+      cwd: o.cwd ?? REPO_ROOT,
+      env: o.env ?? cleanCliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(o.uid === undefined ? {} : { uid: o.uid, gid: o.uid }),
+    });
     const out = { stdout: '', stderr: '' };
     let timedOut = false;
     const timer = setTimeout(() => {

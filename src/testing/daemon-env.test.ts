@@ -17,7 +17,7 @@ describe('buildkit-up.sh start_daemon', () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-bk-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('gives dockerd only PATH, HOME, its own TMPDIR and proxies, not the caller\'s environment', () => {
+  it("gives dockerd only PATH, HOME, its own TMPDIR and proxies, not the caller's environment", () => {
     const bin = path.join(dir, 'bin');
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, 'dockerd'), `#!/bin/sh\nenv > "${dir}/dockerd.env"\nexit 1\n`, { mode: 0o755 });
@@ -25,13 +25,30 @@ describe('buildkit-up.sh start_daemon', () => {
     const script = fs.readFileSync(path.join(REPO_ROOT, 'scripts', 'buildkit-up.sh'), 'utf8');
     const defs = FUNCTIONS.map((f) => new RegExp(`^${f}\\(\\) \\{[\\s\\S]*?^\\}`, 'm').exec(script)?.[0] ?? `${f}() { :; }`).join('\n');
     expect(defs).toContain('env -i');
-    const run = spawnSync('bash', ['-c', `set -u; ROOT="$1"; . "$ROOT/scripts/buildkit-env.sh"; ${HELPERS}\n${defs}\nsleep() { :; }; start_daemon`, '-', REPO_ROOT], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { PATH: process.env.PATH, HOME: '/root', COGPACK_BUILDKIT_DIR: dir, TMPDIR: '/nonexistent/cogpack-jest-gone', SECRET_TOKEN: 'x', HTTPS_PROXY: 'http://proxy.invalid:3128' },
-    });
+    const run = spawnSync(
+      'bash',
+      ['-c', `set -u; ROOT="$1"; . "$ROOT/scripts/buildkit-env.sh"; ${HELPERS}\n${defs}\nsleep() { :; }; start_daemon`, '-', REPO_ROOT],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: '/root',
+          COGPACK_BUILDKIT_DIR: dir,
+          TMPDIR: '/nonexistent/cogpack-jest-gone',
+          SECRET_TOKEN: 'x',
+          HTTPS_PROXY: 'http://proxy.invalid:3128',
+        },
+      },
+    );
     expect(run.stderr).toContain('dockerd exited during start-up');
-    const env = Object.fromEntries(fs.readFileSync(path.join(dir, 'dockerd.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      fs
+        .readFileSync(path.join(dir, 'dockerd.env'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     expect(env.TMPDIR).toBe(path.join(dir, 'tmp'));
     expect(fs.statSync(env.TMPDIR).isDirectory()).toBe(true);
     expect(env.SECRET_TOKEN).toBeUndefined();

@@ -37,7 +37,11 @@ describe('daemonEnv', () => {
   });
 
   it('maps python:3.11-slim and the CUDA fixture tags to local images', () => {
-    const map = Object.fromEntries(localImageMap().split(',').map((kv) => kv.split('=')));
+    const map = Object.fromEntries(
+      localImageMap()
+        .split(',')
+        .map((kv) => kv.split('=')),
+    );
     expect(map['docker.io/library/python:3.11-slim']).toBe('cogpack.local/debian-python:bookworm');
     expect(map['docker.io/nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04']).toBe('cogpack.local/cuda-standin:bookworm');
   });

@@ -14,8 +14,7 @@ export interface DaemonEnv {
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-export const NO_DAEMON_MESSAGE =
-  'no Docker/BuildKit daemon answers: run `eval "$(npm run -s buildkit:up)"` first (CI does this)';
+export const NO_DAEMON_MESSAGE = 'no Docker/BuildKit daemon answers: run `eval "$(npm run -s buildkit:up)"` first (CI does this)';
 
 /** `from=to,from=to` for COGPACK_IMAGE_MAP, from the data file the scripts read too. */
 export function localImageMap(): string {
@@ -28,10 +27,14 @@ export function localImageMap(): string {
 function projectLocalPaths(): { host: string; dockerConfig: string; bin: string } | null {
   const script = path.join(REPO_ROOT, 'scripts', 'buildkit-env.sh');
   if (!fs.existsSync(script)) return null;
-  const out = spawnSync('bash', ['-c', `ROOT="$1"; . "$1/scripts/buildkit-env.sh"; printf '%s\\n%s\\n%s' "$BK_HOST" "$DOCKER_CONFIG" "$BK_BIN"`, '-', REPO_ROOT], {
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
+  const out = spawnSync(
+    'bash',
+    ['-c', `ROOT="$1"; . "$1/scripts/buildkit-env.sh"; printf '%s\\n%s\\n%s' "$BK_HOST" "$DOCKER_CONFIG" "$BK_BIN"`, '-', REPO_ROOT],
+    {
+      encoding: 'utf8',
+      timeout: 10_000,
+    },
+  );
   if (out.status !== 0) return null;
   const [host, dockerConfig, bin] = out.stdout.split('\n');
   return { host, dockerConfig, bin };

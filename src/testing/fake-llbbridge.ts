@@ -50,7 +50,13 @@ function localView(def: { def: Buffer[] }): View | null {
 }
 
 function visible(view: View, rel: string, isDir: boolean): boolean {
-  if (view.exclude?.length && ignore().add(view.exclude).ignores(isDir ? `${rel}/` : rel)) return false;
+  if (
+    view.exclude?.length &&
+    ignore()
+      .add(view.exclude)
+      .ignores(isDir ? `${rel}/` : rel)
+  )
+    return false;
   if (!view.include?.length) return true;
   return view.include.some((p) => p === rel || rel.startsWith(`${p}/`) || (isDir && p.startsWith(`${rel}/`)));
 }
@@ -95,13 +101,16 @@ export async function startFakeDaemon(opts: FakeDaemonOptions): Promise<FakeDaem
     }),
     ReadDir: unary('ReadDir', (req) => {
       const { view, rel, abs } = resolveIn(req.Ref, req.DirPath);
-      const entries = fs.readdirSync(abs).sort().flatMap((name) => {
-        const r = rel ? `${rel}/${name}` : name;
-        const st = fs.lstatSync(path.join(abs, name), { bigint: true });
-        if (!visible(view, r, st.isDirectory())) return [];
-        const linkname = st.isSymbolicLink() ? fs.readlinkSync(path.join(abs, name)) : undefined;
-        return [{ path: name, mode: goFileMode(st), size: st.isFile() ? String(st.size) : undefined, linkname }];
-      });
+      const entries = fs
+        .readdirSync(abs)
+        .sort()
+        .flatMap((name) => {
+          const r = rel ? `${rel}/${name}` : name;
+          const st = fs.lstatSync(path.join(abs, name), { bigint: true });
+          if (!visible(view, r, st.isDirectory())) return [];
+          const linkname = st.isSymbolicLink() ? fs.readlinkSync(path.join(abs, name)) : undefined;
+          return [{ path: name, mode: goFileMode(st), size: st.isFile() ? String(st.size) : undefined, linkname }];
+        });
       return { entries };
     }),
     ReadFile: unary('ReadFile', (req) => {
@@ -113,7 +122,9 @@ export async function startFakeDaemon(opts: FakeDaemonOptions): Promise<FakeDaem
     }),
     ResolveImageConfig: unary('ResolveImageConfig', (req) => ({
       Digest: 'sha256:' + '1'.repeat(64),
-      Config: Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: opts.baseConfig ?? {}, rootfs: { type: 'layers', diff_ids: [] }, ref: req.Ref })),
+      Config: Buffer.from(
+        JSON.stringify({ architecture: 'amd64', os: 'linux', config: opts.baseConfig ?? {}, rootfs: { type: 'layers', diff_ids: [] }, ref: req.Ref }),
+      ),
     })),
     Warn: unary('Warn', () => ({})),
     Return: unary('Return', (req) => {
@@ -121,6 +132,8 @@ export async function startFakeDaemon(opts: FakeDaemonOptions): Promise<FakeDaem
       return {};
     }),
   });
-  await new Promise<void>((resolve, reject) => server.bindAsync(`unix:${socketPath}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix:${socketPath}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())),
+  );
   return fake;
 }

@@ -27,19 +27,34 @@ function int32(rnd: Rnd): number {
 
 function scalar(type: string, rnd: Rnd): unknown {
   switch (type) {
-    case 'double': return pick(rnd, [0, -1.5, Math.PI, 1e300, rnd() * 1e9]);
-    case 'float': return pick(rnd, [0, 1.5, -2.25, 1024, 3.5e10]);
-    case 'int32': case 'sint32': case 'sfixed32': return int32(rnd);
-    case 'uint32': case 'fixed32': return pick(rnd, [0, 1, 255, 4294967295, Math.floor(rnd() * 2 ** 32)]);
-    case 'int64': case 'sint64': case 'sfixed64': return rnd() < 0.8 ? pick(rnd, INT64) : int32(rnd);
-    case 'uint64': case 'fixed64': return pick(rnd, UINT64);
-    case 'bool': return rnd() < 0.5;
-    case 'string': return pick(rnd, STRINGS);
+    case 'double':
+      return pick(rnd, [0, -1.5, Math.PI, 1e300, rnd() * 1e9]);
+    case 'float':
+      return pick(rnd, [0, 1.5, -2.25, 1024, 3.5e10]);
+    case 'int32':
+    case 'sint32':
+    case 'sfixed32':
+      return int32(rnd);
+    case 'uint32':
+    case 'fixed32':
+      return pick(rnd, [0, 1, 255, 4294967295, Math.floor(rnd() * 2 ** 32)]);
+    case 'int64':
+    case 'sint64':
+    case 'sfixed64':
+      return rnd() < 0.8 ? pick(rnd, INT64) : int32(rnd);
+    case 'uint64':
+    case 'fixed64':
+      return pick(rnd, UINT64);
+    case 'bool':
+      return rnd() < 0.5;
+    case 'string':
+      return pick(rnd, STRINGS);
     case 'bytes': {
       const b = Buffer.from(Array.from({ length: Math.floor(rnd() * 6) }, () => Math.floor(rnd() * 256)));
       return rnd() < 0.7 ? b : b.toString('base64');
     }
-    default: throw new Error(`no sample for scalar type ${type}`);
+    default:
+      throw new Error(`no sample for scalar type ${type}`);
   }
 }
 

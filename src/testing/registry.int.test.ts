@@ -17,8 +17,17 @@ suite(`the local test registry${env && registry ? '' : ` (skipped: ${env ? NO_RE
     const repo = `cogpack-test/push-${process.pid}`;
     try {
       fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${localImages.images.python.ref}\nRUN echo ${process.pid} > /pid.txt\n`);
-      docker(env, ['buildx', 'build', '--quiet', '--push', '-t', `${registry}/${repo}:1`,
-        '--cache-to', `type=registry,ref=${registry}/${repo}:cache,mode=max`, dir]);
+      docker(env, [
+        'buildx',
+        'build',
+        '--quiet',
+        '--push',
+        '-t',
+        `${registry}/${repo}:1`,
+        '--cache-to',
+        `type=registry,ref=${registry}/${repo}:cache,mode=max`,
+        dir,
+      ]);
       expect((await registryManifest(registry, repo, '1'))?.mediaType).toMatch(/manifest|index/);
       expect(await registryManifest(registry, repo, 'cache')).not.toBeNull();
       expect(await registryManifest(registry, repo, 'absent')).toBeNull();

@@ -31,7 +31,12 @@ describe('buildWheel', () => {
   });
 
   it('writes a RECORD whose sha256 digests and sizes match the archive', () => {
-    const w = buildWheel(dir, { name: 'rec-check', version: '0.1', files: { 'rec_check/__init__.py': 'X = 1\n', 'rec_check/data.txt': 'd' }, sizeBytes: 100_000 });
+    const w = buildWheel(dir, {
+      name: 'rec-check',
+      version: '0.1',
+      files: { 'rec_check/__init__.py': 'X = 1\n', 'rec_check/data.txt': 'd' },
+      sizeBytes: 100_000,
+    });
     expect(run('python3', ['-c', VERIFY_RECORD, w.path]).trim()).toBe('6');
   });
 

@@ -63,7 +63,10 @@ export function buildWheel(outDir: string, spec: WheelSpec): BuiltWheel {
     entries.push({ name, content: payload });
     record.push(`${name},${recordDigest(payload.sha256)},${payload.size}`);
   }
-  for (const [name, text] of [[`${distInfo}/METADATA`, metadata(spec)], [`${distInfo}/WHEEL`, WHEEL_FILE]]) {
+  for (const [name, text] of [
+    [`${distInfo}/METADATA`, metadata(spec)],
+    [`${distInfo}/WHEEL`, WHEEL_FILE],
+  ]) {
     const content = Buffer.from(text, 'utf8');
     entries.push({ name, content });
     record.push(`${name},${recordDigest(crypto.createHash('sha256').update(content).digest())},${content.length}`);

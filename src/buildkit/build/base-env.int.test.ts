@@ -33,15 +33,18 @@ function markedBase(env: DaemonEnv): string {
 /** A project whose build.run records what it sees, with a local wheel for the pip stage. */
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-base-env-')); // outside git: SOURCE_DATE_EPOCH 0
-  fs.writeFileSync(path.join(dir, 'cog.yaml'), [
-    'build:',
-    '  python_version: "3.11"',
-    '  python_requirements: requirements.txt',
-    '  run:',
-    '    - echo "mark=$COGPACK_BASE_MARK lang=$LANG tool=$(cogpack-mark-tool)" > /opt/cogpack-base-env.txt',
-    'run: "predict.py:Predictor"',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'cog.yaml'),
+    [
+      'build:',
+      '  python_version: "3.11"',
+      '  python_requirements: requirements.txt',
+      '  run:',
+      '    - echo "mark=$COGPACK_BASE_MARK lang=$LANG tool=$(cogpack-mark-tool)" > /opt/cogpack-base-env.txt',
+      'run: "predict.py:Predictor"',
+      '',
+    ].join('\n'),
+  );
   fs.writeFileSync(path.join(dir, 'predict.py'), 'class Predictor:\n    def predict(self) -> str:\n        return "ok"\n');
   buildWheel(path.join(dir, 'wheels'), { name: 'cogpack-hello', version: '1.0' });
   fs.writeFileSync(path.join(dir, 'requirements.txt'), './wheels/cogpack_hello-1.0-py3-none-any.whl\n');
@@ -66,7 +69,9 @@ function expectBaseEnvSeen(out: string): void {
 
 function frontendImage(env: DaemonEnv): string {
   const res = spawnSync('bash', ['scripts/frontend-image.sh'], {
-    cwd: REPO_ROOT, encoding: 'utf8', timeout: 20 * 60_000,
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 20 * 60_000,
     env: { ...process.env, ...env, COGPACK_FRONTEND_IMAGE: `cogpack.local/cogpack-frontend:base-env-${RUN}` },
   });
   if (res.status !== 0) throw new Error(`frontend-image.sh failed:\n${res.stderr}`);
@@ -85,12 +90,21 @@ describeWithDaemon('build steps see the base image ENV', (denv) => {
 
   beforeAll(() => {
     const base = markedBase(denv);
-    const map = denv.COGPACK_IMAGE_MAP.split(',').map((kv) => `${kv.split('=')[0]}=${base}`).join(',');
+    const map = denv.COGPACK_IMAGE_MAP.split(',')
+      .map((kv) => `${kv.split('=')[0]}=${base}`)
+      .join(',');
     mapped = { ...denv, COGPACK_IMAGE_MAP: map };
   });
 
   it('cogpack build: build.run and the pip stage run with the base ENV and PATH; the image runs', async () => {
-    const s = await buildProject(dir, { cogSdk: 'none', env: { ...process.env, ...mapped }, tags: [cliTag], progress: 'quiet', progressOut: progressSink().out, sourceDateEpoch: '0' });
+    const s = await buildProject(dir, {
+      cogSdk: 'none',
+      env: { ...process.env, ...mapped },
+      tags: [cliTag],
+      progress: 'quiet',
+      progressOut: progressSink().out,
+      sourceDateEpoch: '0',
+    });
     expect(s.stages.map((x) => x.id)).toEqual(expect.arrayContaining(['deps:pip', 'build-run:build-run']));
     expectBaseEnvSeen(probe(mapped, cliTag));
   });
@@ -99,11 +113,30 @@ describeWithDaemon('build steps see the base image ENV', (denv) => {
     const image = frontendImage(denv);
     feImage = image;
     const feTag = `cogpack-it/base-env-fe:${RUN}`;
-    docker(mapped, [
-      'buildx', 'build', '--progress=plain', '--provenance=false', '--build-arg', `BUILDKIT_SYNTAX=${image}`,
-      '--build-arg', `COGPACK_IMAGE_MAP=${mapped.COGPACK_IMAGE_MAP}`, '--build-arg', 'COGPACK_COG_SDK=none',
-      '--build-arg', 'SOURCE_DATE_EPOCH=0', '-f', 'cog.yaml', '-t', feTag, '--load', '.',
-    ], { cwd: dir });
+    docker(
+      mapped,
+      [
+        'buildx',
+        'build',
+        '--progress=plain',
+        '--provenance=false',
+        '--build-arg',
+        `BUILDKIT_SYNTAX=${image}`,
+        '--build-arg',
+        `COGPACK_IMAGE_MAP=${mapped.COGPACK_IMAGE_MAP}`,
+        '--build-arg',
+        'COGPACK_COG_SDK=none',
+        '--build-arg',
+        'SOURCE_DATE_EPOCH=0',
+        '-f',
+        'cog.yaml',
+        '-t',
+        feTag,
+        '--load',
+        '.',
+      ],
+      { cwd: dir },
+    );
     expectBaseEnvSeen(probe(mapped, feTag));
     // same LLB (image env included) → the frontend's build reuses the CLI build's cache records → same layers
     expect(layersOf(mapped, feTag)).toEqual(layersOf(mapped, cliTag));

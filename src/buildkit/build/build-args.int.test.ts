@@ -22,14 +22,17 @@ describeWithDaemon('--build-arg proxies on the real daemon', (denv) => {
   it('HTTP_PROXY reaches build.run as HTTP_PROXY and http_proxy, stays out of config and layers, and a new value rebuilds nothing', async () => {
     const dir = copyFixture('cpu-minimal');
     const nonce = `proxy-it-${process.pid}-${Date.now()}`; // a new build.run step: no earlier run's cache answers it
-    fs.writeFileSync(path.join(dir, 'cog.yaml'), [
-      'build:',
-      '  python_version: "3.11"',
-      '  run:',
-      `    - echo "${nonce} saw [$HTTP_PROXY] [$http_proxy] [$NO_PROXY]" && touch /opt/${nonce}`,
-      'run: "predict.py:Predictor"',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'cog.yaml'),
+      [
+        'build:',
+        '  python_version: "3.11"',
+        '  run:',
+        `    - echo "${nonce} saw [$HTTP_PROXY] [$http_proxy] [$NO_PROXY]" && touch /opt/${nonce}`,
+        'run: "predict.py:Predictor"',
+        '',
+      ].join('\n'),
+    );
     const tar = `${dir}.oci.tar`;
     const secretish = `user-${nonce}`; // a proxy URL may carry credentials: this must reach no layer
     const proxy = `http://${secretish}@127.0.0.1:9`;

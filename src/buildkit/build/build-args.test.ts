@@ -19,13 +19,21 @@ describe('--build-arg meanings', () => {
   });
 
   it('maps the five proxy names in either case to Meta.proxy_env fields; upper case wins over lower', () => {
-    expect(proxyEnvFromBuildArgs({ http_proxy: 'http://lower', HTTP_PROXY: 'http://upper', no_proxy: 'localhost', ALL_PROXY: 'socks5://p', ftp_proxy: 'ftp://f', HTTPS_PROXY: 'http://s' }))
-      .toEqual({ http_proxy: 'http://upper', https_proxy: 'http://s', ftp_proxy: 'ftp://f', no_proxy: 'localhost', all_proxy: 'socks5://p' });
+    expect(
+      proxyEnvFromBuildArgs({
+        http_proxy: 'http://lower',
+        HTTP_PROXY: 'http://upper',
+        no_proxy: 'localhost',
+        ALL_PROXY: 'socks5://p',
+        ftp_proxy: 'ftp://f',
+        HTTPS_PROXY: 'http://s',
+      }),
+    ).toEqual({ http_proxy: 'http://upper', https_proxy: 'http://s', ftp_proxy: 'ftp://f', no_proxy: 'localhost', all_proxy: 'socks5://p' });
     expect(proxyEnvFromBuildArgs({ FOO: '1', SOURCE_DATE_EPOCH: '0' })).toBeUndefined();
     expect(proxyEnvFromBuildArgs({ HTTP_PROXY: '' })).toBeUndefined();
   });
 
-  it('sorts every arg into planner / proxy / epoch / unused; BUILDKIT_* are the daemon\'s and not reported', () => {
+  it("sorts every arg into planner / proxy / epoch / unused; BUILDKIT_* are the daemon's and not reported", () => {
     const m = interpretBuildArgs({ COGPACK_COG_SDK: 'none', HTTPS_PROXY: 'http://p', SOURCE_DATE_EPOCH: '7', BUILDKIT_SYNTAX: 'img', ZED: '1', ALPHA: '2' });
     expect(m).toEqual({ planner: { COGPACK_COG_SDK: 'none' }, proxyEnv: { https_proxy: 'http://p' }, sourceDateEpoch: '7', unused: ['ALPHA', 'ZED'] });
     expect(unusedBuildArgWarnings({ ZED: '1' })[0]).toMatch(/^build arg ZED is not used: a cog.yaml has no ARG/);
@@ -34,8 +42,10 @@ describe('--build-arg meanings', () => {
 
   it('a planner build arg replaces the environment variable of the same name, and nothing else', () => {
     const env = { COGPACK_IMAGE_MAP: 'python:3.11-slim=local/py:1', PATH: '/bin' };
-    expect(withPlannerArgs(env, { COGPACK_IMAGE_MAP: 'python:3.11-slim=local/py:2', HTTP_PROXY: 'x' }))
-      .toEqual({ COGPACK_IMAGE_MAP: 'python:3.11-slim=local/py:2', PATH: '/bin' });
+    expect(withPlannerArgs(env, { COGPACK_IMAGE_MAP: 'python:3.11-slim=local/py:2', HTTP_PROXY: 'x' })).toEqual({
+      COGPACK_IMAGE_MAP: 'python:3.11-slim=local/py:2',
+      PATH: '/bin',
+    });
     expect(withPlannerArgs(env, { HTTP_PROXY: 'x' })).toBe(env);
   });
 

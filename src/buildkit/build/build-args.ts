@@ -12,7 +12,11 @@ export const PLANNER_BUILD_ARGS = ['COGPACK_IMAGE_MAP', 'COGPACK_COG_SDK', 'COGP
 
 /** Dockerfile's predefined proxy ARGs, matched without regard to case; each fills one ExecOp Meta.proxy_env field. */
 const PROXY_FIELDS: Record<string, keyof ProxyEnv> = {
-  HTTP_PROXY: 'http_proxy', HTTPS_PROXY: 'https_proxy', FTP_PROXY: 'ftp_proxy', NO_PROXY: 'no_proxy', ALL_PROXY: 'all_proxy',
+  HTTP_PROXY: 'http_proxy',
+  HTTPS_PROXY: 'https_proxy',
+  FTP_PROXY: 'ftp_proxy',
+  NO_PROXY: 'no_proxy',
+  ALL_PROXY: 'all_proxy',
 };
 
 export interface BuildArgMeaning {

@@ -40,7 +40,9 @@ export function daemonProvenanceMode(attest: AttestRequest, buildArgs: Readonly<
 
 export function provenanceWarnings(attest: AttestRequest, buildArgs: Readonly<Record<string, string>>): string[] {
   if (daemonProvenanceMode(attest, buildArgs) === attest.provenance) return [];
-  return ['--provenance mode=max with a proxy build arg: the daemon\'s SLSA provenance is mode=min (its mode=max would record the proxy URL); cogpack\'s build record (cogpack-provenance.json) still has the plan'];
+  return [
+    "--provenance mode=max with a proxy build arg: the daemon's SLSA provenance is mode=min (its mode=max would record the proxy URL); cogpack's build record (cogpack-provenance.json) still has the plan",
+  ];
 }
 
 /** The options that shape the build, as the build record shows them: secret ids and build-arg names, never their values. */
@@ -48,10 +50,18 @@ export function cliParameters(o: AttestOptions, attest: AttestRequest, outputs: 
   const args = o.buildArgs ?? {};
   return {
     tags: o.tags ?? [],
-    outputs: outputs.map((out) => ({ type: out.type, ...(out.attrs.name ? { name: out.attrs.name } : {}), ...(out.attrs.push ? { push: out.attrs.push } : {}) })),
+    outputs: outputs.map((out) => ({
+      type: out.type,
+      ...(out.attrs.name ? { name: out.attrs.name } : {}),
+      ...(out.attrs.push ? { push: out.attrs.push } : {}),
+    })),
     secrets: [...secretIds].sort(),
     // values only for what configures cogpack or the timestamps; proxies (may hold a password) and others by name
-    buildArgs: Object.fromEntries(Object.keys(args).sort().map((k) => [k, SHOWN_BUILD_ARGS.has(k) ? args[k] : null])),
+    buildArgs: Object.fromEntries(
+      Object.keys(args)
+        .sort()
+        .map((k) => [k, SHOWN_BUILD_ARGS.has(k) ? args[k] : null]),
+    ),
     noCache: Boolean(o.noCache),
     reproducible: Boolean(o.reproducible),
     ...(o.compression ? { compression: o.compression } : {}),

@@ -83,7 +83,11 @@ describeWithDaemon('cogpack build failures on the real daemon', (denv) => {
     expect(code).toBe(3);
     const errors = stderr.split('\n').filter((l) => l.startsWith('cogpack: error:'));
     expect(errors).toEqual([expect.stringMatching(/went away mid-build .*\[E_DAEMON_GONE\]$/)]);
-    const again = spawnSync(tsx, [path.join(REPO, 'src', 'cli.ts'), 'build', copyFixture('cpu-minimal'), '--cog-sdk', 'none', '--progress', 'quiet'], { env, encoding: 'utf8', timeout: 300_000 });
+    const again = spawnSync(tsx, [path.join(REPO, 'src', 'cli.ts'), 'build', copyFixture('cpu-minimal'), '--cog-sdk', 'none', '--progress', 'quiet'], {
+      env,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     expect(again.stderr).toMatch(/cogpack: built/);
     expect(again.status).toBe(0);
   });

@@ -41,13 +41,22 @@ export async function fetchBaseConfig(conn: BuildkitConnection, ref: string, opt
  * base), each asked once, all at once; the runtime base's layer count and warning. An image whose config cannot be
  * had maps to null (the solve then reports why it cannot get the image).
  */
-export async function fetchBaseInfo(conn: BuildkitConnection, refs: readonly string[], opts: BaseConfigOptions = {}): Promise<BaseInfo & { configs: Map<string, Partial<OciImageConfig> | null> }> {
+export async function fetchBaseInfo(
+  conn: BuildkitConnection,
+  refs: readonly string[],
+  opts: BaseConfigOptions = {},
+): Promise<BaseInfo & { configs: Map<string, Partial<OciImageConfig> | null> }> {
   const infos = await Promise.all(refs.map((ref) => fetchBaseConfig(conn, ref, opts)));
   return { ...infos[0], configs: new Map(refs.map((r, i) => [r, infos[i].config])) };
 }
 
 /** Layers of the result: from a tarball we wrote, else from Docker's store. Empty when neither is readable. */
-export async function collectLayers(conn: BuildkitConnection, outputs: OutputSpec[], names: string[], response: Record<string, string>): Promise<{ diffId: string; size: number | null }[]> {
+export async function collectLayers(
+  conn: BuildkitConnection,
+  outputs: OutputSpec[],
+  names: string[],
+  response: Record<string, string>,
+): Promise<{ diffId: string; size: number | null }[]> {
   const archive = outputs.find((o) => (o.type === 'oci' || o.type === 'docker') && o.dest);
   if (archive?.dest) {
     try {

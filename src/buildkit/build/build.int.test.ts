@@ -27,10 +27,15 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
   it('cpu-apt-wheel: apt + local wheel run; a code edit changes only the code layer, a requirements edit keeps apt', async () => {
     const dir = copyFixture('cpu-apt-wheel');
     const fresh = perRunBaseEnv(denv);
-    const build = (d: string, o: BuildOptions) => buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
+    const build = (d: string, o: BuildOptions) =>
+      buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
     const { s: first } = await build(dir, { tags: ['cogpack-it/cpu-apt-wheel:1'] });
     expect(first.stages.map((x) => x.id)).toEqual(['python:python', 'system:apt', 'deps:pip', 'code:source', 'code:cog-schema']);
-    const run = await runImage(docker, 'cogpack-it/cpu-apt-wheel:1', ['sh', '-c', 'jq --version && python -c "import cogpack_hello; print(cogpack_hello.__version__)" && ls /src']);
+    const run = await runImage(docker, 'cogpack-it/cpu-apt-wheel:1', [
+      'sh',
+      '-c',
+      'jq --version && python -c "import cogpack_hello; print(cogpack_hello.__version__)" && ls /src',
+    ]);
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/jq-1\.\d[\s\S]*1\.0[\s\S]*predict\.py/);
 
@@ -99,7 +104,8 @@ describeWithDaemon('cogpack build on the real daemon', (denv) => {
   it('gpu-torch: the CUDA base is mapped to the local stand-in and the torch wheel installs; a requirements edit keeps the torch layer', async () => {
     const dir = copyFixture('gpu-torch');
     const fresh = perRunBaseEnv(denv);
-    const build = (d: string, o: BuildOptions) => buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
+    const build = (d: string, o: BuildOptions) =>
+      buildProject(d, { cogSdk: 'none', env: fresh, progress: 'quiet', progressOut: progressSink().out, ...o }).then((s) => ({ s }));
     const { s } = await build(dir, { tags: ['cogpack-it/gpu-torch:1'] });
     const run = await runImage(docker, 'cogpack-it/gpu-torch:1', ['python', '-c', 'import torch; print(torch.__version__)']);
     expect(run.output).toContain('2.3.1');

@@ -98,14 +98,25 @@ interface Prepared {
 function prepare(dir: string, o: BuildOptions, env: NodeJS.ProcessEnv): Prepared {
   const outputs = (o.outputs ?? []).map(parseOutputSpec);
   checkImageRefs(o.tags ?? [], '-t');
-  for (const out of outputs) if (out.attrs.name) checkImageRefs(out.attrs.name.split(',').map((n) => n.trim()).filter(Boolean), '--output name=');
+  for (const out of outputs)
+    if (out.attrs.name)
+      checkImageRefs(
+        out.attrs.name
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+        '--output name=',
+      );
   outputs.forEach(checkOutputWritable);
   const secrets = parseSecretSpecs(o.secrets ?? []);
   checkSecretSources(secrets, env);
   return {
     outputs,
     secrets,
-    caches: prepareLocalCaches((o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')), (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to'))),
+    caches: prepareLocalCaches(
+      (o.cacheFrom ?? []).map((s) => parseCacheSpec(s, '--cache-from')),
+      (o.cacheTo ?? []).map((s) => parseCacheSpec(s, '--cache-to')),
+    ),
     epoch: sourceDateEpoch(dir, o.sourceDateEpoch ?? o.buildArgs?.SOURCE_DATE_EPOCH, env),
     compression: compressionAttrs(o.compression),
     git: gitLabels(dir, env),
@@ -122,10 +133,14 @@ export function checkSecrets(plan: PlanData, secrets: Record<string, SecretSourc
   for (const m of secretMounts(plan)) {
     used.add(m.id);
     if (m.required && !secrets[m.id]) {
-      throw new UsageError('E_SECRET_MISSING', `stage ${m.stage.id} needs secret "${m.id}"`, { hint: `pass --secret id=${m.id},src=FILE or --secret id=${m.id},env=VAR` });
+      throw new UsageError('E_SECRET_MISSING', `stage ${m.stage.id} needs secret "${m.id}"`, {
+        hint: `pass --secret id=${m.id},src=FILE or --secret id=${m.id},env=VAR`,
+      });
     }
   }
-  return Object.keys(secrets).filter((id) => !used.has(id)).map((id) => `--secret id=${id}: no step mounts this secret (build.run mounts: type=secret,id=…)`);
+  return Object.keys(secrets)
+    .filter((id) => !used.has(id))
+    .map((id) => `--secret id=${id}: no step mounts this secret (build.run mounts: type=secret,id=…)`);
 }
 
 export async function buildProject(dir: string, options: BuildOptions = {}): Promise<BuildSummary> {
@@ -140,17 +155,32 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
   let secretWarnings: string[];
   try {
     const plannerEnv = withPlannerArgs(env, options.buildArgs ?? {});
-    planned = await planProject(dir, { imageMap: options.imageMap ?? loadImageMap([], plannerEnv), cogSdk: options.cogSdk, env: plannerEnv, requirePredictor: options.requirePredictor });
+    planned = await planProject(dir, {
+      imageMap: options.imageMap ?? loadImageMap([], plannerEnv),
+      cogSdk: options.cogSdk,
+      env: plannerEnv,
+      requirePredictor: options.requirePredictor,
+    });
     secretWarnings = checkSecrets(planned.plan, prep.secrets);
   } catch (e) {
-    if (!options.connection) connecting.then((c) => c.close(), () => undefined);
+    if (!options.connection)
+      connecting.then(
+        (c) => c.close(),
+        () => undefined,
+      );
     throw e;
   }
   mark('planned');
   // the inputs record (file digests of the contexts) is made while the connection opens; it goes into the image as a label
   const recording = inputsRecord(planned.plan, dir, env);
   recording.catch(() => undefined); // awaited below
-  const warnings = [...planned.warnings, ...secretWarnings, ...unusedBuildArgWarnings(options.buildArgs ?? {}), ...prep.caches.warnings, ...provenanceWarnings(prep.attest, options.buildArgs ?? {})];
+  const warnings = [
+    ...planned.warnings,
+    ...secretWarnings,
+    ...unusedBuildArgWarnings(options.buildArgs ?? {}),
+    ...prep.caches.warnings,
+    ...provenanceWarnings(prep.attest, options.buildArgs ?? {}),
+  ];
   const planMs = Date.now() - t0;
   const conn = await connecting.catch(async (e: unknown) => {
     await recording.catch(() => undefined);
@@ -161,7 +191,10 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
     // looked up before the solve, which moves the name to the new image; meanwhile the session opens and the
     // base configs come (neither needs the label), so a rebuild pays the lookup only when it is the slowest
     const previous = markWhen('previous image', imageToReplace(conn, buildNames(options, prep)));
-    const plan = markWhen('inputs recorded', recording.then((record) => withInputsLabel(planned.plan, record)));
+    const plan = markWhen(
+      'inputs recorded',
+      recording.then((record) => withInputsLabel(planned.plan, record)),
+    );
     plan.catch(() => undefined); // settled in buildOnConnection before anything can throw
     const summary = await buildOnConnection(dir, planned.plan, { plan, before: previous }, prep, options, conn);
     const labelled = await plan;
@@ -173,7 +206,9 @@ export async function buildProject(dir: string, options: BuildOptions = {}): Pro
 }
 
 function buildNames(o: BuildOptions, prep: Prepared): string[] {
-  return imageNames(o.tags ?? [], prep.outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
+  return imageNames(o.tags ?? [], prep.outputs.find((x) => x.attrs.name)?.attrs.name)
+    .split(',')
+    .filter(Boolean);
 }
 
 /**
@@ -181,7 +216,14 @@ function buildNames(o: BuildOptions, prep: Prepared): string[] {
  * the plan without its inputs label (contexts and bases are the same); `later.plan`, with the label, is what is
  * built, and `later.before` settles before the solve starts.
  */
-async function buildOnConnection(dir: string, plan: PlanData, later: { plan: Promise<PlanData>; before: Promise<unknown> }, prep: Prepared, o: BuildOptions, conn: BuildkitConnection): Promise<BuildSummary> {
+async function buildOnConnection(
+  dir: string,
+  plan: PlanData,
+  later: { plan: Promise<PlanData>; before: Promise<unknown> },
+  prep: Prepared,
+  o: BuildOptions,
+  conn: BuildkitConnection,
+): Promise<BuildSummary> {
   const outputs = prep.outputs.length ? prep.outputs : defaultOutputs({ daemon: conn.kind });
   const sessionId = newSessionId();
   // the images' Env is part of the LLB (execs start from their base's env), so the LLB waits for the configs;
@@ -210,7 +252,15 @@ async function buildOnConnection(dir: string, plan: PlanData, later: { plan: Pro
     mark('session and base config');
     const labels = git.status === 'fulfilled' ? git.value : {};
     const usesCache = prep.caches.imports.length + prep.caches.exports.length > 0;
-    const image = planToImage(labelled.value, { configs: base.value.configs, sessionId, noCache: o.noCache, buildArgs: o.buildArgs, labels, readBack: !usesCache, attest: prep.attest });
+    const image = planToImage(labelled.value, {
+      configs: base.value.configs,
+      sessionId,
+      noCache: o.noCache,
+      buildArgs: o.buildArgs,
+      labels,
+      readBack: !usesCache,
+      attest: prep.attest,
+    });
     return await solvePlan(prep, outputs, o, conn, { dir, image, base: base.value, sessionId, epoch: epoch.value, labels });
   } finally {
     await session.value.close();
@@ -242,10 +292,18 @@ function imageConfigRoute(image: ImagePlan, noCache: boolean | undefined, attest
   };
 }
 
-async function solvePlan(prep: Prepared, outputs: OutputSpec[], o: BuildOptions, conn: BuildkitConnection, pre: { dir: string; image: ImagePlan; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> }): Promise<BuildSummary> {
+async function solvePlan(
+  prep: Prepared,
+  outputs: OutputSpec[],
+  o: BuildOptions,
+  conn: BuildkitConnection,
+  pre: { dir: string; image: ImagePlan; base: BaseInfo; sessionId: string; epoch: number; labels: Record<string, string> },
+): Promise<BuildSummary> {
   const { image, base, sessionId, epoch } = pre;
   const { plan, llb } = image;
-  const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name).split(',').filter(Boolean);
+  const names = imageNames(o.tags ?? [], outputs.find((x) => x.attrs.name)?.attrs.name)
+    .split(',')
+    .filter(Boolean);
   const route = imageConfigRoute(image, o.noCache, {
     sessionId,
     imageNames: names,
@@ -253,7 +311,14 @@ async function solvePlan(prep: Prepared, outputs: OutputSpec[], o: BuildOptions,
     contextDir: pre.dir,
     facts: () => cliFacts(pre.dir, plan, cliParameters(o, prep.attest, outputs, Object.keys(prep.secrets)), pre.labels),
   });
-  const ctx = { daemon: conn.kind, tags: o.tags ?? [], config: route.exportConfig, sourceDateEpoch: epoch, reproducible: Boolean(o.reproducible), compression: prep.compression };
+  const ctx = {
+    daemon: conn.kind,
+    tags: o.tags ?? [],
+    config: route.exportConfig,
+    sourceDateEpoch: epoch,
+    reproducible: Boolean(o.reproducible),
+    compression: prep.compression,
+  };
   const exporters = outputs.map((out) => toExporter(out, ctx));
   const progress = createProgress(o.progress ?? 'auto', o.progressOut ?? process.stderr);
   const daemonMode = daemonProvenanceMode(prep.attest, o.buildArgs ?? {});
@@ -289,9 +354,23 @@ async function solvePlan(prep: Prepared, outputs: OutputSpec[], o: BuildOptions,
   const layers = await collectLayers(conn, outputs, names, res.exporterResponse);
   mark('layers');
   return makeSummary({
-    ref: res.ref, returnedAtExport: res.returnedAtExport, plan, names, outputs, exporterResponse: res.exporterResponse, layers, baseLayerCount: base.layerCount,
-    stageLayers: llb.stageLayers, layerDigests: llb.layerDigests, layerNames: layerNames(llb), book: progress.book, sourceDateEpoch: epoch,
-    warnings: pre.base.warning ? [pre.base.warning] : [], planMs: 0, solveMs, totalMs: 0,
+    ref: res.ref,
+    returnedAtExport: res.returnedAtExport,
+    plan,
+    names,
+    outputs,
+    exporterResponse: res.exporterResponse,
+    layers,
+    baseLayerCount: base.layerCount,
+    stageLayers: llb.stageLayers,
+    layerDigests: llb.layerDigests,
+    layerNames: layerNames(llb),
+    book: progress.book,
+    sourceDateEpoch: epoch,
+    warnings: pre.base.warning ? [pre.base.warning] : [],
+    planMs: 0,
+    solveMs,
+    totalMs: 0,
   });
 }
 

@@ -25,7 +25,12 @@ export function wantsCogBuildLabels(plan: PlanData): boolean {
 }
 
 /** pip_freeze, and the SDK version from it when the plan left the version open. */
-export async function pipFreezeLabels(bridge: Pick<LlbBridge, 'solve' | 'readFile'>, installed: State, config: OciImageConfig, opts: { noCache?: boolean } = {}): Promise<Record<string, string>> {
+export async function pipFreezeLabels(
+  bridge: Pick<LlbBridge, 'solve' | 'readFile'>,
+  installed: State,
+  config: OciImageConfig,
+  opts: { noCache?: boolean } = {},
+): Promise<Record<string, string>> {
   const env = [...(config.config.Env ?? []).filter((e) => FREEZE_ENV.test(e)), 'PIP_DISABLE_PIP_VERSION_CHECK=1'];
   const out = await readBack(bridge, installed, { args: ['python', '-m', 'pip', 'freeze'], env, name: '[cogpack] pip freeze (run.cog.pip_freeze)' }, opts);
   const freeze = out.toString('utf8');
@@ -45,20 +50,43 @@ export function wantsRuntimeSchema(plan: PlanData): boolean {
  * build (no network, the image's own env, in /src as cog's server runs), its output written into the image as
  * /src/.cog/openapi_schema.json (one more layer) and returned as the label, in the static path's bytes.
  */
-export async function runtimeSchema(bridge: Pick<LlbBridge, 'solve' | 'readFile'>, image: State, config: OciImageConfig, opts: { noCache?: boolean } = {}): Promise<{ labels: Record<string, string>; image: State }> {
+export async function runtimeSchema(
+  bridge: Pick<LlbBridge, 'solve' | 'readFile'>,
+  image: State,
+  config: OciImageConfig,
+  opts: { noCache?: boolean } = {},
+): Promise<{ labels: Record<string, string>; image: State }> {
   const env = config.config.Env ?? [];
-  const out = await readBack(bridge, image, { args: ['python', '-m', 'cog.command.openapi_schema'], env, cwd: '/src', name: '[cogpack] cog OpenAPI schema from the runtime (python -m cog.command.openapi_schema)' }, opts);
+  const out = await readBack(
+    bridge,
+    image,
+    {
+      args: ['python', '-m', 'cog.command.openapi_schema'],
+      env,
+      cwd: '/src',
+      name: '[cogpack] cog OpenAPI schema from the runtime (python -m cog.command.openapi_schema)',
+    },
+    opts,
+  );
   let schema: unknown;
   try {
     schema = JSON.parse(out.toString('utf8'));
   } catch {
-    throw new CogpackError('build', 'E_OPENAPI_SCHEMA', `python -m cog.command.openapi_schema printed no JSON on the built image (${JSON.stringify(out.toString('utf8').slice(0, 120))})`, { hint: 'run it in the image to see why; the predictor must import without network' });
+    throw new CogpackError(
+      'build',
+      'E_OPENAPI_SCHEMA',
+      `python -m cog.command.openapi_schema printed no JSON on the built image (${JSON.stringify(out.toString('utf8').slice(0, 120))})`,
+      { hint: 'run it in the image to see why; the predictor must import without network' },
+    );
   }
   const json = stableJson(schema);
-  const withFile = image.file([
-    { action: 'mkdir', path: '/src/.cog', mode: 0o755, parents: true },
-    { action: 'mkfile', path: OPENAPI_SCHEMA_FILE, data: `${json}\n`, mode: 0o644 },
-  ], { name: `[cogpack] ${OPENAPI_SCHEMA_FILE} from the runtime` });
+  const withFile = image.file(
+    [
+      { action: 'mkdir', path: '/src/.cog', mode: 0o755, parents: true },
+      { action: 'mkfile', path: OPENAPI_SCHEMA_FILE, data: `${json}\n`, mode: 0o644 },
+    ],
+    { name: `[cogpack] ${OPENAPI_SCHEMA_FILE} from the runtime` },
+  );
   return { labels: { [tools.labels.openapiSchema]: json }, image: withFile };
 }
 
@@ -96,6 +124,10 @@ export async function gitLabels(dir: string, env: NodeJS.ProcessEnv = process.en
 export function withLabels(config: OciImageConfig, labels: Record<string, string>): OciImageConfig {
   if (Object.keys(labels).length === 0) return config;
   const all: Record<string, string> = { ...config.config.Labels, ...labels };
-  const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]]),
+  );
   return { ...config, config: { ...config.config, Labels: sorted } };
 }

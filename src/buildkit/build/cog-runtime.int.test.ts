@@ -171,11 +171,28 @@ describeWithDaemon('cogpack images served by the real cog runtime (SDK 0.13.6, o
     fs.cpSync(WHEELHOUSE, path.join(dir, 'cog-sdk'), { recursive: true });
     const image = tag('fe');
     images.add(image);
-    docker(env, [
-      'buildx', 'build', '--progress=plain', '--provenance=false', '--build-arg', `BUILDKIT_SYNTAX=${feImage}`,
-      '--build-arg', `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`, '--build-arg', 'COGPACK_COG_SDK=cog-sdk',
-      '-f', 'cog.yaml', '-t', image, '--load', '.',
-    ], { cwd: dir });
+    docker(
+      env,
+      [
+        'buildx',
+        'build',
+        '--progress=plain',
+        '--provenance=false',
+        '--build-arg',
+        `BUILDKIT_SYNTAX=${feImage}`,
+        '--build-arg',
+        `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
+        '--build-arg',
+        'COGPACK_COG_SDK=cog-sdk',
+        '-f',
+        'cog.yaml',
+        '-t',
+        image,
+        '--load',
+        '.',
+      ],
+      { cwd: dir },
+    );
     const url = await serve(image);
     const res = await post(`${url}/predictions`, { input: { text: 'fe', count: 2 } });
     expect(res).toMatchObject({ status: 200, body: { status: 'succeeded', output: { text: 'fe fe', count: 2 } } });

@@ -16,7 +16,18 @@ describe('SOURCE_DATE_EPOCH', () => {
   it('is the last commit touching the project directory, not the enclosing repository', async () => {
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-epoch-'));
     const git = (args: string[], date: string) =>
-      execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+      execFileSync('git', args, {
+        cwd: repo,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_DATE: date,
+          GIT_COMMITTER_DATE: date,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@t',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@t',
+        },
+      });
     git(['init', '-q'], '@1000000000 +0000');
     fs.mkdirSync(path.join(repo, 'proj'));
     fs.writeFileSync(path.join(repo, 'proj', 'a'), 'a');

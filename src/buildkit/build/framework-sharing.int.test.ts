@@ -23,10 +23,18 @@ function writeProject(dir: string, p: Project): void {
   const wheels = path.join(dir, 'wheels');
   buildWheel(wheels, { name: 'torch', version: '2.1.0', sizeBytes: 2 << 20, files: { 'torch/__init__.py': '__version__ = "2.1.0"\n' } });
   buildWheel(wheels, { name: p.extra, version: '1.0' });
-  fs.writeFileSync(path.join(dir, 'cog.yaml'), [
-    'build:', '  python_version: "3.11"', '  system_packages:', `    - ${p.apt}`,
-    '  python_requirements: requirements.txt', 'run: "predict.py:Predictor"', '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'cog.yaml'),
+    [
+      'build:',
+      '  python_version: "3.11"',
+      '  system_packages:',
+      `    - ${p.apt}`,
+      '  python_requirements: requirements.txt',
+      'run: "predict.py:Predictor"',
+      '',
+    ].join('\n'),
+  );
   fs.writeFileSync(path.join(dir, 'requirements.txt'), `--no-index\n--find-links ./wheels\ntorch==2.1.0\n${p.extra}==1.0\n`);
   fs.writeFileSync(path.join(dir, 'predict.py'), p.predict);
 }
@@ -36,7 +44,11 @@ describeWithDaemon('framework layer shared across projects on the real daemon', 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-i13-share-'));
   const tags: string[] = [];
   afterAll(async () => {
-    for (const t of tags) await docker.getImage(t).remove({ force: true }).catch(() => undefined);
+    for (const t of tags)
+      await docker
+        .getImage(t)
+        .remove({ force: true })
+        .catch(() => undefined);
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -52,7 +64,11 @@ describeWithDaemon('framework layer shared across projects on the real daemon', 
       const layers = (await docker.getImage(tag).inspect()).RootFS.Layers ?? [];
       return { s, layers };
     };
-    const a = await build('a', { apt: 'jq', extra: 'cogpack-share-a', predict: 'class Predictor:\n    def predict(self, n: int = 1) -> int:\n        return n\n' });
+    const a = await build('a', {
+      apt: 'jq',
+      extra: 'cogpack-share-a',
+      predict: 'class Predictor:\n    def predict(self, n: int = 1) -> int:\n        return n\n',
+    });
     const b = await build('b', { apt: 'bc', extra: 'cogpack-share-b', predict: 'class Predictor:\n    def predict(self) -> str:\n        return "b"\n' });
 
     const stage = (s: BuildSummary, id: string) => s.stages.find((x) => x.id === id)!;
@@ -67,7 +83,11 @@ describeWithDaemon('framework layer shared across projects on the real daemon', 
     for (const id of ['system:apt', 'deps:pip', 'code:source']) expect(stage(b.s, id).layers).not.toEqual(stage(a.s, id).layers);
     expect(new Set(b.layers.filter((l) => !a.layers.includes(l))).size).toBeGreaterThanOrEqual(3);
 
-    const out = await runImage(docker, 'cogpack-it/share-b:1', ['sh', '-c', 'echo 6*7 | bc && python -c "import torch, cogpack_share_b; print(torch.__version__)"']);
+    const out = await runImage(docker, 'cogpack-it/share-b:1', [
+      'sh',
+      '-c',
+      'echo 6*7 | bc && python -c "import torch, cogpack_share_b; print(torch.__version__)"',
+    ]);
     expect(out).toEqual({ code: 0, output: expect.stringMatching(/42\s[\s\S]*2\.1\.0/) });
   });
 });

@@ -33,6 +33,9 @@ export function imageRefProblem(ref: string): string | undefined {
 export function checkImageRefs(refs: readonly string[], flag: string): void {
   for (const ref of refs) {
     const why = imageRefProblem(ref);
-    if (why) throw new UsageError('E_IMAGE_NAME', `${flag} "${ref}" is not a valid image name: ${why}`, { hint: 'e.g. -t my-model or -t registry.example:5000/team/my-model:1.0' });
+    if (why)
+      throw new UsageError('E_IMAGE_NAME', `${flag} "${ref}" is not a valid image name: ${why}`, {
+        hint: 'e.g. -t my-model or -t registry.example:5000/team/my-model:1.0',
+      });
   }
 }

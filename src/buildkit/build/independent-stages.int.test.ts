@@ -15,10 +15,18 @@ jest.setTimeout(900_000);
 const TORCH_BYTES = 4 << 20;
 
 function writeProject(dir: string, packages: string[]): void {
-  fs.writeFileSync(path.join(dir, 'cog.yaml'), [
-    'build:', '  python_version: "3.11"', '  system_packages:', ...packages.map((p) => `    - ${p}`),
-    '  python_requirements: requirements.txt', 'run: "predict.py:Predictor"', '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'cog.yaml'),
+    [
+      'build:',
+      '  python_version: "3.11"',
+      '  system_packages:',
+      ...packages.map((p) => `    - ${p}`),
+      '  python_requirements: requirements.txt',
+      'run: "predict.py:Predictor"',
+      '',
+    ].join('\n'),
+  );
 }
 
 describeWithDaemon('independent framework stage on the real daemon', (denv) => {
@@ -26,7 +34,11 @@ describeWithDaemon('independent framework stage on the real daemon', (denv) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-i13-'));
   const tags: string[] = [];
   afterAll(async () => {
-    for (const t of tags) await docker.getImage(t).remove({ force: true }).catch(() => undefined);
+    for (const t of tags)
+      await docker
+        .getImage(t)
+        .remove({ force: true })
+        .catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

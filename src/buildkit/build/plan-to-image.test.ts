@@ -11,7 +11,13 @@ import { baseImageRefs, planToImage, solveImage, type BaseConfigs } from './plan
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const IMAGE_MAP = 'docker.io/library/python:3.11-slim=cogpack.local/debian-python:bookworm';
-const BASE = { Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'], Cmd: ['python3'], Labels: { 'base.label': 'x' }, StopSignal: 'SIGINT', WorkingDir: '' };
+const BASE = {
+  Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8'],
+  Cmd: ['python3'],
+  Labels: { 'base.label': 'x' },
+  StopSignal: 'SIGINT',
+  WorkingDir: '',
+};
 const FREEZE = 'cog==0.9.4\nnumpy==1.26.0\n';
 
 async function planOf(fixture: string): Promise<PlanData> {
@@ -38,25 +44,36 @@ function fakeBridge() {
   return { bridge: bridge as unknown as LlbBridge, calls };
 }
 
-const frontendOpts = (buildArgs: Record<string, string> = {}): FrontendOptions => ({ contextKey: 'context', dockerfileKey: 'dockerfile', buildArgs, noCache: false, platforms: [], sessionId: 'sess-1', raw: {} });
+const frontendOpts = (buildArgs: Record<string, string> = {}): FrontendOptions => ({
+  contextKey: 'context',
+  dockerfileKey: 'dockerfile',
+  buildArgs,
+  noCache: false,
+  platforms: [],
+  sessionId: 'sess-1',
+  raw: {},
+});
 
 /** What `cogpack build` (build.ts) gives planToImage: one config per base ref, from Docker's inspect. */
 const cliConfigs = (plan: PlanData): BaseConfigs => new Map(baseImageRefs(plan).map((r) => [r, baseConfigOf(inspect)]));
 
 describe('planToImage: one pipeline for the CLI and the frontend', () => {
-  it.each(['cog-runtime-basic', 'cpu-apt-wheel', 'pyproject-app'])('%s: the frontend adapter returns the config the CLI path makes, from the same LLB', async (fixture) => {
-    const plan = await planOf(fixture);
-    const buildArgs = { HTTP_PROXY: 'http://proxy:3128' };
-    const cli = planToImage(plan, { configs: cliConfigs(plan), sessionId: 'sess-1', buildArgs, localName: () => 'context' });
-    const cliSolved = await solveImage(fakeBridge().bridge, cli);
-    const { bridge, calls } = fakeBridge();
-    const fe = await frontendSolvePlan(bridge, frontendOpts(buildArgs), plan);
-    expect([...calls].sort()).toEqual([...baseImageRefs(plan)].sort());
-    expect(fe.config).toEqual(cliSolved.config);
-    expect(fe.resultDigest).toBe(cli.llb.result);
-    expect(cliSolved.config.config.StopSignal).toBe('SIGINT'); // a base field the plan does not set survives both readers
-    expect(cliSolved.config.config.Labels?.['base.label']).toBe('x');
-  });
+  it.each(['cog-runtime-basic', 'cpu-apt-wheel', 'pyproject-app'])(
+    '%s: the frontend adapter returns the config the CLI path makes, from the same LLB',
+    async (fixture) => {
+      const plan = await planOf(fixture);
+      const buildArgs = { HTTP_PROXY: 'http://proxy:3128' };
+      const cli = planToImage(plan, { configs: cliConfigs(plan), sessionId: 'sess-1', buildArgs, localName: () => 'context' });
+      const cliSolved = await solveImage(fakeBridge().bridge, cli);
+      const { bridge, calls } = fakeBridge();
+      const fe = await frontendSolvePlan(bridge, frontendOpts(buildArgs), plan);
+      expect([...calls].sort()).toEqual([...baseImageRefs(plan)].sort());
+      expect(fe.config).toEqual(cliSolved.config);
+      expect(fe.resultDigest).toBe(cli.llb.result);
+      expect(cliSolved.config.config.StopSignal).toBe('SIGINT'); // a base field the plan does not set survives both readers
+      expect(cliSolved.config.config.Labels?.['base.label']).toBe('x');
+    },
+  );
 
   it('a cog model reads pip freeze back into its labels; without read-back it needs no gateway build', async () => {
     const plan = await planOf('cog-runtime-basic');
@@ -73,7 +90,7 @@ describe('planToImage: one pipeline for the CLI and the frontend', () => {
     expect(planToImage(plan, { configs: cliConfigs(plan), sessionId: 's', readBack: false, attest: { sbom: true } }).gateway).toBe(true);
   });
 
-  it('a base whose config cannot be had gives the plan\'s config and no base Env in the LLB', async () => {
+  it("a base whose config cannot be had gives the plan's config and no base Env in the LLB", async () => {
     const plan = await planOf('cpu-apt-wheel');
     const none = planToImage(plan, { configs: new Map(), sessionId: 's' });
     const some = planToImage(plan, { configs: cliConfigs(plan), sessionId: 's' });

@@ -11,7 +11,16 @@ describeWithDaemon('reproducible builds on the real daemon', (denv) => {
   it('cpu-minimal twice with --no-cache --reproducible: identical digest; without it the config time is still pinned', async () => {
     const dir = copyFixture('cpu-minimal');
     const build = (tag: string, reproducible: boolean) =>
-      buildProject(dir, { cogSdk: 'none', env, progress: 'quiet', progressOut: progressSink().out, noCache: true, reproducible, sourceDateEpoch: '1700000000', tags: [tag] });
+      buildProject(dir, {
+        cogSdk: 'none',
+        env,
+        progress: 'quiet',
+        progressOut: progressSink().out,
+        noCache: true,
+        reproducible,
+        sourceDateEpoch: '1700000000',
+        tags: [tag],
+      });
     const a = await build('cogpack-it/repro:a', true);
     const b = await build('cogpack-it/repro:b', true);
     expect(a.image.digest).toMatch(/^sha256:/);

@@ -88,7 +88,12 @@ export interface SummaryInput {
 }
 
 export function makeSummary(i: SummaryInput): BuildSummary {
-  const byStage = assignStages(i.plan, i.stageLayers, i.layers.map((l) => l.diffId), i.baseLayerCount);
+  const byStage = assignStages(
+    i.plan,
+    i.stageLayers,
+    i.layers.map((l) => l.diffId),
+    i.baseLayerCount,
+  );
   const stageOf = new Map<number, string>();
   const firstStageLayer = i.layers.length - [...byStage.values()].reduce((a, b) => a + b.length, 0);
   let idx = firstStageLayer;

@@ -21,7 +21,8 @@ describeWithDaemon('why stages were rebuilt, on the real daemon', (denv) => {
   const env = { ...process.env, ...denv };
   const tag = `cogpack-it/why:${process.pid}`;
   const made: string[] = [];
-  const build = (dir: string, o: BuildOptions = {}) => buildProject(dir, { cogSdk: 'none', env, progress: 'quiet', progressOut: progressSink().out, tags: [tag], ...o });
+  const build = (dir: string, o: BuildOptions = {}) =>
+    buildProject(dir, { cogSdk: 'none', env, progress: 'quiet', progressOut: progressSink().out, tags: [tag], ...o });
 
   afterAll(() => {
     dockerTry(denv, ['rmi', tag]);
@@ -69,15 +70,32 @@ describeWithDaemon('why stages were rebuilt, on the real daemon', (denv) => {
     expect(await runPlan(dir, { diff: `${dir}.plan.json`, cogSdk: 'none' }, env)).toBe(diffImage);
 
     // the CLI: --json carries stages[].because, stderr one line per changed stage
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'cli.ts'), 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'quiet', '--json'], {
-      cwd: REPO, env, encoding: 'utf8', timeout: 600_000,
-    });
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO, 'src', 'cli.ts'), 'build', dir, '-t', tag, '--cog-sdk', 'none', '--progress', 'quiet', '--json'],
+      {
+        cwd: REPO,
+        env,
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
     expect(cli.stderr).toContain('cogpack: deps:pip: requirements.txt:4 cogpack-extra 1.0 → 2.0\n');
     expect(cli.status).toBe(0);
     const rebuilt = JSON.parse(cli.stdout) as BuildSummary;
     expect(because(rebuilt)).toEqual(expected); // whether a stage ran or came from an earlier run's cache
     expect(rebuilt.previous?.id).toBe(first.image.digest); // Docker's image id (containerd store: the manifest digest)
-    expect(docker(denv, ['run', '--rm', '--network=none', tag, 'sh', '-c', 'bc --version | head -1; python -c "import cogpack_extra; print(cogpack_extra.__version__)"'])).toMatch(/bc 1\.[\s\S]*2\.0/);
+    expect(
+      docker(denv, [
+        'run',
+        '--rm',
+        '--network=none',
+        tag,
+        'sh',
+        '-c',
+        'bc --version | head -1; python -c "import cogpack_extra; print(cogpack_extra.__version__)"',
+      ]),
+    ).toMatch(/bc 1\.[\s\S]*2\.0/);
 
     expect(await runPlan(dir, { diff: tag, cogSdk: 'none' }, env)).toBe(`no stage's inputs changed since ${tag}\n`);
   });
@@ -86,7 +104,10 @@ describeWithDaemon('why stages were rebuilt, on the real daemon', (denv) => {
     const dir = copyFixture('cpu-minimal');
     made.push(dir);
     const diff = (old: string) => runPlan(dir, { diff: old, cogSdk: 'none' }, env);
-    await expect(diff(`cogpack-it/no-such-image:${process.pid}`)).rejects.toMatchObject({ code: 'E_DIFF_OLD', message: expect.stringContaining('no such file, and Docker has no image of that name') });
+    await expect(diff(`cogpack-it/no-such-image:${process.pid}`)).rejects.toMatchObject({
+      code: 'E_DIFF_OLD',
+      message: expect.stringContaining('no such file, and Docker has no image of that name'),
+    });
     const base = env.COGPACK_IMAGE_MAP!.split(',')[0].split('=')[1]; // a local base image: not built by cogpack
     await expect(diff(base)).rejects.toMatchObject({ code: 'E_DIFF_OLD', message: expect.stringContaining('has no dev.cogpack.inputs label') });
   });

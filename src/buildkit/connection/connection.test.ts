@@ -122,10 +122,30 @@ describe('connectBuildkit', () => {
       fs.writeFileSync(f('ext'), 'subjectAltName=DNS:buildkitd.test\n');
       for (const who of ['server', 'client']) {
         ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`, '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`)]);
-        ssl(['x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('ext'), '-out', f(`${who}.pem`)]);
+        ssl([
+          'x509',
+          '-req',
+          '-in',
+          f(`${who}.csr`),
+          '-CA',
+          f('ca.pem'),
+          '-CAkey',
+          f('ca.key'),
+          '-CAcreateserial',
+          '-days',
+          '1',
+          '-extfile',
+          f('ext'),
+          '-out',
+          f(`${who}.pem`),
+        ]);
       }
       server = controlServer();
-      const creds = grpc.ServerCredentials.createSsl(fs.readFileSync(f('ca.pem')), [{ private_key: fs.readFileSync(f('server.key')), cert_chain: fs.readFileSync(f('server.pem')) }], true);
+      const creds = grpc.ServerCredentials.createSsl(
+        fs.readFileSync(f('ca.pem')),
+        [{ private_key: fs.readFileSync(f('server.key')), cert_chain: fs.readFileSync(f('server.pem')) }],
+        true,
+      );
       const port = await bind(creds);
       const tls = { caCert: f('ca.pem'), cert: f('client.pem'), key: f('client.key'), serverName: 'buildkitd.test' };
       const conn = await connectBuildkit({ addr: `tcp://127.0.0.1:${port}`, env: {}, tls });
@@ -133,7 +153,12 @@ describe('connectBuildkit', () => {
       expect((await listWorkers(conn.control, 2000))[0].id).toBe('fake');
       conn.close();
       // without the client certificate the server refuses: one clear E_NO_DAEMON naming the address
-      const err = await connectBuildkit({ addr: `tcp://127.0.0.1:${port}`, env: {}, tls: { caCert: f('ca.pem'), serverName: 'buildkitd.test' }, timeoutMs: 3000 }).catch((e) => e);
+      const err = await connectBuildkit({
+        addr: `tcp://127.0.0.1:${port}`,
+        env: {},
+        tls: { caCert: f('ca.pem'), serverName: 'buildkitd.test' },
+        timeoutMs: 3000,
+      }).catch((e) => e);
       expect(err).toBeInstanceOf(DaemonError);
       expect(err.toOneLine()).toContain(`tcp://127.0.0.1:${port} (`);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -59,7 +59,7 @@ async function connectEndpoint(endpoint: Endpoint, timeoutMs: number): Promise<B
   const started = Date.now();
   const docker = endpoint.kind === 'docker';
   const stream = await withTimeout(docker ? dockerUpgrade(endpoint.dial, '/grpc', {}, timeoutMs) : dialStream(endpoint.dial, { alpnH2: true }), timeoutMs);
-  const serverName = endpoint.dial.kind === 'tcp' ? endpoint.dial.tls?.serverName ?? endpoint.dial.host : undefined;
+  const serverName = endpoint.dial.kind === 'tcp' ? (endpoint.dial.tls?.serverName ?? endpoint.dial.host) : undefined;
   const control = new ControlClient(new H2GrpcClient(stream, { authority: serverName }));
   if (docker) return makeConnection(endpoint, control);
   try {
@@ -75,7 +75,10 @@ function withTimeout<T extends { destroy(): void }>(p: Promise<T>, ms: number): 
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_r, reject) => {
     timer = setTimeout(() => {
-      p.then((s) => s.destroy(), () => undefined);
+      p.then(
+        (s) => s.destroy(),
+        () => undefined,
+      );
       reject(new Error(`no answer within ${ms} ms`));
     }, ms);
   });

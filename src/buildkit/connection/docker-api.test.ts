@@ -28,7 +28,13 @@ describe('docker api', () => {
 
   it('reads the base config (non-empty keys only) and answers null for a missing image', async () => {
     const d = await fakeDocker({
-      '/images/docker.io/library/py:3.11/json': { Id: 'sha256:i', Architecture: 'amd64', Os: 'linux', Config: { Env: ['A=1'], Cmd: null, WorkingDir: '', User: 'u' }, RootFS: { Layers: ['sha256:a'] } },
+      '/images/docker.io/library/py:3.11/json': {
+        Id: 'sha256:i',
+        Architecture: 'amd64',
+        Os: 'linux',
+        Config: { Env: ['A=1'], Cmd: null, WorkingDir: '', User: 'u' },
+        RootFS: { Layers: ['sha256:a'] },
+      },
     });
     try {
       const api = dockerFor(d.conn)!;
@@ -44,11 +50,20 @@ describe('docker api', () => {
     const d = await fakeDocker({
       '/images/x/json': { Id: 'sha256:i', RootFS: { Layers: ['sha256:a', 'sha256:b'] } },
       // newest first, as Docker lists it
-      '/images/x/history': [{ Size: 20, CreatedBy: 'code' }, { Size: 10, CreatedBy: 'base' }],
+      '/images/x/history': [
+        { Size: 20, CreatedBy: 'code' },
+        { Size: 10, CreatedBy: 'base' },
+      ],
     });
     try {
       const res = await imageLayers(dockerFor(d.conn)!, 'x');
-      expect(res).toEqual({ id: 'sha256:i', layers: [{ diffId: 'sha256:a', size: 10, createdBy: 'base' }, { diffId: 'sha256:b', size: 20, createdBy: 'code' }] });
+      expect(res).toEqual({
+        id: 'sha256:i',
+        layers: [
+          { diffId: 'sha256:a', size: 10, createdBy: 'base' },
+          { diffId: 'sha256:b', size: 20, createdBy: 'code' },
+        ],
+      });
     } finally {
       d.close();
     }

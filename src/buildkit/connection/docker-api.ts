@@ -13,7 +13,10 @@ import { readFlagFile } from '../../regular-file';
 
 /** A failed request; `statusCode` is Docker's HTTP status (404: no such image). */
 export class DockerApiError extends Error {
-  constructor(message: string, readonly statusCode?: number) {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+  ) {
     super(message);
   }
 }
@@ -30,7 +33,9 @@ export function requestOptions(dial: Dial): http.RequestOptions | https.RequestO
   if (dial.kind === 'unix') return { createConnection: () => net.connect(dial.socketPath) };
   const read = (f?: string): Buffer | undefined => (f ? readFlagFile(f, 'key', 'TLS file') : undefined);
   const t = dial.tls;
-  return t ? { host: dial.host, port: dial.port, ca: read(t.caCert), cert: read(t.cert), key: read(t.key), servername: t.serverName } : { host: dial.host, port: dial.port };
+  return t
+    ? { host: dial.host, port: dial.port, ca: read(t.caCert), cert: read(t.cert), key: read(t.key), servername: t.serverName }
+    : { host: dial.host, port: dial.port };
 }
 
 /** A client on the daemon the connection dialled (Docker's API beside its /grpc), or null for a standalone buildkitd. */

@@ -88,7 +88,10 @@ function readUpgradeResponse(sock: net.Socket, route: string, timeoutMs: number)
     function onHead(end: number): void {
       const status = buf.subarray(0, end).toString('latin1').split('\r\n')[0];
       if (!/^HTTP\/1\.[01] 101\b/.test(status)) {
-        const body = buf.subarray(end + 4).toString('utf8').trim();
+        const body = buf
+          .subarray(end + 4)
+          .toString('utf8')
+          .trim();
         fail(new Error(`POST ${route} answered "${status}"${body ? `: ${body.slice(0, 200)}` : ''}`));
         return;
       }

@@ -4,7 +4,9 @@ import { UsageError } from '../../errors';
 describe('endpoints', () => {
   it('an explicit address is the only candidate', () => {
     const c = candidateEndpoints({ addr: 'tcp://buildkit.example:1234', env: { DOCKER_HOST: 'unix:///x.sock' } });
-    expect(c).toEqual([{ kind: 'buildkitd', addr: 'tcp://buildkit.example:1234', dial: { kind: 'tcp', host: 'buildkit.example', port: 1234, tls: undefined } }]);
+    expect(c).toEqual([
+      { kind: 'buildkitd', addr: 'tcp://buildkit.example:1234', dial: { kind: 'tcp', host: 'buildkit.example', port: 1234, tls: undefined } },
+    ]);
   });
 
   it('tries BUILDKIT_HOST before DOCKER_HOST', () => {

@@ -17,9 +17,7 @@ export interface TlsFiles {
 }
 
 /** How to open a TCP or unix stream to a daemon. */
-export type Dial =
-  | { kind: 'unix'; socketPath: string }
-  | { kind: 'tcp'; host: string; port: number; tls?: TlsFiles };
+export type Dial = { kind: 'unix'; socketPath: string } | { kind: 'tcp'; host: string; port: number; tls?: TlsFiles };
 
 export interface Endpoint {
   kind: 'buildkitd' | 'docker';
@@ -74,9 +72,10 @@ export function parseDockerHost(host: string, env: NodeJS.ProcessEnv): Endpoint 
   if (host.startsWith('tcp://')) {
     const { host: h, port } = hostPort(host, 2375);
     const certDir = env.DOCKER_CERT_PATH;
-    const tls = env.DOCKER_TLS_VERIFY && certDir
-      ? { caCert: path.join(certDir, 'ca.pem'), cert: path.join(certDir, 'cert.pem'), key: path.join(certDir, 'key.pem') }
-      : undefined;
+    const tls =
+      env.DOCKER_TLS_VERIFY && certDir
+        ? { caCert: path.join(certDir, 'ca.pem'), cert: path.join(certDir, 'cert.pem'), key: path.join(certDir, 'key.pem') }
+        : undefined;
     return { kind: 'docker', addr, dial: { kind: 'tcp', host: h, port, tls } };
   }
   throw new UsageError('E_DOCKER_HOST', `unsupported DOCKER_HOST "${host}"`, { hint: 'use unix:///path or tcp://host:port' });

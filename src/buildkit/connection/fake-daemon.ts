@@ -22,7 +22,8 @@ export interface FakeDaemon {
 }
 
 const defaultImpl: ControlImpl = {
-  ListWorkers: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { record: [{ ID: 'fake', Labels: { 'org.mobyproject.buildkit.worker.snapshotter': 'overlayfs' } }] }),
+  ListWorkers: (_call: unknown, cb: grpc.sendUnaryData<unknown>) =>
+    cb(null, { record: [{ ID: 'fake', Labels: { 'org.mobyproject.buildkit.worker.snapshotter': 'overlayfs' } }] }),
 };
 
 /** A grpc-js server with the Control service (defaults above, overridden by `impl`), not yet bound. */

@@ -40,7 +40,9 @@ describe('gateway.proto on the wire', () => {
 
   it('declares the LLBBridge RPCs the frontend calls', () => {
     const names = Object.keys(serviceClient('moby.buildkit.v1.frontend.LLBBridge').service);
-    expect(names).toEqual(expect.arrayContaining(['Ping', 'Solve', 'ReadFile', 'ReadDir', 'StatFile', 'ResolveImageConfig', 'Return', 'Inputs', 'Evaluate', 'Warn']));
+    expect(names).toEqual(
+      expect.arrayContaining(['Ping', 'Solve', 'ReadFile', 'ReadDir', 'StatFile', 'ResolveImageConfig', 'Return', 'Inputs', 'Evaluate', 'Warn']),
+    );
   });
 });
 
@@ -74,7 +76,7 @@ describe('H2GrpcClient against a grpc-js server', () => {
     expect(err).toMatchObject({ code: grpc.status.NOT_FOUND, details: 'open missing: no such file ✗' });
   });
 
-  it('can be destroyed at once on a socket that already holds the server\'s first bytes (connect, then fail)', async () => {
+  it("can be destroyed at once on a socket that already holds the server's first bytes (connect, then fail)", async () => {
     const s = net.connect(sock);
     while (s.readableLength === 0) await new Promise((r) => setTimeout(r, 5)); // the server's SETTINGS, unread
     new H2GrpcClient(s).destroy();
@@ -159,7 +161,9 @@ describe('H2GrpcClient streaming, deadlines and cancellation (BuildKit Control o
   it('carries a bidirectional call with metadata (one header line per value) both ways', async () => {
     const got: string[] = [];
     const { req: In, res: Out } = methodTypes(CONTROL_SERVICE, 'Session');
-    const call = control.bidi('Session', (b) => got.push(String(decodeAs<{ data: Buffer }>(Out, b).data)), { metadata: { 'x-one': '1', 'x-many': ['a', 'b'] } });
+    const call = control.bidi('Session', (b) => got.push(String(decodeAs<{ data: Buffer }>(Out, b).data)), {
+      metadata: { 'x-one': '1', 'x-many': ['a', 'b'] },
+    });
     call.write(encodeAs(In, { data: Buffer.from('ping') }));
     await waitFor(() => got.length === 2);
     call.end();
@@ -178,15 +182,17 @@ describe('H2GrpcClient streaming, deadlines and cancellation (BuildKit Control o
     await new Promise((r) => server.close(r));
   });
 
-  it('sends one header line per metadata value, as BuildKit reads the session\'s grpc-method list', async () => {
+  it("sends one header line per metadata value, as BuildKit reads the session's grpc-method list", async () => {
     const http2 = await import('node:http2');
     const server = http2.createServer();
-    const raw = new Promise<string[]>((resolve) => server.on('stream', (st: import('node:http2').ServerHttp2Stream, _h: unknown, _f: unknown, rawHeaders: string[]) => {
-      st.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
-      st.on('wantTrailers', () => st.sendTrailers({ 'grpc-status': '0' }));
-      st.end();
-      resolve(rawHeaders);
-    }));
+    const raw = new Promise<string[]>((resolve) =>
+      server.on('stream', (st: import('node:http2').ServerHttp2Stream, _h: unknown, _f: unknown, rawHeaders: string[]) => {
+        st.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        st.on('wantTrailers', () => st.sendTrailers({ 'grpc-status': '0' }));
+        st.end();
+        resolve(rawHeaders);
+      }),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const client = new H2GrpcClient(net.connect((server.address() as net.AddressInfo).port, '127.0.0.1'));
     await client.unary('/s/M', Buffer.alloc(0), { metadata: { 'X-Many': ['/a/B', '/c/D'] } });

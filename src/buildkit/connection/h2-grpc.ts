@@ -20,7 +20,11 @@ export const GRPC_STATUS = {
 
 /** A call that ended with a non-zero grpc-status (or a broken transport, code 14 UNAVAILABLE). */
 export class GrpcCallError extends Error {
-  constructor(readonly method: string, readonly code: number, readonly details: string) {
+  constructor(
+    readonly method: string,
+    readonly code: number,
+    readonly details: string,
+  ) {
     super(`${method}: ${details} (grpc status ${code})`);
     this.name = 'GrpcCallError';
   }
@@ -106,7 +110,7 @@ export class MessageReader {
 }
 
 function decodeGrpcMessage(v: string | string[] | undefined): string {
-  const s = Array.isArray(v) ? v.join(',') : v ?? '';
+  const s = Array.isArray(v) ? v.join(',') : (v ?? '');
   try {
     return decodeURIComponent(s);
   } catch {
@@ -219,7 +223,10 @@ interface CallEnd {
 function outcome(path: string, end: CallEnd): GrpcCallError | undefined {
   if (end.failure) return end.failure;
   if (end.status === undefined) {
-    const why = end.httpStatus && (end.httpStatus !== 200 || end.notGrpc) ? `HTTP ${end.httpStatus} without a grpc-status` : 'the connection closed before the call ended';
+    const why =
+      end.httpStatus && (end.httpStatus !== 200 || end.notGrpc)
+        ? `HTTP ${end.httpStatus} without a grpc-status`
+        : 'the connection closed before the call ended';
     return new GrpcCallError(path, GRPC_STATUS.UNAVAILABLE, why);
   }
   if (end.status !== GRPC_STATUS.OK) return new GrpcCallError(path, end.status, end.message);
@@ -228,7 +235,13 @@ function outcome(path: string, end: CallEnd): GrpcCallError | undefined {
 }
 
 /** Follows one call to its end; returns its cancel function. `settle` runs once. */
-function watchCall(req: Http2.ClientHttp2Stream, path: string, opts: CallOptions, onMessage: (m: Buffer) => void, settle: (err?: GrpcCallError) => void): () => void {
+function watchCall(
+  req: Http2.ClientHttp2Stream,
+  path: string,
+  opts: CallOptions,
+  onMessage: (m: Buffer) => void,
+  settle: (err?: GrpcCallError) => void,
+): () => void {
   const reader = new MessageReader();
   const end: CallEnd = { message: '', pending: 0 };
   const stop = (code: number, details: string): void => {

@@ -38,10 +38,14 @@ export function controlSessionDuplex(control: ControlClient, headers: Headers): 
       cb(err);
     },
   });
-  const call = control.bidi('Session', (b) => {
-    const msg = decodeAs<{ data?: Uint8Array }>(BytesOut, b);
-    duplex.push(msg.data ? Buffer.from(msg.data) : Buffer.alloc(0));
-  }, { metadata: headersToMetadata(headers) });
+  const call = control.bidi(
+    'Session',
+    (b) => {
+      const msg = decodeAs<{ data?: Uint8Array }>(BytesOut, b);
+      duplex.push(msg.data ? Buffer.from(msg.data) : Buffer.alloc(0));
+    },
+    { metadata: headersToMetadata(headers) },
+  );
   call.done.then(
     () => {
       ended = true;

@@ -10,8 +10,17 @@ const DESC = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 
 describe('cache type=local', () => {
   it('an export gets an absolute dir, a store id local:<dir>, and its index.json records cache.manifest under the tag', () => {
     const dir = tmp();
-    const c = prepareLocalCaches([], [{ type: 'local', attrs: { dest: dir, mode: 'max' } }, { type: 'registry', attrs: { ref: 'r/x:c' } }]);
-    expect(c.exports).toEqual([{ type: 'local', attrs: { dest: dir, mode: 'max' } }, { type: 'registry', attrs: { ref: 'r/x:c' } }]);
+    const c = prepareLocalCaches(
+      [],
+      [
+        { type: 'local', attrs: { dest: dir, mode: 'max' } },
+        { type: 'registry', attrs: { ref: 'r/x:c' } },
+      ],
+    );
+    expect(c.exports).toEqual([
+      { type: 'local', attrs: { dest: dir, mode: 'max' } },
+      { type: 'registry', attrs: { ref: 'r/x:c' } },
+    ]);
     expect(c.stores).toEqual({ [`local:${dir}`]: dir });
     updateCacheIndexes(c, { 'cache.manifest': JSON.stringify(DESC) });
     updateCacheIndexes(c, { 'cache.manifest': JSON.stringify({ ...DESC, digest: `sha256:${'b'.repeat(64)}` }) });

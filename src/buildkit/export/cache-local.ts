@@ -12,8 +12,17 @@ import { readFlagFile } from '../../regular-file';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
-interface Descriptor { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }
-interface OciIndex { schemaVersion: 2; mediaType?: string; manifests: Descriptor[] }
+interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
+interface OciIndex {
+  schemaVersion: 2;
+  mediaType?: string;
+  manifests: Descriptor[];
+}
 
 export interface LocalCaches {
   imports: CacheSpec[];
@@ -57,8 +66,12 @@ function localExport(spec: CacheSpec, out: LocalCaches): void {
 /** Local cache specs resolved to absolute directories with their stores; other types pass through. */
 export function prepareLocalCaches(imports: readonly CacheSpec[], exports: readonly CacheSpec[]): LocalCaches {
   const out: LocalCaches = { imports: [], exports: [], stores: {}, indexUpdates: [], warnings: [] };
-  for (const spec of imports) if (spec.type === 'local') localImport(spec, out); else out.imports.push(spec);
-  for (const spec of exports) if (spec.type === 'local') localExport(spec, out); else out.exports.push(spec);
+  for (const spec of imports)
+    if (spec.type === 'local') localImport(spec, out);
+    else out.imports.push(spec);
+  for (const spec of exports)
+    if (spec.type === 'local') localExport(spec, out);
+    else out.exports.push(spec);
   return out;
 }
 

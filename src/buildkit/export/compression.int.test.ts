@@ -29,7 +29,11 @@ describeWithDaemon('layer compression on the real daemon', (denv) => {
     // new code-layer content: a blob the daemon already has (in any compression) would be reused as it is by default
     fs.appendFileSync(path.join(dir, 'predict.py'), `\n# ${kind} ${process.pid} ${Date.now()}\n`);
     await buildProject(dir, {
-      cogSdk: 'none', env, progress: 'quiet', progressOut: progressSink().out, compression: flag,
+      cogSdk: 'none',
+      env,
+      progress: 'quiet',
+      progressOut: progressSink().out,
+      compression: flag,
       outputs: [`type=image,name=${ref},push=true,registry.insecure=true`],
     });
     const manifest = (await registryManifest(registry, 'cogpack-it/compression', `${kind}-${process.pid}`))!.body as { layers: { mediaType: string }[] };

@@ -8,7 +8,12 @@ describe('--compression', () => {
     expect(compressionAttrs(undefined)).toEqual({ compression: 'zstd', 'oci-mediatypes': 'true' });
     // a given value is forced: BuildKit would otherwise reuse a blob it has in another compression
     expect(compressionAttrs('gzip')).toEqual({ compression: 'gzip', 'force-compression': 'true' });
-    expect(compressionAttrs('zstd,level=19')).toEqual({ compression: 'zstd', 'force-compression': 'true', 'oci-mediatypes': 'true', 'compression-level': '19' });
+    expect(compressionAttrs('zstd,level=19')).toEqual({
+      compression: 'zstd',
+      'force-compression': 'true',
+      'oci-mediatypes': 'true',
+      'compression-level': '19',
+    });
     expect(compressionAttrs('uncompressed')).toEqual({ compression: 'uncompressed', 'force-compression': 'true' });
   });
 
@@ -28,10 +33,21 @@ describe('--compression', () => {
     }
   });
 
-  const ctx = { daemon: 'docker' as const, tags: ['m'], config: { architecture: 'amd64', os: 'linux', config: {} }, sourceDateEpoch: 1, reproducible: false, compression: { compression: 'zstd', 'compression-level': '19' } };
+  const ctx = {
+    daemon: 'docker' as const,
+    tags: ['m'],
+    config: { architecture: 'amd64', os: 'linux', config: {} },
+    sourceDateEpoch: 1,
+    reproducible: false,
+    compression: { compression: 'zstd', 'compression-level': '19' },
+  };
 
   it('reaches every image exporter; an output naming its own compression takes none of the flag', () => {
-    const outs: OutputSpec[] = [{ type: 'docker', attrs: {} }, { type: 'image', attrs: { push: 'true' } }, { type: 'oci', dest: 'x.tar', attrs: {} }];
+    const outs: OutputSpec[] = [
+      { type: 'docker', attrs: {} },
+      { type: 'image', attrs: { push: 'true' } },
+      { type: 'oci', dest: 'x.tar', attrs: {} },
+    ];
     for (const out of outs) {
       expect(toExporter(out, ctx).attrs).toMatchObject({ compression: 'zstd', 'compression-level': '19' });
     }

@@ -50,7 +50,12 @@ describeWithDaemon('returning at the export, on the real daemon', (denv) => {
   it('the returned digest is the stored image, which runs; the daemon still completes its record; a rebuild is cached', async () => {
     const dir = copyFixture('pyproject-app');
     const tag = `cogpack-it/export-return:${process.pid}`;
-    cleanup.push(() => docker.getImage(tag).remove().catch(() => undefined));
+    cleanup.push(() =>
+      docker
+        .getImage(tag)
+        .remove()
+        .catch(() => undefined),
+    );
     const first = await build(dir, { tags: [tag] });
     expect(first.timings.returnedAtExport).toBe(true);
     const stored = await docker.getImage(tag).inspect();
@@ -100,7 +105,7 @@ describeWithDaemon('returning at the export, on the real daemon', (denv) => {
     expect(pushed?.digest).toBe(s.image.digest);
   });
 
-  it('a build that writes a file on the client waits for the daemon\'s answer', async () => {
+  it("a build that writes a file on the client waits for the daemon's answer", async () => {
     const dir = copyFixture('pyproject-app');
     const dest = path.join(dir, 'image.tar');
     const s = await build(dir, { outputs: [`type=oci,dest=${dest}`] });

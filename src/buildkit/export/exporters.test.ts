@@ -26,7 +26,10 @@ describe('exporters', () => {
   });
 
   it('push, tarballs and directories get their own attrs; epoch 0 is not sent to local/tar', () => {
-    expect(toExporter({ type: 'image', attrs: { name: '127.0.0.1:5000/x:1', push: 'true' } }, { ...ctx, tags: [] }).attrs).toMatchObject({ name: '127.0.0.1:5000/x:1', push: 'true' });
+    expect(toExporter({ type: 'image', attrs: { name: '127.0.0.1:5000/x:1', push: 'true' } }, { ...ctx, tags: [] }).attrs).toMatchObject({
+      name: '127.0.0.1:5000/x:1',
+      push: 'true',
+    });
     expect(toExporter({ type: 'oci', dest: 'o.tar', attrs: {} }, ctx).type).toBe('oci');
     expect(toExporter({ type: 'local', dest: 'd', attrs: {} }, { ...ctx, sourceDateEpoch: 0 }).attrs).toEqual({});
     expect(toExporter({ type: 'local', dest: 'd', attrs: {} }, ctx).attrs).toEqual({ 'source-date-epoch': '1700000000' });

@@ -44,7 +44,8 @@ export function toExporter(out: OutputSpec, ctx: ExportContext): ExporterSpec {
   switch (out.type) {
     case 'docker':
       if (!out.dest) {
-        if (ctx.daemon !== 'docker') throw new UsageError('E_OUTPUT_LOAD', 'type=docker without dest needs a Docker daemon', { hint: 'add dest=image.tar, or use type=image' });
+        if (ctx.daemon !== 'docker')
+          throw new UsageError('E_OUTPUT_LOAD', 'type=docker without dest needs a Docker daemon', { hint: 'add dest=image.tar, or use type=image' });
         return ctx.reproducible
           ? reproducibleStore({ ...out, attrs: compressed(out.attrs) }, imageAttrs, name)
           : { type: 'moby', attrs: withName(compressed({ ...out.attrs, ...imageAttrs }), name) };

@@ -20,7 +20,11 @@ export function readTar(buf: Buffer): TarEntry[] {
   while (off + 512 <= buf.length) {
     const h = buf.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
-    const field = (s: number, n: number): string => h.subarray(s, s + n).toString('utf8').replace(/\0.*$/s, '');
+    const field = (s: number, n: number): string =>
+      h
+        .subarray(s, s + n)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1) || '0';
     const prefix = field(345, 155);
@@ -61,7 +65,11 @@ export function readImageArchive(file: string): ImageArchive {
   };
   const index = JSON.parse(entries.get('index.json')?.toString() ?? '{}') as { manifests?: { digest: string; mediaType?: string }[] };
   let manifestDigest = index.manifests?.[0]?.digest ?? '';
-  let manifest = JSON.parse(blob(manifestDigest).toString()) as { manifests?: { digest: string }[]; config: { digest: string }; layers: { digest: string; size: number; mediaType: string }[] };
+  let manifest = JSON.parse(blob(manifestDigest).toString()) as {
+    manifests?: { digest: string }[];
+    config: { digest: string };
+    layers: { digest: string; size: number; mediaType: string }[];
+  };
   if (manifest.manifests) {
     manifestDigest = manifest.manifests[0].digest; // an index around one platform manifest
     manifest = JSON.parse(blob(manifestDigest).toString());

@@ -37,7 +37,14 @@ describe('output specs', () => {
       parseOutputSpec('type=oci,dest=/proc/cogpack/x.tar'), // a parent that is not writable
     ];
     for (const out of bad) {
-      const err = (() => { try { checkOutputWritable(out); } catch (e) { return e; } return undefined; })() as OutputError;
+      const err = (() => {
+        try {
+          checkOutputWritable(out);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })() as OutputError;
       expect(err).toBeInstanceOf(OutputError);
       expect(err.exitCode).toBe(73);
     }

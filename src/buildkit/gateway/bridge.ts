@@ -121,7 +121,12 @@ export class LlbBridge {
 
   /** One directory level (BuildKit does not recurse); entry paths are names relative to `dirPath`. */
   async readDir(ref: string, dirPath: string, includePattern?: string): Promise<FsStat[]> {
-    const res = await this.call<{ entries?: FsStat[] }>('ReadDir', 'ReadDirRequest', { Ref: ref, DirPath: dirPath, IncludePattern: includePattern }, 'ReadDirResponse');
+    const res = await this.call<{ entries?: FsStat[] }>(
+      'ReadDir',
+      'ReadDirRequest',
+      { Ref: ref, DirPath: dirPath, IncludePattern: includePattern },
+      'ReadDirResponse',
+    );
     return res.entries ?? [];
   }
 
@@ -130,7 +135,11 @@ export class LlbBridge {
     return res.stat;
   }
 
-  async resolveImageConfig(ref: string, platform: PlatformSpec, opts: { resolveMode?: string; sessionId?: string; logName?: string } = {}): Promise<ImageConfigResult> {
+  async resolveImageConfig(
+    ref: string,
+    platform: PlatformSpec,
+    opts: { resolveMode?: string; sessionId?: string; logName?: string } = {},
+  ): Promise<ImageConfigResult> {
     const req = { Ref: ref, Platform: platform, ResolveMode: opts.resolveMode, SessionID: opts.sessionId, LogName: opts.logName };
     const res = await this.call<{ Digest?: string; Config?: Buffer }>('ResolveImageConfig', 'ResolveImageConfigRequest', req, 'ResolveImageConfigResponse');
     return { digest: res.Digest ?? '', config: Buffer.from(res.Config ?? []) };
@@ -147,7 +156,11 @@ export class LlbBridge {
    * attestations to attach (src/attest/gateway.ts: platform key → in-toto attestations).
    */
   async returnResult(refId: string, metadata: Record<string, Buffer>, attestations?: PbAttestations): Promise<void> {
-    const sorted = Object.fromEntries(Object.keys(metadata).sort().map((k) => [k, metadata[k]]));
+    const sorted = Object.fromEntries(
+      Object.keys(metadata)
+        .sort()
+        .map((k) => [k, metadata[k]]),
+    );
     const atts = attestations && Object.keys(attestations).length ? attestations : undefined;
     await this.call('Return', 'ReturnRequest', { result: { ref: { id: refId }, metadata: sorted, attestations: atts } }, 'ReturnResponse');
   }

@@ -39,7 +39,14 @@ describeWithDaemon('base image config through the gateway API', (denv) => {
     const tar = `${dir}.oci.tar`;
     const standalone: BuildkitConnection = { ...conn, kind: 'buildkitd', close: () => undefined };
     expect(dockerFor(standalone)).toBeNull();
-    await buildProject(dir, { cogSdk: 'none', env, connection: standalone, progress: 'quiet', progressOut: progressSink().out, outputs: [`type=oci,dest=${tar}`] });
+    await buildProject(dir, {
+      cogSdk: 'none',
+      env,
+      connection: standalone,
+      progress: 'quiet',
+      progressOut: progressSink().out,
+      outputs: [`type=oci,dest=${tar}`],
+    });
     const archive = readImageArchive(tar);
     const entries = new Map(readTar(fs.readFileSync(tar)).map((e) => [e.name.replace(/^\.\//, ''), e.data]));
     const config = JSON.parse(entries.get(`blobs/${archive.configDigest.replace(':', '/')}`)!.toString()) as { config: { Env: string[] } };

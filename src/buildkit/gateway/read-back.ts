@@ -27,7 +27,10 @@ export const READ_BACK_FILE = 'cogpack-read-back.stdout';
 
 /** The exec, as the state of its output mount (which holds only READ_BACK_FILE). */
 export function readBackState(root: State, cmd: ReadBackCommand): State {
-  let st = root.clearEnv().network('none').dir(cmd.cwd ?? '/');
+  let st = root
+    .clearEnv()
+    .network('none')
+    .dir(cmd.cwd ?? '/');
   for (const kv of cmd.env ?? []) {
     const at = kv.indexOf('=');
     if (at > 0) st = st.env(kv.slice(0, at), kv.slice(at + 1));
@@ -38,7 +41,12 @@ export function readBackState(root: State, cmd: ReadBackCommand): State {
 }
 
 /** Solves the exec on `root` and returns its stdout; a failing command fails the build with its output in the log. */
-export async function readBack(bridge: Pick<LlbBridge, 'solve' | 'readFile'>, root: State, cmd: ReadBackCommand, opts: { noCache?: boolean } = {}): Promise<Buffer> {
+export async function readBack(
+  bridge: Pick<LlbBridge, 'solve' | 'readFile'>,
+  root: State,
+  cmd: ReadBackCommand,
+  opts: { noCache?: boolean } = {},
+): Promise<Buffer> {
   const ref = await bridge.solve(marshal(readBackState(root, cmd), { ignoreCache: opts.noCache }).definition);
   return bridge.readFile(ref, READ_BACK_FILE);
 }

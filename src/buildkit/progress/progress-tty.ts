@@ -20,7 +20,7 @@ function stateText(e: VertexEntry, now: number): string {
   if (e.cached) return '0.0s';
   if (e.error) return 'ERROR';
   const end = e.completed ?? now;
-  return `${(((end - (e.started ?? end)) / 1000)).toFixed(1)}s`;
+  return `${((end - (e.started ?? end)) / 1000).toFixed(1)}s`;
 }
 
 /** name left, time right, cut to the terminal width */

@@ -23,7 +23,9 @@ describe('progress', () => {
     const p = createProgress('plain', s.out);
     run.forEach((m) => p.onStatus(m));
     p.finish();
-    expect(s.text()).toBe(['', '#1 FROM base', '#1 CACHED', '', '#2 pip install', '#2 0.250 Collecting x', '#2 0.500 Installed x', '#2 DONE 2.4s', ''].join('\n'));
+    expect(s.text()).toBe(
+      ['', '#1 FROM base', '#1 CACHED', '', '#2 pip install', '#2 0.250 Collecting x', '#2 0.500 Installed x', '#2 DONE 2.4s', ''].join('\n'),
+    );
   });
 
   it('shows the failing step and its logs with ERROR', () => {
@@ -35,7 +37,7 @@ describe('progress', () => {
     expect(s.text()).toContain('#1 0.100 boom\n#1 ERROR: exit code: 1'); // a partial last line is flushed at completion
   });
 
-  it('quiet and tty modes print the failing step\'s logs at the end', () => {
+  it("quiet and tty modes print the failing step's logs at the end", () => {
     for (const mode of ['quiet', 'tty'] as const) {
       const s = sink(true);
       const p = createProgress(mode, s.out, () => 5000);

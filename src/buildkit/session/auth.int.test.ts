@@ -37,7 +37,11 @@ function freePort(): Promise<number> {
 const hasRegistry = spawnSync('sh', ['-c', 'command -v docker-registry']).status === 0;
 const hash = hasRegistry ? bcrypt(PASSWORD) : null;
 const env = daemonEnv();
-const why = !env ? NO_DAEMON_MESSAGE : !hasRegistry ? 'docker-registry is not installed (apt-get install docker-registry)' : 'python3 crypt cannot make bcrypt hashes';
+const why = !env
+  ? NO_DAEMON_MESSAGE
+  : !hasRegistry
+    ? 'docker-registry is not installed (apt-get install docker-registry)'
+    : 'python3 crypt cannot make bcrypt hashes';
 const maybe = env && hash ? describe : describe.skip;
 if (!(env && hash)) console.warn(`session Auth integration test skipped: ${why}`);
 
@@ -50,10 +54,24 @@ maybe(`session Auth against a registry with basic auth${env && hash ? '' : ` (sk
   beforeAll(async () => {
     addr = `127.0.0.1:${await freePort()}`;
     fs.writeFileSync(path.join(work, 'htpasswd'), `${USER}:${hash}\n`);
-    fs.writeFileSync(path.join(work, 'config.yml'), [
-      'version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${work}/data`,
-      'auth:', '  htpasswd:', '    realm: cogpack-test', `    path: ${work}/htpasswd`, 'http:', `  addr: ${addr}`, '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(work, 'config.yml'),
+      [
+        'version: 0.1',
+        'log:',
+        '  level: warn',
+        'storage:',
+        '  filesystem:',
+        `    rootdirectory: ${work}/data`,
+        'auth:',
+        '  htpasswd:',
+        '    realm: cogpack-test',
+        `    path: ${work}/htpasswd`,
+        'http:',
+        `  addr: ${addr}`,
+        '',
+      ].join('\n'),
+    );
     registry = spawn('docker-registry', ['serve', path.join(work, 'config.yml')], { stdio: 'ignore' });
     for (let i = 0; i < 50; i++) {
       const res = await fetch(`http://${addr}/v2/`).catch(() => undefined);
@@ -78,7 +96,12 @@ maybe(`session Auth against a registry with basic auth${env && hash ? '' : ` (sk
     const attrs = { name: `${addr}/session-auth/img:${tag}`, push: 'true', 'registry.insecure': 'true' };
     try {
       await conn.control.call('Solve', {
-        Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id, Exporters: [{ Type: 'image', Attrs: attrs }], ExporterDeprecated: 'image', ExporterAttrsDeprecated: attrs,
+        Ref: randomBytes(12).toString('hex'),
+        Definition: def,
+        Session: session.id,
+        Exporters: [{ Type: 'image', Attrs: attrs }],
+        ExporterDeprecated: 'image',
+        ExporterAttrsDeprecated: attrs,
       });
     } finally {
       await session.close();
@@ -89,7 +112,10 @@ maybe(`session Auth against a registry with basic auth${env && hash ? '' : ` (sk
     const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
     await push({ auths: { [addr]: { auth } } }, 'withcreds');
     const res = await fetch(`http://${addr}/v2/session-auth/img/manifests/withcreds`, {
-      headers: { authorization: `Basic ${auth}`, accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
+      headers: {
+        authorization: `Basic ${auth}`,
+        accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json',
+      },
     });
     expect(res.status).toBe(200);
   }, 120_000);

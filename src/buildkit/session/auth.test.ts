@@ -33,7 +33,9 @@ describe('registry credentials from the docker config', () => {
 
   it('asks a credential helper for the host', async () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-helper-'));
-    fs.writeFileSync(path.join(bin, 'docker-credential-fake'), '#!/bin/sh\nread host\necho "{\\"Username\\":\\"u-$host\\",\\"Secret\\":\\"s\\"}"\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'docker-credential-fake'), '#!/bin/sh\nread host\necho "{\\"Username\\":\\"u-$host\\",\\"Secret\\":\\"s\\"}"\n', {
+      mode: 0o755,
+    });
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     const f = config({ credHelpers: { 'reg.local': 'fake' } });
     expect(await credentialsFor('reg.local', f, env)).toEqual({ Username: 'u-reg.local', Secret: 's' });

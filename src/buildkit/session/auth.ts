@@ -90,7 +90,11 @@ interface FetchTokenRequest {
 }
 
 /** Fetch a bearer token from the registry's realm with the configured credentials (GET token flow). */
-export async function fetchToken(req: FetchTokenRequest, file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ Token: string; ExpiresIn: number; IssuedAt: number }> {
+export async function fetchToken(
+  req: FetchTokenRequest,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ Token: string; ExpiresIn: number; IssuedAt: number }> {
   if (!req.Realm) throw new Error('FetchToken: no realm');
   const url = new URL(req.Realm);
   if (req.Service) url.searchParams.set('service', req.Service);

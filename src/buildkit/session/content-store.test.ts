@@ -15,7 +15,13 @@ function fakeCall(storeId: string, request?: unknown) {
   md.set('buildkit-attachable-store-id', storeId);
   const out: Record<string, unknown>[] = [];
   const done = new Promise<{ out: typeof out; error?: { code: number } }>((resolve) => {
-    Object.assign(call, { metadata: md, request, write: (m: Record<string, unknown>) => out.push(m), end: () => resolve({ out }), destroy: (e: Error) => resolve({ out, error: e as never }) });
+    Object.assign(call, {
+      metadata: md,
+      request,
+      write: (m: Record<string, unknown>) => out.push(m),
+      end: () => resolve({ out }),
+      destroy: (e: Error) => resolve({ out, error: e as never }),
+    });
     call.on('error', (e) => resolve({ out, error: e }));
   });
   return { call, done };
@@ -35,7 +41,11 @@ describe('session Content service over an OCI layout', () => {
     call.emit('end');
     const { out, error } = await done;
     expect(error).toBeUndefined();
-    expect(out.map((m) => [m.action, m.offset])).toEqual([[0, '0'], [1, '100'], [2, String(data.length)]]);
+    expect(out.map((m) => [m.action, m.offset])).toEqual([
+      [0, '0'],
+      [1, '100'],
+      [2, String(data.length)],
+    ]);
     expect(out[2].digest).toBe(sha(data));
     expect(fs.readFileSync(path.join(dir, 'blobs', 'sha256', sha(data).slice(7)))).toEqual(data);
   });
@@ -53,13 +63,17 @@ describe('session Content service over an OCI layout', () => {
   });
 
   it('Info and Read (offset, size) serve a stored blob; an unknown store or digest is NOT_FOUND', async () => {
-    const info = await new Promise<{ info: { size: string } }>((ok, ko) => svc.Info({ metadata: fakeCall(`local:${dir}`).call.metadata, request: { digest: sha(data) } }, (e: unknown, r: never) => (e ? ko(e) : ok(r))));
+    const info = await new Promise<{ info: { size: string } }>((ok, ko) =>
+      svc.Info({ metadata: fakeCall(`local:${dir}`).call.metadata, request: { digest: sha(data) } }, (e: unknown, r: never) => (e ? ko(e) : ok(r))),
+    );
     expect(info.info.size).toBe(String(data.length));
     const read = fakeCall(`local:${dir}`, { digest: sha(data), offset: '5', size: '10' });
     svc.Read(read.call);
     const { out } = await read.done;
     expect(Buffer.concat(out.map((m) => m.data as Buffer))).toEqual(data.subarray(5, 15));
-    const missing = await new Promise<{ code: number }>((ok) => svc.Info({ metadata: fakeCall('local:/elsewhere').call.metadata, request: { digest: sha(data) } }, (e: never) => ok(e)));
+    const missing = await new Promise<{ code: number }>((ok) =>
+      svc.Info({ metadata: fakeCall('local:/elsewhere').call.metadata, request: { digest: sha(data) } }, (e: never) => ok(e)),
+    );
     expect(missing.code).toBe(grpc.status.NOT_FOUND);
   });
 });

@@ -15,7 +15,14 @@ const ACTION = { STAT: 0, WRITE: 1, COMMIT: 2 } as const;
 /** store id → directory */
 export type ContentStores = Record<string, string>;
 
-interface WriteRequest { action?: number | string; ref?: string; total?: string; expected?: string; offset?: string; data?: Buffer }
+interface WriteRequest {
+  action?: number | string;
+  ref?: string;
+  total?: string;
+  expected?: string;
+  offset?: string;
+  data?: Buffer;
+}
 
 const grpcError = (code: grpc.status, details: string): Partial<grpc.StatusObject> => ({ code, details });
 const now = () => ({ seconds: String(Math.floor(Date.now() / 1000)) });
@@ -81,7 +88,10 @@ class Ingest {
   private hash = createHash('sha256');
   readonly file: string;
 
-  constructor(readonly dir: string, readonly ref: string) {
+  constructor(
+    readonly dir: string,
+    readonly ref: string,
+  ) {
     this.file = path.join(dir, 'ingest', createHash('sha256').update(ref).digest('hex'));
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     fs.writeFileSync(this.file, ''); // a new stream starts over (resuming is optional in the protocol)
@@ -101,7 +111,8 @@ class Ingest {
 
   commit(): string {
     const digest = `sha256:${this.hash.digest('hex')}`;
-    if (this.total > 0 && this.total !== this.offset) throw grpcError(grpc.status.FAILED_PRECONDITION, `${this.ref}: size ${this.offset}, expected ${this.total}`);
+    if (this.total > 0 && this.total !== this.offset)
+      throw grpcError(grpc.status.FAILED_PRECONDITION, `${this.ref}: size ${this.offset}, expected ${this.total}`);
     if (this.expected && this.expected !== digest) throw grpcError(grpc.status.FAILED_PRECONDITION, `${this.ref}: digest ${digest}, expected ${this.expected}`);
     const dest = blobPath(this.dir, digest);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
@@ -131,12 +142,14 @@ function writeBlob(stores: ContentStores) {
     const state: { ingest?: Ingest } = {};
     let chain = Promise.resolve();
     call.on('data', (req: WriteRequest) => {
-      chain = chain.then(() => {
-        call.write(handleWrite(storeDir(stores, call.metadata), state, req));
-      }).catch((e) => {
-        if (state.ingest) fs.rmSync(state.ingest.file, { force: true });
-        call.emit('error', e);
-      });
+      chain = chain
+        .then(() => {
+          call.write(handleWrite(storeDir(stores, call.metadata), state, req));
+        })
+        .catch((e) => {
+          if (state.ingest) fs.rmSync(state.ingest.file, { force: true });
+          call.emit('error', e);
+        });
     });
     call.on('end', () => void chain.then(() => call.end()));
   };
@@ -152,7 +165,10 @@ export function contentService(stores: ContentStores): grpc.UntypedServiceImplem
       if (!fs.existsSync(file)) throw grpcError(grpc.status.NOT_FOUND, `ingest ${req.ref}: not found`);
       return { status: { ref: req.ref, offset: String(fs.statSync(file).size) } };
     }, stores),
-    Abort: unary((dir, req: { ref: string }) => (fs.rmSync(path.join(dir, 'ingest', createHash('sha256').update(req.ref).digest('hex')), { force: true }), {}), stores),
+    Abort: unary(
+      (dir, req: { ref: string }) => (fs.rmSync(path.join(dir, 'ingest', createHash('sha256').update(req.ref).digest('hex')), { force: true }), {}),
+      stores,
+    ),
     Read: readBlob(stores),
     Write: writeBlob(stores),
   };

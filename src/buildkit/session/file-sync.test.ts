@@ -53,7 +53,7 @@ function tree(files: Record<string, string | Buffer>): string {
 
 describe('FileSync.DiffCopy sender', () => {
   it('walks depth-first with parents first and siblings in byte order', async () => {
-    const dir = tree({ 'b.txt': 'b', 'a/z': 'z', 'a/b/c': 'c', 'a.txt': 'a', A: 'A', 'é': 'e', 'a-b': '-' });
+    const dir = tree({ 'b.txt': 'b', 'a/z': 'z', 'a/b/c': 'c', 'a.txt': 'a', A: 'A', é: 'e', 'a-b': '-' });
     fs.symlinkSync('a.txt', path.join(dir, 'link'));
     const { got } = await syncOnce(dir);
     expect(got.stats.map((s) => s.path)).toEqual(['A', 'a', 'a/b', 'a/b/c', 'a/z', 'a-b', 'a.txt', 'b.txt', 'link', 'é']);
@@ -93,8 +93,14 @@ describe('FileSync.DiffCopy sender', () => {
 
   it('honours .dockerignore-style excludes, re-includes and lazy parents', async () => {
     const dir = tree({
-      'app.py': 'x', 'x.pyc': 'c', 'pkg/y.pyc': 'c', 'pkg/__pycache__/m.pyc': 'c', '.git/HEAD': 'h',
-      'data/big.bin': 'b', 'data/keep.txt': 'k', 'secret.env': 's',
+      'app.py': 'x',
+      'x.pyc': 'c',
+      'pkg/y.pyc': 'c',
+      'pkg/__pycache__/m.pyc': 'c',
+      '.git/HEAD': 'h',
+      'data/big.bin': 'b',
+      'data/keep.txt': 'k',
+      'secret.env': 's',
     });
     const exclude = ['*.pyc', '**/__pycache__', '.git', 'data', '!data/keep.txt', 'secret.env'];
     const { got } = await syncOnce(dir, exclude);

@@ -127,7 +127,7 @@ class SendRun {
 /** fsutil's fileCanRequestData: no Go os.ModeType bit set (setuid/setgid/sticky are not type bits). */
 export function isRegular(goMode: number): boolean {
   const modeType = GoMode.dir + GoMode.symlink + GoMode.namedPipe + GoMode.socket + GoMode.device + GoMode.charDevice + (1 << 19);
-  return ((goMode & modeType) >>> 0) === 0;
+  return (goMode & modeType) >>> 0 === 0;
 }
 
 async function walkStats(send: Send, dir: string, opts: WalkOptions, files: Map<number, string | Buffer>, stats: SyncStats): Promise<void> {

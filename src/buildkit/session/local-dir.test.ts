@@ -9,7 +9,7 @@ const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
 /** A STAT as the daemon sends it, through the wire codec (names that are not UTF-8 go as bytes). */
 const wireStat = (stat: Stat): Stat => decodePacket(encodePacket({ type: PacketType.STAT, stat })).stat!;
 
-describe('the local exporter\'s receiving side', () => {
+describe("the local exporter's receiving side", () => {
   let dest: string;
   beforeEach(() => (dest = fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-local-dir-'))));
   afterEach(() => fs.rmSync(dest, { recursive: true, force: true }));

@@ -121,7 +121,7 @@ export function diskWriter(dest: string): ReceiveHandler & { finish(): Promise<v
     onData(id, chunk) {
       const f = open.get(id);
       if (!f) throw new Error(`file send: data for unknown id ${id}`);
-      for (let off = 0; off < chunk.length; ) off += fs.writeSync(f.fd, chunk, off);
+      for (let off = 0; off < chunk.length;) off += fs.writeSync(f.fd, chunk, off);
     },
     onFileEnd(id) {
       const f = open.get(id);

@@ -66,7 +66,17 @@ describeWithDaemon('a context with several include patterns (real daemon)', (den
     const out = await buildAndImport(dir, tag, ['cogpack_alpha', 'cogpack_beta', 'cogpack_gamma']);
     expect(out).toMatch(/cogpack_alpha 1\.2\s+cogpack_beta 2\.2\s+cogpack_gamma 3\.2\s/);
     const ls = await runImage(docker, tag, ['python', '-c', 'import os; print("\\n".join(os.listdir("/src")))']);
-    expect(ls.output.split(/\r?\n/).filter(Boolean).sort()).toEqual(['.cog', '.dockerignore', 'cog.yaml', 'notes', 'old', 'predict.py', 'requirements.txt', 'vendor, x', 'wheels']);
+    expect(ls.output.split(/\r?\n/).filter(Boolean).sort()).toEqual([
+      '.cog',
+      '.dockerignore',
+      'cog.yaml',
+      'notes',
+      'old',
+      'predict.py',
+      'requirements.txt',
+      'vendor, x',
+      'wheels',
+    ]);
   });
 
   it('installs every listed wheel when a non-ASCII path makes the daemon URL-escape all patterns', async () => {

@@ -40,7 +40,8 @@ describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
 
     await buildProject(root, { cogSdk: 'none', env, tags: [tag], progress: 'plain', progressOut: progressSink().out });
     // Python prints bytes as ASCII escapes, so the comparison sees every byte
-    const script = "import os; print(sorted(os.listdir(b'/src'))); print(sorted(os.listdir(b'/src/d\\xff'))); print(os.readlink(b'/src/link\\xe9')); print(open(b'/src/caf\\xe9.txt').read().strip())";
+    const script =
+      "import os; print(sorted(os.listdir(b'/src'))); print(sorted(os.listdir(b'/src/d\\xff'))); print(os.readlink(b'/src/link\\xe9')); print(open(b'/src/caf\\xe9.txt').read().strip())";
     const run = await runImage(docker, tag, ['python', '-c', script]);
     expect(run.code).toBe(0);
     expect(run.output.trim().split(/\r?\n/)).toEqual([
@@ -67,9 +68,15 @@ describeWithDaemon('file names that are not UTF-8 (real daemon)', (denv) => {
     const proj = path.join(out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cogpack-non-utf8-out-')), 'psp-app');
     out = path.dirname(proj);
     fs.mkdirSync(path.join(proj, 'bytes_app'), { recursive: true });
-    fs.writeFileSync(path.join(proj, 'pyproject.toml'), '[project]\nname = "bytes-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\n\n[project.scripts]\nbytes-app = "bytes_app:main"\n\n[tool.cogpack]\npython = "3.11"\n');
+    fs.writeFileSync(
+      path.join(proj, 'pyproject.toml'),
+      '[project]\nname = "bytes-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\n\n[project.scripts]\nbytes-app = "bytes_app:main"\n\n[tool.cogpack]\npython = "3.11"\n',
+    );
     // the app lists its own directory as bytes, so the comparison sees every byte
-    fs.writeFileSync(path.join(proj, 'bytes_app/__init__.py'), 'import os\n\ndef main():\n    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__))).encode()\n    print(sorted(n for n in os.listdir(here) if n not in (b"bytes_app", b"pyproject.toml")))\n    print(os.readlink(here + b"/link\\xe9"))\n');
+    fs.writeFileSync(
+      path.join(proj, 'bytes_app/__init__.py'),
+      'import os\n\ndef main():\n    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__))).encode()\n    print(sorted(n for n in os.listdir(here) if n not in (b"bytes_app", b"pyproject.toml")))\n    print(os.readlink(here + b"/link\\xe9"))\n',
+    );
     fs.writeFileSync(latin1(`${proj}/caf\xe9.txt`), 'accent\n');
     fs.mkdirSync(latin1(`${proj}/d\xff`));
     fs.writeFileSync(latin1(`${proj}/d\xff/x\x80y.txt`), 'X\n');

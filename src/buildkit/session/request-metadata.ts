@@ -21,14 +21,18 @@ const JOINED_FIELD_SEPARATOR = ', ';
  * context's own patterns, which are what our LLB asked the daemon to send). A bare ',' never splits.
  */
 export function metadataValues(md: grpc.Metadata, key: string, known: readonly string[] = []): string[] {
-  if (isEncoded(md, key)) return md.get(key).flatMap((v) => String(v).split(JOINED_FIELD_SEPARATOR)).map(queryUnescape);
+  if (isEncoded(md, key))
+    return md
+      .get(key)
+      .flatMap((v) => String(v).split(JOINED_FIELD_SEPARATOR))
+      .map(queryUnescape);
   return md.get(key).flatMap((v) => rejoinKnown(String(v).split(JOINED_FIELD_SEPARATOR), new Set(known)));
 }
 
 /** Greedy, longest first: pieces i..j become one value when their join is a known pattern. */
 function rejoinKnown(pieces: string[], known: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  for (let i = 0; i < pieces.length; ) {
+  for (let i = 0; i < pieces.length;) {
     let j = pieces.length;
     while (j > i + 1 && !known.has(pieces.slice(i, j).join(JOINED_FIELD_SEPARATOR))) j--;
     out.push(pieces.slice(i, j).join(JOINED_FIELD_SEPARATOR));

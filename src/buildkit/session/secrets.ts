@@ -95,10 +95,14 @@ export function checkSecretSources(secrets: Record<string, SecretSource>, env: N
     }
     const v = env[s.env];
     if (v === undefined) {
-      throw new UsageError('E_SECRET_SOURCE', `--secret id=${s.id}: environment variable ${s.env} is not set`, { hint: `export ${s.env} or pass --secret id=${s.id},src=FILE` });
+      throw new UsageError('E_SECRET_SOURCE', `--secret id=${s.id}: environment variable ${s.env} is not set`, {
+        hint: `export ${s.env} or pass --secret id=${s.id},src=FILE`,
+      });
     }
     if (Buffer.byteLength(v) > SIZE_CAPS.secret) {
-      throw new UsageError('E_SECRET_TOO_LARGE', `--secret id=${s.id}: environment variable ${s.env} is larger than ${formatBytes(SIZE_CAPS.secret)}`, { hint: 'BuildKit refuses larger secrets; mount a smaller value' });
+      throw new UsageError('E_SECRET_TOO_LARGE', `--secret id=${s.id}: environment variable ${s.env} is larger than ${formatBytes(SIZE_CAPS.secret)}`, {
+        hint: 'BuildKit refuses larger secrets; mount a smaller value',
+      });
     }
   }
 }

@@ -155,7 +155,7 @@ describeWithDaemon('session against the real daemon', (env) => {
     expect(fs.readFileSync(path.join(dest, 'result'), 'utf8')).toBe('via control session\ntok-value-1');
   }, 60_000);
 
-  it('answers the daemon\'s health checks during a long solve', async () => {
+  it("answers the daemon's health checks during a long solve", async () => {
     const dir = contextDir({ 'hello.txt': `long ${randomBytes(4).toString('hex')}\n` });
     const session = await startSession(conn, options(dir, { fileSend: () => fs.createWriteStream('/dev/null') }));
     try {
@@ -183,7 +183,13 @@ describeWithDaemon('session against the real daemon', (env) => {
       });
       const Def = protoType('pb.Definition');
       const def = Def.toObject(Def.decode(marshal(res.mount('/out')).definition), { longs: String });
-      await conn.control.call('Solve', { Ref: randomBytes(12).toString('hex'), Definition: def, Session: session.id, Exporters: [{ Type: 'tar', Attrs: {} }], ExporterDeprecated: 'tar' });
+      await conn.control.call('Solve', {
+        Ref: randomBytes(12).toString('hex'),
+        Definition: def,
+        Session: session.id,
+        Exporters: [{ Type: 'tar', Attrs: {} }],
+        ExporterDeprecated: 'tar',
+      });
     } finally {
       await session.close();
     }

@@ -212,9 +212,17 @@ describe('startSession', () => {
     fs.mkdirSync(path.join(root, 'b'));
     for (const evil of [
       [{ path: '../evil', mode: 0o644 }],
-      [{ path: 'ln', mode: (1 << 27) + 0o777, linkname: root }, { path: 'ln/evil', mode: 0o644 }],
+      [
+        { path: 'ln', mode: (1 << 27) + 0o777, linkname: root },
+        { path: 'ln/evil', mode: 0o644 },
+      ],
       // a directory already written, then replaced by a symlink: what was known under it is forgotten
-      [{ path: 'a', mode: dir }, { path: 'a/b', mode: dir }, { path: 'a', mode: (1 << 27) + 0o777, linkname: root }, { path: 'a/b/evil', mode: 0o644 }],
+      [
+        { path: 'a', mode: dir },
+        { path: 'a/b', mode: dir },
+        { path: 'a', mode: (1 << 27) + 0o777, linkname: root },
+        { path: 'a/b/evil', mode: 0o644 },
+      ],
     ]) {
       const call = send.DiffCopy(new grpc.Metadata());
       const got: Packet[] = [];

@@ -10,14 +10,29 @@ describe('session protos and codecs', () => {
     expect(p.google.rpc.Status).toBeDefined();
     const stat = protoRoot().lookupType('fsutil.types.Stat');
     expect(stat.fieldsArray.map((f) => `${f.id}:${f.name}`)).toEqual([
-      '1:path', '2:mode', '3:uid', '4:gid', '5:size', '6:modTime', '7:linkname', '8:devmajor', '9:devminor', '10:xattrs',
+      '1:path',
+      '2:mode',
+      '3:uid',
+      '4:gid',
+      '5:size',
+      '6:modTime',
+      '7:linkname',
+      '8:devmajor',
+      '9:devminor',
+      '10:xattrs',
     ]);
     expect(Object.keys(serviceDefinition('moby.filesync.v1.Auth'))).toEqual(['Credentials', 'FetchToken', 'GetTokenAuthority', 'VerifyTokenAuthority']);
   });
 
   it('encodes DATA packets by hand exactly as protobufjs does', () => {
     const T = protoRoot().lookupType('fsutil.types.Packet');
-    for (const [id, n] of [[0, 0], [0, 5], [1, 0], [300, 40000], [2 ** 31 + 5, 200]]) {
+    for (const [id, n] of [
+      [0, 0],
+      [0, 5],
+      [1, 0],
+      [300, 40000],
+      [2 ** 31 + 5, 200],
+    ]) {
       const data = n ? Buffer.alloc(n, 9) : undefined;
       const ref = Buffer.from(T.encode(T.fromObject({ type: 2, ...(id ? { ID: id } : {}), ...(data ? { data } : {}) })).finish());
       expect(encodePacket({ type: PacketType.DATA, ID: id, data }).equals(ref)).toBe(true);
@@ -34,7 +49,10 @@ describe('session protos and codecs', () => {
   it('sends a path and link target that are not UTF-8 as their exact bytes', () => {
     const pathBytes = Buffer.from('d\xff/caf\xe9', 'latin1');
     const linknameBytes = Buffer.from('t\x80', 'latin1');
-    const wire = encodePacket({ type: PacketType.STAT, stat: { path: pathBytes.toString('utf8'), mode: 0o644, modTime: '5', linkname: 'x', pathBytes, linknameBytes } });
+    const wire = encodePacket({
+      type: PacketType.STAT,
+      stat: { path: pathBytes.toString('utf8'), mode: 0o644, modTime: '5', linkname: 'x', pathBytes, linknameBytes },
+    });
     expect(wire.includes(Buffer.concat([Buffer.from([0x0a, pathBytes.length]), pathBytes]))).toBe(true);
     expect(wire.includes(Buffer.concat([Buffer.from([0x3a, linknameBytes.length]), linknameBytes]))).toBe(true);
     expect(wire.includes(Buffer.from('\ufffd'))).toBe(false);
@@ -42,7 +60,7 @@ describe('session protos and codecs', () => {
     expect(back.stat).toMatchObject({ mode: 0o644, modTime: '5' });
   });
 
-  it('receives a path and link target that are not UTF-8 with their exact bytes (the local exporter\'s side)', () => {
+  it("receives a path and link target that are not UTF-8 with their exact bytes (the local exporter's side)", () => {
     const pathBytes = Buffer.from('d\xff/caf\xe9', 'latin1');
     const linknameBytes = Buffer.from('t\x80', 'latin1');
     const back = decodePacket(encodePacket({ type: PacketType.STAT, stat: { path: 'ignored', mode: 0o120777, linkname: 'x', pathBytes, linknameBytes } }));

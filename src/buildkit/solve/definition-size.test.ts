@@ -23,10 +23,16 @@ async function planWith(cogYaml: string) {
 describe('a definition too large because of the environment', () => {
   it('names the environment and its largest variable in the one line', async () => {
     const big = 'v'.repeat(1024 * 1024);
-    const plan = await planWith(`build:\n  python_version: "3.11"\n  run:\n    - echo a\n    - echo b\n    - echo c\nenvironment:\n  - BIG=${big}\n  - SMALL=1\nrun: "predict.py:Predictor"\n`);
+    const plan = await planWith(
+      `build:\n  python_version: "3.11"\n  run:\n    - echo a\n    - echo b\n    - echo c\nenvironment:\n  - BIG=${big}\n  - SMALL=1\nrun: "predict.py:Predictor"\n`,
+    );
     const { definition } = planToLlb(plan, { sessionId: 's', imageEnv: {} });
     expect(environmentBytes(plan).bytes).toBeGreaterThan(definition.length / 2);
-    const err = explainTooLarge(new BuildError('E_DEFINITION_TOO_LARGE', 'the build definition is 4.5 MiB', { hint: 'declare weights' }), plan, definition.length) as BuildError;
+    const err = explainTooLarge(
+      new BuildError('E_DEFINITION_TOO_LARGE', 'the build definition is 4.5 MiB', { hint: 'declare weights' }),
+      plan,
+      definition.length,
+    ) as BuildError;
     expect(err.code).toBe('E_DEFINITION_TOO_LARGE');
     expect(err.toOneLine()).toMatch(/the environment is \d+\.\d MiB of it \(BIG is the largest variable.*fix: keep large values out of environment/);
   });

@@ -31,8 +31,12 @@ export function explainTooLarge(e: unknown, plan: PlanData, definitionBytes: num
   const env = environmentBytes(plan);
   if (!env.largest || env.bytes * 2 < definitionBytes) return e;
   const mib = (env.bytes / (1024 * 1024)).toFixed(1);
-  return new BuildError(e.code, `${e.message}; the environment is ${mib} MiB of it (${env.largest} is the largest variable; each build step that sees it carries a copy)`, {
-    hint: `keep large values out of environment: put ${env.largest}'s value in a file in the project and read it at run time`,
-    cause: e,
-  });
+  return new BuildError(
+    e.code,
+    `${e.message}; the environment is ${mib} MiB of it (${env.largest} is the largest variable; each build step that sees it carries a copy)`,
+    {
+      hint: `keep large values out of environment: put ${env.largest}'s value in a file in the project and read it at run time`,
+      cause: e,
+    },
+  );
 }

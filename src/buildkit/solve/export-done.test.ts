@@ -51,12 +51,17 @@ describe('watchExportDone', () => {
   it('takes the index digest when the exporter wrote a manifest list', async () => {
     const { w, feed } = watch(['image']);
     feed(digestStatuses);
-    feed({ statuses: [{ ID: `exporting attestation manifest sha256:${'d'.repeat(64)}`, vertex }, { ID: `exporting manifest list ${INDEX}`, vertex }] });
+    feed({
+      statuses: [
+        { ID: `exporting attestation manifest sha256:${'d'.repeat(64)}`, vertex },
+        { ID: `exporting manifest list ${INDEX}`, vertex },
+      ],
+    });
     feed({ vertexes: [{ digest: vertex, completed: T }] });
     expect((await settled(w!.done)) as Record<string, string>).toMatchObject({ 'containerimage.digest': INDEX });
   });
 
-  it('waits for every vertex to have its last status, which may come after the exporter\'s', async () => {
+  it("waits for every vertex to have its last status, which may come after the exporter's", async () => {
     const { w, feed } = watch(['moby']);
     feed({ vertexes: [{ digest: 'sha256:step', name: '[code:source] COPY / /src' }] });
     feed(digestStatuses);

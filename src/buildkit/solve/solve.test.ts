@@ -60,7 +60,8 @@ describe('solve', () => {
 
   it('names the failing step and its exit code as a build error (exit 1)', async () => {
     const fake = await startFakeBuildkitd({
-      Solve: (_call: any, cb: any) => setTimeout(() => cb({ code: grpc.status.UNKNOWN, details: 'process "/bin/sh -c false" did not complete successfully: exit code: 7' }), 30),
+      Solve: (_call: any, cb: any) =>
+        setTimeout(() => cb({ code: grpc.status.UNKNOWN, details: 'process "/bin/sh -c false" did not complete successfully: exit code: 7' }), 30),
       Status: (call: any) => {
         call.write({ vertexes: [{ digest: 'd1', name: 'install deps', error: 'exit code: 7' }] });
         call.end();
@@ -93,7 +94,11 @@ describe('solve', () => {
     let statusCall: any;
     const fake = await startFakeBuildkitd({
       // like BuildKit: cancelling Solve tears the job down, which ends its Status stream
-      Solve: (call: any) => call.on('cancelled', () => { cancelled = true; statusCall.end(); }),
+      Solve: (call: any) =>
+        call.on('cancelled', () => {
+          cancelled = true;
+          statusCall.end();
+        }),
       Status: (call: any) => (statusCall = call),
     });
     const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
@@ -129,7 +134,12 @@ describe('solve', () => {
           const v = vertexDigest(session);
           setTimeout(() => {
             call.write({ vertexes: [{ digest: v, name: 'exporting to image', started: { seconds: 1 } }] });
-            call.write({ statuses: [{ ID: `exporting manifest ${manifest}`, vertex: v }, { ID: `exporting config ${config}`, vertex: v }] });
+            call.write({
+              statuses: [
+                { ID: `exporting manifest ${manifest}`, vertex: v },
+                { ID: `exporting config ${config}`, vertex: v },
+              ],
+            });
             call.write({ vertexes: [{ digest: v, name: 'exporting to image', started: { seconds: 1 }, completed: { seconds: 2 } }] });
           }, 20);
           setTimeout(() => call.end(), answerMs + 20).unref(); // the job is over once Solve answered
@@ -138,7 +148,7 @@ describe('solve', () => {
       return { fake, seen };
     }
 
-    it('returns the digests from the exporter\'s statuses without waiting for the Solve answer, and drops the call', async () => {
+    it("returns the digests from the exporter's statuses without waiting for the Solve answer, and drops the call", async () => {
       const { fake, seen } = await exportingDaemon(5_000, (s) => exporterVertexDigest(s, 0));
       const conn = await connectBuildkit({ addr: `unix://${fake.socketPath}`, env: {} });
       const t = Date.now();
@@ -152,7 +162,7 @@ describe('solve', () => {
       await fake.close();
     });
 
-    it('waits for the Solve answer when a cache export follows the image, or another exporter\'s vertex completes', async () => {
+    it("waits for the Solve answer when a cache export follows the image, or another exporter's vertex completes", async () => {
       for (const [opts, vertex] of [
         [{ cacheExports: [{ type: 'local', attrs: { dest: '/x' } }] }, (s: string) => exporterVertexDigest(s, 0)],
         [{}, (s: string) => exporterVertexDigest(s, 1)],
@@ -169,7 +179,7 @@ describe('solve', () => {
     });
   });
 
-  describe('a Definition over the daemon\'s gRPC message limit', () => {
+  describe("a Definition over the daemon's gRPC message limit", () => {
     const big = new Uint8Array(DOCKER_MAX_REQUEST_BYTES);
 
     it('is refused before sending to Docker (4 MiB) with one line naming the size, the cause and a fix', async () => {
@@ -177,15 +187,24 @@ describe('solve', () => {
       // answers at once if anything is sent, so the test fails fast rather than hanging
       const stream = { on: (ev: string, f: () => void) => ev === 'end' && setImmediate(f), cancel: () => undefined };
       const control = {
-        makeUnaryRequest: (...a: any[]) => { called = true; a[6](new Error('sent')); return { cancel: () => undefined }; },
-        Status: () => { called = true; return stream; },
+        makeUnaryRequest: (...a: any[]) => {
+          called = true;
+          a[6](new Error('sent'));
+          return { cancel: () => undefined };
+        },
+        Status: () => {
+          called = true;
+          return stream;
+        },
       };
       const conn = { kind: 'docker', addr: 'unix:///d.sock', control } as unknown as BuildkitConnection;
       const err = await solve(conn, { definition: big, exporters: [] }).catch((e) => e);
       expect(called).toBe(false);
       expect(err).toBeInstanceOf(BuildError);
       expect(err.code).toBe('E_DEFINITION_TOO_LARGE');
-      expect(err.toOneLine()).toMatch(/^the build definition is 4\.0 MiB \(\d+ bytes\), over the 4\.0 MiB gRPC message limit of unix:\/\/\/d\.sock; fix: .*fewer, larger stages/);
+      expect(err.toOneLine()).toMatch(
+        /^the build definition is 4\.0 MiB \(\d+ bytes\), over the 4\.0 MiB gRPC message limit of unix:\/\/\/d\.sock; fix: .*fewer, larger stages/,
+      );
       expect(err.toOneLine()).not.toContain('\n');
     });
 

@@ -97,9 +97,10 @@ export function encodeSolveRequest(ref: string, opts: SolveOptions): Buffer {
     ExporterAttrsDeprecated: sortedRecord(first?.attrs),
     Session: opts.sessionId,
     FrontendAttrs: sortedRecord(opts.frontendAttrs),
-    Cache: opts.cacheImports?.length || opts.cacheExports?.length
-      ? { Imports: (opts.cacheImports ?? []).map(cacheEntry), Exports: (opts.cacheExports ?? []).map(cacheEntry) }
-      : undefined,
+    Cache:
+      opts.cacheImports?.length || opts.cacheExports?.length
+        ? { Imports: (opts.cacheImports ?? []).map(cacheEntry), Exports: (opts.cacheExports ?? []).map(cacheEntry) }
+        : undefined,
     Entitlements: opts.entitlements,
     Exporters: opts.exporters.map((e) => ({ Type: e.type, Attrs: sortedRecord(e.attrs) })),
   });
@@ -116,7 +117,11 @@ function cacheEntry(e: CacheEntry): { Type: string; Attrs?: Record<string, strin
 
 function sortedRecord(r?: Record<string, string>): Record<string, string> | undefined {
   if (!r) return undefined;
-  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
+  return Object.fromEntries(
+    Object.keys(r)
+      .sort()
+      .map((k) => [k, r[k]]),
+  );
 }
 
 function decodeSolveResponse(buf: Buffer): { ExporterResponse?: Record<string, string> } {
@@ -136,7 +141,12 @@ export async function solve(conn: BuildkitConnection, opts: SolveOptions): Promi
   // a gateway build sends the definition in an LLBBridge Solve instead, under the same limit
   const size = opts.gateway ? opts.definition.length + 16 : request.length;
   if (conn.kind === 'docker' && size > DOCKER_MAX_REQUEST_BYTES) throw definitionTooLarge(size, DOCKER_MAX_REQUEST_BYTES, conn.addr);
-  const exportDone = watchExportDone(opts.sessionId, opts.exporters.map((e) => e.type), opts.cacheExports?.length ?? 0, vertices);
+  const exportDone = watchExportDone(
+    opts.sessionId,
+    opts.exporters.map((e) => e.type),
+    opts.cacheExports?.length ?? 0,
+    vertices,
+  );
   // the Solve call is also dropped once the image is exported (below); the user's abort is the other reason
   const leave = new AbortController();
   const onAbort = () => leave.abort();
@@ -185,7 +195,10 @@ const GATEWAY_REGISTER_MS = 120_000;
  */
 async function drive(bridge: LlbBridge, gateway: GatewayDriver, solving: Promise<unknown>, abort: () => void): Promise<Error | undefined> {
   let ended = false;
-  solving.then(() => (ended = true), () => (ended = true));
+  solving.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
   let result;
   try {
     // calls naming a build the forwarder has not registered yet fail ("no such job"): wait for it to answer,
@@ -205,7 +218,10 @@ async function drive(bridge: LlbBridge, gateway: GatewayDriver, solving: Promise
     if (ended) return undefined;
     const err = e as Partial<GrpcCallError> & Error;
     const code = typeof err.code === 'number' && err.code > 0 ? err.code : GRPC_STATUS.UNKNOWN;
-    const returned = await bridge.returnError(code, err.details || err.message).then(() => true, () => false);
+    const returned = await bridge.returnError(code, err.details || err.message).then(
+      () => true,
+      () => false,
+    );
     if (!returned) abort(); // the Solve then fails as cancelled; this error says why
     return typeof err.code === 'number' && returned ? undefined : err;
   }

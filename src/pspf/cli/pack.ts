@@ -98,7 +98,8 @@ function metadataFrom(f: PackFlags, m: LoadedManifest | undefined): MetadataInpu
   const name = f.packageName ?? m?.name;
   const version = f.packageVersion ?? m?.version;
   const command = f.command ?? m?.flavor.command;
-  if (!name || !version) throw new UsageError('E_PSPF_FLAG', 'the package needs a name and version', { hint: 'use --manifest pyproject.toml or --package-name/--package-version' });
+  if (!name || !version)
+    throw new UsageError('E_PSPF_FLAG', 'the package needs a name and version', { hint: 'use --manifest pyproject.toml or --package-name/--package-version' });
   if (!command) throw new UsageError('E_PSPF_FLAG', 'the package needs a command', { hint: 'set tool.flavor.command or pass --command' });
   const pkg: JsonObject = { name, version };
   const description = f.description ?? m?.description;
@@ -146,8 +147,12 @@ export function runPack(f: PackFlags): void {
   }
   if (!report.verdicts.valid) throw new InternalError('E_PSPF_SELF_VERIFY', `the package just written does not verify: ${report.problems.join('; ')}`);
   if (opts.keys && 'ephemeral' in opts.keys) {
-    process.stderr.write('note: signed with a one-off key (as the reference does); pass --key-seed or --private-key for reproducible output and a key you can pin\n');
+    process.stderr.write(
+      'note: signed with a one-off key (as the reference does); pass --key-seed or --private-key for reproducible output and a key you can pin\n',
+    );
   }
   const summary = { output, size, slots: opts.slots.length, public_key: pub };
-  process.stdout.write(f.json ? `${JSON.stringify(summary, null, 2)}\n` : `wrote ${output} (${size} bytes, ${opts.slots.length} slots, verified, public key ${pub})\n`);
+  process.stdout.write(
+    f.json ? `${JSON.stringify(summary, null, 2)}\n` : `wrote ${output} (${size} bytes, ${opts.slots.length} slots, verified, public key ${pub})\n`,
+  );
 }

@@ -24,7 +24,8 @@ export interface PolicyFlags {
 export function policyFrom(f: PolicyFlags): VerifyOptions {
   const policy = f.requireSignature ? 'required' : (f.signature ?? 'required');
   if (!['required', 'optional', 'off'].includes(policy)) throw new UsageError('E_PSPF_FLAG', `--signature must be required, optional or off, got "${policy}"`);
-  if (f.requireSignature && f.signature && f.signature !== 'required') throw new UsageError('E_PSPF_FLAG', '--require-signature contradicts --signature ' + f.signature);
+  if (f.requireSignature && f.signature && f.signature !== 'required')
+    throw new UsageError('E_PSPF_FLAG', '--require-signature contradicts --signature ' + f.signature);
   const trustedPublicKey = f.publicKey ? publicKeyFromFile(readFlagFile(f.publicKey, 'key', '--public-key'), f.publicKey) : undefined;
   return { signature: policy as SignaturePolicy, trustedPublicKey };
 }
@@ -42,7 +43,10 @@ export function runVerify(file: string, f: PolicyFlags & { json?: boolean }): vo
       `metadata checksum: ${mark(v.metadata_checksum_ok)}`,
       `package name: ${mark(v.package_name_ok)}`,
       // a slot is ok when its bytes, descriptor and contents all pass (the problems name which did not)
-      ...v.slot_checksums_ok.map((ok, i) => `slot ${i} (${report.metadata?.slots[i]?.id ?? '?'}): ${mark(ok && v.slot_operations_ok[i] && v.slot_permissions_ok[i] && v.slot_contents_ok[i])}`),
+      ...v.slot_checksums_ok.map(
+        (ok, i) =>
+          `slot ${i} (${report.metadata?.slots[i]?.id ?? '?'}): ${mark(ok && v.slot_operations_ok[i] && v.slot_permissions_ok[i] && v.slot_contents_ok[i])}`,
+      ),
       `signature: ${mark(v.signature_ok)}`,
       `${file}: ${v.valid ? 'valid' : 'INVALID'}`,
     ];
@@ -127,7 +131,8 @@ function extractOne(buf: ByteSource, pkg: PspfPackage, idx: string, out: string,
   const data = readSlot(buf, pkg, i);
   const isTar = unpackOperations(pkg.slots[i].operations)[0] === OP.TAR;
   if (f.unpack && isTar) {
-    if (fs.existsSync(out) && fs.readdirSync(out).length > 0 && !f.force) throw new PspfError('E_PSPF_EXISTS', `${out} is not empty`, { hint: 'pass --force to unpack into it' });
+    if (fs.existsSync(out) && fs.readdirSync(out).length > 0 && !f.force)
+      throw new PspfError('E_PSPF_EXISTS', `${out} is not empty`, { hint: 'pass --force to unpack into it' });
     extractTar(data, out);
   } else writeOutputFile(out, data, { force: f.force });
   process.stdout.write(`slot ${i} (${pkg.metadata.slots[i].id}) → ${out}\n`);

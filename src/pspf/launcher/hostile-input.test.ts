@@ -56,29 +56,36 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-describe('(a) the workenv key comes from the signed name and stays inside the package\'s own directories', () => {
+describe("(a) the workenv key comes from the signed name and stays inside the package's own directories", () => {
   // entries named like other packages' directories: with the key "." or ".." they would land on them
   const hostileSlots = [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho hostile\n'], 'good/pwned': [0o644, 'x'], 'workenv/pwned': [0o644, 'x'] })];
   const goodSlots = [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho good\n'] })];
   const entries = (cache: string): string[] => fs.readdirSync(path.join(cache, 'workenv')).sort();
 
-  test.each([['..psp'], ['...psp'], ['.psp'], ['.good.pspf.psp'], ['-rf.psp'], ['x\\..\\y.psp']])('a package file renamed %s runs under its signed name and touches no other cache', (name) => {
-    const cache = path.join(dir, `cache-file-${name}`);
-    const good = packApp(dir, 'good', goodSlots);
-    expect(runPackage(good, [], runEnv(cache)).stdout).toBe('good\n');
-    const before = snapshot(cache);
-    const hostile = path.join(dir, name);
-    fs.copyFileSync(packApp(dir, 'hostile', hostileSlots), hostile);
-    expect(runPackage(hostile, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'hostile\n' });
-    const mine = workenvOf(cache, hostile);
-    expect(path.basename(mine.dir)).toMatch(/^hostile-[0-9a-f]{16}$/);
-    expect(fs.readFileSync(path.join(mine.dir, 'workenv/pwned'), 'utf8')).toBe('x');
-    const after = snapshot(cache);
-    for (const [k, v] of Object.entries(before)) expect([k, after[k]]).toEqual([k, v]); // nothing of "good" changed
-    expect(Object.keys(after).filter((k) => !(k in before)).every((k) => k.startsWith(`workenv/${path.basename(mine.dir)}`) || k.startsWith(`workenv/.${path.basename(mine.dir)}.pspf`))).toBe(true);
-    expect(runPackage(good, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'good\n', stderr: '' }); // still cached
-    fs.rmSync(hostile);
-  });
+  test.each([['..psp'], ['...psp'], ['.psp'], ['.good.pspf.psp'], ['-rf.psp'], ['x\\..\\y.psp']])(
+    'a package file renamed %s runs under its signed name and touches no other cache',
+    (name) => {
+      const cache = path.join(dir, `cache-file-${name}`);
+      const good = packApp(dir, 'good', goodSlots);
+      expect(runPackage(good, [], runEnv(cache)).stdout).toBe('good\n');
+      const before = snapshot(cache);
+      const hostile = path.join(dir, name);
+      fs.copyFileSync(packApp(dir, 'hostile', hostileSlots), hostile);
+      expect(runPackage(hostile, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'hostile\n' });
+      const mine = workenvOf(cache, hostile);
+      expect(path.basename(mine.dir)).toMatch(/^hostile-[0-9a-f]{16}$/);
+      expect(fs.readFileSync(path.join(mine.dir, 'workenv/pwned'), 'utf8')).toBe('x');
+      const after = snapshot(cache);
+      for (const [k, v] of Object.entries(before)) expect([k, after[k]]).toEqual([k, v]); // nothing of "good" changed
+      expect(
+        Object.keys(after)
+          .filter((k) => !(k in before))
+          .every((k) => k.startsWith(`workenv/${path.basename(mine.dir)}`) || k.startsWith(`workenv/.${path.basename(mine.dir)}.pspf`)),
+      ).toBe(true);
+      expect(runPackage(good, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'good\n', stderr: '' }); // still cached
+      fs.rmSync(hostile);
+    },
+  );
 
   test('a package reached through a path with "x/../" in it runs as itself', () => {
     const cache = path.join(dir, 'cache-dotpath');
@@ -124,7 +131,7 @@ describe('(a) the workenv key comes from the signed name and stays inside the pa
     expect(info.out).toContain(`work environment: none (package name: ${why})`);
   });
 
-  test('the same file name, two packages: neither touches the other\'s workenv', () => {
+  test("the same file name, two packages: neither touches the other's workenv", () => {
     const cache = path.join(dir, 'cache-two');
     const one = packApp(dir, 'same', [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\ncat "$FLAVOR_WORKENV/v"\n'], v: [0o644, 'one\n'] })]);
     const oneCopy = path.join(dir, 'same-one.psp');
@@ -159,17 +166,28 @@ describe('(a) the workenv key comes from the signed name and stays inside the pa
     const outside = path.join(dir, 'outside-initlink');
     fs.mkdirSync(outside, { recursive: true });
     fs.writeFileSync(path.join(outside, 'precious'), 'keep');
-    const pkg = packApp(dir, 'initlink', [
-      treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho ok\n'] }),
-      { id: 'cfg', content: { kind: 'bytes', data: Buffer.from('c') }, operations: 'raw', target: '{workenv}/out/precious', lifecycle: 'init' },
-    ], { setup_commands: [{ type: 'execute', command: `/bin/sh -c "rm -rf {workenv}/out && ln -s ${outside} {workenv}/out"` }] });
+    const pkg = packApp(
+      dir,
+      'initlink',
+      [
+        treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho ok\n'] }),
+        { id: 'cfg', content: { kind: 'bytes', data: Buffer.from('c') }, operations: 'raw', target: '{workenv}/out/precious', lifecycle: 'init' },
+      ],
+      { setup_commands: [{ type: 'execute', command: `/bin/sh -c "rm -rf {workenv}/out && ln -s ${outside} {workenv}/out"` }] },
+    );
     expect(runPackage(pkg, [], runEnv(cache))).toMatchObject({ status: 0, stdout: 'ok\n' });
     expect(fs.readFileSync(path.join(outside, 'precious'), 'utf8')).toBe('keep');
   });
 });
 
 describe('(b) descriptor permission bits are checked against the signed metadata and never setuid/setgid/world-write', () => {
-  const secretSlot = { id: 'secret', content: { kind: 'bytes' as const, data: Buffer.from('s3cret\n') }, operations: 'raw', target: '{workenv}/etc/secret', permissions: '0600' };
+  const secretSlot = {
+    id: 'secret',
+    content: { kind: 'bytes' as const, data: Buffer.from('s3cret\n') },
+    operations: 'raw',
+    target: '{workenv}/etc/secret',
+    permissions: '0600',
+  };
   const app = treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\nstat -c %a "$FLAVOR_WORKENV/etc/secret"\n'] });
 
   test('a 0600 slot whose descriptor was made 06777: launcher (102), verify and extract-all --unpack all refuse', async () => {
@@ -196,8 +214,17 @@ describe('(b) descriptor permission bits are checked against the signed metadata
 
   test('signed setuid/setgid/world-write modes (slot and tar members) are written without those bits, by the launcher and by extract-all --unpack', async () => {
     const script = Buffer.from('#!/bin/sh\nstat -c %a "$FLAVOR_WORKENV/etc/secret" "$FLAVOR_WORKENV/bin/suid" "$FLAVOR_WORKENV/share"\n');
-    const member = (name: string, mode: number, type: string, data = Buffer.alloc(0)): Buffer[] => [encodeHeader({ name, mode, size: data.length, type }), data, Buffer.alloc(padToBlock(data.length))];
-    const tar = Buffer.concat([...member('bin/app.sh', 0o755, TYPE.FILE, script), ...member('bin/suid', 0o6777, TYPE.FILE, Buffer.from('x')), ...member('share/', 0o1777, TYPE.DIR), Buffer.alloc(1024)]);
+    const member = (name: string, mode: number, type: string, data = Buffer.alloc(0)): Buffer[] => [
+      encodeHeader({ name, mode, size: data.length, type }),
+      data,
+      Buffer.alloc(padToBlock(data.length)),
+    ];
+    const tar = Buffer.concat([
+      ...member('bin/app.sh', 0o755, TYPE.FILE, script),
+      ...member('bin/suid', 0o6777, TYPE.FILE, Buffer.from('x')),
+      ...member('share/', 0o1777, TYPE.DIR),
+      Buffer.alloc(1024),
+    ]);
     const tree = { id: 'app', content: { kind: 'bytes' as const, data: tar }, operations: 'tar', target: '{workenv}' };
     const file = packApp(dir, 'suid', [tree, { ...secretSlot, permissions: '6777' }]);
     expect(verifyPackage(fs.readFileSync(file)).verdicts.valid).toBe(true); // consistent and signed: valid
@@ -217,7 +244,7 @@ describe('(b) descriptor permission bits are checked against the signed metadata
   });
 });
 
-describe('(d) declared sizes: bounded work, the launcher\'s own exit code, nothing left in cache/tmp', () => {
+describe("(d) declared sizes: bounded work, the launcher's own exit code, nothing left in cache/tmp", () => {
   const ZEROS = 64 << 20;
   const bomb = zlib.gzipSync(Buffer.alloc(ZEROS), { level: 1 }); // 64 MiB of zeros in ~290 KiB
 
@@ -250,7 +277,9 @@ describe('(d) declared sizes: bounded work, the launcher\'s own exit code, nothi
     const t0 = Date.now();
     const r = runPackage(sized('huge', 2n ** 64n - 1n), [], runEnv(cache));
     expect(r.status).toBe(102);
-    expect(lastLine(r.stderr)).toBe(`pspf-launcher: slot 0 (blob): original_size 18446744073709551615 is more than gzip can produce from ${bomb.length} stored bytes`);
+    expect(lastLine(r.stderr)).toBe(
+      `pspf-launcher: slot 0 (blob): original_size 18446744073709551615 is more than gzip can produce from ${bomb.length} stored bytes`,
+    );
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(tmpLeft(cache)).toEqual([]);
     expect(() => verifyPackage(fs.readFileSync(path.join(dir, 'huge.psp')))).toThrow(/original_size/);
@@ -291,7 +320,9 @@ describe('(e) the trusted-key pin', () => {
   ])('a malformed pin (%s) says so, exit 105', (_n, pin, tail) => {
     const r = runPackage(file(), [], runEnv(path.join(dir, 'cache-pin'), { COGPACK_PSPF_TRUSTED_KEY: pin }));
     expect(r.status).toBe(105);
-    expect(lastLine(r.stderr)).toBe(`pspf-launcher: COGPACK_PSPF_TRUSTED_KEY is malformed: expected an Ed25519 public key as 64 hex digits, got ${pin.length} characters${tail}`);
+    expect(lastLine(r.stderr)).toBe(
+      `pspf-launcher: COGPACK_PSPF_TRUSTED_KEY is malformed: expected an Ed25519 public key as 64 hex digits, got ${pin.length} characters${tail}`,
+    );
   });
 
   test('a well-formed pin: the right key runs (any hex case), another key is refused (107)', () => {

@@ -15,7 +15,12 @@ beforeAll(() => (dir = tempDir('env')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function envOf(stdout: string): Map<string, string> {
-  return new Map(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return new Map(
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 /** a3's slots and metadata, plus a raw `bin/env-dump` slot as the command (a3's own run.sh prints too little). */
@@ -29,9 +34,14 @@ function a3Package(name: string): string {
 
 describe('a3 semantics', () => {
   const callerEnv = {
-    PYTHONPATH: '/x', VIRTUAL_ENV: '/venv', LD_PRELOAD_X: '1', LD_LIBRARY_PATH: '/l', // unset (LD_* glob)
-    LC_ALL: 'C', LANG: 'C.UTF-8', // passed (LC_* glob)
-    OLD_API_TOKEN: 'tok', LEGACY_HOME: '/legacy', // mapped
+    PYTHONPATH: '/x',
+    VIRTUAL_ENV: '/venv',
+    LD_PRELOAD_X: '1',
+    LD_LIBRARY_PATH: '/l', // unset (LD_* glob)
+    LC_ALL: 'C',
+    LANG: 'C.UTF-8', // passed (LC_* glob)
+    OLD_API_TOKEN: 'tok',
+    LEGACY_HOME: '/legacy', // mapped
     UNRELATED: 'stays', // no unset "*": untouched
   };
 
@@ -44,13 +54,22 @@ describe('a3 semantics', () => {
     const workenv = workenvOf(cache, pkg).dir;
     for (const gone of ['PYTHONPATH', 'VIRTUAL_ENV', 'LD_PRELOAD_X', 'LD_LIBRARY_PATH', 'OLD_API_TOKEN', 'LEGACY_HOME']) expect(env.has(gone)).toBe(false);
     expect(Object.fromEntries([...env].filter(([k]) => !['PATH', 'HOME', 'PWD', 'SHLVL', '_'].includes(k)))).toEqual({
-      LC_ALL: 'C', LANG: 'C.UTF-8', UNRELATED: 'stays',
-      API_TOKEN: 'tok', APP_LEGACY_HOME: '/legacy',
-      PSPF_VECTOR: 'a3', EMPTY_VALUE: '', LITERAL: '{workenv}/not-substituted', // set: literal
-      TMPDIR: `${workenv}/tmp`, APP_LOG_DIR: `${workenv}/var/log`, // workenv.env: substituted
-      APP_MODE: 'vector', APP_HOME: '{workenv}', // execution.env: literal
-      FLAVOR_CACHE: cache, FLAVOR_WORKENV: workenv,
-      FLAVOR_COMMAND_NAME: 'a3env.psp', FLAVOR_ORIGINAL_COMMAND: path.join(dir, 'a3env.psp'),
+      LC_ALL: 'C',
+      LANG: 'C.UTF-8',
+      UNRELATED: 'stays',
+      API_TOKEN: 'tok',
+      APP_LEGACY_HOME: '/legacy',
+      PSPF_VECTOR: 'a3',
+      EMPTY_VALUE: '',
+      LITERAL: '{workenv}/not-substituted', // set: literal
+      TMPDIR: `${workenv}/tmp`,
+      APP_LOG_DIR: `${workenv}/var/log`, // workenv.env: substituted
+      APP_MODE: 'vector',
+      APP_HOME: '{workenv}', // execution.env: literal
+      FLAVOR_CACHE: cache,
+      FLAVOR_WORKENV: workenv,
+      FLAVOR_COMMAND_NAME: 'a3env.psp',
+      FLAVOR_ORIGINAL_COMMAND: path.join(dir, 'a3env.psp'),
     });
     expect(env.get('PATH')).toBe(`${workenv}/bin:/usr/local/bin:/usr/bin:/bin`);
   });
@@ -112,7 +131,9 @@ describe('a3 semantics', () => {
     const r = runPackage(pkg, [], runEnv(cache));
     expect(r.status).toBe(103);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n').pop()).toMatch(/^pspf-launcher: setup command "\/bin\/sh -c "echo broken >&2; exit 9"" failed with status 9 \(output in .*setup\.log\)$/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(
+      /^pspf-launcher: setup command "\/bin\/sh -c "echo broken >&2; exit 9"" failed with status 9 \(output in .*setup\.log\)$/,
+    );
     expect(fs.existsSync(path.join(workenvOf(cache, pkg).dir, 'bin/app.sh'))).toBe(false);
   });
 });

@@ -41,7 +41,10 @@ describe('launcher fuzzing', () => {
     const base = writePackage({
       launcher,
       metadata: { package: { name: 'fz', version: '1' }, execution: { primary_slot: 0, command: '{workenv}/bin/app.sh' } },
-      slots: [...shellAppSlots('exit 0'), { id: 'cfg', content: { kind: 'bytes', data: Buffer.from('k=v\n'.repeat(50)) }, operations: 'gzip', target: '{workenv}/etc/cfg' }],
+      slots: [
+        ...shellAppSlots('exit 0'),
+        { id: 'cfg', content: { kind: 'bytes', data: Buffer.from('k=v\n'.repeat(50)) }, operations: 'gzip', target: '{workenv}/etc/cfg' },
+      ],
       keys: { seed: 'fuzz' },
     });
     const next = rng(1234);

@@ -54,7 +54,9 @@ describe('path traversal in tar slots', () => {
   });
 
   test('symlinks that stay inside are kept', () => {
-    const pkg = packApp(dir, 'inside', [treeSlot('app', { ...APP, 'lib/real.txt': [0o644, 'real\n'] }, [link('lib/alias.txt', 'real.txt'), link('top', 'lib/real.txt')])]);
+    const pkg = packApp(dir, 'inside', [
+      treeSlot('app', { ...APP, 'lib/real.txt': [0o644, 'real\n'] }, [link('lib/alias.txt', 'real.txt'), link('top', 'lib/real.txt')]),
+    ]);
     const cache = path.join(dir, 'cache-inside');
     expect(runPackage(pkg, [], runEnv(cache)).status).toBe(0);
     expect(fs.readFileSync(path.join(workenvOf(cache, pkg).dir, 'top'), 'utf8')).toBe('real\n');
@@ -96,4 +98,3 @@ describe('declared sizes', () => {
     expect(r.stderr.trim().split('\n').pop()).toBe(`pspf-launcher: slot blob: decompressed to ${4 << 20} bytes, declared ${(4 << 20) + 1}`);
   });
 });
-

@@ -4,7 +4,19 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ensureLauncher } from './build-launcher';
 import { keyFromSeed } from '../keys';
-import { fixIndexChecksum, flipByte, packApp, runEnv, runPackage, runPackageAsync, shellAppSlots, slotRegion, tempDir, treeSlot, workenvOf } from './test-packages';
+import {
+  fixIndexChecksum,
+  flipByte,
+  packApp,
+  runEnv,
+  runPackage,
+  runPackageAsync,
+  shellAppSlots,
+  slotRegion,
+  tempDir,
+  treeSlot,
+  workenvOf,
+} from './test-packages';
 
 jest.setTimeout(180_000);
 
@@ -115,7 +127,11 @@ describe('corruption', () => {
 
   test('FLAVOR_VALIDATION=relaxed only warns about a bad signature; a pinned key must match', () => {
     const pkg = packApp(dir, 'relaxed', shellAppSlots('echo ran'));
-    const good = runPackage(pkg, [], runEnv(path.join(dir, 'cache-pin'), { COGPACK_PSPF_TRUSTED_KEY: keyFromSeed('launcher-test-relaxed').publicKeyRaw.toString('hex') }));
+    const good = runPackage(
+      pkg,
+      [],
+      runEnv(path.join(dir, 'cache-pin'), { COGPACK_PSPF_TRUSTED_KEY: keyFromSeed('launcher-test-relaxed').publicKeyRaw.toString('hex') }),
+    );
     expect(good).toMatchObject({ status: 0, stdout: 'ran\n' });
     const wrong = runPackage(pkg, [], runEnv(path.join(dir, 'cache-pin'), { COGPACK_PSPF_TRUSTED_KEY: '00'.repeat(32) }));
     expect(wrong).toMatchObject({ status: 107, stdout: '', stderr: 'pspf-launcher: package is not signed by the trusted key\n' });
@@ -147,7 +163,7 @@ describe('corruption', () => {
 describe('concurrent first runs', () => {
   test('four simultaneous cold runs all succeed and exactly one extracts', async () => {
     const big = Buffer.alloc(8 << 20);
-    for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i * 2654435761 >>> 0, i);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE((i * 2654435761) >>> 0, i);
     const slots = [treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho ran\n'], 'data/blob': [0o644, big] })];
     const pkg = packApp(dir, 'race', slots);
     const env = runEnv(path.join(dir, 'cache-race'));
@@ -176,4 +192,3 @@ describe('FLAVOR_LAUNCHER_CLI', () => {
     expect(cli(pkg, ['verify'])).toMatchObject({ status: 107, stdout: '', stderr: 'pspf-launcher: slot 0 (app) checksum mismatch: the package is corrupt\n' });
   });
 });
-

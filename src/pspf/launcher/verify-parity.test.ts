@@ -26,9 +26,20 @@ beforeAll(() => {
     metadata: { package: { name: 'parity', version: '1' }, execution: { primary_slot: 0, command: '{workenv}/bin/app.sh' } },
     slots: [
       treeSlot('app', { 'bin/app.sh': [0o755, '#!/bin/sh\necho ran\n'] }),
-      { id: 'cfg', content: { kind: 'bytes', data: Buffer.from('key = value\n'.repeat(40)) }, operations: 'gzip', target: '{workenv}/etc/cfg', permissions: '0640' },
+      {
+        id: 'cfg',
+        content: { kind: 'bytes', data: Buffer.from('key = value\n'.repeat(40)) },
+        operations: 'gzip',
+        target: '{workenv}/etc/cfg',
+        permissions: '0640',
+      },
       { id: 'raw', content: { kind: 'bytes', data: Buffer.from('raw bytes\n') }, operations: 'raw', target: '{workenv}/etc/raw' },
-      { id: 'lib', content: { kind: 'tree', entries: [{ name: 'lib/x.txt', type: 'file', mode: 0o644, data: Buffer.from('x\n') }] }, operations: 'tar', target: '{workenv}' },
+      {
+        id: 'lib',
+        content: { kind: 'tree', entries: [{ name: 'lib/x.txt', type: 'file', mode: 0o644, data: Buffer.from('x\n') }] },
+        operations: 'tar',
+        target: '{workenv}',
+      },
     ],
     keys: { seed: 'parity' },
   });
@@ -90,7 +101,13 @@ test('every byte of the slot table, flipped (low bit; high bit too past the id a
   for (let at = table; at < table + 4 * 64; at++) {
     // the high bit too from offset 32 on (sizes, op bytes, checksum, the one-byte fields); id and name_hash are unchecked u64s
     const bits = (at - table) % 64 >= 32 ? [0x01, 0x80] : [0x01];
-    for (const bit of bits) outcomes.push(judge(`table+${at - table}^${bit}`, edited((b) => (b[at] ^= bit), false)));
+    for (const bit of bits)
+      outcomes.push(
+        judge(
+          `table+${at - table}^${bit}`,
+          edited((b) => (b[at] ^= bit), false),
+        ),
+      );
   }
   const missed = outcomes.filter((o) => refusedByLauncher(o) && o.verified);
   expect(missed.map((o) => o.name)).toEqual([]);
@@ -105,7 +122,12 @@ test('every structural index byte (checksum re-fixed): verify refuses whatever t
   for (let field = 0; field < 192; field++) {
     if (field >= 4 && field < 8) continue; // the Adler-32 itself
     if (field >= 64 && field % 8 !== 0) continue; // public key and signature: every byte fails alike, a sample will do
-    outcomes.push(judge(`index+${field}`, edited((b) => (b[indexAt(b, field)] ^= 0x01))));
+    outcomes.push(
+      judge(
+        `index+${field}`,
+        edited((b) => (b[indexAt(b, field)] ^= 0x01)),
+      ),
+    );
   }
   expect(outcomes.filter((o) => refusedByLauncher(o) && o.verified).map((o) => o.name)).toEqual([]);
   expect(outcomes.filter(refusedByLauncher).length).toBeGreaterThan(60);

@@ -13,7 +13,11 @@ import type { KeySpec, SlotInput, WritePackageOptions } from '../writer';
 export const VECTOR_DIR = process.env.PSPF_VECTOR_DIR || path.resolve(__dirname, '../../../../shared/pspf-vectors');
 
 export function vectorNames(): string[] {
-  return fs.readdirSync(VECTOR_DIR).filter((f) => f.endsWith('.psp')).map((f) => f.slice(0, -4)).sort();
+  return fs
+    .readdirSync(VECTOR_DIR)
+    .filter((f) => f.endsWith('.psp'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 /**
@@ -44,7 +48,16 @@ export function copyInputs(name: string): string {
 interface BuildJson {
   metadata: MetadataInput;
   launcher: string;
-  slots: Array<{ id: string; source: string; operations: string; purpose: string; lifecycle: string; target?: string; permissions?: string; reference_recorded_size: number }>;
+  slots: Array<{
+    id: string;
+    source: string;
+    operations: string;
+    purpose: string;
+    lifecycle: string;
+    target?: string;
+    permissions?: string;
+    reference_recorded_size: number;
+  }>;
   keys: { mode: 'seed'; seed: string } | { mode: 'ephemeral'; replay_private_key_hex: string };
   options: { page_aligned: boolean; compression_level: number };
   environment: { time_time: number; datetime_now_utc: string; hostname: string };
