@@ -70,7 +70,10 @@ function makeBigProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cogpack-bench-'));
   writeFileSync(join(dir, 'cog.yaml'), 'build:\n  python_version: "3.11"\n  python_requirements: requirements.txt\nrun: "predict.py:Predictor"\n');
   writeFileSync(join(dir, 'requirements.txt'), 'torch==2.3.1\nnumpy==1.26.4\n');
-  writeFileSync(join(dir, 'predict.py'), 'x = 1\n');
+  writeFileSync(
+    join(dir, 'predict.py'),
+    'from cog import BasePredictor\n\n\nclass Predictor(BasePredictor):\n    def predict(self, x: int) -> int:\n        return x\n',
+  );
   let n = 3;
   for (let d = 0; n < 20_000; d++) {
     mkdirSync(join(dir, 'src', `pkg${d}`), { recursive: true });
