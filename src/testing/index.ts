@@ -4,7 +4,7 @@ export { docker, dockerTry, type DockerRunResult } from './docker-cli';
 export { frontendImage } from './frontend-image';
 export { buildWheel, wheelStem, type BuiltWheel, type WheelSpec } from './wheel';
 export { incompressiblePayload } from './payload';
-export { testRegistry, registryManifest, NO_REGISTRY_MESSAGE } from './registry';
+export { testRegistry, registryManifest, registryImageManifest, NO_REGISTRY_MESSAGE } from './registry';
 export { probeGrpcUpgrade, type H2cProbe } from './h2c-probe';
 export { writeZip, type ZipEntry, type StreamedContent } from './zip';
 export { cogSdkWheel, cogWheelhouse, COG_SDK_VERSION } from './cog-runtime';

@@ -23,3 +23,25 @@ export async function registryManifest(addr: string, repo: string, tag: string):
   if (!res.ok) throw new Error(`GET manifest ${repo}:${tag} on ${addr}: HTTP ${res.status}`);
   return { mediaType: res.headers.get('content-type') ?? '', digest: res.headers.get('docker-content-digest'), body: await res.json() };
 }
+
+/**
+ * The linux/amd64 image manifest of `repo:tag`: the manifest itself, or the one an image index points to (a push
+ * with attestations, e.g. the default provenance, is an index holding the image and its attestation manifest).
+ */
+export async function registryImageManifest(
+  addr: string,
+  repo: string,
+  tag: string,
+): Promise<{ layers: { mediaType: string; digest: string }[]; fromIndex: boolean } | null> {
+  const top = await registryManifest(addr, repo, tag);
+  if (!top) return null;
+  const body = top.body as {
+    layers?: { mediaType: string; digest: string }[];
+    manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[];
+  };
+  if (body.layers) return { layers: body.layers, fromIndex: false };
+  const image = (body.manifests ?? []).find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64');
+  if (!image) throw new Error(`${repo}:${tag} on ${addr}: an index without a linux/amd64 manifest`);
+  const inner = await registryManifest(addr, repo, image.digest);
+  return inner ? { layers: (inner.body as { layers: { mediaType: string; digest: string }[] }).layers, fromIndex: true } : null;
+}
