@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { daemonEnv, NO_DAEMON_MESSAGE, REPO_ROOT, type DaemonEnv } from '../src/testing/daemon';
 import { docker } from '../src/testing/docker-cli';
+import { frontendBuildArgs } from '../src/testing/frontend-image';
 import { writeProject, writeWheels } from './build-project';
 import { cogpackRunner } from './build-runners';
 import { median, numberArg as arg, timed } from './measure';
@@ -29,31 +30,7 @@ function frontendImage(env: DaemonEnv): { image: string; seconds: number } {
 }
 
 function frontendBuild(env: DaemonEnv, image: string, dir: string, tag: string): void {
-  docker(
-    env,
-    [
-      'buildx',
-      'build',
-      '--progress',
-      'plain',
-      '--provenance=false',
-      '--build-arg',
-      `BUILDKIT_SYNTAX=${image}`,
-      '--build-arg',
-      `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
-      '--build-arg',
-      'COGPACK_COG_SDK=none',
-      '--build-arg',
-      'SOURCE_DATE_EPOCH=0',
-      '-f',
-      'cog.yaml',
-      '-t',
-      tag,
-      '--load',
-      '.',
-    ],
-    { cwd: dir },
-  );
+  docker(env, frontendBuildArgs(image, env, 'cog.yaml', ['-t', tag, '--load']), { cwd: dir });
 }
 
 /** The floor: a trivial Dockerfile on the runtime base (cached after the warm-up), same flags as frontendBuild. */

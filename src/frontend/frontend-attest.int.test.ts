@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeWithDaemon, docker, dockerTry, frontendImage, registryManifest, REPO_ROOT, testRegistry } from '../testing';
+import { describeWithDaemon, docker, dockerTry, frontendBuildArgs, frontendImage, registryManifest, REPO_ROOT, testRegistry } from '../testing';
 
 jest.setTimeout(900_000);
 
@@ -29,29 +29,7 @@ describeWithDaemon('frontend attestations through docker buildx', (env) => {
     const repo = 'cogpack-it/fe-provenance'; // literal: the int-test cleanup removes the repositories a test names
     const tag = String(process.pid);
     const ref = `${registry}/${repo}:${tag}`;
-    docker(
-      env,
-      [
-        'buildx',
-        'build',
-        '--progress=plain',
-        '--provenance=mode=max',
-        '--build-arg',
-        `BUILDKIT_SYNTAX=${image}`,
-        '--build-arg',
-        `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
-        '--build-arg',
-        'COGPACK_COG_SDK=none',
-        '--build-arg',
-        'SOURCE_DATE_EPOCH=0',
-        '-f',
-        'cog.yaml',
-        '--output',
-        `type=image,name=${ref},push=true,registry.insecure=true`,
-        '.',
-      ],
-      { cwd: dir },
-    );
+    docker(env, frontendBuildArgs(image, env, 'cog.yaml', ['--output', `type=image,name=${ref},push=true,registry.insecure=true`], 'mode=max'), { cwd: dir });
 
     const prov = JSON.parse(docker(env, ['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Provenance}}'])) as { SLSA: { buildType: string } };
     expect(prov.SLSA.buildType).toBe('https://mobyproject.org/buildkit@v1');

@@ -12,7 +12,7 @@ import { INPUTS_LABEL } from '../../planner/inputs';
 import { loadImageMap } from '../../planner/image-map';
 import { buildProject } from '../buildkit/build/build';
 import { CogpackError } from '../errors';
-import { describeWithDaemon, docker, dockerTry, frontendImage, REPO_ROOT, type DaemonEnv } from '../testing';
+import { describeWithDaemon, docker, dockerTry, frontendBuildArgs, frontendImage, REPO_ROOT, type DaemonEnv } from '../testing';
 
 jest.setTimeout(900_000);
 
@@ -20,27 +20,6 @@ function copyProject(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cogpack-fe-${name}-`)); // outside git: SOURCE_DATE_EPOCH 0
   fs.cpSync(path.join(REPO_ROOT, 'testdata', name), dir, { recursive: true });
   return dir;
-}
-
-function buildxArgs(image: string | null, env: DaemonEnv, entry: string, extra: string[]): string[] {
-  const syntax = image ? ['--build-arg', `BUILDKIT_SYNTAX=${image}`] : [];
-  return [
-    'buildx',
-    'build',
-    '--progress=plain',
-    '--provenance=false',
-    ...syntax,
-    '--build-arg',
-    `COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`,
-    '--build-arg',
-    'COGPACK_COG_SDK=none',
-    '--build-arg',
-    'SOURCE_DATE_EPOCH=0',
-    '-f',
-    entry,
-    ...extra,
-    '.',
-  ];
 }
 
 interface ImageFacts {
@@ -83,7 +62,7 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     const cliTag = `cogpack-it/fe-cli-${name}:${attempt}`;
     const feTag = `cogpack-it/fe-${name}:1`;
     await buildProject(dir, { cogSdk: 'none', env: fullEnv, tags: [cliTag], progress: 'quiet', progressOut: sink, sourceDateEpoch: '0' });
-    docker(env, buildxArgs(image, env, entry, ['-t', feTag, '--load']), { cwd: dir });
+    docker(env, frontendBuildArgs(image, env, entry, ['-t', feTag, '--load']), { cwd: dir });
     const pair: [ImageFacts, ImageFacts] = [inspect(env, cliTag), inspect(env, feTag)];
     if (attempt === 1 && pair[0].layers.join() !== pair[1].layers.join()) {
       console.warn(
@@ -114,7 +93,7 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     const dir = copyProject('cpu-minimal');
     const cog = path.join(dir, 'cog.yaml');
     fs.writeFileSync(cog, `# syntax=${image}\n${fs.readFileSync(cog, 'utf8')}`);
-    const res = dockerTry(env, buildxArgs(null, env, 'cog.yaml', ['-t', 'cogpack-it/fe-syntax:1', '--load']), { cwd: dir });
+    const res = dockerTry(env, frontendBuildArgs(null, env, 'cog.yaml', ['-t', 'cogpack-it/fe-syntax:1', '--load']), { cwd: dir });
     expect(res.stderr).toContain(`resolve image config for docker-image://${image}`);
     expect(res.status).toBe(0);
     const run = dockerTry(env, ['run', '--rm', '--network=none', 'cogpack-it/fe-syntax:1', 'head', '-1', '/src/cog.yaml']);
@@ -127,7 +106,7 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     const { plan } = await planProject(dir, { imageMap: loadImageMap([], fullEnv), cogSdk: 'none', env: fullEnv });
     fs.writeFileSync(path.join(planDir, 'plan.json'), serializePlan(plan));
     await buildProject(dir, { cogSdk: 'none', env: fullEnv, tags: ['cogpack-it/fe-cli-plan:1'], progress: 'quiet', progressOut: sink, sourceDateEpoch: '0' });
-    docker(env, buildxArgs(image, env, path.join(planDir, 'plan.json'), ['-t', 'cogpack-it/fe-plan:1', '--load']), { cwd: dir });
+    docker(env, frontendBuildArgs(image, env, path.join(planDir, 'plan.json'), ['-t', 'cogpack-it/fe-plan:1', '--load']), { cwd: dir });
     expect(inspect(env, 'cogpack-it/fe-plan:1').layers).toEqual(inspect(env, 'cogpack-it/fe-cli-plan:1').layers);
     // Not the same config digest yet: serializePlan sorts export.env keys while planProject's plan keeps
     // insertion order, and planImageConfig follows that order (reported to the planner/llb owners).
@@ -139,9 +118,13 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
     const dir = copyProject('build-run-secret');
     const value = `cogpack-fe-secret-${process.pid}-${Date.now()}`;
     fs.writeFileSync(`${dir}.secret`, value);
-    const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', ['--secret', `id=hf_token,src=${dir}.secret`, '-t', 'cogpack-it/fe-secret:1', '--load']), {
-      cwd: dir,
-    });
+    const res = dockerTry(
+      env,
+      frontendBuildArgs(image, env, 'cog.yaml', ['--secret', `id=hf_token,src=${dir}.secret`, '-t', 'cogpack-it/fe-secret:1', '--load']),
+      {
+        cwd: dir,
+      },
+    );
     expect(res.status).toBe(0);
     expect(res.stderr + res.stdout).not.toContain(value);
     expect(docker(env, ['run', '--rm', '--network=none', 'cogpack-it/fe-secret:1', 'cat', '/opt/cogpack-build-run.txt'])).toContain('secret was mounted');
@@ -157,7 +140,7 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
       (e: unknown) => e,
     );
     expect((err as CogpackError).code).toBe('E_PATH_EXCLUDED');
-    const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', []), { cwd: dir });
+    const res = dockerTry(env, frontendBuildArgs(image, env, 'cog.yaml', []), { cwd: dir });
     expect(res.status).not.toBe(0);
     const line = res.stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? '';
     expect(line).toContain(`cogpack: error: ${(err as CogpackError).toOneLine()}`);
@@ -172,7 +155,7 @@ describeWithDaemon('cogpack frontend image through docker buildx', (env) => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(CogpackError);
-    const res = dockerTry(env, buildxArgs(image, env, 'cog.yaml', []), { cwd: dir });
+    const res = dockerTry(env, frontendBuildArgs(image, env, 'cog.yaml', []), { cwd: dir });
     expect(res.status).not.toBe(0);
     const line = res.stderr.split('\n').find((l) => l.startsWith('ERROR:')) ?? '';
     expect(line).toContain(`cogpack: error: ${(err as CogpackError).toOneLine()}`);

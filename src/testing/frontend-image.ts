@@ -17,3 +17,14 @@ export function frontendImage(env: DaemonEnv, name?: string): string {
   if (res.status !== 0) throw new Error(`frontend-image.sh failed:\n${res.stderr}`);
   return res.stdout.trim().split('\n').pop() as string;
 }
+
+/**
+ * `docker buildx build` arguments for a build of the project in the working directory by the cogpack frontend: `image`
+ * as BUILDKIT_SYNTAX (null: the entry file's own `#syntax` line decides), the daemon's image map, no cog SDK and
+ * SOURCE_DATE_EPOCH 0, so results compare with a CLI build; BuildKit's provenance off unless asked for.
+ */
+export function frontendBuildArgs(image: string | null, env: DaemonEnv, entry: string, extra: string[], provenance = 'false'): string[] {
+  const syntax = image ? ['--build-arg', `BUILDKIT_SYNTAX=${image}`] : [];
+  const buildArgs = [`COGPACK_IMAGE_MAP=${env.COGPACK_IMAGE_MAP}`, 'COGPACK_COG_SDK=none', 'SOURCE_DATE_EPOCH=0'].flatMap((a) => ['--build-arg', a]);
+  return ['buildx', 'build', '--progress=plain', `--provenance=${provenance}`, ...syntax, ...buildArgs, '-f', entry, ...extra, '.'];
+}

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildWheel, describeWithDaemon, docker, dockerTry, REPO_ROOT, type DaemonEnv } from '../../testing';
+import { buildWheel, describeWithDaemon, docker, dockerTry, frontendBuildArgs, REPO_ROOT, type DaemonEnv } from '../../testing';
 import { buildProject } from './build';
 import { progressSink } from '../../testing/build-support';
 
@@ -113,30 +113,7 @@ describeWithDaemon('build steps see the base image ENV', (denv) => {
     const image = frontendImage(denv);
     feImage = image;
     const feTag = `cogpack-it/base-env-fe:${RUN}`;
-    docker(
-      mapped,
-      [
-        'buildx',
-        'build',
-        '--progress=plain',
-        '--provenance=false',
-        '--build-arg',
-        `BUILDKIT_SYNTAX=${image}`,
-        '--build-arg',
-        `COGPACK_IMAGE_MAP=${mapped.COGPACK_IMAGE_MAP}`,
-        '--build-arg',
-        'COGPACK_COG_SDK=none',
-        '--build-arg',
-        'SOURCE_DATE_EPOCH=0',
-        '-f',
-        'cog.yaml',
-        '-t',
-        feTag,
-        '--load',
-        '.',
-      ],
-      { cwd: dir },
-    );
+    docker(mapped, frontendBuildArgs(image, mapped, 'cog.yaml', ['-t', feTag, '--load']), { cwd: dir });
     expectBaseEnvSeen(probe(mapped, feTag));
     // same LLB (image env included) → the frontend's build reuses the CLI build's cache records → same layers
     expect(layersOf(mapped, feTag)).toEqual(layersOf(mapped, cliTag));
