@@ -1,15 +1,12 @@
 /**
- * The frontend's attestations: what buildx asks for in `attest:*` (src/attest/request.ts), made with the same
- * generators as `cogpack build` (src/attest) and returned with the result. The SLSA provenance is the daemon's
+ * The frontend's attestations: what buildx asks for in `attest:*` (src/attest/request.ts), made by the same
+ * solveImage as `cogpack build` (src/buildkit/build/plan-to-image.ts) and returned with the result. The SLSA provenance is the daemon's
  * (buildx's `attest:provenance` reaches BuildKit's own processor); the frontend adds cogpack's build record and,
  * with `attest:sbom`, the SBOM (BuildKit then skips its scanner: the result already has an SPDX document).
  */
-import type { LlbResult, OciImageConfig } from '../../llb';
-import type { PlanData } from '../../planner/plan-schema';
-import { attestationDocuments, wantsDocuments, type AttestRequest, type BuildFacts } from '../attest';
-import { baseImageDigests, cogpackVersion, SHOWN_BUILD_ARGS } from '../attest/facts';
-import { gatewayAttestations, type PbAttestations } from '../attest/gateway';
-import type { LlbBridge } from '../buildkit/gateway/bridge';
+import { wantsDocuments, type AttestRequest, type BuildFacts } from '../attest';
+import { cogpackVersion, SHOWN_BUILD_ARGS } from '../attest/facts';
+import type { AttestContext } from '../buildkit/build/plan-to-image';
 import type { FrontendOptions } from './options';
 
 /** Frontend options whose values the build record shows (others, e.g. build args, are handled below or left out). */
@@ -38,36 +35,19 @@ export function frontendFacts(opts: FrontendOptions, files: Record<string, strin
   };
 }
 
-export interface FrontendAttestInput {
-  bridge: LlbBridge;
-  opts: FrontendOptions;
-  request: AttestRequest;
-  plan: PlanData;
-  llb: LlbResult;
-  ref: string;
-  config: OciImageConfig;
-  /** project file digests (plan-context.ts), when provenance was asked for */
-  files?: Record<string, string>;
-}
-
-/** The Return's attestations (empty when nothing is asked for). */
-export async function frontendAttestations(a: FrontendAttestInput): Promise<PbAttestations> {
-  if (!wantsDocuments(a.request)) return {};
-  const epoch = Number(a.opts.buildArgs.SOURCE_DATE_EPOCH);
-  const baseImages = await baseImageDigests(a.bridge, a.plan, a.opts.sessionId);
-  const docs = await attestationDocuments(
-    {
-      bridge: a.bridge,
-      ref: a.ref,
-      plan: a.plan,
-      llb: a.llb,
-      config: a.config,
-      imageNames: [],
-      baseImages,
-      ...(Number.isInteger(epoch) && epoch >= 0 && a.opts.buildArgs.SOURCE_DATE_EPOCH !== '' ? { sourceDateEpoch: epoch } : {}),
-      ...(a.request.provenance ? { facts: frontendFacts(a.opts, a.files ?? {}) } : {}),
-    },
-    a.request,
-  );
-  return gatewayAttestations(a.bridge, docs, a.plan, a.request);
+/**
+ * What solveImage needs to attest the frontend's image (nothing when nothing is asked for): no image names (buildx
+ * names the image after the result), SOURCE_DATE_EPOCH when buildx passes a valid one, and the build record's facts
+ * from the options and the project file digests (plan-context.ts) when provenance was asked for.
+ */
+export function frontendAttestContext(opts: FrontendOptions, request: AttestRequest, files: Record<string, string> = {}): AttestContext | undefined {
+  if (!wantsDocuments(request)) return undefined;
+  const given = opts.buildArgs.SOURCE_DATE_EPOCH;
+  const epoch = Number(given);
+  return {
+    sessionId: opts.sessionId,
+    imageNames: [],
+    ...(given !== undefined && given !== '' && Number.isInteger(epoch) && epoch >= 0 ? { sourceDateEpoch: epoch } : {}),
+    ...(request.provenance ? { facts: () => Promise.resolve(frontendFacts(opts, files)) } : {}),
+  };
 }

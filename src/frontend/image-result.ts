@@ -5,7 +5,9 @@
 import type { LlbResult, OciImageConfig } from '../../llb';
 import type { PlanData } from '../../planner/plan-schema';
 import { UsageError } from '../errors';
-import { baseImageRefs, planToImage, solveImage, type BaseConfigs } from '../buildkit/build/plan-to-image';
+import type { AttestRequest } from '../attest';
+import type { PbAttestations } from '../attest/gateway';
+import { baseImageRefs, planToImage, solveImage, type AttestContext, type BaseConfigs } from '../buildkit/build/plan-to-image';
 import type { LlbBridge } from '../buildkit/gateway/bridge';
 import { pickBaseConfig } from '../buildkit/gateway/gateway-image-config';
 import { checkPlatforms, type FrontendOptions } from './options';
@@ -17,6 +19,8 @@ export interface ImageResult {
   resultDigest: string;
   /** the plan's LLB (states the attestation generators read) */
   llb: LlbResult;
+  /** the Return's attestations (empty when none were asked for) */
+  attestations: PbAttestations;
 }
 
 /** The client serves only its `context` local, so every plan context must be the project root. */
@@ -30,13 +34,25 @@ function checkContexts(plan: PlanData): void {
   }
 }
 
-export async function solvePlan(bridge: LlbBridge, opts: FrontendOptions, plan: PlanData): Promise<ImageResult> {
+export async function solvePlan(
+  bridge: LlbBridge,
+  opts: FrontendOptions,
+  plan: PlanData,
+  attest: { request: AttestRequest; context?: AttestContext } = { request: {} },
+): Promise<ImageResult> {
   checkPlatforms(opts, plan.platform);
   checkContexts(plan);
   const configs = await resolveConfigs(bridge, opts, plan);
-  const image = planToImage(plan, { configs, sessionId: opts.sessionId, noCache: opts.noCache, buildArgs: opts.buildArgs, localName: () => opts.contextKey });
-  const { ref, config } = await solveImage(bridge, image, { noCache: opts.noCache });
-  return { refId: ref, config, resultDigest: image.llb.result, llb: image.llb };
+  const image = planToImage(plan, {
+    configs,
+    sessionId: opts.sessionId,
+    noCache: opts.noCache,
+    buildArgs: opts.buildArgs,
+    localName: () => opts.contextKey,
+    attest: attest.request,
+  });
+  const { ref, config, attestations } = await solveImage(bridge, image, { noCache: opts.noCache, attest: attest.context });
+  return { refId: ref, config, resultDigest: image.llb.result, llb: image.llb, attestations: attestations ?? {} };
 }
 
 /**

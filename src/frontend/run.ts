@@ -11,7 +11,7 @@ import { solvePlan } from './image-result';
 import { parseFrontendOptions } from './options';
 import { planBuild } from './plan-context';
 import { attestRequestFromFrontendOpts } from '../attest/request';
-import { frontendAttestations } from './attestations';
+import { frontendAttestContext } from './attestations';
 import { log } from './stdio';
 
 /** gRPC UNKNOWN: any other code makes the daemon prefix its name ("InvalidArgument: ") at every layer it passes. */
@@ -50,14 +50,13 @@ async function build(bridge: LlbBridge, env: NodeJS.ProcessEnv): Promise<void> {
   const { entry, plan, warnings, files } = await planBuild(bridge, opts, { fileDigests: Boolean(attest.provenance) });
   await caps;
   log(`planned ${entry.kind} entry in ${Date.now() - t0} ms (${plan.export_phases.flatMap((p) => p.stages).length} export stages)`);
-  const result = await solvePlan(bridge, opts, plan);
+  const result = await solvePlan(bridge, opts, plan, { request: attest, context: frontendAttestContext(opts, attest, files) });
   log(`solved ${result.refId} in ${Date.now() - t0} ms`);
   for (const w of [...warnings, ...unusedBuildArgWarnings(opts.buildArgs)]) {
     log(`warning: ${w}`);
     await bridge.warn(result.resultDigest, `cogpack: ${w}`).catch(() => undefined); // clients before buildx 0.14 drop warnings
   }
-  const attestations = await frontendAttestations({ bridge, opts, request: attest, plan, llb: result.llb, ref: result.refId, config: result.config, files });
-  await bridge.returnResult(result.refId, { 'containerimage.config': Buffer.from(JSON.stringify(result.config)) }, attestations);
+  await bridge.returnResult(result.refId, { 'containerimage.config': Buffer.from(JSON.stringify(result.config)) }, result.attestations);
   log(`returned the result after ${Date.now() - t0} ms`);
 }
 

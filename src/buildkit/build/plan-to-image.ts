@@ -64,7 +64,7 @@ export function planToImage(plan: PlanData, o: PlanToImageOptions): ImagePlan {
 export interface AttestContext {
   sessionId?: string;
   imageNames: string[];
-  sourceDateEpoch: number;
+  sourceDateEpoch?: number;
   contextDir?: string;
   facts?: () => Promise<BuildFacts>;
 }
